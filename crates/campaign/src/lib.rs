@@ -1,0 +1,28 @@
+//! Campaign definitions: the YAML format, its two-stage parsing (raw structs, then validated typed
+//! values) and every diagnostic, with locations. Pure: no IO, no clock.
+
+mod diagnostic;
+mod directory;
+mod holidays;
+mod ids;
+mod load;
+mod messages;
+mod model;
+mod paths;
+mod raw;
+mod read;
+pub mod schema;
+mod time_expr;
+mod timing;
+mod validate;
+mod yaml;
+
+pub use diagnostic::{Diagnostic, DiagnosticKind, Lang, Loc, sort as sort_diagnostics};
+pub use directory::{Directory, Group, Member, Unit};
+pub use ids::{is_valid_email, is_valid_id};
+pub use load::{Files, Workflows, load};
+pub use model::*;
+pub use read::Located;
+pub use time_expr::{Base, TimeExpr, TimeExprError, parse_time_expr};
+pub use timing::{Landing, RunFrame, frame, frame_for_day, frame_for_fire_time, resolve, uses_working_days};
+pub use yaml::MAX_FILE_BYTES;

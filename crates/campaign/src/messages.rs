@@ -1,0 +1,281 @@
+//! The text of every diagnostic, in zh-CN and in English.
+
+use calendar::OffsetError;
+
+use crate::diagnostic::DiagnosticKind;
+
+fn list(items: &[impl AsRef<str>], sep: &str) -> String {
+    items.iter().map(|s| s.as_ref().to_string()).collect::<Vec<_>>().join(sep)
+}
+
+/// English.
+pub fn en(kind: &DiagnosticKind) -> String {
+    use DiagnosticKind::*;
+    match kind {
+        Io { detail } => format!("cannot read the file: {detail}"),
+        FileTooLarge { limit } => {
+            format!("file is larger than {limit} bytes ({} MiB) and is refused", limit / 1024 / 1024)
+        }
+        NotUtf8 => "file is not valid UTF-8 (save it as UTF-8, not GBK)".into(),
+        YamlSyntax { detail } => format!("invalid YAML: {detail}"),
+        YamlTooComplex { detail } => {
+            format!("YAML refused: too many aliases, nodes or nesting levels ({detail})")
+        }
+        MultipleDocuments => "expected one YAML document, found several ('---')".into(),
+        EmptyDocument => "file is empty; expected a mapping".into(),
+        UnknownKey { key, expected } => {
+            format!("unknown key `{key}`; expected one of: {}", list(expected, ", "))
+        }
+        DuplicateKey { key, first_line } => {
+            format!("duplicate key `{key}` (first written on line {first_line})")
+        }
+        MissingKey { key } => format!("missing required key `{key}`"),
+        WrongType { expected, found } => format!("expected {expected}, found {found}"),
+        InvalidId { value } => {
+            format!("invalid id `{value}`; expected lowercase letters, digits and '-', starting with a letter or digit")
+        }
+        UnknownUnit { id } => format!("unknown unit `{id}`; it is not in the directory"),
+        UnknownLevel { level, expected } => {
+            format!("unknown level `{level}`; expected one of: {}", list(expected, ", "))
+        }
+        UnknownGroupOrUnit { id } => {
+            format!("unknown recipient `{id}`; expected a group or a unit of the directory")
+        }
+        UnknownTask { id } => format!("unknown task id `{id}`"),
+        UnknownTaskKind { kind, expected } => {
+            format!("unknown task kind `{kind}`; expected one of: {}", list(expected, ", "))
+        }
+        UnknownFestival { name, expected } => format!(
+            "unknown festival `{name}`; expected one of: {}, or {{lunar: \"M-D\"}}, {{date: \"MM-DD\"}}",
+            list(expected, ", ")
+        ),
+        UnknownTimezone { name } => {
+            format!("unknown time zone `{name}`; expected an IANA name such as Asia/Shanghai")
+        }
+        UnknownLocale { value } => format!("unknown locale `{value}`; expected zh-CN or en"),
+        UnknownTemplate { value } => {
+            format!("unknown report template `{value}`; expected progress, work-report or a path ending in .tera")
+        }
+        UnknownFigureType { value } => {
+            format!("unknown figure type `{value}`; expected integer or decimal")
+        }
+        UnknownEscalationTarget { value } => {
+            format!("unknown escalation target `{value}`; expected parent, owner or a unit id")
+        }
+        DuplicateId { what, id, first_line } => {
+            format!("duplicate {what} id `{id}` (first defined on line {first_line})")
+        }
+        DuplicateCampaign { id, other_file } => {
+            format!("campaign id `{id}` is also defined in {other_file}")
+        }
+        DependencyCycle { cycle } => format!("dependency cycle: {}", list(cycle, " → ")),
+        SelfDependency { id } => format!("task `{id}` depends on itself"),
+        InvalidOffset { value, problem } => format!(
+            "invalid offset `{value}`: {}; expected a signed number with a unit: d (days), w (weeks), h (hours) or wd (working days), e.g. -3d",
+            offset_problem_en(problem)
+        ),
+        InvalidTimeExpr { value, detail } => format!(
+            "invalid time `{value}`: {detail}; expected open, close or anchor, optionally followed by an offset, e.g. open+3d, anchor-5wd, close"
+        ),
+        InvalidCron { value, detail } => format!(
+            "invalid cron expression `{value}`: {detail}; expected 5 fields (minute hour day-of-month month day-of-week) or 6 with leading seconds"
+        ),
+        InvalidLunarDate { value } => {
+            format!("invalid lunar date `{value}`; expected \"M-D\" with month 1–12 and day 1–30, e.g. \"8-15\"")
+        }
+        InvalidCalendarDate { value } => {
+            format!("invalid date `{value}`; expected a real calendar date")
+        }
+        InvalidTimeOfDay { value } => {
+            format!("invalid time of day `{value}`; expected \"HH:MM\" (24-hour), e.g. \"17:30\"")
+        }
+        InvalidEmail { value } => {
+            format!("invalid e-mail address `{value}`; expected name@domain.example")
+        }
+        InvalidDateRange { value } => {
+            format!("invalid date range `{value}`; expected YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD with the start first")
+        }
+        AnchorConflict => "give either `anchor` or `cron`, not both".into(),
+        AnchorMissing => "missing `anchor` or `cron`: a campaign must say when it recurs".into(),
+        AssigneeConflict => "give either `assignee` or `assignees`, not both".into(),
+        AssigneeMissing => "missing `assignee` or `assignees`: who does this task?".into(),
+        AssigneesEmpty => "this selects no unit; expected `level`, `units`, or `level` with `under`".into(),
+        ScheduleConflict => "give either `schedule` or `at`, not both".into(),
+        ScheduleMissing => "missing `schedule` (cron) or `at` (open, close or a time)".into(),
+        ReminderNotBefore { value } => {
+            format!("reminder `{value}` is not before the due time; expected a negative offset, e.g. -1d")
+        }
+        EscalationNotAfter { value } => {
+            format!("escalation delay `{value}` must be positive, e.g. 2d")
+        }
+        DueBeforeStart { due, starts } => format!("due time ({due}) is before the start ({starts})"),
+        StartBeforeOpen { starts, opens } => {
+            format!("start ({starts}) is before the run opens ({opens})")
+        }
+        DueAfterClose { due, closes } => {
+            format!("due time ({due}) is after the run closes ({closes})")
+        }
+        OpensAfterCloses { opens, closes } => {
+            format!("the run opens ({opens}) after it closes ({closes})")
+        }
+        LevelOrder { unit, level, parent_level } => {
+            format!("unit `{unit}` has level `{level}`, which is not below its parent's level `{parent_level}`")
+        }
+        MissingFile { path, detail } => format!("cannot read `{path}`: {detail}"),
+        NotAnIncludedKind { path } => format!(
+            "`{path}` is not a campaign, directory or holidays file (expected top-level `recurrence`, `units` or `holidays`)"
+        ),
+        DateOutsideYear { date, year } => format!("date {date} is not in year {year}"),
+        DayBothOffAndWork { date } => {
+            format!("{date} is listed both as a day off and as a make-up working day")
+        }
+        YearOutOfRange { year } => format!("year {year} is outside the supported range 1901–2100"),
+        WorkdaysMissing => {
+            "working-day offsets (wd) need the holiday arrangements file `holidays.yaml` beside the campaign".into()
+        }
+        YearNotCovered { year, file } => {
+            format!("working days of {year} are unknown: add the official holiday arrangement for {year} to {file}")
+        }
+        NoUnitsAtLevel { level } => format!("no unit of the directory has level `{level}`"),
+        CalendarLimit { detail } => format!("date out of range: {detail}"),
+    }
+}
+
+/// 简体中文。
+pub fn zh(kind: &DiagnosticKind) -> String {
+    use DiagnosticKind::*;
+    match kind {
+        Io { detail } => format!("无法读取文件:{detail}"),
+        FileTooLarge { limit } => format!("文件超过 {limit} 字节({} MiB)的上限,拒绝读取", limit / 1024 / 1024),
+        NotUtf8 => "文件不是有效的 UTF-8 编码(请以 UTF-8 保存,而非 GBK)".into(),
+        YamlSyntax { detail } => format!("YAML 格式错误:{detail}"),
+        YamlTooComplex { detail } => format!("YAML 过于复杂(别名、节点或嵌套过多),拒绝解析({detail})"),
+        MultipleDocuments => "应为一个 YAML 文档,实际有多个('---')".into(),
+        EmptyDocument => "文件为空;应为一个映射(键值对)".into(),
+        UnknownKey { key, expected } => format!("未知的键 `{key}`;可用的键:{}", list(expected, "、")),
+        DuplicateKey { key, first_line } => format!("键 `{key}` 重复(首次出现在第 {first_line} 行)"),
+        MissingKey { key } => format!("缺少必填的键 `{key}`"),
+        WrongType { expected, found } => format!("应为{},实际为{}", zh_type(expected), zh_type(found)),
+        InvalidId { value } => format!("标识 `{value}` 无效;只能使用小写字母、数字和 '-',且以字母或数字开头"),
+        UnknownUnit { id } => format!("未知的单位 `{id}`,单位名录中没有该单位"),
+        UnknownLevel { level, expected } => format!("未知的层级 `{level}`;应为以下之一:{}", list(expected, "、")),
+        UnknownGroupOrUnit { id } => format!("未知的接收对象 `{id}`;应为单位名录中的分组或单位"),
+        UnknownTask { id } => format!("未知的任务标识 `{id}`"),
+        UnknownTaskKind { kind, expected } => format!("未知的任务类型 `{kind}`;应为以下之一:{}", list(expected, "、")),
+        UnknownFestival { name, expected } => format!(
+            "未知的节日或节气 `{name}`;应为以下之一:{},或 {{lunar: \"月-日\"}}、{{date: \"MM-DD\"}}",
+            list(expected, "、")
+        ),
+        UnknownTimezone { name } => format!("未知的时区 `{name}`;应为 IANA 时区名,例如 Asia/Shanghai"),
+        UnknownLocale { value } => format!("未知的语言 `{value}`;应为 zh-CN 或 en"),
+        UnknownTemplate { value } => {
+            format!("未知的报告模板 `{value}`;应为 progress、work-report 或以 .tera 结尾的文件路径")
+        }
+        UnknownFigureType { value } => format!("未知的数据类型 `{value}`;应为 integer(整数)或 decimal(小数)"),
+        UnknownEscalationTarget { value } => {
+            format!("未知的督办对象 `{value}`;应为 parent(上级单位)、owner(牵头单位)或单位标识")
+        }
+        DuplicateId { what, id, first_line } => {
+            format!("{}标识 `{id}` 重复(首次定义在第 {first_line} 行)", zh_what(what))
+        }
+        DuplicateCampaign { id, other_file } => format!("工作标识 `{id}` 与 {other_file} 中的重复"),
+        DependencyCycle { cycle } => format!("任务依赖形成循环:{}", list(cycle, " → ")),
+        SelfDependency { id } => format!("任务 `{id}` 依赖自身"),
+        InvalidOffset { value, problem } => format!(
+            "时间偏移 `{value}` 无效:{};应为带符号的数字加单位:d(天)、w(周)、h(小时)或 wd(工作日),例如 -3d",
+            offset_problem_zh(problem)
+        ),
+        InvalidTimeExpr { value, detail } => format!(
+            "时间表达式 `{value}` 无效:{detail};应为 open、close 或 anchor,可再加偏移,例如 open+3d、anchor-5wd、close"
+        ),
+        InvalidCron { value, detail } => {
+            format!("cron 表达式 `{value}` 无效:{detail};应为 5 个字段(分 时 日 月 周),或前加秒共 6 个字段")
+        }
+        InvalidLunarDate { value } => format!("农历日期 `{value}` 无效;应为 \"月-日\",月 1–12,日 1–30,例如 \"8-15\""),
+        InvalidCalendarDate { value } => format!("日期 `{value}` 无效;应为实际存在的公历日期"),
+        InvalidTimeOfDay { value } => format!("时刻 `{value}` 无效;应为 24 小时制 \"HH:MM\",例如 \"17:30\""),
+        InvalidEmail { value } => format!("电子邮箱 `{value}` 无效;应形如 name@domain.example"),
+        InvalidDateRange { value } => {
+            format!("日期范围 `{value}` 无效;应为 YYYY-MM-DD 或 YYYY-MM-DD..YYYY-MM-DD(起始在前)")
+        }
+        AnchorConflict => "`anchor` 与 `cron` 只能填写其一".into(),
+        AnchorMissing => "缺少 `anchor` 或 `cron`:须说明工作何时循环开展".into(),
+        AssigneeConflict => "`assignee` 与 `assignees` 只能填写其一".into(),
+        AssigneeMissing => "缺少 `assignee` 或 `assignees`:该任务由谁承办?".into(),
+        AssigneesEmpty => "未选中任何单位;应填写 `level`、`units`,或 `level` 加 `under`".into(),
+        ScheduleConflict => "`schedule` 与 `at` 只能填写其一".into(),
+        ScheduleMissing => "缺少 `schedule`(cron)或 `at`(open、close 或时间表达式)".into(),
+        ReminderNotBefore { value } => format!("提醒 `{value}` 不在截止时间之前;应为负偏移,例如 -1d"),
+        EscalationNotAfter { value } => format!("督办延迟 `{value}` 应为正数,例如 2d"),
+        DueBeforeStart { due, starts } => format!("截止时间({due})早于开始时间({starts})"),
+        StartBeforeOpen { starts, opens } => format!("开始时间({starts})早于本期开启时间({opens})"),
+        DueAfterClose { due, closes } => format!("截止时间({due})晚于本期结束时间({closes})"),
+        OpensAfterCloses { opens, closes } => format!("本期开启时间({opens})晚于结束时间({closes})"),
+        LevelOrder { unit, level, parent_level } => {
+            format!("单位 `{unit}` 的层级 `{level}` 不低于其上级单位的层级 `{parent_level}`")
+        }
+        MissingFile { path, detail } => format!("无法读取 `{path}`:{detail}"),
+        NotAnIncludedKind { path } => {
+            format!("`{path}` 既不是工作定义,也不是单位名录或节假日文件(顶层应有 `recurrence`、`units` 或 `holidays`)")
+        }
+        DateOutsideYear { date, year } => format!("日期 {date} 不在 {year} 年内"),
+        DayBothOffAndWork { date } => format!("{date} 同时被列为放假日和调休上班日"),
+        YearOutOfRange { year } => format!("年份 {year} 超出支持范围 1901–2100"),
+        WorkdaysMissing => "使用工作日偏移(wd)需要同目录下的节假日安排文件 `holidays.yaml`".into(),
+        YearNotCovered { year, file } => {
+            format!("{year} 年的工作日未知:请在 {file} 中补充 {year} 年国务院办公厅节假日安排")
+        }
+        NoUnitsAtLevel { level } => format!("单位名录中没有层级为 `{level}` 的单位"),
+        CalendarLimit { detail } => format!("日期超出范围:{detail}"),
+    }
+}
+
+fn zh_type(name: &str) -> &str {
+    match name {
+        "null" => "空值",
+        "boolean" => "布尔值",
+        "integer" => "整数",
+        "number" => "数字",
+        "string" => "字符串",
+        "list" => "列表",
+        "mapping" => "映射",
+        "mapping or string" => "映射或字符串",
+        "list of strings" => "字符串列表",
+        "list or string" => "列表或字符串",
+        other => other,
+    }
+}
+
+fn zh_what(what: &str) -> &str {
+    match what {
+        "task" => "任务",
+        "figure" => "数据项",
+        "unit" => "单位",
+        "report" => "报告",
+        "group" => "分组",
+        "level" => "层级",
+        other => other,
+    }
+}
+
+fn offset_problem_en(problem: &OffsetError) -> String {
+    match problem {
+        OffsetError::Empty => "it is empty".into(),
+        OffsetError::MissingNumber => "the number is missing".into(),
+        OffsetError::MissingUnit => "the unit is missing".into(),
+        OffsetError::UnknownUnit(unit) => format!("unknown unit `{unit}`"),
+        OffsetError::Fraction(_) => "offsets are whole numbers".into(),
+        OffsetError::TooLarge { max, .. } => format!("too large (at most {max})"),
+    }
+}
+
+fn offset_problem_zh(problem: &OffsetError) -> String {
+    match problem {
+        OffsetError::Empty => "内容为空".into(),
+        OffsetError::MissingNumber => "缺少数字".into(),
+        OffsetError::MissingUnit => "缺少单位".into(),
+        OffsetError::UnknownUnit(unit) => format!("未知单位 `{unit}`"),
+        OffsetError::Fraction(_) => "偏移只能是整数".into(),
+        OffsetError::TooLarge { max, .. } => format!("数值过大(最多 {max})"),
+    }
+}

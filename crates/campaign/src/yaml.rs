@@ -1,0 +1,237 @@
+//! The only module that parses YAML: bytes in, a located tree of nodes out, with input limits.
+//!
+//! serde-saphyr has one maintainer and fast majors, so every call into it stays here. Everything
+//! downstream works on [`Node`], which records where each value was written.
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::Spanned;
+use serde_saphyr::options::DuplicateKeyPolicy;
+
+use crate::diagnostic::{DiagnosticKind, Loc};
+
+/// Files larger than this are refused before parsing: campaign and directory files are small, and a
+/// district of 10,000 communities is about 1.5 MiB.
+pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
+
+/// A YAML value and where it was written (for aliases, where the alias was used).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub loc: Loc,
+    pub value: Value,
+}
+
+/// The shape of a YAML value. Mapping entries keep their order and duplicates, so that validation can
+/// report a duplicate key with its field path.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    String(String),
+    Seq(Vec<Node>),
+    Map(Vec<(Node, Node)>),
+}
+
+impl Value {
+    /// The YAML type name, as used in "expected X, found Y" messages.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Int(_) => "integer",
+            Value::Float(_) => "number",
+            Value::String(_) => "string",
+            Value::Seq(_) => "list",
+            Value::Map(_) => "mapping",
+        }
+    }
+}
+
+/// Decodes and parses one YAML document. Refuses oversized input, non-UTF-8 bytes, alias bombs and
+/// deep nesting with a located diagnostic, never a panic or an unbounded allocation.
+pub fn parse(bytes: &[u8]) -> Result<Node, (Loc, DiagnosticKind)> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err((Loc::START, DiagnosticKind::FileTooLarge { limit: MAX_FILE_BYTES as u64 }));
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => return Err((loc_of_byte(bytes, err.valid_up_to()), DiagnosticKind::NotUtf8)),
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let options = serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_reader_input_bytes: Some(MAX_FILE_BYTES),
+            max_events: 2_000_000,
+            max_aliases: 10_000,
+            max_anchors: 10_000,
+            max_depth: 64,
+            max_nodes: 1_000_000,
+            max_documents: 1,
+        },
+        duplicate_keys: DuplicateKeyPolicy::PassThrough,
+        leading_zero_numbers_as_strings: true,
+        alias_limits: serde_saphyr::alias_limits! {
+            max_total_replayed_events: 100_000,
+            max_replay_stack_depth: 16,
+            max_alias_expansions_per_anchor: 1_000,
+        },
+    };
+    match serde_saphyr::from_str_with_options::<Option<Spanned<RawValue>>>(text, options) {
+        Ok(Some(node)) => {
+            let loc = loc_of(&node);
+            Ok(node.value.relocated(loc))
+        }
+        Ok(None) => Ok(Node { loc: Loc::START, value: Value::Null }),
+        Err(err) => {
+            let loc =
+                err.location().map(|l| Loc { line: l.line() as u32, column: l.column() as u32 }).unwrap_or(Loc::START);
+            Err((loc, classify_error(&err)))
+        }
+    }
+}
+
+fn classify_error(err: &serde_saphyr::Error) -> DiagnosticKind {
+    use serde_saphyr::Error;
+    match err.without_snippet() {
+        Error::Budget { .. }
+        | Error::AliasReplayLimitExceeded { .. }
+        | Error::AliasExpansionLimitExceeded { .. }
+        | Error::AliasReplayStackDepthExceeded { .. }
+        | Error::AliasReplayCounterOverflow { .. } => {
+            DiagnosticKind::YamlTooComplex { detail: first_line(&err.without_snippet().to_string()) }
+        }
+        Error::MultipleDocuments { .. } => DiagnosticKind::MultipleDocuments,
+        other => DiagnosticKind::YamlSyntax { detail: first_line(&other.to_string()) },
+    }
+}
+
+/// serde-saphyr prefixes messages with "error: line L column C: "; the location is reported
+/// separately, so keep only the message.
+fn first_line(message: &str) -> String {
+    let line = message.lines().next().unwrap_or_default();
+    let line = line.strip_prefix("error: ").unwrap_or(line);
+    match line.split_once(": ") {
+        Some((prefix, rest)) if prefix.starts_with("line ") => rest.to_string(),
+        _ => line.to_string(),
+    }
+}
+
+fn loc_of<T>(spanned: &Spanned<T>) -> Loc {
+    Loc { line: spanned.referenced.line() as u32, column: spanned.referenced.column() as u32 }
+}
+
+/// Line and column (1-based, in characters) of a byte offset.
+fn loc_of_byte(bytes: &[u8], offset: usize) -> Loc {
+    let before = &bytes[..offset.min(bytes.len())];
+    let line = before.iter().filter(|b| **b == b'\n').count() as u32 + 1;
+    let line_start = before.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&before[line_start..]).chars().count() as u32 + 1;
+    Loc { line, column }
+}
+
+/// What serde-saphyr hands us before locations are attached to children.
+enum RawValue {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    String(String),
+    Seq(Vec<Spanned<RawValue>>),
+    Map(Vec<(Spanned<String>, Spanned<RawValue>)>),
+}
+
+impl RawValue {
+    fn relocated(self, loc: Loc) -> Node {
+        let value = match self {
+            RawValue::Null => Value::Null,
+            RawValue::Bool(b) => Value::Bool(b),
+            RawValue::Int(i) => Value::Int(i),
+            RawValue::Float(f) => Value::Float(f),
+            RawValue::String(s) => Value::String(s),
+            RawValue::Seq(items) => Value::Seq(
+                items
+                    .into_iter()
+                    .map(|item| {
+                        let l = loc_of(&item);
+                        item.value.relocated(l)
+                    })
+                    .collect(),
+            ),
+            RawValue::Map(entries) => Value::Map(
+                entries
+                    .into_iter()
+                    .map(|(key, value)| {
+                        let key_node = Node { loc: loc_of(&key), value: Value::String(key.value) };
+                        let l = loc_of(&value);
+                        (key_node, value.value.relocated(l))
+                    })
+                    .collect(),
+            ),
+        };
+        Node { loc, value }
+    }
+}
+
+impl<'de> Deserialize<'de> for RawValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(RawValueVisitor)
+    }
+}
+
+struct RawValueVisitor;
+
+impl<'de> Visitor<'de> for RawValueVisitor {
+    type Value = RawValue;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_unit<E>(self) -> Result<RawValue, E> {
+        Ok(RawValue::Null)
+    }
+    fn visit_none<E>(self) -> Result<RawValue, E> {
+        Ok(RawValue::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<RawValue, D::Error> {
+        RawValue::deserialize(d)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<RawValue, E> {
+        Ok(RawValue::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<RawValue, E> {
+        Ok(RawValue::Int(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawValue, E> {
+        i64::try_from(v).map(RawValue::Int).map_err(|_| E::custom("integer too large"))
+    }
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<RawValue, E> {
+        i64::try_from(v).map(RawValue::Int).map_err(|_| E::custom("integer too large"))
+    }
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<RawValue, E> {
+        i64::try_from(v).map(RawValue::Int).map_err(|_| E::custom("integer too large"))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<RawValue, E> {
+        Ok(RawValue::Float(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<RawValue, E> {
+        Ok(RawValue::String(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<RawValue, E> {
+        Ok(RawValue::String(v))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut access: A) -> Result<RawValue, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = access.next_element()? {
+            items.push(item);
+        }
+        Ok(RawValue::Seq(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<RawValue, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(entry) = access.next_entry()? {
+            entries.push(entry);
+        }
+        Ok(RawValue::Map(entries))
+    }
+}

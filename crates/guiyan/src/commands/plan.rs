@@ -1,0 +1,52 @@
+//! `guiyan plan`: the runs, tasks, reminders, escalations and reports campaigns will create in a
+//! year, for administrators (text) or scripts (JSON).
+
+use std::path::PathBuf;
+
+use campaign::Lang;
+
+use super::validate::{exit_code, load, print_diagnostics};
+
+pub fn run(paths: &[PathBuf], year: i32, json: bool, lang: Lang) -> anyhow::Result<u8> {
+    let range = calendar::supported_years();
+    if !range.contains(&year) {
+        anyhow::bail!("--year must be within {}–{}", range.start(), range.end());
+    }
+    let (workflows, diagnostics) = load(paths)?;
+    if !diagnostics.is_empty() {
+        print_diagnostics(&diagnostics, false, lang);
+        return Ok(exit_code(&diagnostics));
+    }
+    let mut runs = Vec::new();
+    let mut problems = Vec::new();
+    for campaign in &workflows.campaigns {
+        let Some(directory) = workflows.directory_of(campaign) else { continue };
+        match plan::plan_year(campaign, directory, workflows.workdays_of(campaign), year) {
+            Ok(mut planned) => runs.extend(planned.drain(..).map(|run| (campaign, directory, run))),
+            Err(mut d) => problems.append(&mut d),
+        }
+    }
+    if !problems.is_empty() {
+        campaign::sort_diagnostics(&mut problems);
+        print_diagnostics(&problems, false, lang);
+        return Ok(1);
+    }
+    if json {
+        let list: Vec<_> = runs.into_iter().map(|(_, _, run)| run).collect();
+        println!("{}", serde_json::to_string_pretty(&plan::to_json(&list))?);
+        return Ok(0);
+    }
+    if runs.is_empty() {
+        match lang {
+            Lang::Zh => println!("{year} 年没有需要开展的工作"),
+            Lang::En => println!("no runs in {year}"),
+        }
+    }
+    for (i, (campaign, directory, run)) in runs.iter().enumerate() {
+        if i > 0 {
+            println!();
+        }
+        print!("{}", plan::render_text(run, campaign, directory, lang));
+    }
+    Ok(0)
+}

@@ -1,0 +1,13 @@
+//! The planner: campaign + directory + calendar → runs and tasks, as data. Pure: no IO, and the
+//! current time is never read (callers pass what they need).
+
+mod dependencies;
+mod occurrences;
+mod plan_run;
+mod render;
+mod run;
+
+pub use occurrences::{Occurrence, occurrences_in_year};
+pub use plan_run::{plan_run, plan_year};
+pub use render::{render_text, to_json};
+pub use run::{PlannedEscalation, PlannedReport, PlannedRun, PlannedTask, RunAnchor};

@@ -1,0 +1,278 @@
+//! Planning one run: every task of every template for every assigned unit, with its start, due
+//! time, dependencies, reminders and escalations, and the run's report times.
+
+use calendar::{CalendarError, Offset, WorkdayCalendar, apply_offset, resolve_local};
+use campaign::{
+    Assignees, Campaign, Diagnostic, DiagnosticKind, Directory, EscalationTarget, Landing, Loc, ReportWhen, RunFrame,
+    TimeExpr, resolve,
+};
+use chrono::{NaiveDateTime, Utc};
+
+use crate::dependencies::Instances;
+use crate::occurrences::{Occurrence, occurrences_in_year};
+use crate::run::{PlannedEscalation, PlannedReport, PlannedRun, PlannedTask, RunAnchor, task_id};
+
+/// Plans every run of a campaign in a year (see [`occurrences_in_year`]).
+pub fn plan_year(
+    campaign: &Campaign,
+    directory: &Directory,
+    workdays: &WorkdayCalendar,
+    year: i32,
+) -> Result<Vec<PlannedRun>, Vec<Diagnostic>> {
+    let occurrences = occurrences_in_year(campaign, year, workdays)?;
+    let mut runs = Vec::with_capacity(occurrences.len());
+    let mut diagnostics = Vec::new();
+    for occurrence in &occurrences {
+        match plan_run(campaign, directory, workdays, occurrence) {
+            Ok(run) => runs.push(run),
+            Err(mut d) => diagnostics.append(&mut d),
+        }
+    }
+    if diagnostics.is_empty() { Ok(runs) } else { Err(diagnostics) }
+}
+
+/// Plans one run. Errors (an uncovered working-day year, a due time after the close in this run)
+/// point at the campaign field responsible.
+pub fn plan_run(
+    campaign: &Campaign,
+    directory: &Directory,
+    workdays: &WorkdayCalendar,
+    occurrence: &Occurrence,
+) -> Result<PlannedRun, Vec<Diagnostic>> {
+    let tz = campaign.timezone;
+    let frame = &occurrence.frame;
+    let mut diagnostics = Vec::new();
+    let at = |t: NaiveDateTime| resolve_local(tz, t);
+
+    if frame.open > frame.close {
+        diagnostics.push(Diagnostic::new(
+            &campaign.source,
+            campaign.recurrence.closes.loc,
+            "recurrence.closes",
+            DiagnosticKind::OpensAfterCloses { opens: show(frame.open), closes: show(frame.close) },
+        ));
+        return Err(diagnostics);
+    }
+
+    let mut tasks: Vec<PlannedTask> = Vec::new();
+    // Per template: its instances, for resolving `after` of later templates.
+    let mut instances: Vec<Instances> = Vec::with_capacity(campaign.tasks.len());
+    for (index, template) in campaign.tasks.iter().enumerate() {
+        let field = |key: &str| format!("tasks[{index}].{key}");
+        let starts = match &template.starts {
+            None => Ok(frame.open),
+            Some(s) => time(campaign, frame, s.value, Landing::Start, workdays, &field("starts"), s.loc),
+        };
+        let due = time(campaign, frame, template.due.value, Landing::Due, workdays, &field("due"), template.due.loc);
+        let (starts, due) = match (starts, due) {
+            (Ok(s), Ok(d)) => (s, d),
+            (s, d) => {
+                diagnostics.extend(s.err());
+                diagnostics.extend(d.err());
+                instances.push(Instances::default());
+                continue;
+            }
+        };
+        let order_error = if starts < frame.open {
+            Some((field("starts"), DiagnosticKind::StartBeforeOpen { starts: show(starts), opens: show(frame.open) }))
+        } else if due < starts {
+            Some((field("due"), DiagnosticKind::DueBeforeStart { due: show(due), starts: show(starts) }))
+        } else if due > frame.close {
+            Some((field("due"), DiagnosticKind::DueAfterClose { due: show(due), closes: show(frame.close) }))
+        } else {
+            None
+        };
+        if let Some((field, kind)) = order_error {
+            diagnostics.push(Diagnostic::new(
+                &campaign.source,
+                template.due.loc,
+                format!("{field} (run {})", occurrence.key),
+                kind,
+            ));
+            instances.push(Instances::default());
+            continue;
+        }
+        let (starts_at, due_at) = (at(starts), at(due));
+        let reminders = reminders(campaign, &template.reminders, due, starts, workdays);
+        let units = assigned_units(directory, &template.assignees);
+        let mut own = Instances::default();
+        for unit in units {
+            let unit_id = &directory.units[unit].id;
+            let id = task_id(&campaign.id, &occurrence.key, &template.id, unit_id);
+            let after = template
+                .after
+                .iter()
+                .filter_map(|dep| campaign.tasks.iter().position(|t| &t.id == dep))
+                .flat_map(|dep_index| instances[dep_index].scoped(directory, unit))
+                .map(|task_index| tasks[task_index].id.clone())
+                .collect();
+            let escalations = match &template.escalate {
+                Some(e) => escalations(campaign, directory, unit, &e.to, e.after, e.every, due, workdays)
+                    .into_iter()
+                    // After the close, the closing report lists what is still overdue.
+                    .take_while(|(t, _)| *t <= frame.close)
+                    .collect(),
+                None => Vec::new(),
+            };
+            own.push(unit, tasks.len());
+            tasks.push(PlannedTask {
+                id,
+                template: template.id.clone(),
+                unit: unit_id.clone(),
+                starts_at,
+                due_at,
+                after,
+                reminders: reminders.iter().map(|t| at(*t)).collect(),
+                escalations: escalations.into_iter().map(|(t, to)| PlannedEscalation { at: at(t), to }).collect(),
+            });
+        }
+        own.finish();
+        instances.push(own);
+    }
+
+    let mut reports = Vec::new();
+    for (index, report) in campaign.reports.iter().enumerate() {
+        match &report.when {
+            ReportWhen::At(expr) => {
+                let field = format!("reports[{index}].at");
+                match time(campaign, frame, *expr, Landing::Start, workdays, &field, report.loc) {
+                    Ok(t) => reports.push(PlannedReport { id: report.id.clone(), at: at(t) }),
+                    Err(d) => diagnostics.push(d),
+                }
+            }
+            ReportWhen::Schedule(schedule) => {
+                let (from, to) = (at(frame.open).with_timezone(&Utc), at(frame.close).with_timezone(&Utc));
+                if let Ok(times) = schedule.occurrences(tz, from, to, 10_000) {
+                    reports.extend(times.into_iter().map(|t| PlannedReport { id: report.id.clone(), at: t }));
+                }
+            }
+        }
+    }
+    reports.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
+
+    if !diagnostics.is_empty() {
+        return Err(diagnostics);
+    }
+    let anchor =
+        if frame.anchor_is_day { RunAnchor::Day(frame.anchor.date()) } else { RunAnchor::Instant(at(frame.anchor)) };
+    Ok(PlannedRun {
+        campaign: campaign.id.clone(),
+        key: occurrence.key.clone(),
+        anchor,
+        opens_at: at(frame.open),
+        closes_at: at(frame.close),
+        tasks,
+        reports,
+    })
+}
+
+fn time(
+    campaign: &Campaign,
+    frame: &RunFrame,
+    expr: TimeExpr,
+    landing: Landing,
+    workdays: &WorkdayCalendar,
+    field: &str,
+    loc: Loc,
+) -> Result<NaiveDateTime, Diagnostic> {
+    resolve(campaign, frame, expr, landing, workdays).map_err(|e| calendar_diagnostic(campaign, field, loc, &e))
+}
+
+/// A calendar error as a diagnostic at the campaign field that needed the date.
+pub(crate) fn calendar_diagnostic(campaign: &Campaign, field: &str, loc: Loc, error: &CalendarError) -> Diagnostic {
+    let kind = match error {
+        CalendarError::YearNotCovered { year } => {
+            DiagnosticKind::YearNotCovered { year: *year, file: campaign.holidays.display().to_string() }
+        }
+        CalendarError::YearOutOfRange { year } => DiagnosticKind::YearOutOfRange { year: i64::from(*year) },
+        other => DiagnosticKind::CalendarLimit { detail: other.to_string() },
+    };
+    Diagnostic::new(&campaign.source, loc, field, kind)
+}
+
+/// Reminder times: day offsets land at the start time of day (a morning reminder); reminders before
+/// the task starts are dropped, since the unit has not been told of the task yet.
+fn reminders(
+    campaign: &Campaign,
+    offsets: &[Offset],
+    due: NaiveDateTime,
+    starts: NaiveDateTime,
+    workdays: &WorkdayCalendar,
+) -> Vec<NaiveDateTime> {
+    let mut times: Vec<NaiveDateTime> = offsets
+        .iter()
+        .filter_map(|o| apply_offset(due, *o, campaign.start_time, workdays).ok())
+        .filter(|t| *t > starts && *t < due)
+        .collect();
+    times.sort();
+    times.dedup();
+    times
+}
+
+/// The escalation chain of a unit's task: after the due time by `after`, then every `every`, one
+/// level higher each time, ending at the campaign owner.
+#[allow(clippy::too_many_arguments)]
+fn escalations(
+    campaign: &Campaign,
+    directory: &Directory,
+    unit: usize,
+    target: &EscalationTarget,
+    after: Offset,
+    every: Offset,
+    due: NaiveDateTime,
+    workdays: &WorkdayCalendar,
+) -> Vec<(NaiveDateTime, String)> {
+    let owner = directory.position(&campaign.owner);
+    let chain: Vec<usize> = match target {
+        EscalationTarget::Parent => {
+            let mut chain = Vec::new();
+            for ancestor in directory.ancestors(unit) {
+                chain.push(ancestor);
+                if Some(ancestor) == owner {
+                    break;
+                }
+            }
+            if let Some(owner) = owner
+                && !chain.contains(&owner)
+                && owner != unit
+            {
+                chain.push(owner);
+            }
+            chain
+        }
+        EscalationTarget::Owner => owner.filter(|o| *o != unit).into_iter().collect(),
+        EscalationTarget::Unit(id) => directory.position(id).filter(|u| *u != unit).into_iter().collect(),
+    };
+    let mut out = Vec::with_capacity(chain.len());
+    let mut at = due;
+    for (step, target) in chain.into_iter().enumerate() {
+        let offset = if step == 0 { after } else { every };
+        match apply_offset(at, offset, campaign.start_time, workdays) {
+            Ok(t) => at = t,
+            Err(_) => break, // beyond the known working days: the chain stops there
+        }
+        out.push((at, directory.units[target].id.clone()));
+    }
+    out
+}
+
+/// The units a template assigns, in directory preorder.
+fn assigned_units(directory: &Directory, assignees: &Assignees) -> Vec<usize> {
+    match assignees {
+        Assignees::Unit(id) => directory.position(id).into_iter().collect(),
+        Assignees::Units(ids) => {
+            let mut units: Vec<usize> = ids.iter().filter_map(|id| directory.position(id)).collect();
+            units.sort_unstable();
+            units
+        }
+        Assignees::Level { level, under } => match directory.level_index(level) {
+            Some(level) => directory.units_at_level(level, under.as_deref().and_then(|u| directory.position(u))),
+            None => Vec::new(),
+        },
+    }
+}
+
+/// A local time for messages.
+fn show(t: NaiveDateTime) -> String {
+    t.format("%Y-%m-%d %H:%M").to_string()
+}

@@ -1,0 +1,1 @@
+//! Integration tests for guiyan live in the test targets of this crate.
