@@ -150,9 +150,9 @@ pub enum DiagnosticKind {
     DateOutsideYear { date: String, year: i32 },
     DayBothOffAndWork { date: String },
     YearOutOfRange { year: i64 },
-    WorkdaysMissing,
+    WorkdaysMissing { file: String },
     YearNotCovered { year: i32, file: String },
-    NoUnitsAtLevel { level: String },
+    LunarDateConflict,
     CalendarLimit { detail: String },
 }
 
@@ -215,9 +215,9 @@ impl DiagnosticKind {
             DateOutsideYear { .. } => "date-outside-year",
             DayBothOffAndWork { .. } => "day-both-off-and-work",
             YearOutOfRange { .. } => "year-out-of-range",
-            WorkdaysMissing => "workdays-missing",
+            WorkdaysMissing { .. } => "workdays-missing",
             YearNotCovered { .. } => "year-not-covered",
-            NoUnitsAtLevel { .. } => "no-units-at-level",
+            LunarDateConflict => "lunar-date-conflict",
             CalendarLimit { .. } => "calendar-limit",
         }
     }

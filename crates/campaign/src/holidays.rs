@@ -27,6 +27,7 @@ pub fn validate_holidays(raw: &RawHolidays, r: &mut Reader) -> WorkdayCalendar {
                 };
                 let mut arrangement = YearArrangement { year, days_off: Vec::new(), makeup_workdays: Vec::new() };
                 let mut seen: HashMap<NaiveDate, Loc> = HashMap::new();
+                // Days off first, so a clash with a make-up day is found whatever the order.
                 for (i, holiday) in holidays.iter().enumerate() {
                     r.in_index(i, |r| {
                         if let Some(off) = &holiday.off {

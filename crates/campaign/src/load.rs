@@ -199,13 +199,15 @@ fn read_document(
         return None;
     };
     let has = |key: &str| entries.iter().any(|(k, _)| k.value == Value::String(key.to_string()));
+    // A campaign key anywhere makes it a campaign, so a broken campaign is reported as one.
+    let campaign_like = ["id", "name", "owner", "recurrence", "tasks"].iter().any(|k| has(k));
     let mut r = Reader::new(path);
-    let document = if has("holidays") && !has("recurrence") && !has("tasks") {
-        RawHolidays::from_node(&node, &mut r).map(Document::Holidays)
-    } else if (has("units") || has("levels")) && !has("recurrence") && !has("tasks") {
-        RawDirectory::from_node(&node, &mut r).map(Document::Directory)
-    } else if has("recurrence") || has("tasks") || has("id") {
+    let document = if campaign_like {
         RawCampaign::from_node(&node, &mut r).map(Document::Campaign)
+    } else if has("holidays") {
+        RawHolidays::from_node(&node, &mut r).map(Document::Holidays)
+    } else if has("units") || has("levels") {
+        RawDirectory::from_node(&node, &mut r).map(Document::Directory)
     } else {
         r.error(node.loc, DiagnosticKind::NotAnIncludedKind { path: path.display().to_string() });
         None

@@ -93,7 +93,9 @@ pub fn en(kind: &DiagnosticKind) -> String {
             format!("invalid e-mail address `{value}`; expected name@domain.example")
         }
         InvalidDateRange { value } => {
-            format!("invalid date range `{value}`; expected YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD with the start first")
+            format!(
+                "invalid date range `{value}`; expected YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD, start first, at most 32 days"
+            )
         }
         AnchorConflict => "give either `anchor` or `cron`, not both".into(),
         AnchorMissing => "missing `anchor` or `cron`: a campaign must say when it recurs".into(),
@@ -123,20 +125,20 @@ pub fn en(kind: &DiagnosticKind) -> String {
         }
         MissingFile { path, detail } => format!("cannot read `{path}`: {detail}"),
         NotAnIncludedKind { path } => format!(
-            "`{path}` is not a campaign, directory or holidays file (expected top-level `recurrence`, `units` or `holidays`)"
+            "`{path}` is not a campaign, directory or holidays file (expected top-level `id` and `recurrence`, `units` and `levels`, or `holidays`)"
         ),
         DateOutsideYear { date, year } => format!("date {date} is not in year {year}"),
         DayBothOffAndWork { date } => {
             format!("{date} is listed both as a day off and as a make-up working day")
         }
         YearOutOfRange { year } => format!("year {year} is outside the supported range 1901–2100"),
-        WorkdaysMissing => {
-            "working-day offsets (wd) need the holiday arrangements file `holidays.yaml` beside the campaign".into()
+        WorkdaysMissing { file } => {
+            format!("working-day offsets (wd) need the holiday arrangements file `{file}`, which cannot be read")
         }
         YearNotCovered { year, file } => {
             format!("working days of {year} are unknown: add the official holiday arrangement for {year} to {file}")
         }
-        NoUnitsAtLevel { level } => format!("no unit of the directory has level `{level}`"),
+        LunarDateConflict => "give either `lunar` or `date`, not both".into(),
         CalendarLimit { detail } => format!("date out of range: {detail}"),
     }
 }
@@ -145,88 +147,96 @@ pub fn en(kind: &DiagnosticKind) -> String {
 pub fn zh(kind: &DiagnosticKind) -> String {
     use DiagnosticKind::*;
     match kind {
-        Io { detail } => format!("无法读取文件:{detail}"),
-        FileTooLarge { limit } => format!("文件超过 {limit} 字节({} MiB)的上限,拒绝读取", limit / 1024 / 1024),
-        NotUtf8 => "文件不是有效的 UTF-8 编码(请以 UTF-8 保存,而非 GBK)".into(),
-        YamlSyntax { detail } => format!("YAML 格式错误:{detail}"),
-        YamlTooComplex { detail } => format!("YAML 过于复杂(别名、节点或嵌套过多),拒绝解析({detail})"),
-        MultipleDocuments => "应为一个 YAML 文档,实际有多个('---')".into(),
-        EmptyDocument => "文件为空;应为一个映射(键值对)".into(),
-        UnknownKey { key, expected } => format!("未知的键 `{key}`;可用的键:{}", list(expected, "、")),
-        DuplicateKey { key, first_line } => format!("键 `{key}` 重复(首次出现在第 {first_line} 行)"),
+        Io { detail } => format!("无法读取文件：{detail}"),
+        FileTooLarge { limit } => format!("文件超过 {limit} 字节（{} MiB）的上限，拒绝读取", limit / 1024 / 1024),
+        NotUtf8 => "文件不是有效的 UTF-8 编码（请以 UTF-8 保存，而非 GBK）".into(),
+        YamlSyntax { detail } => format!("YAML 格式错误：{detail}"),
+        YamlTooComplex { detail } => format!("YAML 过于复杂（别名、节点或嵌套过多），拒绝解析（{detail}）"),
+        MultipleDocuments => "应为一个 YAML 文档，实际有多个（'---'）".into(),
+        EmptyDocument => "文件为空；应为一个映射（键值对）".into(),
+        UnknownKey { key, expected } => format!("未知的键 `{key}`；可用的键：{}", list(expected, "、")),
+        DuplicateKey { key, first_line } => format!("键 `{key}` 重复（首次出现在第 {first_line} 行）"),
         MissingKey { key } => format!("缺少必填的键 `{key}`"),
-        WrongType { expected, found } => format!("应为{},实际为{}", zh_type(expected), zh_type(found)),
-        InvalidId { value } => format!("标识 `{value}` 无效;只能使用小写字母、数字和 '-',且以字母或数字开头"),
-        UnknownUnit { id } => format!("未知的单位 `{id}`,单位名录中没有该单位"),
-        UnknownLevel { level, expected } => format!("未知的层级 `{level}`;应为以下之一:{}", list(expected, "、")),
-        UnknownGroupOrUnit { id } => format!("未知的接收对象 `{id}`;应为单位名录中的分组或单位"),
+        WrongType { expected, found } => format!("应为{}，实际为{}", zh_type(expected), zh_type(found)),
+        InvalidId { value } => {
+            format!("标识 `{value}` 无效；最多 64 个字符，只能使用小写字母、数字、'-' 和 '_'，且以字母或数字开头")
+        }
+        UnknownUnit { id } => format!("未知的单位 `{id}`，单位名录中没有该单位"),
+        UnknownLevel { level, expected } => format!("未知的层级 `{level}`；应为以下之一：{}", list(expected, "、")),
+        UnknownGroupOrUnit { id } => format!("未知的接收对象 `{id}`；应为单位名录中的分组或单位"),
         UnknownTask { id } => format!("未知的任务标识 `{id}`"),
-        UnknownTaskKind { kind, expected } => format!("未知的任务类型 `{kind}`;应为以下之一:{}", list(expected, "、")),
+        UnknownTaskKind { kind, expected } => {
+            format!("未知的任务类型 `{kind}`；应为以下之一：{}", list(expected, "、"))
+        }
         UnknownFestival { name, expected } => format!(
-            "未知的节日或节气 `{name}`;应为以下之一:{},或 {{lunar: \"月-日\"}}、{{date: \"MM-DD\"}}",
+            "未知的节日或节气 `{name}`；应为以下之一：{}，或 {{lunar: \"月-日\"}}、{{date: \"MM-DD\"}}",
             list(expected, "、")
         ),
-        UnknownTimezone { name } => format!("未知的时区 `{name}`;应为 IANA 时区名,例如 Asia/Shanghai"),
-        UnknownLocale { value } => format!("未知的语言 `{value}`;应为 zh-CN 或 en"),
+        UnknownTimezone { name } => format!("未知的时区 `{name}`；应为 IANA 时区名，例如 Asia/Shanghai"),
+        UnknownLocale { value } => format!("未知的语言 `{value}`；应为 zh-CN 或 en"),
         UnknownTemplate { value } => {
-            format!("未知的报告模板 `{value}`;应为 progress、work-report 或以 .tera 结尾的文件路径")
+            format!("未知的报告模板 `{value}`；应为 progress、work-report 或以 .tera 结尾的文件路径")
         }
-        UnknownFigureType { value } => format!("未知的数据类型 `{value}`;应为 integer(整数)或 decimal(小数)"),
+        UnknownFigureType { value } => format!("未知的数据类型 `{value}`；应为 integer（整数）或 decimal（小数）"),
         UnknownEscalationTarget { value } => {
-            format!("未知的督办对象 `{value}`;应为 parent(上级单位)、owner(牵头单位)或单位标识")
+            format!("未知的督办对象 `{value}`；应为 parent（上级单位）、owner（牵头单位）或单位标识")
         }
         DuplicateId { what, id, first_line } => {
-            format!("{}标识 `{id}` 重复(首次定义在第 {first_line} 行)", zh_what(what))
+            format!("{}标识 `{id}` 重复（首次定义在第 {first_line} 行）", zh_what(what))
         }
         DuplicateCampaign { id, other_file } => format!("工作标识 `{id}` 与 {other_file} 中的重复"),
-        DependencyCycle { cycle } => format!("任务依赖形成循环:{}", list(cycle, " → ")),
+        DependencyCycle { cycle } => format!("任务依赖形成循环：{}", list(cycle, " → ")),
         SelfDependency { id } => format!("任务 `{id}` 依赖自身"),
         InvalidOffset { value, problem } => format!(
-            "时间偏移 `{value}` 无效:{};应为带符号的数字加单位:d(天)、w(周)、h(小时)或 wd(工作日),例如 -3d",
+            "时间偏移 `{value}` 无效：{}；应为带符号的数字加单位：d（天）、w（周）、h（小时）或 wd（工作日），例如 -3d",
             offset_problem_zh(problem)
         ),
         InvalidTimeExpr { value, detail } => format!(
-            "时间表达式 `{value}` 无效:{detail};应为 open、close 或 anchor,可再加偏移,例如 open+3d、anchor-5wd、close"
+            "时间表达式 `{value}` 无效：{detail}；应为 open、close 或 anchor，可再加偏移，例如 open+3d、anchor-5wd、close"
         ),
         InvalidCron { value, detail } => {
-            format!("cron 表达式 `{value}` 无效:{detail};应为 5 个字段(分 时 日 月 周),或前加秒共 6 个字段")
+            format!("cron 表达式 `{value}` 无效：{detail}；应为 5 个字段（分 时 日 月 周），或前加秒共 6 个字段")
         }
-        InvalidLunarDate { value } => format!("农历日期 `{value}` 无效;应为 \"月-日\",月 1–12,日 1–30,例如 \"8-15\""),
-        InvalidCalendarDate { value } => format!("日期 `{value}` 无效;应为实际存在的公历日期"),
-        InvalidTimeOfDay { value } => format!("时刻 `{value}` 无效;应为 24 小时制 \"HH:MM\",例如 \"17:30\""),
-        InvalidEmail { value } => format!("电子邮箱 `{value}` 无效;应形如 name@domain.example"),
+        InvalidLunarDate { value } => {
+            format!("农历日期 `{value}` 无效；应为 \"月-日\"，月 1–12，日 1–30，例如 \"8-15\"")
+        }
+        InvalidCalendarDate { value } => format!("日期 `{value}` 无效；应为实际存在的公历日期"),
+        InvalidTimeOfDay { value } => format!("时刻 `{value}` 无效；应为 24 小时制 \"HH:MM\"，例如 \"17:30\""),
+        InvalidEmail { value } => format!("电子邮箱 `{value}` 无效；应形如 name@domain.example"),
         InvalidDateRange { value } => {
-            format!("日期范围 `{value}` 无效;应为 YYYY-MM-DD 或 YYYY-MM-DD..YYYY-MM-DD(起始在前)")
+            format!("日期范围 `{value}` 无效；应为 YYYY-MM-DD 或 YYYY-MM-DD..YYYY-MM-DD（起始在前，最长 32 天）")
         }
         AnchorConflict => "`anchor` 与 `cron` 只能填写其一".into(),
-        AnchorMissing => "缺少 `anchor` 或 `cron`:须说明工作何时循环开展".into(),
+        AnchorMissing => "缺少 `anchor` 或 `cron`：须说明工作何时循环开展".into(),
         AssigneeConflict => "`assignee` 与 `assignees` 只能填写其一".into(),
-        AssigneeMissing => "缺少 `assignee` 或 `assignees`:该任务由谁承办?".into(),
-        AssigneesEmpty => "未选中任何单位;应填写 `level`、`units`,或 `level` 加 `under`".into(),
+        AssigneeMissing => "缺少 `assignee` 或 `assignees`：该任务由谁承办？".into(),
+        AssigneesEmpty => "未选中任何单位；应填写 `level`、`units`，或 `level` 加 `under`".into(),
         ScheduleConflict => "`schedule` 与 `at` 只能填写其一".into(),
-        ScheduleMissing => "缺少 `schedule`(cron)或 `at`(open、close 或时间表达式)".into(),
-        ReminderNotBefore { value } => format!("提醒 `{value}` 不在截止时间之前;应为负偏移,例如 -1d"),
-        EscalationNotAfter { value } => format!("督办延迟 `{value}` 应为正数,例如 2d"),
-        DueBeforeStart { due, starts } => format!("截止时间({due})早于开始时间({starts})"),
-        StartBeforeOpen { starts, opens } => format!("开始时间({starts})早于本期开启时间({opens})"),
-        DueAfterClose { due, closes } => format!("截止时间({due})晚于本期结束时间({closes})"),
-        OpensAfterCloses { opens, closes } => format!("本期开启时间({opens})晚于结束时间({closes})"),
+        ScheduleMissing => "缺少 `schedule`（cron）或 `at`（open、close 或时间表达式）".into(),
+        ReminderNotBefore { value } => format!("提醒 `{value}` 不在截止时间之前；应为负偏移，例如 -1d"),
+        EscalationNotAfter { value } => format!("督办延迟 `{value}` 应为正数，例如 2d"),
+        DueBeforeStart { due, starts } => format!("截止时间（{due}）早于开始时间（{starts}）"),
+        StartBeforeOpen { starts, opens } => format!("开始时间（{starts}）早于本期开启时间（{opens}）"),
+        DueAfterClose { due, closes } => format!("截止时间（{due}）晚于本期结束时间（{closes}）"),
+        OpensAfterCloses { opens, closes } => format!("本期开启时间（{opens}）晚于结束时间（{closes}）"),
         LevelOrder { unit, level, parent_level } => {
             format!("单位 `{unit}` 的层级 `{level}` 不低于其上级单位的层级 `{parent_level}`")
         }
-        MissingFile { path, detail } => format!("无法读取 `{path}`:{detail}"),
+        MissingFile { path, detail } => format!("无法读取 `{path}`：{detail}"),
         NotAnIncludedKind { path } => {
-            format!("`{path}` 既不是工作定义,也不是单位名录或节假日文件(顶层应有 `recurrence`、`units` 或 `holidays`)")
+            format!(
+                "`{path}` 既不是工作定义，也不是单位名录或节假日文件（顶层应有 `id` 和 `recurrence`、`units` 和 `levels`，或 `holidays`）"
+            )
         }
         DateOutsideYear { date, year } => format!("日期 {date} 不在 {year} 年内"),
         DayBothOffAndWork { date } => format!("{date} 同时被列为放假日和调休上班日"),
         YearOutOfRange { year } => format!("年份 {year} 超出支持范围 1901–2100"),
-        WorkdaysMissing => "使用工作日偏移(wd)需要同目录下的节假日安排文件 `holidays.yaml`".into(),
+        WorkdaysMissing { file } => format!("使用工作日偏移（wd）需要节假日安排文件 `{file}`，但无法读取该文件"),
         YearNotCovered { year, file } => {
-            format!("{year} 年的工作日未知:请在 {file} 中补充 {year} 年国务院办公厅节假日安排")
+            format!("{year} 年的工作日未知：请在 {file} 中补充 {year} 年国务院办公厅节假日安排")
         }
-        NoUnitsAtLevel { level } => format!("单位名录中没有层级为 `{level}` 的单位"),
-        CalendarLimit { detail } => format!("日期超出范围:{detail}"),
+        LunarDateConflict => "`lunar` 与 `date` 只能填写其一".into(),
+        CalendarLimit { detail } => format!("日期超出范围：{detail}"),
     }
 }
 

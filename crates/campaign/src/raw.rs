@@ -88,7 +88,8 @@ pub struct RawRecurrence {
     pub anchor: Option<Located<RawAnchor>>,
     /// A crontab expression (5 fields, or 6 with leading seconds) in the campaign's time zone.
     pub cron: Option<Located<String>>,
-    /// Offset of the opening from the anchor, e.g. -21d. Default: the anchor (09:00 on its day).
+    /// Offset of the opening from the anchor, e.g. -21d. Default: the anchor (for a day anchor, at
+    /// `defaults.start_time` on that day; for cron, the fire time).
     pub opens: Option<Located<Scalar>>,
     /// Offset of the closing from the anchor, e.g. +30d.
     #[schemars(required)]
@@ -143,7 +144,7 @@ impl FromNode for RawAnchor {
             (Some(lunar), None) => Some(RawAnchor::Lunar { lunar: lunar.0 }),
             (None, Some(date)) => Some(RawAnchor::Date { date: date.0 }),
             (Some(_), Some(_)) => {
-                r.error(f.loc, crate::DiagnosticKind::AnchorConflict);
+                r.error(f.loc, crate::DiagnosticKind::LunarDateConflict);
                 None
             }
             (None, None) => {
@@ -162,12 +163,13 @@ impl FromNode for RawAnchor {
 pub struct RawDefaults {
     /// Time of day that day offsets of due times and closings land at. Default "17:30".
     pub due_time: Option<Located<Scalar>>,
-    /// Time of day that day offsets of starts and openings land at. Default "09:00".
+    /// Time of day that day offsets of starts, openings, reminders, escalations and report times
+    /// land at. Default "09:00".
     pub start_time: Option<Located<Scalar>>,
     /// Reminders before each due time, e.g. [-3d, -1d]. Default: none.
     pub reminders: Option<Vec<Located<Scalar>>>,
     /// Escalation of overdue work. Default: none.
-    pub escalate: Option<RawEscalate>,
+    pub escalate: Option<RawEscalateSetting>,
 }
 
 impl FromNode for RawDefaults {
@@ -182,7 +184,33 @@ impl FromNode for RawDefaults {
     }
 }
 
-/// `escalate:` — overdue work goes up the unit tree.
+/// `escalate:` — rules, or `false` to switch off escalation inherited from `defaults`.
+#[derive(Clone, Debug, JsonSchema)]
+#[schemars(untagged)]
+pub enum RawEscalateSetting {
+    /// `false`: no escalation. (The bool is always false; it is there for the schema.)
+    #[allow(dead_code)]
+    Off(bool),
+    Rules(RawEscalate),
+}
+
+impl FromNode for RawEscalateSetting {
+    fn from_node(node: &Node, r: &mut Reader) -> Option<Self> {
+        match node.value {
+            Value::Bool(false) => Some(RawEscalateSetting::Off(false)),
+            Value::Map(_) => RawEscalate::from_node(node, r).map(RawEscalateSetting::Rules),
+            _ => {
+                r.error(
+                    node.loc,
+                    crate::DiagnosticKind::WrongType { expected: "mapping or false", found: node.value.type_name() },
+                );
+                None
+            }
+        }
+    }
+}
+
+/// Escalation rules: overdue work goes up the unit tree.
 #[derive(Clone, Debug, JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct RawEscalate {
@@ -233,8 +261,8 @@ pub struct RawTask {
     pub figures: Option<Entries<RawFigure>>,
     /// Reminders before the due time; replaces `defaults.reminders`. [] for none.
     pub reminders: Option<Vec<Located<Scalar>>>,
-    /// Escalation of this task; replaces `defaults.escalate`.
-    pub escalate: Option<RawEscalate>,
+    /// Escalation of this task; replaces `defaults.escalate`; `false` for none.
+    pub escalate: Option<RawEscalateSetting>,
 }
 
 const TASK_KEYS: &[&str] = &[

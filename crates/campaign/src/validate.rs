@@ -69,7 +69,10 @@ pub fn validate_campaign(raw: &RawCampaign, r: &mut Reader, cx: &Context) -> Opt
         let due_time = time_of_day(r, "due_time", defaults.due_time.as_ref(), NaiveTime::from_hms_opt(17, 30, 0));
         let start_time = time_of_day(r, "start_time", defaults.start_time.as_ref(), NaiveTime::from_hms_opt(9, 0, 0));
         let reminders = r.in_key("reminders", |r| reminders(r, defaults.reminders.as_deref().unwrap_or_default()));
-        let escalate = defaults.escalate.as_ref().and_then(|e| r.in_key("escalate", |r| escalation(r, cx, e)));
+        let escalate = match &defaults.escalate {
+            None | Some(RawEscalateSetting::Off(_)) => Some(None),
+            Some(RawEscalateSetting::Rules(e)) => r.in_key("escalate", |r| escalation(r, cx, e)).map(Some),
+        };
         (due_time, start_time, reminders, escalate)
     });
 
@@ -127,9 +130,10 @@ pub fn validate_campaign(raw: &RawCampaign, r: &mut Reader, cx: &Context) -> Opt
 
     // Working-day offsets need the holiday arrangements.
     if !cx.has_workdays
-        && let Some(loc) = first_working_day_offset(raw)
+        && let Some((field, loc)) = first_working_day_offset(raw)
     {
-        r.error(loc, DiagnosticKind::WorkdaysMissing);
+        let file = holidays_path.display().to_string();
+        r.in_key(&field, |r| r.error(loc, DiagnosticKind::WorkdaysMissing { file }));
     }
 
     let campaign = Campaign {
@@ -335,7 +339,7 @@ fn task(
     raw: &RawTask,
     all: &[RawTask],
     default_reminders: &Option<Vec<Offset>>,
-    default_escalate: &Option<Escalation>,
+    default_escalate: &Option<Option<Escalation>>,
 ) -> Option<TaskTemplate> {
     let id = checked_id(r, "id", raw.id.as_ref());
     let kind = match &raw.kind {
@@ -377,8 +381,9 @@ fn task(
         None => default_reminders.clone(),
     };
     let escalate = match &raw.escalate {
-        Some(e) => r.in_key("escalate", |r| escalation(r, cx, e).map(Some)),
-        None => default_escalate.clone().map(Some).or(Some(None)),
+        Some(RawEscalateSetting::Rules(e)) => r.in_key("escalate", |r| escalation(r, cx, e).map(Some)),
+        Some(RawEscalateSetting::Off(_)) => Some(None),
+        None => default_escalate.clone(),
     };
     Some(TaskTemplate {
         id: id?,
@@ -617,18 +622,48 @@ fn visit(
     state[node] = 2;
 }
 
-fn first_working_day_offset(raw: &RawCampaign) -> Option<Loc> {
-    let wd = |s: &Located<Scalar>| s.value.0.trim_end().ends_with("wd").then_some(s.loc);
-    let rec = raw.recurrence.as_ref();
-    rec.and_then(|r| r.opens.as_ref())
-        .and_then(wd)
-        .or_else(|| rec.and_then(|r| r.closes.as_ref()).and_then(wd))
-        .or_else(|| {
-            raw.tasks
-                .iter()
-                .flat_map(|t| t.value.iter())
-                .find_map(|t| t.starts.as_ref().and_then(wd).or_else(|| t.due.as_ref().and_then(wd)))
-        })
+fn first_working_day_offset(raw: &RawCampaign) -> Option<(String, Loc)> {
+    let is_wd = |text: &Located<Scalar>| {
+        let unit = match parse_time_expr(&text.value.0) {
+            Ok(expr) => expr.offset.map(|o| o.unit),
+            Err(_) => parse_offset(&text.value.0).ok().map(|o| o.unit),
+        };
+        unit == Some(OffsetUnit::WorkingDays)
+    };
+    let mut found: Vec<(String, &Located<Scalar>)> = Vec::new();
+    if let Some(rec) = &raw.recurrence {
+        found.extend(rec.opens.iter().map(|o| ("recurrence.opens".to_string(), o)));
+        found.extend(rec.closes.iter().map(|o| ("recurrence.closes".to_string(), o)));
+    }
+    if let Some(defaults) = &raw.defaults {
+        found.extend(
+            defaults.reminders.iter().flatten().enumerate().map(|(i, o)| (format!("defaults.reminders[{i}]"), o)),
+        );
+        escalation_offsets("defaults.escalate", &defaults.escalate, &mut found);
+    }
+    for (t, task) in raw.tasks.iter().flat_map(|t| t.value.iter()).enumerate() {
+        found.extend(task.starts.iter().map(|o| (format!("tasks[{t}].starts"), o)));
+        found.extend(task.due.iter().map(|o| (format!("tasks[{t}].due"), o)));
+        found.extend(
+            task.reminders.iter().flatten().enumerate().map(|(i, o)| (format!("tasks[{t}].reminders[{i}]"), o)),
+        );
+        escalation_offsets(&format!("tasks[{t}].escalate"), &task.escalate, &mut found);
+    }
+    for (i, report) in raw.reports.iter().flatten().enumerate() {
+        found.extend(report.at.iter().map(|o| (format!("reports[{i}].at"), o)));
+    }
+    found.into_iter().find(|(_, text)| is_wd(text)).map(|(field, text)| (field, text.loc))
+}
+
+fn escalation_offsets<'a>(
+    field: &str,
+    setting: &'a Option<RawEscalateSetting>,
+    found: &mut Vec<(String, &'a Located<Scalar>)>,
+) {
+    if let Some(RawEscalateSetting::Rules(rules)) = setting {
+        found.extend(rules.after.iter().map(|a| (format!("{field}.after"), a)));
+        found.extend(rules.every.iter().map(|a| (format!("{field}.every"), a)));
+    }
 }
 
 /// Checks the order of opening, starts, due times and closing wherever it is the same in every run:

@@ -3,11 +3,13 @@
 mod commands;
 mod files;
 mod lang;
+mod output;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use output::errln;
 
 /// 归雁 guiyan — recurring outreach campaigns, from YAML to tasks, reminders and reports.
 #[derive(Debug, Parser)]
@@ -76,7 +78,7 @@ fn main() -> ExitCode {
     let lang = match lang::resolve(cli.lang.as_deref()) {
         Ok(lang) => lang,
         Err(message) => {
-            eprintln!("guiyan: {message}");
+            errln!("guiyan: {message}");
             return ExitCode::from(2);
         }
     };
@@ -89,7 +91,7 @@ fn main() -> ExitCode {
     match outcome {
         Ok(code) => code.into(),
         Err(err) => {
-            eprintln!("guiyan: {err:#}");
+            errln!("guiyan: {err:#}");
             ExitCode::from(2)
         }
     }

@@ -54,10 +54,12 @@ pub fn plan_run(
         return Err(diagnostics);
     }
 
-    let mut tasks: Vec<PlannedTask> = Vec::new();
-    // Per template: its instances, for resolving `after` of later templates.
-    let mut instances: Vec<Instances> = Vec::with_capacity(campaign.tasks.len());
-    for (index, template) in campaign.tasks.iter().enumerate() {
+    // Templates are planned in dependency order (an `after` may name a later template), each into
+    // its own list; the run lists them in the order they were written.
+    let mut planned: Vec<Vec<PlannedTask>> = vec![Vec::new(); campaign.tasks.len()];
+    let mut instances: Vec<Instances> = vec![Instances::default(); campaign.tasks.len()];
+    for index in dependency_order(campaign) {
+        let template = &campaign.tasks[index];
         let field = |key: &str| format!("tasks[{index}].{key}");
         let starts = match &template.starts {
             None => Ok(frame.open),
@@ -69,54 +71,61 @@ pub fn plan_run(
             (s, d) => {
                 diagnostics.extend(s.err());
                 diagnostics.extend(d.err());
-                instances.push(Instances::default());
                 continue;
             }
         };
+        let starts_loc = template.starts.as_ref().map_or(template.due.loc, |s| s.loc);
         let order_error = if starts < frame.open {
-            Some((field("starts"), DiagnosticKind::StartBeforeOpen { starts: show(starts), opens: show(frame.open) }))
+            Some((
+                "starts",
+                starts_loc,
+                DiagnosticKind::StartBeforeOpen { starts: show(starts), opens: show(frame.open) },
+            ))
         } else if due < starts {
-            Some((field("due"), DiagnosticKind::DueBeforeStart { due: show(due), starts: show(starts) }))
+            Some(("due", template.due.loc, DiagnosticKind::DueBeforeStart { due: show(due), starts: show(starts) }))
         } else if due > frame.close {
-            Some((field("due"), DiagnosticKind::DueAfterClose { due: show(due), closes: show(frame.close) }))
+            Some(("due", template.due.loc, DiagnosticKind::DueAfterClose { due: show(due), closes: show(frame.close) }))
         } else {
             None
         };
-        if let Some((field, kind)) = order_error {
-            diagnostics.push(Diagnostic::new(
-                &campaign.source,
-                template.due.loc,
-                format!("{field} (run {})", occurrence.key),
-                kind,
-            ));
-            instances.push(Instances::default());
+        if let Some((key, loc, kind)) = order_error {
+            let field = format!("{} (run {})", field(key), occurrence.key);
+            diagnostics.push(Diagnostic::new(&campaign.source, loc, field, kind));
             continue;
         }
         let (starts_at, due_at) = (at(starts), at(due));
-        let reminders = reminders(campaign, &template.reminders, due, starts, workdays);
-        let units = assigned_units(directory, &template.assignees);
+        let reminders = match reminders(campaign, &template.reminders, due, starts, workdays) {
+            Ok(r) => r,
+            Err(e) => {
+                diagnostics.push(calendar_diagnostic(campaign, &field("reminders"), template.loc, &e));
+                continue;
+            }
+        };
+        let dependencies: Vec<usize> =
+            template.after.iter().filter_map(|dep| campaign.tasks.iter().position(|t| &t.id == dep)).collect();
         let mut own = Instances::default();
-        for unit in units {
+        let mut list = Vec::new();
+        for unit in assigned_units(directory, &template.assignees) {
             let unit_id = &directory.units[unit].id;
-            let id = task_id(&campaign.id, &occurrence.key, &template.id, unit_id);
-            let after = template
-                .after
+            let after = dependencies
                 .iter()
-                .filter_map(|dep| campaign.tasks.iter().position(|t| &t.id == dep))
-                .flat_map(|dep_index| instances[dep_index].scoped(directory, unit))
-                .map(|task_index| tasks[task_index].id.clone())
+                .flat_map(|&dep| instances[dep].scoped(directory, unit).into_iter().map(move |i| (dep, i)))
+                .map(|(dep, i)| planned[dep][i].id.clone())
                 .collect();
             let escalations = match &template.escalate {
-                Some(e) => escalations(campaign, directory, unit, &e.to, e.after, e.every, due, workdays)
-                    .into_iter()
-                    // After the close, the closing report lists what is still overdue.
-                    .take_while(|(t, _)| *t <= frame.close)
-                    .collect(),
                 None => Vec::new(),
+                Some(e) => match escalations(campaign, directory, unit, &e.to, e.after, e.every, due, workdays) {
+                    // After the close, the closing report lists what is still overdue.
+                    Ok(chain) => chain.into_iter().take_while(|(t, _)| *t <= frame.close).collect(),
+                    Err(e) => {
+                        diagnostics.push(calendar_diagnostic(campaign, &field("escalate"), template.loc, &e));
+                        break;
+                    }
+                },
             };
-            own.push(unit, tasks.len());
-            tasks.push(PlannedTask {
-                id,
+            own.push(unit, list.len());
+            list.push(PlannedTask {
+                id: task_id(&campaign.id, &occurrence.key, &template.id, unit_id),
                 template: template.id.clone(),
                 unit: unit_id.clone(),
                 starts_at,
@@ -127,8 +136,10 @@ pub fn plan_run(
             });
         }
         own.finish();
-        instances.push(own);
+        instances[index] = own;
+        planned[index] = list;
     }
+    let tasks: Vec<PlannedTask> = planned.into_iter().flatten().collect();
 
     let mut reports = Vec::new();
     for (index, report) in campaign.reports.iter().enumerate() {
@@ -198,15 +209,17 @@ fn reminders(
     due: NaiveDateTime,
     starts: NaiveDateTime,
     workdays: &WorkdayCalendar,
-) -> Vec<NaiveDateTime> {
-    let mut times: Vec<NaiveDateTime> = offsets
-        .iter()
-        .filter_map(|o| apply_offset(due, *o, campaign.start_time, workdays).ok())
-        .filter(|t| *t > starts && *t < due)
-        .collect();
+) -> Result<Vec<NaiveDateTime>, CalendarError> {
+    let mut times = Vec::with_capacity(offsets.len());
+    for offset in offsets {
+        let t = apply_offset(due, *offset, campaign.start_time, workdays)?;
+        if t > starts && t < due {
+            times.push(t);
+        }
+    }
     times.sort();
     times.dedup();
-    times
+    Ok(times)
 }
 
 /// The escalation chain of a unit's task: after the due time by `after`, then every `every`, one
@@ -221,7 +234,7 @@ fn escalations(
     every: Offset,
     due: NaiveDateTime,
     workdays: &WorkdayCalendar,
-) -> Vec<(NaiveDateTime, String)> {
+) -> Result<Vec<(NaiveDateTime, String)>, CalendarError> {
     let owner = directory.position(&campaign.owner);
     let chain: Vec<usize> = match target {
         EscalationTarget::Parent => {
@@ -247,13 +260,36 @@ fn escalations(
     let mut at = due;
     for (step, target) in chain.into_iter().enumerate() {
         let offset = if step == 0 { after } else { every };
-        match apply_offset(at, offset, campaign.start_time, workdays) {
-            Ok(t) => at = t,
-            Err(_) => break, // beyond the known working days: the chain stops there
-        }
+        at = apply_offset(at, offset, campaign.start_time, workdays)?;
         out.push((at, directory.units[target].id.clone()));
     }
-    out
+    Ok(out)
+}
+
+/// Template indices such that every template comes after those it waits for (validation has
+/// rejected cycles; were one to slip through, the remaining templates keep their written order).
+fn dependency_order(campaign: &Campaign) -> Vec<usize> {
+    let n = campaign.tasks.len();
+    let mut order = Vec::with_capacity(n);
+    let mut placed = vec![false; n];
+    while order.len() < n {
+        let before = order.len();
+        for (i, template) in campaign.tasks.iter().enumerate() {
+            let ready = template
+                .after
+                .iter()
+                .all(|dep| campaign.tasks.iter().position(|t| &t.id == dep).is_none_or(|d| placed[d]));
+            if !placed[i] && ready {
+                placed[i] = true;
+                order.push(i);
+            }
+        }
+        if order.len() == before {
+            order.extend((0..n).filter(|&i| !placed[i]));
+            break;
+        }
+    }
+    order
 }
 
 /// The units a template assigns, in directory preorder.

@@ -1,5 +1,6 @@
 //! `guiyan calendar`: the built-in festivals and solar terms of one or more years.
 
+use crate::output::outln;
 use anyhow::bail;
 use calendar::{festivals_in_year, supported_years};
 use campaign::Lang;
@@ -23,7 +24,7 @@ pub fn run(year: Option<i32>, from: Option<i32>, to: Option<i32>, json: bool, la
             .iter()
             .map(|(f, date)| serde_json::json!({ "name": f.name(), "zh": f.zh(), "date": date.to_string() }))
             .collect();
-        println!("{}", serde_json::to_string_pretty(&list)?);
+        outln!("{}", serde_json::to_string_pretty(&list)?);
         return Ok(0);
     }
     for (festival, date) in rows {
@@ -34,8 +35,8 @@ pub fn run(year: Option<i32>, from: Option<i32>, to: Option<i32>, json: bool, la
             Lang::En => date.format("%a").to_string(),
         };
         match lang {
-            Lang::Zh => println!("{date}  周{weekday}  {}\t{}", festival.zh(), festival.name()),
-            Lang::En => println!("{date}  {weekday}  {}\t{}", festival.en(), festival.name()),
+            Lang::Zh => outln!("{date}  周{weekday}  {}\t{}", festival.zh(), festival.name()),
+            Lang::En => outln!("{date}  {weekday}  {}\t{}", festival.en(), festival.name()),
         }
     }
     Ok(0)

@@ -1,6 +1,7 @@
 //! `guiyan plan`: the runs, tasks, reminders, escalations and reports campaigns will create in a
 //! year, for administrators (text) or scripts (JSON).
 
+use crate::output::outln;
 use std::path::PathBuf;
 
 use campaign::Lang;
@@ -33,20 +34,20 @@ pub fn run(paths: &[PathBuf], year: i32, json: bool, lang: Lang) -> anyhow::Resu
     }
     if json {
         let list: Vec<_> = runs.into_iter().map(|(_, _, run)| run).collect();
-        println!("{}", serde_json::to_string_pretty(&plan::to_json(&list))?);
+        outln!("{}", serde_json::to_string_pretty(&plan::to_json(&list))?);
         return Ok(0);
     }
     if runs.is_empty() {
         match lang {
-            Lang::Zh => println!("{year} 年没有需要开展的工作"),
-            Lang::En => println!("no runs in {year}"),
+            Lang::Zh => outln!("{year} 年没有需要开展的工作"),
+            Lang::En => outln!("no runs in {year}"),
         }
     }
     for (i, (campaign, directory, run)) in runs.iter().enumerate() {
         if i > 0 {
-            println!();
+            outln!("");
         }
-        print!("{}", plan::render_text(run, campaign, directory, lang));
+        outln!("{}", plan::render_text(run, campaign, directory, lang).trim_end());
     }
     Ok(0)
 }

@@ -1,5 +1,7 @@
 //! `guiyan schema`: the JSON Schema of a file kind, for editors (yaml-language-server).
 
+use crate::output::outln;
+
 /// Which file kind's schema to print.
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
 pub enum Kind {
@@ -14,6 +16,6 @@ pub fn run(kind: Kind) -> anyhow::Result<u8> {
         Kind::Directory => campaign::schema::directory_schema(),
         Kind::Holidays => campaign::schema::holidays_schema(),
     };
-    println!("{}", serde_json::to_string_pretty(&schema)?);
+    outln!("{}", serde_json::to_string_pretty(&schema)?);
     Ok(0)
 }

@@ -1,6 +1,7 @@
 //! `guiyan validate`: every diagnostic of every file, as text or JSON; exit 0 valid, 1 invalid,
 //! 2 when a file named on the command line cannot be read.
 
+use crate::output::{errln, outln};
 use std::path::PathBuf;
 
 use campaign::{Diagnostic, Lang, Workflows};
@@ -28,17 +29,17 @@ pub fn exit_code(diagnostics: &[Diagnostic]) -> u8 {
 pub fn print_diagnostics(diagnostics: &[Diagnostic], json: bool, lang: Lang) {
     if json {
         let list: Vec<_> = diagnostics.iter().map(|d| d.to_json(lang)).collect();
-        println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "diagnostics": list })).unwrap_or_default());
+        outln!("{}", serde_json::to_string_pretty(&serde_json::json!({ "diagnostics": list })).unwrap_or_default());
         return;
     }
     for d in diagnostics {
-        eprintln!("{}", d.render(lang));
+        errln!("{}", d.render(lang));
     }
     if !diagnostics.is_empty() {
         let files: std::collections::BTreeSet<_> = diagnostics.iter().map(|d| &d.file).collect();
         match lang {
-            Lang::Zh => eprintln!("共 {} 个错误,涉及 {} 个文件", diagnostics.len(), files.len()),
-            Lang::En => eprintln!("{} error(s) in {} file(s)", diagnostics.len(), files.len()),
+            Lang::Zh => errln!("共 {} 个错误,涉及 {} 个文件", diagnostics.len(), files.len()),
+            Lang::En => errln!("{} error(s) in {} file(s)", diagnostics.len(), files.len()),
         }
     }
 }
@@ -50,8 +51,8 @@ pub fn run(paths: &[PathBuf], json: bool, lang: Lang) -> anyhow::Result<u8> {
     if diagnostics.is_empty() && !json {
         let n = workflows.campaigns.len();
         match lang {
-            Lang::Zh => println!("已检查 {} 个文件,{} 项工作定义均有效", files.len(), n),
-            Lang::En => println!("checked {} file(s): {} campaign(s), all valid", files.len(), n),
+            Lang::Zh => outln!("已检查 {} 个文件,{} 项工作定义均有效", files.len(), n),
+            Lang::En => outln!("checked {} file(s): {} campaign(s), all valid", files.len(), n),
         }
     }
     Ok(exit_code(&diagnostics))
