@@ -152,13 +152,12 @@ fn check_email(r: &mut Reader, email: &str, loc: Loc) {
 
 fn add_unit(dir: &mut Directory, raw: &RawUnit, parent: Option<usize>, r: &mut Reader) {
     let position = dir.units.len();
-    let id = raw.id.as_ref().map(|id| {
+    let id = raw.id.as_ref().inspect(|id| {
         r.in_key("id", |r| {
             if !is_valid_id(&id.value) {
                 r.error(id.loc, DiagnosticKind::InvalidId { value: id.value.clone() });
             }
         });
-        id
     });
     let level = raw.level.as_ref().and_then(|level| {
         r.in_key("level", |r| match dir.level_index(&level.value) {

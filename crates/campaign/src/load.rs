@@ -52,7 +52,7 @@ impl Workflows {
 
 /// What a file holds, recognised by its top-level keys.
 enum Document {
-    Campaign(RawCampaign),
+    Campaign(Box<RawCampaign>),
     Directory(RawDirectory),
     Holidays(RawHolidays),
 }
@@ -85,7 +85,7 @@ pub fn load(paths: &[PathBuf], files: &dyn Files) -> (Workflows, Vec<Diagnostic>
                 out.holidays.insert(path.clone(), validate_holidays(raw, &mut r));
                 diagnostics.extend(r.diagnostics);
             }
-            Some(Document::Campaign(raw)) => campaigns.push((path.clone(), raw.clone())),
+            Some(Document::Campaign(raw)) => campaigns.push((path.clone(), (**raw).clone())),
             None => {}
         }
     }
@@ -118,12 +118,18 @@ pub fn load(paths: &[PathBuf], files: &dyn Files) -> (Workflows, Vec<Diagnostic>
             // or unless the campaign names one explicitly.
             let explicit = raw.holidays.as_ref().map(|h| (path.as_path(), h.loc, "holidays"));
             if files.exists(&holidays_path) || explicit.is_some() {
-                if let Some(Document::Holidays(raw_h)) =
-                    read_document(&holidays_path, files, explicit, &mut diagnostics)
-                {
-                    let mut r = Reader::new(&holidays_path);
-                    out.holidays.insert(holidays_path.clone(), validate_holidays(&raw_h, &mut r));
-                    diagnostics.extend(r.diagnostics);
+                match read_document(&holidays_path, files, explicit, &mut diagnostics) {
+                    Some(Document::Holidays(raw_h)) => {
+                        let mut r = Reader::new(&holidays_path);
+                        out.holidays.insert(holidays_path.clone(), validate_holidays(&raw_h, &mut r));
+                        diagnostics.extend(r.diagnostics);
+                    }
+                    Some(_) => {
+                        let (campaign, loc, field) = explicit.unwrap_or((path.as_path(), Loc::START, "holidays"));
+                        let kind = DiagnosticKind::NotAnIncludedKind { path: holidays_path.display().to_string() };
+                        diagnostics.push(Diagnostic::new(campaign, loc, field, kind));
+                    }
+                    None => {}
                 }
             }
             parsed.insert(holidays_path.clone(), None);
@@ -203,7 +209,7 @@ fn read_document(
     let campaign_like = ["id", "name", "owner", "recurrence", "tasks"].iter().any(|k| has(k));
     let mut r = Reader::new(path);
     let document = if campaign_like {
-        RawCampaign::from_node(&node, &mut r).map(Document::Campaign)
+        RawCampaign::from_node(&node, &mut r).map(|c| Document::Campaign(Box::new(c)))
     } else if has("holidays") {
         RawHolidays::from_node(&node, &mut r).map(Document::Holidays)
     } else if has("units") || has("levels") {

@@ -68,7 +68,7 @@ pub enum Anchor {
         month: u32,
         day: u32,
     },
-    Cron(CronSchedule),
+    Cron(Box<CronSchedule>),
 }
 
 impl Anchor {
@@ -209,7 +209,7 @@ pub struct Report {
 #[derive(Clone, Debug)]
 pub enum ReportWhen {
     /// On a cron schedule while the run is open.
-    Schedule(CronSchedule),
+    Schedule(Box<CronSchedule>),
     /// Once.
     At(TimeExpr),
 }

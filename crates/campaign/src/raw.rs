@@ -313,12 +313,21 @@ pub struct RawAssignees {
     pub under: Option<Located<String>>,
     /// An explicit list of unit ids.
     pub units: Option<Vec<Located<String>>>,
+    /// Whether the mapping had unknown keys (a typo such as `levle`, already reported).
+    #[schemars(skip)]
+    pub had_unknown_keys: bool,
 }
 
 impl FromNode for RawAssignees {
     fn from_node(node: &Node, r: &mut Reader) -> Option<Self> {
         let f = r.fields(node, &["level", "under", "units"])?;
-        Some(RawAssignees { loc: f.loc, level: f.get(r, "level"), under: f.get(r, "under"), units: f.get(r, "units") })
+        Some(RawAssignees {
+            loc: f.loc,
+            level: f.get(r, "level"),
+            under: f.get(r, "under"),
+            units: f.get(r, "units"),
+            had_unknown_keys: f.unknown_keys > 0,
+        })
     }
 }
 

@@ -122,12 +122,16 @@ impl<'a> Reader<'a> {
             return None;
         };
         let mut found: Vec<(&'static str, &'n Node, Loc)> = Vec::new();
+        let mut unknown_keys = 0;
         for (key_node, value) in entries {
             let Some(key) = self.key_text(key_node) else { continue };
             match keys.iter().find(|k| **k == key) {
-                None => self.in_key(&key, |r| {
-                    r.error(key_node.loc, DiagnosticKind::UnknownKey { key: key.clone(), expected: keys.to_vec() })
-                }),
+                None => {
+                    unknown_keys += 1;
+                    self.in_key(&key, |r| {
+                        r.error(key_node.loc, DiagnosticKind::UnknownKey { key: key.clone(), expected: keys.to_vec() })
+                    })
+                }
                 Some(known) => {
                     if let Some((_, _, first)) = found.iter().find(|(k, _, _)| k == known) {
                         let first_line = first.line;
@@ -140,7 +144,7 @@ impl<'a> Reader<'a> {
                 }
             }
         }
-        Some(Fields { loc: node.loc, found })
+        Some(Fields { loc: node.loc, found, unknown_keys })
     }
 
     /// Opens a mapping with free-form keys, reporting duplicates.
@@ -183,6 +187,9 @@ impl<'a> Reader<'a> {
 pub struct Fields<'n> {
     pub loc: Loc,
     found: Vec<(&'static str, &'n Node, Loc)>,
+    /// How many keys were unknown (already reported); checks that would only repeat the
+    /// problem, such as "this selects nothing", are skipped when this is non-zero.
+    pub unknown_keys: usize,
 }
 
 impl<'n> Fields<'n> {

@@ -224,7 +224,7 @@ fn recurrence(r: &mut Reader, raw: &RawRecurrence) -> Option<Recurrence> {
             None
         }
         (Some(anchor), None) => r.in_key("anchor", |r| calendar_anchor(r, anchor)),
-        (None, Some(cron)) => r.in_key("cron", |r| cron_schedule(r, cron).map(Anchor::Cron)),
+        (None, Some(cron)) => r.in_key("cron", |r| cron_schedule(r, cron).map(|c| Anchor::Cron(Box::new(c)))),
     };
     let opens =
         raw.opens.as_ref().and_then(|o| r.in_key("opens", |r| offset(r, o).map(|v| Located { value: v, loc: o.loc })));
@@ -461,7 +461,9 @@ fn assignees(r: &mut Reader, cx: &Context, raw: &RawTask) -> Option<Assignees> {
                     })
                 }
                 _ => {
-                    r.error(sel.loc, DiagnosticKind::AssigneesEmpty);
+                    if !sel.had_unknown_keys {
+                        r.error(sel.loc, DiagnosticKind::AssigneesEmpty);
+                    }
                     None
                 }
             }
@@ -515,7 +517,9 @@ fn report(r: &mut Reader, cx: &Context, raw: &RawReport, source: &Path) -> Optio
             r.error(raw.loc, DiagnosticKind::ScheduleMissing);
             None
         }
-        (Some(cron), None) => r.in_key("schedule", |r| cron_schedule(r, cron)).map(ReportWhen::Schedule),
+        (Some(cron), None) => {
+            r.in_key("schedule", |r| cron_schedule(r, cron)).map(|c| ReportWhen::Schedule(Box::new(c)))
+        }
         (None, Some(at)) => r.in_key("at", |r| time_expr(r, at)).map(|e| ReportWhen::At(e.value)),
     };
     let mut to_ok = true;

@@ -93,13 +93,18 @@ pub fn parse(bytes: &[u8]) -> Result<Node, (Loc, DiagnosticKind)> {
 
 fn classify_error(err: &serde_saphyr::Error) -> DiagnosticKind {
     use serde_saphyr::Error;
-    match err.without_snippet() {
+    // Errors met while replaying an alias come wrapped; classify the original.
+    let mut inner = err.without_snippet();
+    while let Error::AliasError { error, .. } | Error::WithSnippet { error, .. } = inner {
+        inner = error;
+    }
+    match inner {
         Error::Budget { .. }
         | Error::AliasReplayLimitExceeded { .. }
         | Error::AliasExpansionLimitExceeded { .. }
         | Error::AliasReplayStackDepthExceeded { .. }
         | Error::AliasReplayCounterOverflow { .. } => {
-            DiagnosticKind::YamlTooComplex { detail: first_line(&err.without_snippet().to_string()) }
+            DiagnosticKind::YamlTooComplex { detail: first_line(&inner.to_string()) }
         }
         Error::MultipleDocuments { .. } => DiagnosticKind::MultipleDocuments,
         other => DiagnosticKind::YamlSyntax { detail: first_line(&other.to_string()) },

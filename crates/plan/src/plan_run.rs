@@ -69,8 +69,8 @@ pub fn plan_run(
         let (starts, due) = match (starts, due) {
             (Ok(s), Ok(d)) => (s, d),
             (s, d) => {
-                diagnostics.extend(s.err());
-                diagnostics.extend(d.err());
+                diagnostics.extend(s.err().map(|d| *d));
+                diagnostics.extend(d.err().map(|d| *d));
                 continue;
             }
         };
@@ -148,7 +148,7 @@ pub fn plan_run(
                 let field = format!("reports[{index}].at");
                 match time(campaign, frame, *expr, Landing::Start, workdays, &field, report.loc) {
                     Ok(t) => reports.push(PlannedReport { id: report.id.clone(), at: at(t) }),
-                    Err(d) => diagnostics.push(d),
+                    Err(d) => diagnostics.push(*d),
                 }
             }
             ReportWhen::Schedule(schedule) => {
@@ -185,8 +185,9 @@ fn time(
     workdays: &WorkdayCalendar,
     field: &str,
     loc: Loc,
-) -> Result<NaiveDateTime, Diagnostic> {
-    resolve(campaign, frame, expr, landing, workdays).map_err(|e| calendar_diagnostic(campaign, field, loc, &e))
+) -> Result<NaiveDateTime, Box<Diagnostic>> {
+    resolve(campaign, frame, expr, landing, workdays)
+        .map_err(|e| Box::new(calendar_diagnostic(campaign, field, loc, &e)))
 }
 
 /// A calendar error as a diagnostic at the campaign field that needed the date.
