@@ -249,8 +249,8 @@ fn plan_text_is_readable_in_chinese() {
     let out = run_in(&repo(), &["plan", "workflows/qingming.yaml", "--year", "2027"], None);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let text = stdout(&out);
-    assert!(text.contains("清明节返乡人员联络(qingming)第 2027 期"), "{text}");
-    assert!(text.contains("锚定:2027-04-05(清明)"), "{text}");
+    assert!(text.contains("清明节返乡人员联络（qingming）第 2027 期"), "{text}");
+    assert!(text.contains("锚定：2027-04-05（清明）"), "{text}");
     assert!(text.contains("jiefang-1 解放路第一社区  开始 2027-03-26 09:00  截止 2027-04-07 17:30"), "{text}");
 }
 

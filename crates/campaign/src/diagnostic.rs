@@ -94,11 +94,11 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
 #[derive(Clone, Debug, PartialEq)]
 pub enum DiagnosticKind {
     // Reading the file.
-    Io { detail: String },
+    Io { problem: ReadProblem },
     FileTooLarge { limit: u64 },
     NotUtf8,
     YamlSyntax { detail: String },
-    YamlTooComplex { detail: String },
+    YamlTooComplex { what: Complexity },
     MultipleDocuments,
     EmptyDocument,
     // Shape.
@@ -124,8 +124,8 @@ pub enum DiagnosticKind {
     DependencyCycle { cycle: Vec<String> },
     SelfDependency { id: String },
     InvalidOffset { value: String, problem: calendar::OffsetError },
-    InvalidTimeExpr { value: String, detail: String },
-    InvalidCron { value: String, detail: String },
+    InvalidTimeExpr { value: String, problem: crate::TimeExprError },
+    InvalidCron { value: String, problem: calendar::CronError },
     InvalidLunarDate { value: String },
     InvalidCalendarDate { value: String },
     InvalidTimeOfDay { value: String },
@@ -135,18 +135,23 @@ pub enum DiagnosticKind {
     AnchorMissing,
     AssigneeConflict,
     AssigneeMissing,
-    AssigneesEmpty,
+    AssigneesIncomplete,
+    AssigneesLevelAndUnits,
+    NoUnitsSelected { level: String, under: Option<String> },
     ScheduleConflict,
     ScheduleMissing,
     ReminderNotBefore { value: String },
     EscalationNotAfter { value: String },
     DueBeforeStart { due: String, starts: String },
+    DueBeforeOpen { due: String, opens: String },
     StartBeforeOpen { starts: String, opens: String },
     DueAfterClose { due: String, closes: String },
     OpensAfterCloses { opens: String, closes: String },
     LevelOrder { unit: String, level: String, parent_level: String },
-    MissingFile { path: String, detail: String },
+    MissingFile { path: String, problem: ReadProblem },
     NotAnIncludedKind { path: String },
+    WrongFileKind { path: String, expected: FileKind },
+    GroupNamedLikeUnit { id: String, unit_line: u32 },
     DateOutsideYear { date: String, year: i32 },
     DayBothOffAndWork { date: String },
     YearOutOfRange { year: i64 },
@@ -200,18 +205,23 @@ impl DiagnosticKind {
             AnchorMissing => "anchor-missing",
             AssigneeConflict => "assignee-conflict",
             AssigneeMissing => "assignee-missing",
-            AssigneesEmpty => "assignees-empty",
+            AssigneesIncomplete => "assignees-incomplete",
+            AssigneesLevelAndUnits => "assignees-level-and-units",
+            NoUnitsSelected { .. } => "no-units-selected",
             ScheduleConflict => "schedule-conflict",
             ScheduleMissing => "schedule-missing",
             ReminderNotBefore { .. } => "reminder-not-before-due",
             EscalationNotAfter { .. } => "escalation-not-after-due",
             DueBeforeStart { .. } => "due-before-start",
+            DueBeforeOpen { .. } => "due-before-open",
             StartBeforeOpen { .. } => "start-before-open",
             DueAfterClose { .. } => "due-after-close",
             OpensAfterCloses { .. } => "opens-after-closes",
             LevelOrder { .. } => "level-order",
             MissingFile { .. } => "missing-file",
             NotAnIncludedKind { .. } => "unrecognized-file",
+            WrongFileKind { .. } => "wrong-file-kind",
+            GroupNamedLikeUnit { .. } => "group-named-like-unit",
             DateOutsideYear { .. } => "date-outside-year",
             DayBothOffAndWork { .. } => "day-both-off-and-work",
             YearOutOfRange { .. } => "year-out-of-range",
@@ -229,4 +239,30 @@ impl DiagnosticKind {
             Lang::En => crate::messages::en(self),
         }
     }
+}
+
+/// Why a file could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReadProblem {
+    NotFound,
+    PermissionDenied,
+    NotAFile,
+    Other(String),
+}
+
+/// Which limit a YAML file broke.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Complexity {
+    Aliases,
+    Nesting,
+    Nodes,
+    Other,
+}
+
+/// The kinds of file guiyan reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    Campaign,
+    Directory,
+    Holidays,
 }

@@ -125,7 +125,7 @@ pub fn validate_directory(raw: &RawDirectory, r: &mut Reader) -> Directory {
                     let first_line = dir.unit_locs[unit].line;
                     r.error(
                         name.loc,
-                        DiagnosticKind::DuplicateId { what: "group", id: name.value.clone(), first_line },
+                        DiagnosticKind::GroupNamedLikeUnit { id: name.value.clone(), unit_line: first_line },
                     );
                 }
                 let mut group = Group { name: name.value.clone(), members: Vec::new() };

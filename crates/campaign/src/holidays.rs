@@ -1,12 +1,10 @@
 //! The holiday arrangements file (`holidays.yaml`): China's official days off and make-up working
 //! days by year, validated into a working-day calendar.
 
-use std::collections::HashMap;
-
 use calendar::{WorkdayCalendar, YearArrangement};
 use chrono::NaiveDate;
 
-use crate::diagnostic::{DiagnosticKind, Loc};
+use crate::diagnostic::DiagnosticKind;
 use crate::raw::RawHolidays;
 use crate::read::Reader;
 
@@ -26,46 +24,42 @@ pub fn validate_holidays(raw: &RawHolidays, r: &mut Reader) -> WorkdayCalendar {
                     }
                 };
                 let mut arrangement = YearArrangement { year, days_off: Vec::new(), makeup_workdays: Vec::new() };
-                let mut seen: HashMap<NaiveDate, Loc> = HashMap::new();
                 // Days off first, so a clash with a make-up day is found whatever the order.
                 for (i, holiday) in holidays.iter().enumerate() {
+                    let Some(off) = &holiday.off else { continue };
                     r.in_index(i, |r| {
-                        if let Some(off) = &holiday.off {
-                            r.in_key("off", |r| match parse_range(&off.value.0) {
-                                Some((from, to)) => {
-                                    for date in from.iter_days().take_while(|d| *d <= to) {
-                                        if check_year(r, date, year, off.loc) {
-                                            seen.insert(date, off.loc);
-                                            arrangement.days_off.push(date);
-                                        }
-                                    }
-                                }
-                                None => {
-                                    r.error(off.loc, DiagnosticKind::InvalidDateRange { value: off.value.0.clone() })
-                                }
-                            });
-                        }
-                        for (j, work) in holiday.work.iter().flatten().enumerate() {
+                        r.in_key("off", |r| match parse_range(&off.value.0) {
+                            Some((from, to)) if in_notice_year(from, year) && in_notice_year(to, year) => {
+                                arrangement.days_off.extend(from.iter_days().take_while(|d| *d <= to));
+                            }
+                            Some((from, _)) => {
+                                r.error(off.loc, DiagnosticKind::DateOutsideYear { date: from.to_string(), year })
+                            }
+                            None => r.error(off.loc, DiagnosticKind::InvalidDateRange { value: off.value.0.clone() }),
+                        })
+                    });
+                }
+                for (i, holiday) in holidays.iter().enumerate() {
+                    for (j, work) in holiday.work.iter().flatten().enumerate() {
+                        r.in_index(i, |r| {
                             r.in_key("work", |r| {
                                 r.in_index(j, |r| match NaiveDate::parse_from_str(&work.value.0, "%Y-%m-%d") {
-                                    Ok(date) => {
-                                        if seen.contains_key(&date) {
-                                            r.error(
-                                                work.loc,
-                                                DiagnosticKind::DayBothOffAndWork { date: date.to_string() },
-                                            );
-                                        } else if check_year(r, date, year, work.loc) {
-                                            arrangement.makeup_workdays.push(date);
-                                        }
+                                    Ok(date) if arrangement.days_off.contains(&date) => {
+                                        r.error(work.loc, DiagnosticKind::DayBothOffAndWork { date: date.to_string() })
                                     }
+                                    Ok(date) if !in_notice_year(date, year) => r.error(
+                                        work.loc,
+                                        DiagnosticKind::DateOutsideYear { date: date.to_string(), year },
+                                    ),
+                                    Ok(date) => arrangement.makeup_workdays.push(date),
                                     Err(_) => r.error(
                                         work.loc,
                                         DiagnosticKind::InvalidCalendarDate { value: work.value.0.clone() },
                                     ),
                                 })
-                            });
-                        }
-                    });
+                            })
+                        });
+                    }
                 }
                 years.push(arrangement);
             });
@@ -74,17 +68,13 @@ pub fn validate_holidays(raw: &RawHolidays, r: &mut Reader) -> WorkdayCalendar {
     WorkdayCalendar::new(years)
 }
 
-fn check_year(r: &mut Reader, date: NaiveDate, year: i32, loc: Loc) -> bool {
+/// Whether a date belongs to a year's notice. A notice may reach into the adjoining days of the
+/// previous December (e.g. 元旦 2023 began on 2022-12-31) or the next January.
+fn in_notice_year(date: NaiveDate, year: i32) -> bool {
     use chrono::Datelike;
-    // Make-up days of a new year's notice may fall in late December of the previous year
-    // (e.g. a Sunday worked before New Year's Day), so allow the days adjoining the year.
-    let ok = date.year() == year
+    date.year() == year
         || (date.year() == year - 1 && date.month() == 12)
-        || (date.year() == year + 1 && date.month() == 1);
-    if !ok {
-        r.error(loc, DiagnosticKind::DateOutsideYear { date: date.to_string(), year });
-    }
-    ok
+        || (date.year() == year + 1 && date.month() == 1)
 }
 
 /// `2026-02-15..2026-02-23` or a single `2026-10-01`.

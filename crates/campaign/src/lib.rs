@@ -17,7 +17,9 @@ mod timing;
 mod validate;
 mod yaml;
 
-pub use diagnostic::{Diagnostic, DiagnosticKind, Lang, Loc, sort as sort_diagnostics};
+pub use diagnostic::{
+    Complexity, Diagnostic, DiagnosticKind, FileKind, Lang, Loc, ReadProblem, sort as sort_diagnostics,
+};
 pub use directory::{Directory, Group, Member, Unit};
 pub use ids::{is_valid_email, is_valid_id};
 pub use load::{Files, Workflows, load};

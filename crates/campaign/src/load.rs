@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use calendar::WorkdayCalendar;
 
-use crate::diagnostic::{self, Diagnostic, DiagnosticKind, Loc};
+use crate::diagnostic::{self, Diagnostic, DiagnosticKind, FileKind, Loc, ReadProblem};
 use crate::directory::{Directory, validate_directory};
 use crate::holidays::validate_holidays;
 use crate::model::Campaign;
@@ -18,8 +18,8 @@ use crate::yaml::{self, Value};
 
 /// How the loader reaches files: the binary passes the file system, tests an in-memory map.
 pub trait Files {
-    /// The bytes of a file, or a one-line reason it cannot be read.
-    fn read(&self, path: &Path) -> Result<Vec<u8>, String>;
+    /// The bytes of a file.
+    fn read(&self, path: &Path) -> Result<Vec<u8>, ReadProblem>;
     /// Whether a file exists.
     fn exists(&self, path: &Path) -> bool;
 }
@@ -57,167 +57,174 @@ enum Document {
     Holidays(RawHolidays),
 }
 
+/// What became of each file read so far.
+#[derive(Clone, Debug, PartialEq)]
+enum Loaded {
+    /// Read and recognised; its own diagnostics (if any) are already reported.
+    Kind(FileKind),
+    /// Could not be read.
+    Unreadable(ReadProblem),
+    /// Read, but not YAML of a known kind (already reported in the file itself).
+    Broken,
+}
+
 /// Loads and validates `paths` (and the directory and holiday files they refer to). Returns what
 /// is valid and every diagnostic, sorted by file and position.
 pub fn load(paths: &[PathBuf], files: &dyn Files) -> (Workflows, Vec<Diagnostic>) {
-    let mut diagnostics = Vec::new();
-    let mut out = Workflows::default();
+    let mut state = State { files, out: Workflows::default(), loaded: BTreeMap::new(), diagnostics: Vec::new() };
     let mut campaigns: Vec<(PathBuf, RawCampaign)> = Vec::new();
-    let mut parsed: BTreeMap<PathBuf, Option<Document>> = BTreeMap::new();
-
     for path in paths.iter().map(|p| normalize(p)) {
-        if parsed.contains_key(&path) {
+        if state.loaded.contains_key(&path) {
             continue;
         }
-        let document = read_document(&path, files, None, &mut diagnostics);
-        parsed.insert(path, document);
-    }
-    // Directories and holiday files first: campaigns are checked against them.
-    for (path, document) in &parsed {
-        match document {
-            Some(Document::Directory(raw)) => {
-                let mut r = Reader::new(path);
-                out.directories.insert(path.clone(), validate_directory(raw, &mut r));
-                diagnostics.extend(r.diagnostics);
+        match state.read(&path) {
+            Some(Document::Campaign(raw)) => {
+                state.loaded.insert(path.clone(), Loaded::Kind(FileKind::Campaign));
+                campaigns.push((path, *raw));
             }
-            Some(Document::Holidays(raw)) => {
-                let mut r = Reader::new(path);
-                out.holidays.insert(path.clone(), validate_holidays(raw, &mut r));
-                diagnostics.extend(r.diagnostics);
+            Some(other) => state.add(&path, other),
+            None => {
+                if let Some(Loaded::Unreadable(problem)) = state.loaded.get(&path) {
+                    let kind = DiagnosticKind::Io { problem: problem.clone() };
+                    state.diagnostics.push(Diagnostic::new(&path, Loc::START, "", kind));
+                }
             }
-            Some(Document::Campaign(raw)) => campaigns.push((path.clone(), (**raw).clone())),
-            None => {}
         }
     }
     let mut seen_ids: BTreeMap<String, PathBuf> = BTreeMap::new();
     for (path, raw) in &campaigns {
         let (directory_ref, holidays_path) = referenced_files(raw, path);
-        // A directory or holidays file named by a campaign but not among `paths` is read now.
-        if let Some(dir_ref) = &directory_ref
-            && !out.directories.contains_key(&dir_ref.value)
-            && !parsed.contains_key(&dir_ref.value)
-        {
-            let referrer = Some((path.as_path(), dir_ref.loc, "directory"));
-            let document = read_document(&dir_ref.value, files, referrer, &mut diagnostics);
-            if let Some(Document::Directory(raw_dir)) = &document {
-                let mut r = Reader::new(&dir_ref.value);
-                out.directories.insert(dir_ref.value.clone(), validate_directory(raw_dir, &mut r));
-                diagnostics.extend(r.diagnostics);
-            } else if document.is_some() {
-                diagnostics.push(Diagnostic::new(
-                    path,
-                    dir_ref.loc,
-                    "directory",
-                    DiagnosticKind::NotAnIncludedKind { path: dir_ref.value.display().to_string() },
-                ));
-            }
-            parsed.insert(dir_ref.value.clone(), None);
+        if let Some(dir_ref) = &directory_ref {
+            state.require(&dir_ref.value, FileKind::Directory, (path, dir_ref.loc, "directory"));
         }
-        if !out.holidays.contains_key(&holidays_path) && !parsed.contains_key(&holidays_path) {
-            // The holidays file is optional unless working-day offsets are used (checked in validation),
-            // or unless the campaign names one explicitly.
-            let explicit = raw.holidays.as_ref().map(|h| (path.as_path(), h.loc, "holidays"));
-            if files.exists(&holidays_path) || explicit.is_some() {
-                match read_document(&holidays_path, files, explicit, &mut diagnostics) {
-                    Some(Document::Holidays(raw_h)) => {
-                        let mut r = Reader::new(&holidays_path);
-                        out.holidays.insert(holidays_path.clone(), validate_holidays(&raw_h, &mut r));
-                        diagnostics.extend(r.diagnostics);
-                    }
-                    Some(_) => {
-                        let (campaign, loc, field) = explicit.unwrap_or((path.as_path(), Loc::START, "holidays"));
-                        let kind = DiagnosticKind::NotAnIncludedKind { path: holidays_path.display().to_string() };
-                        diagnostics.push(Diagnostic::new(campaign, loc, field, kind));
-                    }
-                    None => {}
-                }
+        // The holidays file is needed only for working-day offsets (validation says so when it is
+        // missing), unless the campaign names one explicitly.
+        let explicit = raw.holidays.as_ref().map(|h| h.loc);
+        let holidays_ok = match explicit {
+            Some(loc) => state.require(&holidays_path, FileKind::Holidays, (path, loc, "holidays")),
+            None if files.exists(&holidays_path) || state.loaded.contains_key(&holidays_path) => {
+                state.require(&holidays_path, FileKind::Holidays, (path, Loc::START, "holidays"))
             }
-            parsed.insert(holidays_path.clone(), None);
-        }
-        let directory = directory_ref.as_ref().and_then(|d| out.directories.get(&d.value));
+            None => false,
+        };
+        let directory = directory_ref.as_ref().and_then(|d| state.out.directories.get(&d.value));
         let exists = |p: &Path| files.exists(p);
-        let cx = Context { directory, has_workdays: out.holidays.contains_key(&holidays_path), file_exists: &exists };
+        // An explicit holidays reference that failed is reported already; don't add "missing".
+        let has_workdays = holidays_ok || explicit.is_some();
+        let cx = Context { directory, has_workdays, file_exists: &exists };
         let mut r = Reader::new(path);
         let campaign = validate_campaign(raw, &mut r, &cx);
-        diagnostics.extend(r.diagnostics);
+        state.diagnostics.extend(r.diagnostics);
         if let Some(id) = &raw.id {
             if let Some(other) = seen_ids.get(&id.value) {
-                diagnostics.push(Diagnostic::new(
-                    path,
-                    id.loc,
-                    "id",
-                    DiagnosticKind::DuplicateCampaign { id: id.value.clone(), other_file: other.display().to_string() },
-                ));
+                let kind =
+                    DiagnosticKind::DuplicateCampaign { id: id.value.clone(), other_file: other.display().to_string() };
+                state.diagnostics.push(Diagnostic::new(path, id.loc, "id", kind));
                 continue;
             }
             seen_ids.insert(id.value.clone(), path.clone());
         }
-        if let Some(campaign) = campaign {
-            out.campaigns.push(campaign);
-        }
+        state.out.campaigns.extend(campaign);
     }
-    // A directory with errors invalidates the campaigns that use it.
-    let broken: Vec<PathBuf> = diagnostics.iter().map(|d| d.file.clone()).collect();
-    out.campaigns.retain(|c| !broken.contains(&c.directory) && !broken.contains(&c.holidays));
+    let State { mut out, mut diagnostics, .. } = state;
+    // A campaign is valid only if its own file, its directory and its holidays file are.
+    let broken: std::collections::BTreeSet<&PathBuf> = diagnostics.iter().map(|d| &d.file).collect();
+    out.campaigns
+        .retain(|c| !broken.contains(&c.source) && !broken.contains(&c.directory) && !broken.contains(&c.holidays));
     out.campaigns.sort_by(|a, b| a.id.cmp(&b.id));
     diagnostic::sort(&mut diagnostics);
     (out, diagnostics)
 }
 
-/// Reads and parses one file and recognises its kind. `referrer` is the campaign field naming the
-/// file, where a missing file is reported.
-fn read_document(
-    path: &Path,
-    files: &dyn Files,
-    referrer: Option<(&Path, Loc, &str)>,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Option<Document> {
-    let bytes = match files.read(path) {
-        Ok(bytes) => bytes,
-        Err(detail) => {
-            let d = match referrer {
-                Some((campaign, loc, field)) => Diagnostic::new(
-                    campaign,
-                    loc,
-                    field,
-                    DiagnosticKind::MissingFile { path: path.display().to_string(), detail },
-                ),
-                None => Diagnostic::new(path, Loc::START, "", DiagnosticKind::Io { detail }),
-            };
-            diagnostics.push(d);
-            return None;
-        }
-    };
-    let node = match yaml::parse(&bytes) {
-        Ok(node) => node,
-        Err((loc, kind)) => {
-            diagnostics.push(Diagnostic::new(path, loc, "", kind));
-            return None;
-        }
-    };
-    let Value::Map(entries) = &node.value else {
-        let kind = if node.value == Value::Null {
-            DiagnosticKind::EmptyDocument
-        } else {
-            DiagnosticKind::WrongType { expected: "mapping", found: node.value.type_name() }
+struct State<'a> {
+    files: &'a dyn Files,
+    out: Workflows,
+    loaded: BTreeMap<PathBuf, Loaded>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl State<'_> {
+    /// Validates a directory or holidays document and records it.
+    fn add(&mut self, path: &Path, document: Document) {
+        let mut r = Reader::new(path);
+        let kind = match document {
+            Document::Directory(raw) => {
+                self.out.directories.insert(path.to_path_buf(), validate_directory(&raw, &mut r));
+                FileKind::Directory
+            }
+            Document::Holidays(raw) => {
+                self.out.holidays.insert(path.to_path_buf(), validate_holidays(&raw, &mut r));
+                FileKind::Holidays
+            }
+            Document::Campaign(_) => FileKind::Campaign,
         };
-        diagnostics.push(Diagnostic::new(path, node.loc, "", kind));
-        return None;
-    };
-    let has = |key: &str| entries.iter().any(|(k, _)| k.value == Value::String(key.to_string()));
-    // A campaign key anywhere makes it a campaign, so a broken campaign is reported as one.
-    let campaign_like = ["id", "name", "owner", "recurrence", "tasks"].iter().any(|k| has(k));
-    let mut r = Reader::new(path);
-    let document = if campaign_like {
-        RawCampaign::from_node(&node, &mut r).map(|c| Document::Campaign(Box::new(c)))
-    } else if has("holidays") {
-        RawHolidays::from_node(&node, &mut r).map(Document::Holidays)
-    } else if has("units") || has("levels") {
-        RawDirectory::from_node(&node, &mut r).map(Document::Directory)
-    } else {
-        r.error(node.loc, DiagnosticKind::NotAnIncludedKind { path: path.display().to_string() });
-        None
-    };
-    diagnostics.extend(r.diagnostics);
-    document
+        self.diagnostics.extend(r.diagnostics);
+        self.loaded.insert(path.to_path_buf(), Loaded::Kind(kind));
+    }
+
+    /// Makes sure a file a campaign refers to is loaded and of the expected kind; otherwise reports
+    /// the problem at the campaign's field (for every campaign that refers to it). Returns whether
+    /// the file is usable.
+    fn require(&mut self, path: &Path, expected: FileKind, referrer: (&Path, Loc, &str)) -> bool {
+        if !self.loaded.contains_key(path) {
+            if let Some(document) = self.read(path) {
+                self.add(path, document);
+            }
+        }
+        let (campaign, loc, field) = referrer;
+        let kind = match self.loaded.get(path) {
+            Some(Loaded::Kind(kind)) if *kind == expected => return true,
+            Some(Loaded::Kind(_)) => DiagnosticKind::WrongFileKind { path: path.display().to_string(), expected },
+            Some(Loaded::Unreadable(problem)) => {
+                DiagnosticKind::MissingFile { path: path.display().to_string(), problem: problem.clone() }
+            }
+            Some(Loaded::Broken) | None => return false,
+        };
+        self.diagnostics.push(Diagnostic::new(campaign, loc, field, kind));
+        false
+    }
+
+    /// Reads and parses one file and recognises its kind, recording unreadable and broken files.
+    fn read(&mut self, path: &Path) -> Option<Document> {
+        let bytes = match self.files.read(path) {
+            Ok(bytes) => bytes,
+            Err(problem) => {
+                self.loaded.insert(path.to_path_buf(), Loaded::Unreadable(problem));
+                return None;
+            }
+        };
+        self.loaded.insert(path.to_path_buf(), Loaded::Broken);
+        let node = match yaml::parse(&bytes) {
+            Ok(node) => node,
+            Err((loc, kind)) => {
+                self.diagnostics.push(Diagnostic::new(path, loc, "", kind));
+                return None;
+            }
+        };
+        let Value::Map(entries) = &node.value else {
+            let kind = if node.value == Value::Null {
+                DiagnosticKind::EmptyDocument
+            } else {
+                DiagnosticKind::WrongType { expected: "mapping", found: node.value.type_name() }
+            };
+            self.diagnostics.push(Diagnostic::new(path, node.loc, "", kind));
+            return None;
+        };
+        let has = |key: &str| entries.iter().any(|(k, _)| k.value == Value::String(key.to_string()));
+        // A campaign key anywhere makes it a campaign, so a broken campaign is reported as one.
+        let campaign_like = ["id", "name", "owner", "recurrence", "tasks"].iter().any(|k| has(k));
+        let mut r = Reader::new(path);
+        let document = if campaign_like {
+            RawCampaign::from_node(&node, &mut r).map(|c| Document::Campaign(Box::new(c)))
+        } else if has("holidays") {
+            RawHolidays::from_node(&node, &mut r).map(Document::Holidays)
+        } else if has("units") || has("levels") {
+            RawDirectory::from_node(&node, &mut r).map(Document::Directory)
+        } else {
+            r.error(node.loc, DiagnosticKind::NotAnIncludedKind { path: path.display().to_string() });
+            None
+        };
+        self.diagnostics.extend(r.diagnostics);
+        document
+    }
 }

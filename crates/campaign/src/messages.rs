@@ -1,6 +1,9 @@
 //! The text of every diagnostic, in zh-CN and in English.
 
-use calendar::OffsetError;
+use calendar::{CronError, OffsetError};
+
+use crate::TimeExprError;
+use crate::diagnostic::{Complexity, FileKind, ReadProblem};
 
 use crate::diagnostic::DiagnosticKind;
 
@@ -12,15 +15,13 @@ fn list(items: &[impl AsRef<str>], sep: &str) -> String {
 pub fn en(kind: &DiagnosticKind) -> String {
     use DiagnosticKind::*;
     match kind {
-        Io { detail } => format!("cannot read the file: {detail}"),
+        Io { problem } => format!("cannot read the file: {}", read_problem_en(problem)),
         FileTooLarge { limit } => {
             format!("file is larger than {limit} bytes ({} MiB) and is refused", limit / 1024 / 1024)
         }
         NotUtf8 => "file is not valid UTF-8 (save it as UTF-8, not GBK)".into(),
         YamlSyntax { detail } => format!("invalid YAML: {detail}"),
-        YamlTooComplex { detail } => {
-            format!("YAML refused: too many aliases, nodes or nesting levels ({detail})")
-        }
+        YamlTooComplex { what } => format!("YAML refused: {}", complexity_en(*what)),
         MultipleDocuments => "expected one YAML document, found several ('---')".into(),
         EmptyDocument => "file is empty; expected a mapping".into(),
         UnknownKey { key, expected } => {
@@ -74,12 +75,11 @@ pub fn en(kind: &DiagnosticKind) -> String {
             "invalid offset `{value}`: {}; expected a signed number with a unit: d (days), w (weeks), h (hours) or wd (working days), e.g. -3d",
             offset_problem_en(problem)
         ),
-        InvalidTimeExpr { value, detail } => format!(
-            "invalid time `{value}`: {detail}; expected open, close or anchor, optionally followed by an offset, e.g. open+3d, anchor-5wd, close"
+        InvalidTimeExpr { value, problem } => format!(
+            "invalid time `{value}`: {}; expected open, close or anchor, optionally followed by an offset, e.g. open+3d, anchor-5wd, close",
+            time_expr_problem_en(problem)
         ),
-        InvalidCron { value, detail } => format!(
-            "invalid cron expression `{value}`: {detail}; expected 5 fields (minute hour day-of-month month day-of-week) or 6 with leading seconds"
-        ),
+        InvalidCron { value, problem } => format!("invalid cron expression `{value}`: {}", cron_problem_en(problem)),
         InvalidLunarDate { value } => {
             format!("invalid lunar date `{value}`; expected \"M-D\" with month 1–12 and day 1–30, e.g. \"8-15\"")
         }
@@ -101,7 +101,10 @@ pub fn en(kind: &DiagnosticKind) -> String {
         AnchorMissing => "missing `anchor` or `cron`: a campaign must say when it recurs".into(),
         AssigneeConflict => "give either `assignee` or `assignees`, not both".into(),
         AssigneeMissing => "missing `assignee` or `assignees`: who does this task?".into(),
-        AssigneesEmpty => "this selects no unit; expected `level`, `units`, or `level` with `under`".into(),
+        AssigneesIncomplete => "this selects no unit; expected `level`, `units`, or `level` with `under`".into(),
+        AssigneesLevelAndUnits => "give either `level` (with an optional `under`) or `units`, not both".into(),
+        NoUnitsSelected { level, under: Some(under) } => format!("no unit of level `{level}` lies under `{under}`"),
+        NoUnitsSelected { level, under: None } => format!("no unit of the directory has level `{level}`"),
         ScheduleConflict => "give either `schedule` or `at`, not both".into(),
         ScheduleMissing => "missing `schedule` (cron) or `at` (open, close or a time)".into(),
         ReminderNotBefore { value } => {
@@ -111,6 +114,7 @@ pub fn en(kind: &DiagnosticKind) -> String {
             format!("escalation delay `{value}` must be positive, e.g. 2d")
         }
         DueBeforeStart { due, starts } => format!("due time ({due}) is before the start ({starts})"),
+        DueBeforeOpen { due, opens } => format!("due time ({due}) is before the run opens ({opens})"),
         StartBeforeOpen { starts, opens } => {
             format!("start ({starts}) is before the run opens ({opens})")
         }
@@ -123,10 +127,14 @@ pub fn en(kind: &DiagnosticKind) -> String {
         LevelOrder { unit, level, parent_level } => {
             format!("unit `{unit}` has level `{level}`, which is not below its parent's level `{parent_level}`")
         }
-        MissingFile { path, detail } => format!("cannot read `{path}`: {detail}"),
+        MissingFile { path, problem } => format!("cannot read `{path}`: {}", read_problem_en(problem)),
         NotAnIncludedKind { path } => format!(
             "`{path}` is not a campaign, directory or holidays file (expected top-level `id` and `recurrence`, `units` and `levels`, or `holidays`)"
         ),
+        WrongFileKind { path, expected } => format!("`{path}` is not a {} file", file_kind_en(*expected)),
+        GroupNamedLikeUnit { id, unit_line } => {
+            format!("group `{id}` has the same name as the unit on line {unit_line}; recipients would be ambiguous")
+        }
         DateOutsideYear { date, year } => format!("date {date} is not in year {year}"),
         DayBothOffAndWork { date } => {
             format!("{date} is listed both as a day off and as a make-up working day")
@@ -147,11 +155,11 @@ pub fn en(kind: &DiagnosticKind) -> String {
 pub fn zh(kind: &DiagnosticKind) -> String {
     use DiagnosticKind::*;
     match kind {
-        Io { detail } => format!("无法读取文件：{detail}"),
+        Io { problem } => format!("无法读取文件：{}", read_problem_zh(problem)),
         FileTooLarge { limit } => format!("文件超过 {limit} 字节（{} MiB）的上限，拒绝读取", limit / 1024 / 1024),
         NotUtf8 => "文件不是有效的 UTF-8 编码（请以 UTF-8 保存，而非 GBK）".into(),
         YamlSyntax { detail } => format!("YAML 格式错误：{detail}"),
-        YamlTooComplex { detail } => format!("YAML 过于复杂（别名、节点或嵌套过多），拒绝解析（{detail}）"),
+        YamlTooComplex { what } => format!("拒绝解析该 YAML：{}", complexity_zh(*what)),
         MultipleDocuments => "应为一个 YAML 文档，实际有多个（'---'）".into(),
         EmptyDocument => "文件为空；应为一个映射（键值对）".into(),
         UnknownKey { key, expected } => format!("未知的键 `{key}`；可用的键：{}", list(expected, "、")),
@@ -191,12 +199,11 @@ pub fn zh(kind: &DiagnosticKind) -> String {
             "时间偏移 `{value}` 无效：{}；应为带符号的数字加单位：d（天）、w（周）、h（小时）或 wd（工作日），例如 -3d",
             offset_problem_zh(problem)
         ),
-        InvalidTimeExpr { value, detail } => format!(
-            "时间表达式 `{value}` 无效：{detail}；应为 open、close 或 anchor，可再加偏移，例如 open+3d、anchor-5wd、close"
+        InvalidTimeExpr { value, problem } => format!(
+            "时间表达式 `{value}` 无效：{}；应为 open、close 或 anchor，可再加偏移，例如 open+3d、anchor-5wd、close",
+            time_expr_problem_zh(problem)
         ),
-        InvalidCron { value, detail } => {
-            format!("cron 表达式 `{value}` 无效：{detail}；应为 5 个字段（分 时 日 月 周），或前加秒共 6 个字段")
-        }
+        InvalidCron { value, problem } => format!("cron 表达式 `{value}` 无效：{}", cron_problem_zh(problem)),
         InvalidLunarDate { value } => {
             format!("农历日期 `{value}` 无效；应为 \"月-日\"，月 1–12，日 1–30，例如 \"8-15\"")
         }
@@ -210,23 +217,29 @@ pub fn zh(kind: &DiagnosticKind) -> String {
         AnchorMissing => "缺少 `anchor` 或 `cron`：须说明工作何时循环开展".into(),
         AssigneeConflict => "`assignee` 与 `assignees` 只能填写其一".into(),
         AssigneeMissing => "缺少 `assignee` 或 `assignees`：该任务由谁承办？".into(),
-        AssigneesEmpty => "未选中任何单位；应填写 `level`、`units`，或 `level` 加 `under`".into(),
+        AssigneesIncomplete => "未选中任何单位；应填写 `level`、`units`，或 `level` 加 `under`".into(),
+        AssigneesLevelAndUnits => "`level`（可加 `under`）与 `units` 只能填写其一".into(),
+        NoUnitsSelected { level, under: Some(under) } => format!("`{under}` 下没有层级为 `{level}` 的单位"),
+        NoUnitsSelected { level, under: None } => format!("单位名录中没有层级为 `{level}` 的单位"),
         ScheduleConflict => "`schedule` 与 `at` 只能填写其一".into(),
         ScheduleMissing => "缺少 `schedule`（cron）或 `at`（open、close 或时间表达式）".into(),
         ReminderNotBefore { value } => format!("提醒 `{value}` 不在截止时间之前；应为负偏移，例如 -1d"),
         EscalationNotAfter { value } => format!("督办延迟 `{value}` 应为正数，例如 2d"),
         DueBeforeStart { due, starts } => format!("截止时间（{due}）早于开始时间（{starts}）"),
+        DueBeforeOpen { due, opens } => format!("截止时间（{due}）早于本期开启时间（{opens}）"),
         StartBeforeOpen { starts, opens } => format!("开始时间（{starts}）早于本期开启时间（{opens}）"),
         DueAfterClose { due, closes } => format!("截止时间（{due}）晚于本期结束时间（{closes}）"),
         OpensAfterCloses { opens, closes } => format!("本期开启时间（{opens}）晚于结束时间（{closes}）"),
         LevelOrder { unit, level, parent_level } => {
             format!("单位 `{unit}` 的层级 `{level}` 不低于其上级单位的层级 `{parent_level}`")
         }
-        MissingFile { path, detail } => format!("无法读取 `{path}`：{detail}"),
-        NotAnIncludedKind { path } => {
-            format!(
-                "`{path}` 既不是工作定义，也不是单位名录或节假日文件（顶层应有 `id` 和 `recurrence`、`units` 和 `levels`，或 `holidays`）"
-            )
+        MissingFile { path, problem } => format!("无法读取 `{path}`：{}", read_problem_zh(problem)),
+        NotAnIncludedKind { path } => format!(
+            "`{path}` 既不是工作定义，也不是单位名录或节假日文件（顶层应有 `id` 和 `recurrence`、`units` 和 `levels`，或 `holidays`）"
+        ),
+        WrongFileKind { path, expected } => format!("`{path}` 不是{}文件", file_kind_zh(*expected)),
+        GroupNamedLikeUnit { id, unit_line } => {
+            format!("分组 `{id}` 与第 {unit_line} 行的单位同名，报告接收对象会产生歧义")
         }
         DateOutsideYear { date, year } => format!("日期 {date} 不在 {year} 年内"),
         DayBothOffAndWork { date } => format!("{date} 同时被列为放假日和调休上班日"),
@@ -252,6 +265,9 @@ fn zh_type(name: &str) -> &str {
         "mapping or string" => "映射或字符串",
         "list of strings" => "字符串列表",
         "list or string" => "列表或字符串",
+        "mapping or false" => "映射或 false",
+        "non-empty list" => "非空列表",
+        "empty list" => "空列表",
         other => other,
     }
 }
@@ -275,7 +291,7 @@ fn offset_problem_en(problem: &OffsetError) -> String {
         OffsetError::MissingUnit => "the unit is missing".into(),
         OffsetError::UnknownUnit(unit) => format!("unknown unit `{unit}`"),
         OffsetError::Fraction(_) => "offsets are whole numbers".into(),
-        OffsetError::TooLarge { max, .. } => format!("too large (at most {max})"),
+        OffsetError::TooLarge { max, unit } => format!("too large (at most {max}{})", unit.suffix()),
     }
 }
 
@@ -286,6 +302,94 @@ fn offset_problem_zh(problem: &OffsetError) -> String {
         OffsetError::MissingUnit => "缺少单位".into(),
         OffsetError::UnknownUnit(unit) => format!("未知单位 `{unit}`"),
         OffsetError::Fraction(_) => "偏移只能是整数".into(),
-        OffsetError::TooLarge { max, .. } => format!("数值过大(最多 {max})"),
+        OffsetError::TooLarge { max, unit } => format!("数值过大（最多 {max}{}）", unit.suffix()),
+    }
+}
+
+fn read_problem_en(problem: &ReadProblem) -> String {
+    match problem {
+        ReadProblem::NotFound => "no such file".into(),
+        ReadProblem::PermissionDenied => "permission denied".into(),
+        ReadProblem::NotAFile => "it is a folder, not a file".into(),
+        ReadProblem::Other(detail) => detail.clone(),
+    }
+}
+
+fn read_problem_zh(problem: &ReadProblem) -> String {
+    match problem {
+        ReadProblem::NotFound => "文件不存在".into(),
+        ReadProblem::PermissionDenied => "没有读取权限".into(),
+        ReadProblem::NotAFile => "这是文件夹，不是文件".into(),
+        ReadProblem::Other(detail) => detail.clone(),
+    }
+}
+
+fn complexity_en(what: Complexity) -> &'static str {
+    match what {
+        Complexity::Aliases => "too many aliases (an alias bomb?)",
+        Complexity::Nesting => "nested more than 64 levels deep",
+        Complexity::Nodes => "too many values",
+        Complexity::Other => "it exceeds the parser's limits",
+    }
+}
+
+fn complexity_zh(what: Complexity) -> &'static str {
+    match what {
+        Complexity::Aliases => "别名（alias）过多，疑似别名炸弹",
+        Complexity::Nesting => "嵌套超过 64 层",
+        Complexity::Nodes => "数据项过多",
+        Complexity::Other => "超出解析器限制",
+    }
+}
+
+fn file_kind_en(kind: FileKind) -> &'static str {
+    match kind {
+        FileKind::Campaign => "campaign",
+        FileKind::Directory => "unit directory",
+        FileKind::Holidays => "holiday arrangements",
+    }
+}
+
+fn file_kind_zh(kind: FileKind) -> &'static str {
+    match kind {
+        FileKind::Campaign => "工作定义",
+        FileKind::Directory => "单位名录",
+        FileKind::Holidays => "节假日安排",
+    }
+}
+
+fn time_expr_problem_en(problem: &TimeExprError) -> String {
+    match problem {
+        TimeExprError::UnknownBase(base) if base.is_empty() => "it does not start with open, close or anchor".into(),
+        TimeExprError::UnknownBase(base) => format!("`{base}` is not open, close or anchor"),
+        TimeExprError::Offset(offset) => format!("its offset is invalid: {}", offset_problem_en(offset)),
+    }
+}
+
+fn time_expr_problem_zh(problem: &TimeExprError) -> String {
+    match problem {
+        TimeExprError::UnknownBase(base) if base.is_empty() => "没有以 open、close 或 anchor 开头".into(),
+        TimeExprError::UnknownBase(base) => format!("`{base}` 不是 open、close 或 anchor"),
+        TimeExprError::Offset(offset) => format!("偏移无效：{}", offset_problem_zh(offset)),
+    }
+}
+
+fn cron_problem_en(problem: &CronError) -> String {
+    match problem {
+        CronError::FieldCount { found, .. } => format!(
+            "it has {found} fields; expected 5 (minute hour day-of-month month day-of-week) or 6 with leading seconds"
+        ),
+        CronError::NeverFires { .. } => "it never fires".into(),
+        CronError::Invalid { message, .. } | CronError::Evaluation { message, .. } => message.clone(),
+    }
+}
+
+fn cron_problem_zh(problem: &CronError) -> String {
+    match problem {
+        CronError::FieldCount { found, .. } => {
+            format!("共 {found} 个字段；应为 5 个字段（分 时 日 月 周），或前加秒共 6 个字段")
+        }
+        CronError::NeverFires { .. } => "永远不会触发".into(),
+        CronError::Invalid { message, .. } | CronError::Evaluation { message, .. } => message.clone(),
     }
 }

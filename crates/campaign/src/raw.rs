@@ -84,6 +84,9 @@ impl FromNode for RawCampaign {
 pub struct RawRecurrence {
     #[schemars(skip)]
     pub loc: crate::Loc,
+    /// Keys written, valid or not (so a bad `anchor` is not also reported as missing).
+    #[schemars(skip)]
+    pub written: Vec<&'static str>,
     /// A festival or solar term name, `{lunar: "M-D"}` or `{date: "MM-DD"}`.
     pub anchor: Option<Located<RawAnchor>>,
     /// A crontab expression (5 fields, or 6 with leading seconds) in the campaign's time zone.
@@ -101,6 +104,7 @@ impl FromNode for RawRecurrence {
         let f = r.fields(node, &["anchor", "cron", "opens", "closes"])?;
         Some(RawRecurrence {
             loc: f.loc,
+            written: f.written(),
             anchor: f.get(r, "anchor"),
             cron: f.get(r, "cron"),
             opens: f.get(r, "opens"),
@@ -236,6 +240,9 @@ impl FromNode for RawEscalate {
 pub struct RawTask {
     #[schemars(skip)]
     pub loc: crate::Loc,
+    /// Keys written, valid or not.
+    #[schemars(skip)]
+    pub written: Vec<&'static str>,
     /// Task id, unique in the campaign.
     #[schemars(required)]
     pub id: Option<Located<String>>,
@@ -285,6 +292,7 @@ impl FromNode for RawTask {
         let f = r.fields(node, TASK_KEYS)?;
         Some(RawTask {
             loc: f.loc,
+            written: f.written(),
             id: f.require(r, "id"),
             kind: f.get(r, "kind"),
             title: f.require(r, "title"),
@@ -365,6 +373,9 @@ impl FromNode for RawFigure {
 pub struct RawReport {
     #[schemars(skip)]
     pub loc: crate::Loc,
+    /// Keys written, valid or not.
+    #[schemars(skip)]
+    pub written: Vec<&'static str>,
     /// Report id, unique in the campaign.
     #[schemars(required)]
     pub id: Option<Located<String>>,
@@ -388,6 +399,7 @@ impl FromNode for RawReport {
         let f = r.fields(node, &["id", "title", "schedule", "at", "to", "template"])?;
         Some(RawReport {
             loc: f.loc,
+            written: f.written(),
             id: f.require(r, "id"),
             title: f.require(r, "title"),
             schedule: f.get(r, "schedule"),

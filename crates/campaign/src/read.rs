@@ -208,6 +208,11 @@ impl<'n> Fields<'n> {
         self.get(r, key)
     }
 
+    /// The known keys that were written, valid or not.
+    pub fn written(&self) -> Vec<&'static str> {
+        self.found.iter().map(|(k, _, _)| *k).collect()
+    }
+
     pub fn has(&self, key: &str) -> bool {
         self.found.iter().any(|(k, _, _)| *k == key)
     }
@@ -222,6 +227,8 @@ impl FromNode for String {
     fn from_node(node: &Node, r: &mut Reader) -> Option<Self> {
         match &node.value {
             Value::String(s) => Some(s.clone()),
+            // `id: 2027` means the text 2027; an integer reads back exactly as written.
+            Value::Int(i) => Some(i.to_string()),
             _ => {
                 r.wrong_type(node, "string");
                 None

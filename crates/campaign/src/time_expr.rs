@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use calendar::{Offset, parse_offset};
+use calendar::{Offset, OffsetError, parse_offset};
 
 /// What a time expression is relative to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -43,21 +43,23 @@ impl fmt::Display for TimeExpr {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TimeExprError {
     UnknownBase(String),
-    Offset(String),
+    Offset(OffsetError),
 }
 
 impl fmt::Display for TimeExprError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             TimeExprError::UnknownBase(base) => write!(f, "`{base}` is not open, close or anchor"),
-            TimeExprError::Offset(detail) => f.write_str(detail),
+            TimeExprError::Offset(error) => write!(f, "{error}"),
         }
     }
 }
 
 /// Parses `open`, `close`, `anchor`, each optionally followed by `+N<unit>` or `-N<unit>`.
 pub fn parse_time_expr(text: &str) -> Result<TimeExpr, TimeExprError> {
-    let text = text.trim();
+    // `open + 3d` is as clear as `open+3d`.
+    let text: String = text.split_whitespace().collect();
+    let text = text.as_str();
     let split = text.find(['+', '-']).unwrap_or(text.len());
     let (base_text, offset_text) = text.split_at(split);
     let base = match base_text.trim() {
@@ -66,11 +68,8 @@ pub fn parse_time_expr(text: &str) -> Result<TimeExpr, TimeExprError> {
         "anchor" => Base::Anchor,
         other => return Err(TimeExprError::UnknownBase(other.to_string())),
     };
-    let offset = if offset_text.is_empty() {
-        None
-    } else {
-        Some(parse_offset(offset_text).map_err(|e| TimeExprError::Offset(e.to_string()))?)
-    };
+    let offset =
+        if offset_text.is_empty() { None } else { Some(parse_offset(offset_text).map_err(TimeExprError::Offset)?) };
     Ok(TimeExpr { base, offset })
 }
 
@@ -87,6 +86,7 @@ mod tests {
         let e = parse_time_expr("anchor-5wd").unwrap();
         assert_eq!(e.offset.map(|o| (o.amount, o.unit)), Some((-5, OffsetUnit::WorkingDays)));
         assert_eq!(parse_time_expr("anchor-5wd").unwrap().to_string(), "anchor-5wd");
+        assert_eq!(parse_time_expr(" open + 3d ").unwrap().to_string(), "open+3d");
     }
 
     #[test]

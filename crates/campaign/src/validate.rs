@@ -177,7 +177,9 @@ fn known_unit(r: &mut Reader, cx: &Context, id: &Located<String>) -> Option<Stri
 }
 
 fn offset(r: &mut Reader, text: &Located<Scalar>) -> Option<Offset> {
-    match parse_offset(&text.value.0) {
+    // `- 3d` is as clear as `-3d`.
+    let compact: String = text.value.0.split_whitespace().collect();
+    match parse_offset(&compact) {
         Ok(offset) => Some(offset),
         Err(err) => {
             r.error(text.loc, DiagnosticKind::InvalidOffset { value: text.value.0.clone(), problem: err });
@@ -190,7 +192,7 @@ fn time_expr(r: &mut Reader, text: &Located<Scalar>) -> Option<Located<TimeExpr>
     match parse_time_expr(&text.value.0) {
         Ok(expr) => Some(Located { value: expr, loc: text.loc }),
         Err(err) => {
-            r.error(text.loc, DiagnosticKind::InvalidTimeExpr { value: text.value.0.clone(), detail: err.to_string() });
+            r.error(text.loc, DiagnosticKind::InvalidTimeExpr { value: text.value.0.clone(), problem: err });
             None
         }
     }
@@ -220,7 +222,9 @@ fn recurrence(r: &mut Reader, raw: &RawRecurrence) -> Option<Recurrence> {
             None
         }
         (None, None) => {
-            r.error(raw.loc, DiagnosticKind::AnchorMissing);
+            if !raw.written.contains(&"anchor") && !raw.written.contains(&"cron") {
+                r.error(raw.loc, DiagnosticKind::AnchorMissing);
+            }
             None
         }
         (Some(anchor), None) => r.in_key("anchor", |r| calendar_anchor(r, anchor)),
@@ -277,7 +281,7 @@ fn cron_schedule(r: &mut Reader, cron: &Located<String>) -> Option<CronSchedule>
     match CronSchedule::parse(&cron.value) {
         Ok(schedule) => Some(schedule),
         Err(err) => {
-            r.error(cron.loc, DiagnosticKind::InvalidCron { value: cron.value.clone(), detail: err.to_string() });
+            r.error(cron.loc, DiagnosticKind::InvalidCron { value: cron.value.clone(), problem: err });
             None
         }
     }
@@ -411,14 +415,24 @@ fn assignees(r: &mut Reader, cx: &Context, raw: &RawTask) -> Option<Assignees> {
             None
         }
         (None, None) => {
-            r.error(raw.loc, DiagnosticKind::AssigneeMissing);
+            if !raw.written.contains(&"assignee") && !raw.written.contains(&"assignees") {
+                r.error(raw.loc, DiagnosticKind::AssigneeMissing);
+            }
             None
         }
         (Some(unit), None) => r.in_key("assignee", |r| known_unit(r, cx, unit)).map(Assignees::Unit),
         (None, Some(sel)) => r.in_key("assignees", |r| {
             let dir = cx.directory?;
             match (&sel.level, &sel.under, &sel.units) {
-                (None, None, Some(units)) if !units.is_empty() => {
+                (Some(_), _, Some(_)) => {
+                    r.error(sel.loc, DiagnosticKind::AssigneesLevelAndUnits);
+                    None
+                }
+                (None, None, Some(units)) if units.is_empty() => {
+                    r.in_key("units", |r| r.error(sel.loc, DiagnosticKind::AssigneesIncomplete));
+                    None
+                }
+                (None, None, Some(units)) => {
                     let mut ok = true;
                     let mut ids = Vec::new();
                     r.in_key("units", |r| {
@@ -452,7 +466,8 @@ fn assignees(r: &mut Reader, cx: &Context, raw: &RawTask) -> Option<Assignees> {
                     };
                     let (level_index, under_index) = (level_index?, under_index?);
                     if dir.units_at_level(level_index, under_index).is_empty() {
-                        r.error(sel.loc, DiagnosticKind::AssigneesEmpty);
+                        let under = under.as_ref().map(|u| u.value.clone());
+                        r.error(sel.loc, DiagnosticKind::NoUnitsSelected { level: level.value.clone(), under });
                         return None;
                     }
                     Some(Assignees::Level {
@@ -462,7 +477,7 @@ fn assignees(r: &mut Reader, cx: &Context, raw: &RawTask) -> Option<Assignees> {
                 }
                 _ => {
                     if !sel.had_unknown_keys {
-                        r.error(sel.loc, DiagnosticKind::AssigneesEmpty);
+                        r.error(sel.loc, DiagnosticKind::AssigneesIncomplete);
                     }
                     None
                 }
@@ -514,7 +529,9 @@ fn report(r: &mut Reader, cx: &Context, raw: &RawReport, source: &Path) -> Optio
             None
         }
         (None, None) => {
-            r.error(raw.loc, DiagnosticKind::ScheduleMissing);
+            if !raw.written.contains(&"schedule") && !raw.written.contains(&"at") {
+                r.error(raw.loc, DiagnosticKind::ScheduleMissing);
+            }
             None
         }
         (Some(cron), None) => {
@@ -549,7 +566,7 @@ fn report(r: &mut Reader, cx: &Context, raw: &RawReport, source: &Path) -> Optio
                         t.loc,
                         DiagnosticKind::MissingFile {
                             path: resolved.display().to_string(),
-                            detail: "no such file".into(),
+                            problem: crate::diagnostic::ReadProblem::NotFound,
                         },
                     );
                     None
@@ -589,8 +606,10 @@ fn check_cycles(r: &mut Reader, tasks: &[RawTask]) {
                 return; // self-dependencies have their own diagnostic
             }
             names.push(names[0].clone());
-            let first = cycle[0];
-            let loc = tasks[first].after.as_ref().and_then(|a| a.first()).map_or(tasks[first].loc, |d| d.loc);
+            let (first, next) = (cycle[0], cycle[1]);
+            let next_id = ids[next].unwrap_or_default();
+            let loc =
+                tasks[first].after.iter().flatten().find(|d| d.value == next_id).map_or(tasks[first].loc, |d| d.loc);
             r.in_index(first, |r| {
                 r.in_key("after", |r| r.error(loc, DiagnosticKind::DependencyCycle { cycle: names }))
             });
@@ -719,7 +738,11 @@ fn check_time_order(r: &mut Reader, campaign: &Campaign) {
                         r.error(loc, DiagnosticKind::StartBeforeOpen { starts: show(s), opens: show(run.open) })
                     });
                 }
-                if due < start {
+                if due < start && starts.is_none() {
+                    r.in_key("due", |r| {
+                        r.error(task.due.loc, DiagnosticKind::DueBeforeOpen { due: show(due), opens: show(run.open) })
+                    });
+                } else if due < start {
                     r.in_key("due", |r| {
                         r.error(task.due.loc, DiagnosticKind::DueBeforeStart { due: show(due), starts: show(start) })
                     });

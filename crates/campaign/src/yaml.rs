@@ -7,7 +7,7 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 use serde_saphyr::options::DuplicateKeyPolicy;
 
-use crate::diagnostic::{DiagnosticKind, Loc};
+use crate::diagnostic::{Complexity, DiagnosticKind, Loc};
 
 /// Files larger than this are refused before parsing: campaign and directory files are small, and a
 /// district of 10,000 communities is about 1.5 MiB.
@@ -67,7 +67,8 @@ pub fn parse(bytes: &[u8]) -> Result<Node, (Loc, DiagnosticKind)> {
             max_anchors: 10_000,
             max_depth: 64,
             max_nodes: 1_000_000,
-            max_documents: 1,
+            // Two, so that a second document is reported as such rather than as a breached budget.
+            max_documents: 2,
         },
         duplicate_keys: DuplicateKeyPolicy::PassThrough,
         leading_zero_numbers_as_strings: true,
@@ -99,15 +100,31 @@ fn classify_error(err: &serde_saphyr::Error) -> DiagnosticKind {
         inner = error;
     }
     match inner {
-        Error::Budget { .. }
-        | Error::AliasReplayLimitExceeded { .. }
+        Error::AliasReplayLimitExceeded { .. }
         | Error::AliasExpansionLimitExceeded { .. }
         | Error::AliasReplayStackDepthExceeded { .. }
-        | Error::AliasReplayCounterOverflow { .. } => {
-            DiagnosticKind::YamlTooComplex { detail: first_line(&inner.to_string()) }
+        | Error::AliasReplayCounterOverflow { .. } => DiagnosticKind::YamlTooComplex { what: Complexity::Aliases },
+        Error::Budget { breach, .. } => {
+            let breach = format!("{breach:?}");
+            let what = if breach.starts_with("Documents") {
+                return DiagnosticKind::MultipleDocuments;
+            } else if breach.starts_with("Depth") {
+                Complexity::Nesting
+            } else if breach.starts_with("Nodes") || breach.starts_with("Events") {
+                Complexity::Nodes
+            } else if breach.contains("Alias") || breach.contains("Anchor") {
+                Complexity::Aliases
+            } else {
+                Complexity::Other
+            };
+            DiagnosticKind::YamlTooComplex { what }
         }
         Error::MultipleDocuments { .. } => DiagnosticKind::MultipleDocuments,
-        other => DiagnosticKind::YamlSyntax { detail: first_line(&other.to_string()) },
+        other => {
+            // The formatter gives the message without "at line L, column C", which is reported apart.
+            let message = serde_saphyr::MessageFormatter::format_message(&serde_saphyr::DefaultMessageFormatter, other);
+            DiagnosticKind::YamlSyntax { detail: first_line(&message) }
+        }
     }
 }
 

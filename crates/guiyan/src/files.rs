@@ -5,7 +5,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
-use campaign::{Files, MAX_FILE_BYTES};
+use campaign::{Files, MAX_FILE_BYTES, ReadProblem};
 
 /// The default folder of definitions.
 pub const DEFAULT_FOLDER: &str = "workflows";
@@ -40,7 +40,7 @@ pub fn expand(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
 pub struct DiskFiles;
 
 impl Files for DiskFiles {
-    fn read(&self, path: &Path) -> Result<Vec<u8>, String> {
+    fn read(&self, path: &Path) -> Result<Vec<u8>, ReadProblem> {
         let file = std::fs::File::open(path).map_err(|e| io_reason(&e))?;
         let mut bytes = Vec::new();
         file.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes).map_err(|e| io_reason(&e))?;
@@ -52,11 +52,11 @@ impl Files for DiskFiles {
     }
 }
 
-fn io_reason(error: &std::io::Error) -> String {
+fn io_reason(error: &std::io::Error) -> ReadProblem {
     match error.kind() {
-        std::io::ErrorKind::NotFound => "no such file".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        std::io::ErrorKind::IsADirectory => "is a folder, not a file".into(),
-        _ => error.to_string(),
+        std::io::ErrorKind::NotFound => ReadProblem::NotFound,
+        std::io::ErrorKind::PermissionDenied => ReadProblem::PermissionDenied,
+        std::io::ErrorKind::IsADirectory => ReadProblem::NotAFile,
+        _ => ReadProblem::Other(error.to_string()),
     }
 }

@@ -57,7 +57,7 @@ fn cron_occurrences(
             &campaign.source,
             campaign_loc(campaign),
             "recurrence.cron",
-            DiagnosticKind::InvalidCron { value: schedule.pattern().to_string(), detail: e.to_string() },
+            DiagnosticKind::InvalidCron { value: schedule.pattern().to_string(), problem: e },
         )]
     })?;
     let mut frames = Vec::new();

@@ -81,6 +81,8 @@ pub fn plan_run(
                 starts_loc,
                 DiagnosticKind::StartBeforeOpen { starts: show(starts), opens: show(frame.open) },
             ))
+        } else if due < starts && template.starts.is_none() {
+            Some(("due", template.due.loc, DiagnosticKind::DueBeforeOpen { due: show(due), opens: show(frame.open) }))
         } else if due < starts {
             Some(("due", template.due.loc, DiagnosticKind::DueBeforeStart { due: show(due), starts: show(starts) }))
         } else if due > frame.close {

@@ -83,16 +83,16 @@ pub fn render_text(run: &PlannedRun, campaign: &Campaign, directory: &Directory,
         RunAnchor::Instant(t) => local(t),
     };
     if zh {
-        let _ = writeln!(out, "{}({})第 {} 期", campaign.name, campaign.id, run.key);
-        let _ = writeln!(out, "  锚定:{anchor}({anchor_name})");
+        let _ = writeln!(out, "{}（{}）第 {} 期", campaign.name, campaign.id, run.key);
+        let _ = writeln!(out, "  锚定：{anchor}（{anchor_name}）");
         let _ = writeln!(
             out,
-            "  开启:{}  结束:{}  时区:{}",
+            "  开启：{}  结束：{}  时区：{}",
             local(&run.opens_at),
             local(&run.closes_at),
             campaign.timezone
         );
-        let _ = writeln!(out, "  任务:{} 项", run.tasks.len());
+        let _ = writeln!(out, "  任务：{} 项", run.tasks.len());
     } else {
         let _ = writeln!(out, "{} ({}) run {}", campaign.name, campaign.id, run.key);
         let _ = writeln!(out, "  anchor: {anchor} ({anchor_name})");
@@ -109,23 +109,33 @@ pub fn render_text(run: &PlannedRun, campaign: &Campaign, directory: &Directory,
         let tasks: Vec<_> = run.tasks.iter().filter(|t| t.template == template.id).collect();
         let _ = writeln!(out);
         if zh {
-            let _ = writeln!(out, "  【{}】{}({} 项)", template.id, template.title, tasks.len());
+            let _ = writeln!(out, "  【{}】{}（{} 项）", template.id, template.title, tasks.len());
         } else {
-            let _ = writeln!(out, "  [{}] {} ({} tasks)", template.id, template.title, tasks.len());
+            let noun = if tasks.len() == 1 { "task" } else { "tasks" };
+            let _ = writeln!(out, "  [{}] {} ({} {noun})", template.id, template.title, tasks.len());
         }
         if !template.after.is_empty() {
-            let _ = writeln!(out, "    {}{}", if zh { "前置:" } else { "after: " }, template.after.join(", "));
+            let _ = writeln!(out, "    {}{}", if zh { "前置：" } else { "after: " }, template.after.join(", "));
         }
         if !template.figures.is_empty() {
             let figures: Vec<String> = template
                 .figures
                 .iter()
-                .map(|f| format!("{}{}", f.label, f.unit.as_deref().map(|u| format!("({u})")).unwrap_or_default()))
+                .map(|f| {
+                    format!(
+                        "{}{}",
+                        f.label,
+                        f.unit
+                            .as_deref()
+                            .map(|u| if zh { format!("（{u}）") } else { format!(" ({u})") })
+                            .unwrap_or_default()
+                    )
+                })
                 .collect();
             let _ = writeln!(
                 out,
                 "    {}{}",
-                if zh { "报送:" } else { "figures: " },
+                if zh { "报送：" } else { "figures: " },
                 figures.join(if zh { "、" } else { ", " })
             );
         }
@@ -170,7 +180,7 @@ pub fn render_text(run: &PlannedRun, campaign: &Campaign, directory: &Directory,
     }
     if !run.reports.is_empty() {
         let _ = writeln!(out);
-        let _ = writeln!(out, "  {}", if zh { "报告:" } else { "reports:" });
+        let _ = writeln!(out, "  {}", if zh { "报告：" } else { "reports:" });
         for report in &run.reports {
             let title = campaign.reports.iter().find(|r| r.id == report.id).map_or("", |r| r.title.as_str());
             let _ = writeln!(out, "    {}  {} {}", local(&report.at), report.id, title);

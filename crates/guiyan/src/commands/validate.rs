@@ -38,7 +38,7 @@ pub fn print_diagnostics(diagnostics: &[Diagnostic], json: bool, lang: Lang) {
     if !diagnostics.is_empty() {
         let files: std::collections::BTreeSet<_> = diagnostics.iter().map(|d| &d.file).collect();
         match lang {
-            Lang::Zh => errln!("共 {} 个错误,涉及 {} 个文件", diagnostics.len(), files.len()),
+            Lang::Zh => errln!("共 {} 个错误，涉及 {} 个文件", diagnostics.len(), files.len()),
             Lang::En => errln!("{} error(s) in {} file(s)", diagnostics.len(), files.len()),
         }
     }
@@ -51,7 +51,7 @@ pub fn run(paths: &[PathBuf], json: bool, lang: Lang) -> anyhow::Result<u8> {
     if diagnostics.is_empty() && !json {
         let n = workflows.campaigns.len();
         match lang {
-            Lang::Zh => outln!("已检查 {} 个文件,{} 项工作定义均有效", files.len(), n),
+            Lang::Zh => outln!("已检查 {} 个文件，{} 项工作定义均有效", files.len(), n),
             Lang::En => outln!("checked {} file(s): {} campaign(s), all valid", files.len(), n),
         }
     }
