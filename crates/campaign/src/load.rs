@@ -166,10 +166,10 @@ impl State<'_> {
     /// the problem at the campaign's field (for every campaign that refers to it). Returns whether
     /// the file is usable.
     fn require(&mut self, path: &Path, expected: FileKind, referrer: (&Path, Loc, &str)) -> bool {
-        if !self.loaded.contains_key(path) {
-            if let Some(document) = self.read(path) {
-                self.add(path, document);
-            }
+        if !self.loaded.contains_key(path)
+            && let Some(document) = self.read(path)
+        {
+            self.add(path, document);
         }
         let (campaign, loc, field) = referrer;
         let kind = match self.loaded.get(path) {
