@@ -1,8 +1,9 @@
-//! Database migrations (sea-orm-migration). The schema of runs, tasks and the event log arrives with
-//! the store; migrations use string identifiers and never import store entities, so an old
-//! migration never changes when the entities do.
+//! Database migrations (sea-orm-migration), oldest first. Migrations use string identifiers and
+//! never import store entities, so an old migration never changes when the entities do.
 
 pub use sea_orm_migration::prelude::*;
+
+mod m0001_initial;
 
 /// Every migration, oldest first.
 #[derive(Debug)]
@@ -11,7 +12,7 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        Vec::new()
+        vec![Box::new(m0001_initial::Migration)]
     }
 }
 

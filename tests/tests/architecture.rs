@@ -53,6 +53,7 @@ fn internal_dependencies_point_inward() {
         ("campaign", "crates/campaign/Cargo.toml", &["calendar"]),
         ("plan", "crates/plan/Cargo.toml", &["calendar", "campaign"]),
         ("migrations", "migrations/Cargo.toml", &[]),
+        ("store", "crates/store/Cargo.toml", &["campaign", "plan", "migrations"]),
     ];
     for (krate, manifest, ok) in allowed {
         for dep in dependencies(&root().join(manifest)) {
@@ -60,6 +61,20 @@ fn internal_dependencies_point_inward() {
                 assert!(ok.contains(&dep.as_str()), "`{krate}` must not depend on `{dep}`; see ARCHITECTURE.md");
             }
         }
+    }
+}
+
+#[test]
+fn only_the_store_knows_sql() {
+    let sql = ["sea-orm", "sqlx", "sea-query", "sea-orm-migration"];
+    for entry in fs::read_dir(root().join("crates")).into_iter().flatten().flatten() {
+        let krate = entry.file_name().to_string_lossy().to_string();
+        if krate == "store" {
+            continue;
+        }
+        let deps = dependencies(&entry.path().join("Cargo.toml"));
+        let found: Vec<_> = deps.iter().filter(|d| sql.contains(&d.as_str())).collect();
+        assert!(found.is_empty(), "`{krate}` depends on {found:?}; only `store` (and `migrations`) may know SQL");
     }
 }
 

@@ -1,6 +1,8 @@
 //! The `guiyan` command line: parses arguments, wires the crates together, sets exit codes.
 
+mod clock;
 mod commands;
+mod config;
 mod files;
 mod lang;
 mod output;
@@ -18,6 +20,15 @@ struct Cli {
     /// Language of messages: zh (简体中文) or en. Default: from LC_ALL / LC_MESSAGES / LANG, else zh.
     #[arg(long, global = true, value_name = "zh|en")]
     lang: Option<String>,
+    /// The current time for this command, to rehearse a season (RFC 3339). Default: the system clock.
+    #[arg(long, global = true, env = "GUIYAN_NOW", value_name = "TIME")]
+    now: Option<String>,
+    /// Database: sqlite://FILE or postgres://USER@HOST/DB. Default: database_url in guiyan.toml, else ./guiyan.db.
+    #[arg(long, global = true, env = "GUIYAN_DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    database_url: Option<String>,
+    /// Configuration file.
+    #[arg(long, global = true, default_value = "guiyan.toml", value_name = "FILE")]
+    config: PathBuf,
     #[command(subcommand)]
     command: Command,
 }
@@ -58,12 +69,92 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Record the definitions and materialize the runs open now: create, cancel or reschedule tasks.
+    Apply {
+        /// Campaign files or folders. Default: workflows/.
+        paths: Vec<PathBuf>,
+        /// Show what would change and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Progress per run: tasks by state per task and unit, completion rolled up the tree, figure totals.
+    Status {
+        /// `CAMPAIGN` or `CAMPAIGN/RUN`; all runs when absent.
+        run: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List, complete, waive and reopen tasks, and show their history.
+    #[command(subcommand)]
+    Task(TaskCommand),
+    /// The database schema.
+    #[command(subcommand)]
+    Db(DbCommand),
     /// Print the JSON Schema of campaign, directory or holiday files.
     Schema {
         /// Which file kind.
         #[arg(value_enum, default_value = "campaign")]
         kind: commands::schema::Kind,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum TaskCommand {
+    /// List tasks.
+    List {
+        /// `CAMPAIGN` or `CAMPAIGN/RUN`.
+        #[arg(long)]
+        run: Option<String>,
+        /// A unit id.
+        #[arg(long)]
+        unit: Option<String>,
+        /// waiting, open, done, waived or cancelled.
+        #[arg(long)]
+        state: Option<String>,
+        /// Only open tasks past their due time.
+        #[arg(long)]
+        overdue: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Mark a task done with its figures (checked against the campaign).
+    Done {
+        /// campaign/run/template/unit
+        id: String,
+        /// A reported figure, KEY=VALUE; repeat for each.
+        #[arg(long = "figure", value_name = "KEY=VALUE")]
+        figures: Vec<String>,
+        /// A note.
+        #[arg(long)]
+        note: Option<String>,
+        /// Who completed it. Default: $USER.
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// Excuse a task, with a reason.
+    Waive {
+        id: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Reopen a done or waived task.
+    Reopen { id: String },
+    /// Everything that happened to a task.
+    History {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum DbCommand {
+    /// Apply pending migrations (guiyan also does this on start).
+    Migrate,
+    /// Show which migrations the database has.
+    Status,
 }
 
 fn main() -> ExitCode {
@@ -82,17 +173,43 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let outcome = match cli.command {
-        Command::Validate { paths, json } => commands::validate::run(&paths, json, lang),
-        Command::Calendar { year, from, to, json } => commands::calendar::run(year, from, to, json, lang),
-        Command::Plan { paths, year, json } => commands::plan::run(&paths, year, json, lang),
-        Command::Schema { kind } => commands::schema::run(kind),
-    };
+    let outcome = run(cli, lang);
     match outcome {
         Ok(code) => code.into(),
         Err(err) => {
             errln!("guiyan: {err:#}");
             ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli, lang: campaign::Lang) -> anyhow::Result<u8> {
+    use commands::store_commands as sc;
+    let now = || clock::now(cli.now.as_deref());
+    let explicit_config = cli.config != std::path::Path::new("guiyan.toml");
+    let settings = || config::load(&cli.config, explicit_config, cli.database_url.clone());
+    match cli.command {
+        Command::Validate { paths, json } => commands::validate::run(&paths, json, lang),
+        Command::Calendar { year, from, to, json } => commands::calendar::run(year, from, to, json, lang),
+        Command::Plan { paths, year, json } => commands::plan::run(&paths, year, json, lang),
+        Command::Schema { kind } => commands::schema::run(kind),
+        Command::Apply { paths, dry_run } => sc::apply(&settings()?.database_url, &paths, now()?, dry_run, lang),
+        Command::Status { run, json } => sc::status(&settings()?.database_url, run.as_deref(), now()?, json, lang),
+        Command::Db(DbCommand::Migrate) => sc::db_migrate(&settings()?.database_url, lang),
+        Command::Db(DbCommand::Status) => sc::db_status(&settings()?.database_url, lang),
+        Command::Task(task) => {
+            let url = settings()?.database_url;
+            let args = sc::TaskArgs { url: &url, now: now()?, lang };
+            match task {
+                TaskCommand::List { run, unit, state, overdue, json } => {
+                    let state = state.as_deref().map(sc::parse_state).transpose()?;
+                    sc::task_list(&args, store::TaskFilter { run, unit, state, overdue }, json)
+                }
+                TaskCommand::Done { id, figures, note, by } => sc::task_done(&args, &id, &figures, note.as_deref(), by),
+                TaskCommand::Waive { id, reason } => sc::task_waive(&args, &id, &reason),
+                TaskCommand::Reopen { id } => sc::task_reopen(&args, &id),
+                TaskCommand::History { id, json } => sc::task_history(&args, &id, json),
+            }
         }
     }
 }

@@ -155,8 +155,16 @@ pub fn plan_run(
             }
             ReportWhen::Schedule(schedule) => {
                 let (from, to) = (at(frame.open).with_timezone(&Utc), at(frame.close).with_timezone(&Utc));
-                if let Ok(times) = schedule.occurrences(tz, from, to, 10_000) {
-                    reports.extend(times.into_iter().map(|t| PlannedReport { id: report.id.clone(), at: t }));
+                match schedule.occurrences(tz, from, to, 10_000) {
+                    Ok(times) => {
+                        reports.extend(times.into_iter().map(|t| PlannedReport { id: report.id.clone(), at: t }))
+                    }
+                    Err(e) => diagnostics.push(Diagnostic::new(
+                        &campaign.source,
+                        report.loc,
+                        format!("reports[{index}].schedule"),
+                        DiagnosticKind::InvalidCron { value: schedule.pattern().to_string(), problem: e },
+                    )),
                 }
             }
         }
@@ -238,26 +246,18 @@ fn escalations(
     due: NaiveDateTime,
     workdays: &WorkdayCalendar,
 ) -> Result<Vec<(NaiveDateTime, String)>, CalendarError> {
+    // The owner is the last stop: a unit under the owner climbs one level at a time up to it; the
+    // owner's own tasks are not escalated; a unit outside the owner's subtree goes to the owner.
     let owner = directory.position(&campaign.owner);
-    let chain: Vec<usize> = match target {
-        EscalationTarget::Parent => {
-            let mut chain = Vec::new();
-            for ancestor in directory.ancestors(unit) {
-                chain.push(ancestor);
-                if Some(ancestor) == owner {
-                    break;
-                }
-            }
-            if let Some(owner) = owner
-                && !chain.contains(&owner)
-                && owner != unit
-            {
-                chain.push(owner);
-            }
+    let chain: Vec<usize> = match (target, owner) {
+        (_, Some(owner)) if owner == unit => Vec::new(),
+        (EscalationTarget::Parent, Some(owner)) if directory.is_descendant(unit, owner) => {
+            let mut chain: Vec<usize> = directory.ancestors(unit).take_while(|&a| a != owner).collect();
+            chain.push(owner);
             chain
         }
-        EscalationTarget::Owner => owner.filter(|o| *o != unit).into_iter().collect(),
-        EscalationTarget::Unit(id) => directory.position(id).filter(|u| *u != unit).into_iter().collect(),
+        (EscalationTarget::Parent | EscalationTarget::Owner, owner) => owner.into_iter().collect(),
+        (EscalationTarget::Unit(id), _) => directory.position(id).filter(|u| *u != unit).into_iter().collect(),
     };
     let mut out = Vec::with_capacity(chain.len());
     let mut at = due;
@@ -314,4 +314,41 @@ fn assigned_units(directory: &Directory, assignees: &Assignees) -> Vec<usize> {
 /// A local time for messages.
 fn show(t: NaiveDateTime) -> String {
     t.format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// The runs of a campaign open at `now` (opened at or before it, closing after it), planned. Only
+/// errors of those runs are reported: an uncovered working-day year of a run not open now is not.
+pub fn runs_open_at(
+    campaign: &Campaign,
+    directory: &Directory,
+    workdays: &WorkdayCalendar,
+    now: chrono::DateTime<Utc>,
+) -> Result<Vec<PlannedRun>, Vec<Diagnostic>> {
+    use chrono::Datelike;
+    let local_year = now.with_timezone(&campaign.timezone).year();
+    let mut runs = Vec::new();
+    let mut diagnostics = Vec::new();
+    // A run opening late in one year may anchor early in the next, and may last into the next.
+    for year in local_year - 1..=local_year + 1 {
+        let occurrences = match occurrences_in_year(campaign, year, workdays) {
+            Ok(o) => o,
+            Err(d) if year == local_year => {
+                diagnostics.extend(d);
+                continue;
+            }
+            Err(_) => continue,
+        };
+        for occurrence in occurrences {
+            let opens = resolve_local(campaign.timezone, occurrence.frame.open).with_timezone(&Utc);
+            let closes = resolve_local(campaign.timezone, occurrence.frame.close).with_timezone(&Utc);
+            if opens > now || closes <= now || runs.iter().any(|r: &PlannedRun| r.key == occurrence.key) {
+                continue;
+            }
+            match plan_run(campaign, directory, workdays, &occurrence) {
+                Ok(run) => runs.push(run),
+                Err(mut d) => diagnostics.append(&mut d),
+            }
+        }
+    }
+    if diagnostics.is_empty() { Ok(runs) } else { Err(diagnostics) }
 }

@@ -3,4 +3,6 @@
 pub mod calendar;
 pub mod plan;
 pub mod schema;
+pub mod status_json;
+pub mod store_commands;
 pub mod validate;

@@ -1,0 +1,416 @@
+//! Commands that use the database: `db`, `apply`, `status`, `task`. Each opens the store (migrating
+//! it), does its work in one transaction and prints the result.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use calendar::Tz;
+use campaign::Lang;
+use chrono::{DateTime, Utc};
+use plan::TaskState;
+use store::{Actor, ApplyReport, RunChange, Source, Store, StoreError, TaskFilter};
+
+use super::validate::{exit_code, load, print_diagnostics};
+use crate::output::{errln, outln};
+
+/// A store error as an exit code: rejected input is 1, database trouble 2.
+pub fn store_exit(err: &StoreError, lang: Lang) -> u8 {
+    errln!("guiyan: {}", localize(err, lang));
+    match err {
+        StoreError::NoSuchTask(_) | StoreError::WrongState { .. } | StoreError::Figures(_) => 1,
+        _ => 2,
+    }
+}
+
+fn localize(err: &StoreError, lang: Lang) -> String {
+    if lang == Lang::En {
+        return err.to_string();
+    }
+    match err {
+        StoreError::Open { url, detail } => format!("无法打开数据库 {url}：{detail}"),
+        StoreError::Locked { url, seconds } => {
+            format!("数据库 {url} 正被其他进程占用（等待超过 {seconds} 秒），请稍后重试")
+        }
+        StoreError::ReadOnly { url, detail } => format!("数据库 {url} 无法写入：{detail}"),
+        StoreError::SchemaNewer { url, found, known } => {
+            format!("数据库 {url} 的结构版本 {found} 比本程序支持的 {known} 更新，请升级 guiyan")
+        }
+        StoreError::NoSuchTask(id) => {
+            format!("没有任务 `{id}`；任务标识形如 工作/期/任务/单位，例如 spring-festival/2027/publicity/jiefang-1")
+        }
+        StoreError::WrongState { task, state, action, .. } => {
+            format!("任务 `{task}` 的状态为 {state}，不能执行 {action}")
+        }
+        StoreError::Figures(detail) => format!("数据项有误：{detail}"),
+        StoreError::Database(detail) => format!("数据库错误：{detail}"),
+    }
+}
+
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().context("cannot start the async runtime")
+}
+
+fn actor(by: Option<String>) -> Actor {
+    let name = by.or_else(|| std::env::var("USER").ok()).unwrap_or_else(|| "admin".into());
+    Actor { name, source: Source::Cli }
+}
+
+fn local(at: i64, timezone: &str) -> String {
+    let tz: Tz = timezone.parse().unwrap_or(Tz::UTC);
+    DateTime::<Utc>::from_timestamp(at, 0)
+        .map(|t| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_default()
+}
+
+pub fn db_migrate(url: &str, lang: Lang) -> anyhow::Result<u8> {
+    runtime()?.block_on(async {
+        let store = match Store::connect(url).await {
+            Ok(s) => s,
+            Err(e) => return Ok(store_exit(&e, lang)),
+        };
+        match store.migrate().await {
+            Ok(applied) if applied.is_empty() => {
+                outln!("{}", if lang == Lang::Zh { "数据库结构已是最新" } else { "the schema is up to date" })
+            }
+            Ok(applied) => {
+                outln!("{}{}", if lang == Lang::Zh { "已执行迁移：" } else { "applied: " }, applied.join(", "))
+            }
+            Err(e) => return Ok(store_exit(&e, lang)),
+        }
+        Ok(0)
+    })
+}
+
+pub fn db_status(url: &str, lang: Lang) -> anyhow::Result<u8> {
+    runtime()?.block_on(async {
+        let store = match Store::connect(url).await {
+            Ok(s) => s,
+            Err(e) => return Ok(store_exit(&e, lang)),
+        };
+        outln!("{}", store.display_url());
+        match store.migration_status().await {
+            Ok(states) => {
+                for m in states {
+                    let state = match (m.applied, lang) {
+                        (true, Lang::Zh) => "已执行",
+                        (false, Lang::Zh) => "待执行",
+                        (true, Lang::En) => "applied",
+                        (false, Lang::En) => "pending",
+                    };
+                    outln!("  {}  {state}", m.name);
+                }
+                Ok(0)
+            }
+            Err(e) => Ok(store_exit(&e, lang)),
+        }
+    })
+}
+
+pub fn apply(url: &str, paths: &[PathBuf], now: DateTime<Utc>, dry_run: bool, lang: Lang) -> anyhow::Result<u8> {
+    let (workflows, diagnostics) = load(paths)?;
+    if !diagnostics.is_empty() {
+        print_diagnostics(&diagnostics, false, lang);
+        return Ok(exit_code(&diagnostics));
+    }
+    let mut runs = Vec::new();
+    let mut problems = Vec::new();
+    let mut definitions = Vec::new();
+    for campaign in &workflows.campaigns {
+        let Some(directory) = workflows.directory_of(campaign) else { continue };
+        match plan::runs_open_at(campaign, directory, workflows.workdays_of(campaign), now) {
+            Ok(planned) => runs.extend(planned),
+            Err(d) => problems.extend(d),
+        }
+        let source = std::fs::read_to_string(&campaign.source)
+            .with_context(|| format!("cannot read {}", campaign.source.display()))?;
+        definitions.push(store::Definition {
+            campaign: campaign.id.clone(),
+            path: campaign.source.display().to_string(),
+            source,
+        });
+    }
+    if !problems.is_empty() {
+        campaign::sort_diagnostics(&mut problems);
+        print_diagnostics(&problems, false, lang);
+        return Ok(1);
+    }
+    runtime()?.block_on(async {
+        let store = match Store::open(url).await {
+            Ok(s) => s,
+            Err(e) => return Ok(store_exit(&e, lang)),
+        };
+        match store::apply(&store, &workflows, &definitions, &runs, now, &actor(None), dry_run).await {
+            Ok(report) => {
+                print_apply(&report, &runs, dry_run, lang);
+                Ok(0)
+            }
+            Err(e) => Ok(store_exit(&e, lang)),
+        }
+    })
+}
+
+fn print_apply(report: &ApplyReport, runs: &[plan::PlannedRun], dry_run: bool, lang: Lang) {
+    let zh = lang == Lang::Zh;
+    if dry_run {
+        outln!("{}", if zh { "（预演，不写入数据库）" } else { "(dry run: nothing is written)" });
+    }
+    if report.is_empty() {
+        outln!(
+            "{}",
+            if zh {
+                "没有变化：数据库已与定义一致"
+            } else {
+                "nothing to change: the database already matches the definitions"
+            }
+        );
+        return;
+    }
+    for (campaign, version) in &report.new_versions {
+        if zh {
+            outln!("记录工作定义 {campaign} 第 {version} 版")
+        } else {
+            outln!("recorded {campaign} definition version {version}")
+        }
+    }
+    if report.units_changed > 0 {
+        if zh {
+            outln!("单位名录：{} 个单位有变化", report.units_changed)
+        } else {
+            outln!("directory: {} unit(s) changed", report.units_changed)
+        }
+    }
+    for run in &report.runs {
+        let tz = runs
+            .iter()
+            .find(|r| r.campaign == run.campaign && r.key == run.key)
+            .map(|r| r.opens_at.timezone().to_string())
+            .unwrap_or_default();
+        if run.new_run {
+            if zh {
+                outln!("{}/{}：新开一期，创建 {} 项任务", run.campaign, run.key, run.tasks)
+            } else {
+                outln!("{}/{}: new run, {} task(s) created", run.campaign, run.key, run.tasks)
+            }
+            continue;
+        }
+        if run.changes.is_empty() {
+            continue;
+        }
+        outln!("{}/{}:", run.campaign, run.key);
+        for change in &run.changes {
+            match change {
+                RunChange::Created { task, due_at } => {
+                    if zh {
+                        outln!("  + {task}  新建，截止 {}", local(*due_at, &tz))
+                    } else {
+                        outln!("  + {task}  created, due {}", local(*due_at, &tz))
+                    }
+                }
+                RunChange::Cancelled { task } => outln!("  - {task}  {}", if zh { "取消" } else { "cancelled" }),
+                RunChange::Restored { task } => outln!("  + {task}  {}", if zh { "恢复" } else { "restored" }),
+                RunChange::Rescheduled { task, starts_at, due_at } => {
+                    let mut parts = Vec::new();
+                    if starts_at.0 != starts_at.1 {
+                        parts.push(format!(
+                            "{} {} → {}",
+                            if zh { "开始" } else { "starts" },
+                            local(starts_at.0, &tz),
+                            local(starts_at.1, &tz)
+                        ));
+                    }
+                    if due_at.0 != due_at.1 {
+                        parts.push(format!(
+                            "{} {} → {}",
+                            if zh { "截止" } else { "due" },
+                            local(due_at.0, &tz),
+                            local(due_at.1, &tz)
+                        ));
+                    }
+                    if parts.is_empty() {
+                        parts.push(
+                            (if zh { "提醒或督办时间调整" } else { "reminders or escalations moved" }).to_string(),
+                        );
+                    }
+                    outln!("  ~ {task}  {}", parts.join(if zh { "；" } else { "; " }));
+                }
+            }
+        }
+    }
+    if report.opened > 0 {
+        if zh {
+            outln!("已开始 {} 项任务（开始时间已到、前置任务已完成）", report.opened)
+        } else {
+            outln!("{} task(s) opened (start reached, dependencies met)", report.opened)
+        }
+    }
+}
+
+pub fn status(url: &str, filter: Option<&str>, now: DateTime<Utc>, json: bool, lang: Lang) -> anyhow::Result<u8> {
+    runtime()?.block_on(async {
+        let store = match Store::open(url).await {
+            Ok(s) => s,
+            Err(e) => return Ok(store_exit(&e, lang)),
+        };
+        let runs = match store::status(&store, filter, now).await {
+            Ok(r) => r,
+            Err(e) => return Ok(store_exit(&e, lang)),
+        };
+        if json {
+            outln!("{}", serde_json::to_string_pretty(&super::status_json::runs(&runs))?);
+        } else {
+            super::status_json::print(&runs, lang);
+        }
+        Ok(0)
+    })
+}
+
+pub struct TaskArgs<'a> {
+    pub url: &'a str,
+    pub now: DateTime<Utc>,
+    pub lang: Lang,
+}
+
+pub fn task_list(a: &TaskArgs, filter: TaskFilter, json: bool) -> anyhow::Result<u8> {
+    runtime()?.block_on(async {
+        let store = match Store::open(a.url).await {
+            Ok(s) => s,
+            Err(e) => return Ok(store_exit(&e, a.lang)),
+        };
+        let rows = match store::list_tasks(&store, &filter, a.now).await {
+            Ok(r) => r,
+            Err(e) => return Ok(store_exit(&e, a.lang)),
+        };
+        if json {
+            let list: Vec<_> = rows
+                .iter()
+                .map(|t| {
+                    serde_json::json!({
+                        "id": t.id, "campaign": t.campaign, "run": t.run, "template": t.template, "unit": t.unit,
+                        "title": t.title, "state": t.state.name(), "overdue": t.overdue,
+                        "starts_at": rfc3339(t.starts_at, &t.timezone), "due_at": rfc3339(t.due_at, &t.timezone),
+                        "figures": t.figures, "completed_by": t.completed_by, "note": t.note,
+                    })
+                })
+                .collect();
+            outln!("{}", serde_json::to_string_pretty(&list)?);
+            return Ok(0);
+        }
+        for t in &rows {
+            let state = if t.overdue { format!("{}!", t.state.name()) } else { t.state.name().to_string() };
+            outln!("{:<9} {}  {}  {}", state, local(t.due_at, &t.timezone), t.id, t.title);
+        }
+        if a.lang == Lang::Zh {
+            outln!("共 {} 项", rows.len())
+        } else {
+            outln!("{} task(s)", rows.len())
+        }
+        Ok(0)
+    })
+}
+
+fn rfc3339(at: i64, timezone: &str) -> String {
+    let tz: Tz = timezone.parse().unwrap_or(Tz::UTC);
+    DateTime::<Utc>::from_timestamp(at, 0).map(|t| t.with_timezone(&tz).to_rfc3339()).unwrap_or_default()
+}
+
+pub fn task_done(
+    a: &TaskArgs,
+    id: &str,
+    figures: &[String],
+    note: Option<&str>,
+    by: Option<String>,
+) -> anyhow::Result<u8> {
+    let mut pairs = Vec::new();
+    for f in figures {
+        match f.split_once('=') {
+            Some((k, v)) => pairs.push((k.trim().to_string(), v.trim().to_string())),
+            None => anyhow::bail!("--figure `{f}` is not KEY=VALUE"),
+        }
+    }
+    runtime()?.block_on(async {
+        let store = match Store::open(a.url).await {
+            Ok(s) => s,
+            Err(e) => return Ok(store_exit(&e, a.lang)),
+        };
+        match store::complete_task(&store, id, &pairs, note, a.now, &actor(by)).await {
+            Ok(opened) => {
+                if a.lang == Lang::Zh {
+                    outln!("{id} 已完成；{opened} 项后续任务随之开始")
+                } else {
+                    outln!("{id} done; {opened} dependent task(s) opened")
+                }
+                Ok(0)
+            }
+            Err(e) => Ok(store_exit(&e, a.lang)),
+        }
+    })
+}
+
+pub fn task_waive(a: &TaskArgs, id: &str, reason: &str) -> anyhow::Result<u8> {
+    runtime()?.block_on(async {
+        let store = match Store::open(a.url).await {
+            Ok(s) => s,
+            Err(e) => return Ok(store_exit(&e, a.lang)),
+        };
+        match store::waive_task(&store, id, reason, a.now, &actor(None)).await {
+            Ok(opened) => {
+                if a.lang == Lang::Zh {
+                    outln!("{id} 已免除；{opened} 项后续任务随之开始")
+                } else {
+                    outln!("{id} waived; {opened} dependent task(s) opened")
+                }
+                Ok(0)
+            }
+            Err(e) => Ok(store_exit(&e, a.lang)),
+        }
+    })
+}
+
+pub fn task_reopen(a: &TaskArgs, id: &str) -> anyhow::Result<u8> {
+    runtime()?.block_on(async {
+        let store = match Store::open(a.url).await {
+            Ok(s) => s,
+            Err(e) => return Ok(store_exit(&e, a.lang)),
+        };
+        match store::reopen_task(&store, id, a.now, &actor(None)).await {
+            Ok(()) => {
+                outln!("{id} {}", if a.lang == Lang::Zh { "已重新打开" } else { "reopened" });
+                Ok(0)
+            }
+            Err(e) => Ok(store_exit(&e, a.lang)),
+        }
+    })
+}
+
+pub fn task_history(a: &TaskArgs, id: &str, json: bool) -> anyhow::Result<u8> {
+    runtime()?.block_on(async {
+        let store = match Store::open(a.url).await {
+            Ok(s) => s,
+            Err(e) => return Ok(store_exit(&e, a.lang)),
+        };
+        let entries = match store::task_history(&store, id).await {
+            Ok(h) => h,
+            Err(e) => return Ok(store_exit(&e, a.lang)),
+        };
+        if json {
+            let list: Vec<_> = entries
+                .iter()
+                .map(|e| serde_json::json!({"at": rfc3339(e.at, "UTC"), "actor": e.actor, "source": e.source, "kind": e.kind, "detail": e.detail}))
+                .collect();
+            outln!("{}", serde_json::to_string_pretty(&list)?);
+            return Ok(0);
+        }
+        for e in &entries {
+            outln!("{}  {:<17} {}@{}  {}", local(e.at, "Asia/Shanghai"), e.kind, e.actor, e.source, e.detail);
+        }
+        Ok(0)
+    })
+}
+
+/// Parses `--state`.
+pub fn parse_state(text: &str) -> anyhow::Result<TaskState> {
+    TaskState::from_name(text).with_context(|| {
+        let names: Vec<&str> = TaskState::ALL.iter().map(|s| s.name()).collect();
+        format!("unknown state `{text}`; expected one of: {}", names.join(", "))
+    })
+}

@@ -1,0 +1,293 @@
+//! Planner benchmark: `workflows/spring-festival.yaml` over a generated directory of 1 district,
+//! 500 streets and 10,000 communities (20 per street), planned for 2027 (51,502 tasks).
+//!
+//! Measures, with criterion: `plan::plan_year`; a baseline that builds the same output (the same
+//! `PlannedTask` values, equal to the plan's) from precomputed times and dependency indices, with
+//! no calendar or dependency logic; and `campaign::load` (parse + validate) of the 10k directory.
+//! Then prints a summary: tasks per second, time per plan, peak heap of one call (counted by a
+//! wrapper around the system allocator) and the ratios plan / baseline.
+//!
+//! `cargo bench -p plan --bench plan_10k` (docs/benchmarks.md).
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use calendar::Tz;
+use campaign::{Files, ReadProblem, Workflows};
+use chrono::DateTime;
+use criterion::{Criterion, SamplingMode, Throughput};
+use peak_alloc::PeakAlloc;
+use plan::{PlannedEscalation, PlannedRun, PlannedTask};
+
+/// Counts current and peak heap bytes around the system allocator.
+#[global_allocator]
+static ALLOC: PeakAlloc = PeakAlloc;
+
+const STREETS: usize = 500;
+const COMMUNITIES_PER_STREET: usize = 20;
+const YEAR: i32 = 2027;
+const SAMPLES: usize = 10;
+
+const CAMPAIGN_PATH: &str = "workflows/spring-festival.yaml";
+const DIRECTORY_PATH: &str = "workflows/units.yaml";
+
+/// The real campaign file and a generated directory, served from memory.
+struct MemFiles(BTreeMap<PathBuf, Vec<u8>>);
+
+impl Files for MemFiles {
+    fn read(&self, path: &Path) -> Result<Vec<u8>, ReadProblem> {
+        self.0.get(path).cloned().ok_or(ReadProblem::NotFound)
+    }
+
+    fn exists(&self, path: &Path) -> bool {
+        self.0.contains_key(path)
+    }
+}
+
+/// The directory: `district-org` > `street-NNN` > `street-NNN-MM`, and the `leadership` group the
+/// campaign's reports go to.
+fn directory_yaml() -> String {
+    let mut y = String::with_capacity(STREETS * COMMUNITIES_PER_STREET * 120);
+    y.push_str("levels: [district, street, community]\nunits:\n");
+    y.push_str("  - id: district-org\n    name: 示例区委组织部\n    level: district\n");
+    y.push_str("    email: zzb@shili.example.gov.cn\n    children:\n");
+    for s in 1..=STREETS {
+        let _ = write!(
+            y,
+            "      - id: street-{s:03}\n        name: 第{s}街道办事处\n        level: street\n        \
+             email: street-{s:03}@shili.example.gov.cn\n        children:\n"
+        );
+        for c in 1..=COMMUNITIES_PER_STREET {
+            let _ = writeln!(
+                y,
+                "          - {{ id: street-{s:03}-{c:02}, name: 第{s}街道第{c}社区, level: community, \
+                 email: s{s:03}c{c:02}@shili.example.gov.cn }}"
+            );
+        }
+    }
+    y.push_str("groups:\n  leadership:\n    - { name: 区委书记, email: shuji@shili.example.gov.cn }\n");
+    y
+}
+
+fn files() -> MemFiles {
+    let real = concat!(env!("CARGO_MANIFEST_DIR"), "/../../workflows/spring-festival.yaml");
+    let campaign = std::fs::read(real).unwrap_or_else(|e| panic!("{real}: {e}"));
+    MemFiles(BTreeMap::from([
+        (PathBuf::from(CAMPAIGN_PATH), campaign),
+        (PathBuf::from(DIRECTORY_PATH), directory_yaml().into_bytes()),
+    ]))
+}
+
+fn load(files: &MemFiles) -> Workflows {
+    let (workflows, diagnostics) = campaign::load(&[PathBuf::from(CAMPAIGN_PATH)], files);
+    assert!(diagnostics.is_empty(), "the 10k workflows do not load: {diagnostics:#?}");
+    workflows
+}
+
+fn plan_once(workflows: &Workflows) -> Vec<PlannedRun> {
+    let campaign = workflows.campaign("spring-festival").expect("campaign spring-festival");
+    let directory = workflows.directory_of(campaign).expect("its directory");
+    plan::plan_year(campaign, directory, workflows.workdays_of(campaign), YEAR).expect("plans")
+}
+
+// ---------------------------------------------------------------------------------------------
+// The baseline: the same output, built without any planning.
+
+/// Everything the planner decides, precomputed: per task its template, unit, times, the indices of
+/// the tasks it waits for, its reminders and escalations.
+struct Skeleton<'a> {
+    run: &'a PlannedRun,
+    tasks: Vec<TaskSkeleton<'a>>,
+}
+
+struct TaskSkeleton<'a> {
+    template: &'a str,
+    unit: &'a str,
+    starts_at: DateTime<Tz>,
+    due_at: DateTime<Tz>,
+    after: Vec<usize>,
+    reminders: &'a [DateTime<Tz>],
+    escalations: Vec<(DateTime<Tz>, &'a str)>,
+}
+
+fn skeleton(run: &PlannedRun) -> Skeleton<'_> {
+    let index: std::collections::HashMap<&str, usize> =
+        run.tasks.iter().enumerate().map(|(i, t)| (t.id.as_str(), i)).collect();
+    let tasks = run
+        .tasks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let after: Vec<usize> = t.after.iter().map(|a| index[a.as_str()]).collect();
+            assert!(after.iter().all(|&a| a < i), "the baseline needs dependencies listed first");
+            TaskSkeleton {
+                template: &t.template,
+                unit: &t.unit,
+                starts_at: t.starts_at,
+                due_at: t.due_at,
+                after,
+                reminders: &t.reminders,
+                escalations: t.escalations.iter().map(|e| (e.at, e.to.as_str())).collect(),
+            }
+        })
+        .collect();
+    Skeleton { run, tasks }
+}
+
+/// Formats the ids and copies everything into fresh `PlannedTask`s: the output's allocations and
+/// string work, and nothing else.
+fn baseline(s: &Skeleton) -> Vec<PlannedRun> {
+    let run = s.run;
+    let mut tasks: Vec<PlannedTask> = Vec::with_capacity(s.tasks.len());
+    for t in &s.tasks {
+        let after = t.after.iter().map(|&i| tasks[i].id.clone()).collect();
+        tasks.push(PlannedTask {
+            id: format!("{}/{}/{}/{}", run.campaign, run.key, t.template, t.unit),
+            template: t.template.to_string(),
+            unit: t.unit.to_string(),
+            starts_at: t.starts_at,
+            due_at: t.due_at,
+            after,
+            reminders: t.reminders.to_vec(),
+            escalations: t
+                .escalations
+                .iter()
+                .map(|(at, to)| PlannedEscalation { at: *at, to: to.to_string() })
+                .collect(),
+        });
+    }
+    vec![PlannedRun {
+        campaign: run.campaign.clone(),
+        key: run.key.clone(),
+        anchor: run.anchor,
+        opens_at: run.opens_at,
+        closes_at: run.closes_at,
+        tasks,
+        reports: run.reports.clone(),
+    }]
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measuring
+
+/// Seconds per call of the samples criterion takes, recorded from `iter_custom`; the output is
+/// dropped outside the timed part.
+fn timed<R>(samples: &RefCell<Vec<f64>>, mut f: impl FnMut() -> R) -> impl FnMut(u64) -> Duration {
+    move |iters| {
+        let mut total = Duration::ZERO;
+        for _ in 0..iters {
+            let start = Instant::now();
+            let out = black_box(f());
+            total += start.elapsed();
+            drop(out);
+        }
+        samples.borrow_mut().push(total.as_secs_f64() / iters as f64);
+        total
+    }
+}
+
+/// The median of the last `SAMPLES` recordings (criterion's samples; earlier ones are warm-up).
+fn median(samples: &RefCell<Vec<f64>>) -> f64 {
+    let samples = samples.borrow();
+    let mut last: Vec<f64> = samples[samples.len().saturating_sub(SAMPLES)..].to_vec();
+    last.sort_by(f64::total_cmp);
+    let n = last.len();
+    if n == 0 {
+        f64::NAN
+    } else if n % 2 == 1 {
+        last[n / 2]
+    } else {
+        (last[n / 2 - 1] + last[n / 2]) / 2.0
+    }
+}
+
+/// Heap bytes of one call: the peak above what was allocated before it, and what its output holds.
+fn heap<R>(f: impl FnOnce() -> R) -> (usize, usize) {
+    let before = ALLOC.current_usage();
+    ALLOC.reset_peak_usage();
+    let out = f();
+    let peak = ALLOC.peak_usage().saturating_sub(before);
+    let retained = ALLOC.current_usage().saturating_sub(before);
+    drop(out);
+    (peak, retained)
+}
+
+fn mib(bytes: usize) -> String {
+    format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+fn ms(seconds: f64) -> String {
+    format!("{:.2} ms", seconds * 1e3)
+}
+
+fn main() {
+    let mut criterion = Criterion::default()
+        .sample_size(SAMPLES)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(4))
+        .configure_from_args();
+    let bench_mode = std::env::args().any(|a| a == "--bench");
+
+    let files = files();
+    let workflows = load(&files);
+    let planned = plan_once(&workflows);
+    let tasks = planned.iter().map(|r| r.tasks.len()).sum::<usize>();
+    let skeleton = skeleton(&planned[0]);
+    assert!(baseline(&skeleton) == planned, "the baseline must build exactly the plan's output");
+
+    let (plan_samples, baseline_samples, load_samples) = Default::default();
+    {
+        let mut group = criterion.benchmark_group("plan_10k");
+        group.sampling_mode(SamplingMode::Flat);
+        group.throughput(Throughput::Elements(tasks as u64));
+        group.bench_function("plan_year", |b| b.iter_custom(timed(&plan_samples, || plan_once(&workflows))));
+        group.bench_function("baseline", |b| b.iter_custom(timed(&baseline_samples, || baseline(&skeleton))));
+        group.throughput(Throughput::Bytes(files.0.values().map(|b| b.len() as u64).sum()));
+        group.bench_function("load", |b| b.iter_custom(timed(&load_samples, || load(&files))));
+        group.finish();
+    }
+    criterion.final_summary();
+    if !bench_mode {
+        return;
+    }
+
+    let (plan_peak, plan_out) = heap(|| plan_once(&workflows));
+    let (base_peak, base_out) = heap(|| baseline(&skeleton));
+    let (load_peak, load_out) = heap(|| load(&files));
+    let (plan_t, base_t, load_t) = (median(&plan_samples), median(&baseline_samples), median(&load_samples));
+    let units = workflows.campaigns[0].directory.clone();
+    let directory = &workflows.directories[&units];
+    println!();
+    println!("plan_10k summary (medians of {SAMPLES} criterion samples; heap of one call)");
+    println!("  directory: {} units; plan for {YEAR}: {tasks} tasks", directory.units.len());
+    println!(
+        "  plan_year  {:>10} per plan  {:>12.0} tasks/s  peak heap {:>9}  (output {})",
+        ms(plan_t),
+        tasks as f64 / plan_t,
+        mib(plan_peak),
+        mib(plan_out)
+    );
+    println!(
+        "  baseline   {:>10} per run   {:>12.0} tasks/s  peak heap {:>9}  (output {})",
+        ms(base_t),
+        tasks as f64 / base_t,
+        mib(base_peak),
+        mib(base_out)
+    );
+    println!(
+        "  ratio plan/baseline: time {:.2}x, peak heap {:.2}x",
+        plan_t / base_t,
+        plan_peak as f64 / base_peak as f64
+    );
+    println!(
+        "  campaign::load (parse + validate, {} of YAML): {} per load, peak heap {} (result {})",
+        mib(files.0.values().map(Vec::len).sum()),
+        ms(load_t),
+        mib(load_peak),
+        mib(load_out)
+    );
+}

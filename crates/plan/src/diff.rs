@@ -1,0 +1,122 @@
+//! What applying a (changed) definition does to a run that already exists: which tasks to create,
+//! cancel, restore or reschedule. Pure: the store loads the existing tasks and executes the changes.
+
+use std::collections::HashMap;
+
+use crate::run::{PlannedRun, PlannedTask};
+
+/// Where a task is in its life. `Overdue` is derived (open and past due), not stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TaskState {
+    /// Dependencies or `starts` not yet met.
+    Waiting,
+    /// Assigned and mailed; work in progress.
+    Open,
+    /// Completed with its figures reported.
+    Done,
+    /// Excused by an administrator, with a reason.
+    Waived,
+    /// Removed from the definition (or its unit from the directory).
+    Cancelled,
+}
+
+impl TaskState {
+    pub const ALL: [TaskState; 5] =
+        [TaskState::Waiting, TaskState::Open, TaskState::Done, TaskState::Waived, TaskState::Cancelled];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            TaskState::Waiting => "waiting",
+            TaskState::Open => "open",
+            TaskState::Done => "done",
+            TaskState::Waived => "waived",
+            TaskState::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<TaskState> {
+        TaskState::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    /// Done and waived work is settled: no definition change touches it.
+    pub fn is_settled(self) -> bool {
+        matches!(self, TaskState::Done | TaskState::Waived)
+    }
+
+    /// Whether a task in this state no longer holds up the tasks that wait for it.
+    pub fn releases_dependants(self) -> bool {
+        matches!(self, TaskState::Done | TaskState::Waived | TaskState::Cancelled)
+    }
+}
+
+/// A task as the store has it, with the times a definition decides (Unix seconds).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExistingTask {
+    pub template: String,
+    pub unit: String,
+    pub state: TaskState,
+    pub starts_at: i64,
+    pub due_at: i64,
+    /// The stored reminder and escalation schedule, compared as data.
+    pub schedule: String,
+}
+
+/// One change to one task of an existing run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TaskChange {
+    /// A planned task the run does not have yet (index into the planned run's tasks).
+    Create { planned: usize },
+    /// A waiting or open task no longer planned (template removed, unit removed or no longer assigned).
+    Cancel { template: String, unit: String },
+    /// A cancelled task planned again.
+    Restore { planned: usize },
+    /// A waiting or open task whose start, due time, reminders or escalations moved.
+    Reschedule { planned: usize, starts_at: (i64, i64), due_at: (i64, i64) },
+}
+
+/// The stored form of a task's reminder and escalation schedule; the store writes exactly this, so
+/// comparing it detects a moved reminder or escalation.
+pub fn schedule_of(task: &PlannedTask) -> String {
+    let reminders: Vec<i64> = task.reminders.iter().map(|t| t.timestamp()).collect();
+    let escalations: Vec<serde_json::Value> =
+        task.escalations.iter().map(|e| serde_json::json!({"at": e.at.timestamp(), "to": e.to})).collect();
+    serde_json::json!({"reminders": reminders, "escalations": escalations}).to_string()
+}
+
+/// The changes that bring an existing run in line with its plan. Done and waived tasks are never
+/// touched. Changes are listed in plan order, then cancellations in stored order.
+pub fn diff_run(planned: &PlannedRun, existing: &[ExistingTask]) -> Vec<TaskChange> {
+    let by_key: HashMap<(&str, &str), &ExistingTask> =
+        existing.iter().map(|t| ((t.template.as_str(), t.unit.as_str()), t)).collect();
+    let mut changes = Vec::new();
+    let mut planned_keys = std::collections::HashSet::with_capacity(planned.tasks.len());
+    for (index, task) in planned.tasks.iter().enumerate() {
+        planned_keys.insert((task.template.as_str(), task.unit.as_str()));
+        let Some(old) = by_key.get(&(task.template.as_str(), task.unit.as_str())) else {
+            changes.push(TaskChange::Create { planned: index });
+            continue;
+        };
+        if old.state.is_settled() {
+            continue;
+        }
+        if old.state == TaskState::Cancelled {
+            changes.push(TaskChange::Restore { planned: index });
+            continue;
+        }
+        let (starts, due) = (task.starts_at.timestamp(), task.due_at.timestamp());
+        if old.starts_at != starts || old.due_at != due || old.schedule != schedule_of(task) {
+            changes.push(TaskChange::Reschedule {
+                planned: index,
+                starts_at: (old.starts_at, starts),
+                due_at: (old.due_at, due),
+            });
+        }
+    }
+    for old in existing {
+        let active = matches!(old.state, TaskState::Waiting | TaskState::Open);
+        if active && !planned_keys.contains(&(old.template.as_str(), old.unit.as_str())) {
+            changes.push(TaskChange::Cancel { template: old.template.clone(), unit: old.unit.clone() });
+        }
+    }
+    changes
+}

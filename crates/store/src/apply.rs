@@ -1,0 +1,537 @@
+//! `guiyan apply`: record definitions, sync the unit directory, and materialize the runs open now —
+//! creating, cancelling, restoring or rescheduling tasks — in one transaction, idempotently.
+
+use std::collections::{BTreeMap, HashMap};
+
+use campaign::{Campaign, Directory, FigureKind, Workflows};
+use chrono::{DateTime, Utc};
+use plan::{ExistingTask, PlannedRun, RunAnchor, TaskChange, TaskState, diff_run, schedule_of};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
+use sha2::{Digest, Sha256};
+
+use crate::connect::Store;
+use crate::entities::{definition, run, task, task_dependency, unit};
+use crate::error::StoreError;
+use crate::operate::{Actor, open_ready_tasks, record_event};
+
+/// A campaign file's text, recorded with each applied version.
+#[derive(Clone, Debug)]
+pub struct Definition {
+    pub campaign: String,
+    pub path: String,
+    pub source: String,
+}
+
+/// What an apply did (or, with `--dry-run`, would do).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ApplyReport {
+    /// Campaigns whose definition was recorded as a new version: (campaign, version).
+    pub new_versions: Vec<(String, i32)>,
+    /// Units added, changed or removed.
+    pub units_changed: usize,
+    pub runs: Vec<AppliedRun>,
+    /// Waiting tasks that opened because their start passed and their dependencies were met.
+    pub opened: usize,
+}
+
+impl ApplyReport {
+    pub fn is_empty(&self) -> bool {
+        self.new_versions.is_empty()
+            && self.units_changed == 0
+            && self.opened == 0
+            && self.runs.iter().all(|r| !r.new_run && r.changes.is_empty())
+    }
+}
+
+/// The effect on one run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AppliedRun {
+    pub campaign: String,
+    pub key: String,
+    pub new_run: bool,
+    /// Tasks created with a new run.
+    pub tasks: usize,
+    pub changes: Vec<RunChange>,
+}
+
+/// One change to a task of an existing run, for display.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RunChange {
+    Created { task: String, due_at: i64 },
+    Cancelled { task: String },
+    Restored { task: String },
+    Rescheduled { task: String, starts_at: (i64, i64), due_at: (i64, i64) },
+}
+
+const CHUNK: usize = 1000;
+
+/// Applies definitions and the runs open at `now` (planned by the caller). With `dry_run`, computes
+/// the same report and writes nothing.
+pub async fn apply(
+    store: &Store,
+    workflows: &Workflows,
+    definitions: &[Definition],
+    runs: &[PlannedRun],
+    now: DateTime<Utc>,
+    actor: &Actor,
+    dry_run: bool,
+) -> Result<ApplyReport, StoreError> {
+    let err = |e| StoreError::from_db(&store.url, e);
+    let options =
+        TransactionOptions { sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate), ..Default::default() };
+    let txn = store.db.begin_with_options(options).await.map_err(err)?;
+    if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
+        // Applies serialize: a second one sees what the first created and changes nothing.
+        txn.execute_unprepared("SELECT pg_advisory_xact_lock(7120251125)").await.map_err(err)?;
+    }
+    let now_s = now.timestamp();
+    let mut report = ApplyReport::default();
+
+    let mut definition_ids: HashMap<String, i64> = HashMap::new();
+    for def in definitions {
+        let (id, new_version) = record_definition(&txn, def, now_s, actor).await.map_err(err)?;
+        definition_ids.insert(def.campaign.clone(), id);
+        if let Some(version) = new_version {
+            report.new_versions.push((def.campaign.clone(), version));
+        }
+    }
+    let mut directories: Vec<&Directory> = workflows.directories.values().collect();
+    directories.dedup_by_key(|d| d.source.clone());
+    for directory in directories {
+        report.units_changed += sync_units(&txn, directory).await.map_err(err)?;
+    }
+    if report.units_changed > 0 {
+        let detail = serde_json::json!({ "units_changed": report.units_changed });
+        record_event(&txn, now_s, actor, "directory-updated", None, None, detail).await.map_err(err)?;
+    }
+
+    for planned in runs {
+        let Some(campaign) = workflows.campaign(&planned.campaign) else { continue };
+        let definition_id = definition_ids.get(&planned.campaign).copied().unwrap_or_default();
+        let applied = apply_run(&txn, campaign, planned, definition_id, now_s, actor).await.map_err(err)?;
+        report.runs.push(applied);
+    }
+    report.opened = open_ready_tasks(&txn, now_s, actor).await.map_err(err)?;
+
+    if dry_run {
+        txn.rollback().await.map_err(err)?;
+    } else {
+        txn.commit().await.map_err(err)?;
+    }
+    Ok(report)
+}
+
+fn sha256(text: &str) -> String {
+    Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Records a definition if its text changed; returns its id and the new version number, if any.
+async fn record_definition(
+    txn: &DatabaseTransaction,
+    def: &Definition,
+    now: i64,
+    actor: &Actor,
+) -> Result<(i64, Option<i32>), sea_orm::DbErr> {
+    let hash = sha256(&def.source);
+    let latest = definition::Entity::find()
+        .filter(definition::Column::Campaign.eq(&def.campaign))
+        .order_by_desc(definition::Column::Version)
+        .one(txn)
+        .await?;
+    if let Some(latest) = &latest
+        && latest.hash == hash
+    {
+        return Ok((latest.id, None));
+    }
+    let version = latest.map_or(1, |l| l.version + 1);
+    let inserted = definition::Entity::insert(definition::ActiveModel {
+        campaign: Set(def.campaign.clone()),
+        version: Set(version),
+        hash: Set(hash.clone()),
+        path: Set(def.path.clone()),
+        source: Set(def.source.clone()),
+        applied_at: Set(now),
+        applied_by: Set(actor.name.clone()),
+        ..Default::default()
+    })
+    .exec(txn)
+    .await?;
+    let detail = serde_json::json!({ "version": version, "hash": hash, "path": def.path });
+    record_event(txn, now, actor, "definition-applied", Some((&def.campaign, None)), None, detail).await?;
+    Ok((inserted.last_insert_id, Some(version)))
+}
+
+/// Makes the `units` table match a directory; returns how many units changed.
+async fn sync_units(txn: &DatabaseTransaction, directory: &Directory) -> Result<usize, sea_orm::DbErr> {
+    let existing: BTreeMap<String, unit::Model> =
+        unit::Entity::find().all(txn).await?.into_iter().map(|u| (u.id.clone(), u)).collect();
+    let mut wanted: BTreeMap<String, unit::Model> = BTreeMap::new();
+    for (position, u) in directory.units.iter().enumerate() {
+        let depth = directory.ancestors(position).count() as i32;
+        wanted.insert(
+            u.id.clone(),
+            unit::Model {
+                id: u.id.clone(),
+                name: u.name.clone(),
+                level: directory.levels[u.level].clone(),
+                depth,
+                email: u.email.clone(),
+                parent: u.parent.map(|p| directory.units[p].id.clone()),
+                position: position as i32,
+            },
+        );
+    }
+    let mut changed = 0;
+    for (id, model) in &wanted {
+        match existing.get(id) {
+            Some(old) if old == model => {}
+            Some(_) => {
+                unit::Entity::update(to_unit_active(model)).exec(txn).await?;
+                changed += 1;
+            }
+            None => {
+                unit::Entity::insert(to_unit_active(model)).exec(txn).await?;
+                changed += 1;
+            }
+        }
+    }
+    let removed: Vec<String> = existing.keys().filter(|id| !wanted.contains_key(*id)).cloned().collect();
+    if !removed.is_empty() {
+        changed += removed.len();
+        unit::Entity::delete_many().filter(unit::Column::Id.is_in(removed)).exec(txn).await?;
+    }
+    Ok(changed)
+}
+
+fn to_unit_active(m: &unit::Model) -> unit::ActiveModel {
+    unit::ActiveModel {
+        id: Set(m.id.clone()),
+        name: Set(m.name.clone()),
+        level: Set(m.level.clone()),
+        depth: Set(m.depth),
+        email: Set(m.email.clone()),
+        parent: Set(m.parent.clone()),
+        position: Set(m.position),
+    }
+}
+
+fn figure_spec(campaign: &Campaign, template: &str) -> String {
+    let figures: Vec<serde_json::Value> = campaign
+        .task(template)
+        .map(|t| {
+            t.figures
+                .iter()
+                .map(|f| {
+                    serde_json::json!({
+                        "key": f.key,
+                        "label": f.label,
+                        "unit": f.unit,
+                        "kind": match f.kind { FigureKind::Integer => "integer", FigureKind::Decimal => "decimal" },
+                        "required": f.required,
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    serde_json::Value::Array(figures).to_string()
+}
+
+/// The next moment something is due for a task: its start while waiting; its next reminder, due
+/// time or escalation after `now` while open; nothing once settled.
+pub(crate) fn next_event_at(state: TaskState, starts_at: i64, due_at: i64, schedule: &str, now: i64) -> Option<i64> {
+    match state {
+        TaskState::Waiting => Some(starts_at),
+        TaskState::Open => {
+            let parsed: serde_json::Value = serde_json::from_str(schedule).unwrap_or_default();
+            let reminders = parsed["reminders"].as_array().into_iter().flatten().filter_map(|v| v.as_i64());
+            let escalations = parsed["escalations"].as_array().into_iter().flatten().filter_map(|v| v["at"].as_i64());
+            reminders.chain(std::iter::once(due_at)).chain(escalations).filter(|t| *t > now).min()
+        }
+        TaskState::Done | TaskState::Waived | TaskState::Cancelled => None,
+    }
+}
+
+fn new_task(campaign: &Campaign, run_id: i64, planned: &PlannedRun, index: usize, now: i64) -> task::ActiveModel {
+    let t = &planned.tasks[index];
+    let schedule = schedule_of(t);
+    let (starts_at, due_at) = (t.starts_at.timestamp(), t.due_at.timestamp());
+    task::ActiveModel {
+        run_id: Set(run_id),
+        campaign: Set(planned.campaign.clone()),
+        run_key: Set(planned.key.clone()),
+        template: Set(t.template.clone()),
+        unit: Set(t.unit.clone()),
+        title: Set(campaign.task(&t.template).map(|x| x.title.clone()).unwrap_or_default()),
+        state: Set(TaskState::Waiting.name().to_string()),
+        starts_at: Set(starts_at),
+        due_at: Set(due_at),
+        next_event_at: Set(next_event_at(TaskState::Waiting, starts_at, due_at, &schedule, now)),
+        schedule: Set(schedule),
+        figure_spec: Set(figure_spec(campaign, &t.template)),
+        figures: Set(None),
+        completed_by: Set(None),
+        completed_at: Set(None),
+        note: Set(None),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+}
+
+async fn apply_run(
+    txn: &DatabaseTransaction,
+    campaign: &Campaign,
+    planned: &PlannedRun,
+    definition_id: i64,
+    now: i64,
+    actor: &Actor,
+) -> Result<AppliedRun, sea_orm::DbErr> {
+    let anchor = match planned.anchor {
+        RunAnchor::Day(d) => d.to_string(),
+        RunAnchor::Instant(t) => t.to_rfc3339(),
+    };
+    let existing_run = run::Entity::find()
+        .filter(run::Column::Campaign.eq(&planned.campaign))
+        .filter(run::Column::Key.eq(&planned.key))
+        .one(txn)
+        .await?;
+    let scope = Some((planned.campaign.as_str(), Some(planned.key.as_str())));
+    let Some(existing_run) = existing_run else {
+        let inserted = run::Entity::insert(run::ActiveModel {
+            campaign: Set(planned.campaign.clone()),
+            key: Set(planned.key.clone()),
+            definition_id: Set(definition_id),
+            anchor: Set(anchor),
+            opens_at: Set(planned.opens_at.timestamp()),
+            closes_at: Set(planned.closes_at.timestamp()),
+            timezone: Set(campaign.timezone.to_string()),
+            next_event_at: Set(Some(planned.closes_at.timestamp())),
+            ..Default::default()
+        })
+        .on_conflict(OnConflict::columns([run::Column::Campaign, run::Column::Key]).do_nothing().to_owned())
+        .exec(txn)
+        .await?;
+        let run_id = inserted.last_insert_id;
+        let all: Vec<usize> = (0..planned.tasks.len()).collect();
+        insert_tasks(txn, campaign, run_id, planned, &all, now).await?;
+        write_dependencies(txn, run_id, planned).await?;
+        let detail = serde_json::json!({ "tasks": planned.tasks.len(), "opens_at": planned.opens_at.timestamp(), "closes_at": planned.closes_at.timestamp() });
+        record_event(txn, now, actor, "run-opened", scope, None, detail).await?;
+        return Ok(AppliedRun {
+            campaign: planned.campaign.clone(),
+            key: planned.key.clone(),
+            new_run: true,
+            tasks: planned.tasks.len(),
+            changes: Vec::new(),
+        });
+    };
+
+    let rows = task::Entity::find().filter(task::Column::RunId.eq(existing_run.id)).all(txn).await?;
+    let existing: Vec<ExistingTask> = rows
+        .iter()
+        .map(|r| ExistingTask {
+            template: r.template.clone(),
+            unit: r.unit.clone(),
+            state: TaskState::from_name(&r.state).unwrap_or(TaskState::Open),
+            starts_at: r.starts_at,
+            due_at: r.due_at,
+            schedule: r.schedule.clone(),
+        })
+        .collect();
+    let by_key: HashMap<(&str, &str), &task::Model> =
+        rows.iter().map(|r| ((r.template.as_str(), r.unit.as_str()), r)).collect();
+    let changes = diff_run(planned, &existing);
+    let mut shown = Vec::with_capacity(changes.len());
+    let mut creates = Vec::new();
+    for change in &changes {
+        match change {
+            TaskChange::Create { planned: i } => {
+                creates.push(*i);
+                let t = &planned.tasks[*i];
+                shown.push(RunChange::Created { task: t.id.clone(), due_at: t.due_at.timestamp() });
+            }
+            TaskChange::Cancel { template, unit } => {
+                let Some(row) = by_key.get(&(template.as_str(), unit.as_str())) else { continue };
+                set_state(txn, row.id, TaskState::Cancelled, now).await?;
+                let id = plan::task_id(&planned.campaign, &planned.key, template, unit);
+                record_event(
+                    txn,
+                    now,
+                    actor,
+                    "task-cancelled",
+                    scope,
+                    Some(row.id),
+                    serde_json::json!({"reason": "removed from the definition"}),
+                )
+                .await?;
+                shown.push(RunChange::Cancelled { task: id });
+            }
+            TaskChange::Restore { planned: i } | TaskChange::Reschedule { planned: i, .. } => {
+                let t = &planned.tasks[*i];
+                let Some(row) = by_key.get(&(t.template.as_str(), t.unit.as_str())) else { continue };
+                let restore = matches!(change, TaskChange::Restore { .. });
+                let state = if restore {
+                    TaskState::Waiting
+                } else {
+                    TaskState::from_name(&row.state).unwrap_or(TaskState::Open)
+                };
+                let schedule = schedule_of(t);
+                let (starts_at, due_at) = (t.starts_at.timestamp(), t.due_at.timestamp());
+                task::Entity::update_many()
+                    .col_expr(task::Column::State, Expr::value(state.name()))
+                    .col_expr(task::Column::StartsAt, Expr::value(starts_at))
+                    .col_expr(task::Column::DueAt, Expr::value(due_at))
+                    .col_expr(
+                        task::Column::NextEventAt,
+                        Expr::value(next_event_at(state, starts_at, due_at, &schedule, now)),
+                    )
+                    .col_expr(task::Column::Schedule, Expr::value(schedule))
+                    .col_expr(task::Column::UpdatedAt, Expr::value(now))
+                    .filter(task::Column::Id.eq(row.id))
+                    .exec(txn)
+                    .await?;
+                if restore {
+                    record_event(txn, now, actor, "task-restored", scope, Some(row.id), serde_json::json!({})).await?;
+                    shown.push(RunChange::Restored { task: t.id.clone() });
+                } else if let TaskChange::Reschedule { starts_at, due_at, .. } = change {
+                    let detail =
+                        serde_json::json!({"starts_at": [starts_at.0, starts_at.1], "due_at": [due_at.0, due_at.1]});
+                    record_event(txn, now, actor, "task-rescheduled", scope, Some(row.id), detail).await?;
+                    shown.push(RunChange::Rescheduled { task: t.id.clone(), starts_at: *starts_at, due_at: *due_at });
+                }
+            }
+        }
+    }
+    if !creates.is_empty() {
+        insert_tasks(txn, campaign, existing_run.id, planned, &creates, now).await?;
+        let created = task::Entity::find().filter(task::Column::RunId.eq(existing_run.id)).all(txn).await?;
+        for row in created.iter().filter(|r| !by_key.contains_key(&(r.template.as_str(), r.unit.as_str()))) {
+            record_event(txn, now, actor, "task-created", scope, Some(row.id), serde_json::json!({})).await?;
+        }
+    }
+    if !changes.is_empty() {
+        task_dependency::Entity::delete_many()
+            .filter(
+                task_dependency::Column::TaskId.in_subquery(
+                    sea_orm::sea_query::Query::select()
+                        .column(task::Column::Id)
+                        .from(task::Entity)
+                        .and_where(task::Column::RunId.eq(existing_run.id))
+                        .to_owned(),
+                ),
+            )
+            .exec(txn)
+            .await?;
+        write_dependencies(txn, existing_run.id, planned).await?;
+    }
+    if existing_run.opens_at != planned.opens_at.timestamp()
+        || existing_run.closes_at != planned.closes_at.timestamp()
+        || existing_run.definition_id != definition_id
+    {
+        run::Entity::update_many()
+            .col_expr(run::Column::OpensAt, Expr::value(planned.opens_at.timestamp()))
+            .col_expr(run::Column::ClosesAt, Expr::value(planned.closes_at.timestamp()))
+            .col_expr(run::Column::DefinitionId, Expr::value(definition_id))
+            .filter(run::Column::Id.eq(existing_run.id))
+            .exec(txn)
+            .await?;
+    }
+    Ok(AppliedRun {
+        campaign: planned.campaign.clone(),
+        key: planned.key.clone(),
+        new_run: false,
+        tasks: 0,
+        changes: shown,
+    })
+}
+
+pub(crate) async fn set_state(
+    txn: &impl ConnectionTrait,
+    task_id: i64,
+    state: TaskState,
+    now: i64,
+) -> Result<(), sea_orm::DbErr> {
+    let next =
+        if matches!(state, TaskState::Cancelled | TaskState::Done | TaskState::Waived) { None } else { Some(now) };
+    task::Entity::update_many()
+        .col_expr(task::Column::State, Expr::value(state.name()))
+        .col_expr(task::Column::NextEventAt, Expr::value(next))
+        .col_expr(task::Column::UpdatedAt, Expr::value(now))
+        .filter(task::Column::Id.eq(task_id))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+async fn insert_tasks(
+    txn: &DatabaseTransaction,
+    campaign: &Campaign,
+    run_id: i64,
+    planned: &PlannedRun,
+    indices: &[usize],
+    now: i64,
+) -> Result<(), sea_orm::DbErr> {
+    for chunk in indices.chunks(CHUNK) {
+        let models = chunk.iter().map(|&i| new_task(campaign, run_id, planned, i, now));
+        task::Entity::insert_many(models)
+            .on_conflict(
+                OnConflict::columns([
+                    task::Column::Campaign,
+                    task::Column::RunKey,
+                    task::Column::Template,
+                    task::Column::Unit,
+                ])
+                .do_nothing()
+                .to_owned(),
+            )
+            .exec_without_returning(txn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Writes the dependency rows of a run from its plan (task ids resolved by natural key).
+async fn write_dependencies(
+    txn: &DatabaseTransaction,
+    run_id: i64,
+    planned: &PlannedRun,
+) -> Result<(), sea_orm::DbErr> {
+    let ids: HashMap<(String, String), i64> = task::Entity::find()
+        .select_only()
+        .column(task::Column::Id)
+        .column(task::Column::Template)
+        .column(task::Column::Unit)
+        .filter(task::Column::RunId.eq(run_id))
+        .into_tuple::<(i64, String, String)>()
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|(id, template, unit)| ((template, unit), id))
+        .collect();
+    let by_task_id: HashMap<&str, (&str, &str)> =
+        planned.tasks.iter().map(|t| (t.id.as_str(), (t.template.as_str(), t.unit.as_str()))).collect();
+    let lookup = |id: &str| by_task_id.get(id).and_then(|(t, u)| ids.get(&(t.to_string(), u.to_string())).copied());
+    let mut rows = Vec::new();
+    for t in &planned.tasks {
+        let Some(task_id) = lookup(&t.id) else { continue };
+        for dep in &t.after {
+            if let Some(depends_on) = lookup(dep) {
+                rows.push(task_dependency::ActiveModel { task_id: Set(task_id), depends_on: Set(depends_on) });
+            }
+        }
+    }
+    for chunk in rows.chunks(CHUNK * 5) {
+        task_dependency::Entity::insert_many(chunk.to_vec())
+            .on_conflict(
+                OnConflict::columns([task_dependency::Column::TaskId, task_dependency::Column::DependsOn])
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .exec_without_returning(txn)
+            .await?;
+    }
+    Ok(())
+}

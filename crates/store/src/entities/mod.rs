@@ -1,0 +1,8 @@
+//! sea-orm entities, one per table. They never leave the store crate.
+
+pub mod definition;
+pub mod event;
+pub mod run;
+pub mod task;
+pub mod task_dependency;
+pub mod unit;

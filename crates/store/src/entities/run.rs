@@ -1,0 +1,23 @@
+//! `runs`: one occurrence of a campaign.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "runs")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub campaign: String,
+    pub key: String,
+    pub definition_id: i64,
+    pub anchor: String,
+    pub opens_at: i64,
+    pub closes_at: i64,
+    pub timezone: String,
+    pub next_event_at: Option<i64>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,68 @@
+//! Errors of the store, each a one-line message for the command line.
+
+/// Why a store operation failed. Nothing was written when one is returned.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open the database {url}: {detail}")]
+    Open { url: String, detail: String },
+    #[error("the database {url} is locked by another process (busy for more than {seconds} s); try again")]
+    Locked { url: String, seconds: u64 },
+    #[error("the database {url} cannot be written: {detail}")]
+    ReadOnly { url: String, detail: String },
+    #[error(
+        "the database {url} has schema version {found}, newer than this guiyan understands (latest {known}); upgrade guiyan"
+    )]
+    SchemaNewer { url: String, found: String, known: String },
+    #[error(
+        "no task `{0}`; task ids look like campaign/run/template/unit, e.g. spring-festival/2027/publicity/jiefang-1"
+    )]
+    NoSuchTask(String),
+    #[error("task `{task}` is {state}; {action} needs {needs}")]
+    WrongState { task: String, state: String, action: &'static str, needs: &'static str },
+    #[error("{0}")]
+    Figures(String),
+    #[error("database error: {0}")]
+    Database(String),
+}
+
+impl StoreError {
+    /// Classifies a database error: locks and read-only files get their own message.
+    pub(crate) fn from_db(url: &str, err: sea_orm::DbErr) -> StoreError {
+        let text = err.to_string();
+        let lower = text.to_ascii_lowercase();
+        if lower.contains("database is locked") || lower.contains("database table is locked") || lower.contains("busy")
+        {
+            StoreError::Locked { url: redact(url), seconds: crate::connect::BUSY_TIMEOUT.as_secs() }
+        } else if lower.contains("readonly") || lower.contains("read-only") || lower.contains("read only") {
+            StoreError::ReadOnly { url: redact(url), detail: text }
+        } else {
+            StoreError::Database(text)
+        }
+    }
+}
+
+/// A database URL without its password, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..scheme_end + 3], user, &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(redact("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact("sqlite://guiyan.db"), "sqlite://guiyan.db");
+    }
+}

@@ -1,0 +1,455 @@
+//! Operating tasks: list, complete with figures, waive, reopen, history; opening waiting tasks whose
+//! start has passed and whose dependencies are met. Every command is one transaction.
+
+use chrono::{DateTime, Utc};
+use plan::TaskState;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
+
+use crate::apply::{next_event_at, set_state};
+use crate::connect::Store;
+use crate::entities::{event, run, task};
+use crate::error::StoreError;
+
+/// Where a change came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    Cli,
+    Web,
+    Engine,
+}
+
+impl Source {
+    pub fn name(self) -> &'static str {
+        match self {
+            Source::Cli => "cli",
+            Source::Web => "web",
+            Source::Engine => "engine",
+        }
+    }
+}
+
+/// Who made a change, and from where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Actor {
+    pub name: String,
+    pub source: Source,
+}
+
+pub(crate) async fn record_event(
+    db: &impl ConnectionTrait,
+    at: i64,
+    actor: &Actor,
+    kind: &str,
+    scope: Option<(&str, Option<&str>)>,
+    task_id: Option<i64>,
+    detail: serde_json::Value,
+) -> Result<(), sea_orm::DbErr> {
+    event::Entity::insert(event::ActiveModel {
+        at: Set(at),
+        actor: Set(actor.name.clone()),
+        source: Set(actor.source.name().to_string()),
+        kind: Set(kind.to_string()),
+        campaign: Set(scope.map(|(c, _)| c.to_string())),
+        run_key: Set(scope.and_then(|(_, r)| r.map(str::to_string))),
+        task_id: Set(task_id),
+        detail: Set(detail.to_string()),
+        ..Default::default()
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+/// Opens every waiting task whose start has passed and whose dependencies are all done, waived or
+/// cancelled. Returns how many opened.
+pub(crate) async fn open_ready_tasks(
+    db: &impl ConnectionTrait,
+    now: i64,
+    actor: &Actor,
+) -> Result<usize, sea_orm::DbErr> {
+    let unblocked = Expr::cust(
+        "NOT EXISTS (SELECT 1 FROM task_dependencies d JOIN tasks t2 ON t2.id = d.depends_on \
+         WHERE d.task_id = tasks.id AND t2.state IN ('waiting', 'open'))",
+    );
+    let ready = task::Entity::find()
+        .filter(task::Column::State.eq(TaskState::Waiting.name()))
+        .filter(task::Column::StartsAt.lte(now))
+        .filter(Condition::all().add(unblocked))
+        .all(db)
+        .await?;
+    for t in &ready {
+        let next = next_event_at(TaskState::Open, t.starts_at, t.due_at, &t.schedule, now);
+        task::Entity::update_many()
+            .col_expr(task::Column::State, Expr::value(TaskState::Open.name()))
+            .col_expr(task::Column::NextEventAt, Expr::value(next))
+            .col_expr(task::Column::UpdatedAt, Expr::value(now))
+            .filter(task::Column::Id.eq(t.id))
+            .exec(db)
+            .await?;
+        record_event(
+            db,
+            now,
+            actor,
+            "task-opened",
+            Some((&t.campaign, Some(&t.run_key))),
+            Some(t.id),
+            serde_json::json!({}),
+        )
+        .await?;
+    }
+    Ok(ready.len())
+}
+
+/// A task as listed by `guiyan task list`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TaskRow {
+    pub id: String,
+    pub campaign: String,
+    pub run: String,
+    pub template: String,
+    pub unit: String,
+    pub title: String,
+    pub state: TaskState,
+    pub overdue: bool,
+    pub starts_at: i64,
+    pub due_at: i64,
+    pub timezone: String,
+    pub figures: Option<serde_json::Value>,
+    pub completed_by: Option<String>,
+    pub note: Option<String>,
+}
+
+/// Filters of `guiyan task list`.
+#[derive(Clone, Debug, Default)]
+pub struct TaskFilter {
+    /// `campaign` or `campaign/run`.
+    pub run: Option<String>,
+    pub unit: Option<String>,
+    pub state: Option<TaskState>,
+    pub overdue: bool,
+}
+
+fn row(t: task::Model, timezone: &str, now: i64) -> TaskRow {
+    let state = TaskState::from_name(&t.state).unwrap_or(TaskState::Open);
+    TaskRow {
+        id: plan::task_id(&t.campaign, &t.run_key, &t.template, &t.unit),
+        overdue: state == TaskState::Open && t.due_at < now,
+        campaign: t.campaign,
+        run: t.run_key,
+        template: t.template,
+        unit: t.unit,
+        title: t.title,
+        state,
+        starts_at: t.starts_at,
+        due_at: t.due_at,
+        timezone: timezone.to_string(),
+        figures: t.figures.and_then(|f| serde_json::from_str(&f).ok()),
+        completed_by: t.completed_by,
+        note: t.note,
+    }
+}
+
+async fn timezones(db: &impl ConnectionTrait) -> Result<std::collections::HashMap<i64, String>, sea_orm::DbErr> {
+    Ok(run::Entity::find().all(db).await?.into_iter().map(|r| (r.id, r.timezone)).collect())
+}
+
+/// Tasks matching a filter, by campaign, run, due time, template and unit.
+pub async fn list_tasks(store: &Store, filter: &TaskFilter, now: DateTime<Utc>) -> Result<Vec<TaskRow>, StoreError> {
+    let err = |e| StoreError::from_db(&store.url, e);
+    let now = now.timestamp();
+    let mut query = task::Entity::find();
+    if let Some(run) = &filter.run {
+        match run.split_once('/') {
+            Some((campaign, key)) => {
+                query = query.filter(task::Column::Campaign.eq(campaign)).filter(task::Column::RunKey.eq(key))
+            }
+            None => query = query.filter(task::Column::Campaign.eq(run.as_str())),
+        }
+    }
+    if let Some(unit) = &filter.unit {
+        query = query.filter(task::Column::Unit.eq(unit.as_str()));
+    }
+    if let Some(state) = filter.state {
+        query = query.filter(task::Column::State.eq(state.name()));
+    }
+    if filter.overdue {
+        query = query.filter(task::Column::State.eq(TaskState::Open.name())).filter(task::Column::DueAt.lt(now));
+    }
+    let tasks = query
+        .order_by_asc(task::Column::Campaign)
+        .order_by_asc(task::Column::RunKey)
+        .order_by_asc(task::Column::DueAt)
+        .order_by_asc(task::Column::Id)
+        .all(&store.db)
+        .await
+        .map_err(err)?;
+    let zones = timezones(&store.db).await.map_err(err)?;
+    Ok(tasks
+        .into_iter()
+        .map(|t| {
+            let tz = zones.get(&t.run_id).cloned().unwrap_or_default();
+            row(t, &tz, now)
+        })
+        .collect())
+}
+
+async fn find_task(db: &impl ConnectionTrait, id: &str) -> Result<Option<task::Model>, sea_orm::DbErr> {
+    let parts: Vec<&str> = id.split('/').collect();
+    let [campaign, run, template, unit] = parts[..] else { return Ok(None) };
+    task::Entity::find()
+        .filter(task::Column::Campaign.eq(campaign))
+        .filter(task::Column::RunKey.eq(run))
+        .filter(task::Column::Template.eq(template))
+        .filter(task::Column::Unit.eq(unit))
+        .one(db)
+        .await
+}
+
+fn begin_options() -> TransactionOptions {
+    TransactionOptions { sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate), ..Default::default() }
+}
+
+/// Checks reported figures against the task's figure spec; returns the JSON to store, or every
+/// problem at once.
+fn check_figures(spec: &str, figures: &[(String, String)]) -> Result<serde_json::Value, String> {
+    let spec: Vec<serde_json::Value> = serde_json::from_str(spec).unwrap_or_default();
+    let known: Vec<&str> = spec.iter().filter_map(|f| f["key"].as_str()).collect();
+    let mut problems = Vec::new();
+    let mut out = serde_json::Map::new();
+    for (key, value) in figures {
+        let Some(f) = spec.iter().find(|f| f["key"] == key.as_str()) else {
+            let expected = if known.is_empty() {
+                "this task takes no figures".to_string()
+            } else {
+                format!("expected one of: {}", known.join(", "))
+            };
+            problems.push(format!("unknown figure `{key}`; {expected}"));
+            continue;
+        };
+        if out.contains_key(key) {
+            problems.push(format!("figure `{key}` given twice"));
+            continue;
+        }
+        let label = f["label"].as_str().unwrap_or(key);
+        let parsed = if f["kind"] == "decimal" {
+            value.trim().parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0).map(serde_json::Value::from)
+        } else {
+            value.trim().parse::<i64>().ok().filter(|v| *v >= 0).map(serde_json::Value::from)
+        };
+        match parsed {
+            Some(v) => {
+                out.insert(key.clone(), v);
+            }
+            None => {
+                let kind = if f["kind"] == "decimal" { "a non-negative number" } else { "a non-negative whole number" };
+                problems.push(format!("figure `{key}` ({label}) is `{value}`; expected {kind}"));
+            }
+        }
+    }
+    for f in &spec {
+        let key = f["key"].as_str().unwrap_or_default();
+        if f["required"] != false && !out.contains_key(key) && !figures.iter().any(|(k, _)| k == key) {
+            let label = f["label"].as_str().unwrap_or(key);
+            problems.push(format!("missing required figure `{key}` ({label}); give --figure {key}=N"));
+        }
+    }
+    if problems.is_empty() { Ok(serde_json::Value::Object(out)) } else { Err(problems.join("; ")) }
+}
+
+/// Marks a task done with its figures; opens the tasks that waited only on it.
+pub async fn complete_task(
+    store: &Store,
+    id: &str,
+    figures: &[(String, String)],
+    note: Option<&str>,
+    now: DateTime<Utc>,
+    actor: &Actor,
+) -> Result<usize, StoreError> {
+    let err = |e| StoreError::from_db(&store.url, e);
+    let now = now.timestamp();
+    let txn = store.db.begin_with_options(begin_options()).await.map_err(err)?;
+    let task = find_task(&txn, id).await.map_err(err)?.ok_or_else(|| StoreError::NoSuchTask(id.to_string()))?;
+    let state = TaskState::from_name(&task.state).unwrap_or(TaskState::Open);
+    if !matches!(state, TaskState::Waiting | TaskState::Open) {
+        return Err(StoreError::WrongState {
+            task: id.to_string(),
+            state: state.name().into(),
+            action: "done",
+            needs: "a waiting or open task (reopen it first)",
+        });
+    }
+    let values = check_figures(&task.figure_spec, figures).map_err(StoreError::Figures)?;
+    task::Entity::update_many()
+        .col_expr(task::Column::State, Expr::value(TaskState::Done.name()))
+        .col_expr(task::Column::Figures, Expr::value(values.to_string()))
+        .col_expr(task::Column::CompletedBy, Expr::value(actor.name.clone()))
+        .col_expr(task::Column::CompletedAt, Expr::value(now))
+        .col_expr(task::Column::Note, Expr::value(note.map(str::to_string)))
+        .col_expr(task::Column::NextEventAt, Expr::value(None::<i64>))
+        .col_expr(task::Column::UpdatedAt, Expr::value(now))
+        .filter(task::Column::Id.eq(task.id))
+        .exec(&txn)
+        .await
+        .map_err(err)?;
+    let detail = serde_json::json!({ "figures": values, "note": note });
+    record_event(&txn, now, actor, "task-done", Some((&task.campaign, Some(&task.run_key))), Some(task.id), detail)
+        .await
+        .map_err(err)?;
+    let opened = open_ready_tasks(&txn, now, actor).await.map_err(err)?;
+    txn.commit().await.map_err(err)?;
+    Ok(opened)
+}
+
+/// Waives a waiting or open task with a reason; opens the tasks that waited only on it.
+pub async fn waive_task(
+    store: &Store,
+    id: &str,
+    reason: &str,
+    now: DateTime<Utc>,
+    actor: &Actor,
+) -> Result<usize, StoreError> {
+    let err = |e| StoreError::from_db(&store.url, e);
+    let now = now.timestamp();
+    let txn = store.db.begin_with_options(begin_options()).await.map_err(err)?;
+    let task = find_task(&txn, id).await.map_err(err)?.ok_or_else(|| StoreError::NoSuchTask(id.to_string()))?;
+    let state = TaskState::from_name(&task.state).unwrap_or(TaskState::Open);
+    if !matches!(state, TaskState::Waiting | TaskState::Open) {
+        return Err(StoreError::WrongState {
+            task: id.to_string(),
+            state: state.name().into(),
+            action: "waive",
+            needs: "a waiting or open task",
+        });
+    }
+    set_state(&txn, task.id, TaskState::Waived, now).await.map_err(err)?;
+    task::Entity::update_many()
+        .col_expr(task::Column::Note, Expr::value(reason.to_string()))
+        .filter(task::Column::Id.eq(task.id))
+        .exec(&txn)
+        .await
+        .map_err(err)?;
+    record_event(
+        &txn,
+        now,
+        actor,
+        "task-waived",
+        Some((&task.campaign, Some(&task.run_key))),
+        Some(task.id),
+        serde_json::json!({ "reason": reason }),
+    )
+    .await
+    .map_err(err)?;
+    let opened = open_ready_tasks(&txn, now, actor).await.map_err(err)?;
+    txn.commit().await.map_err(err)?;
+    Ok(opened)
+}
+
+/// Reopens a done or waived task; its reported figures are kept in the history only.
+pub async fn reopen_task(store: &Store, id: &str, now: DateTime<Utc>, actor: &Actor) -> Result<(), StoreError> {
+    let err = |e| StoreError::from_db(&store.url, e);
+    let now = now.timestamp();
+    let txn = store.db.begin_with_options(begin_options()).await.map_err(err)?;
+    let task = find_task(&txn, id).await.map_err(err)?.ok_or_else(|| StoreError::NoSuchTask(id.to_string()))?;
+    let state = TaskState::from_name(&task.state).unwrap_or(TaskState::Open);
+    if !matches!(state, TaskState::Done | TaskState::Waived) {
+        return Err(StoreError::WrongState {
+            task: id.to_string(),
+            state: state.name().into(),
+            action: "reopen",
+            needs: "a done or waived task",
+        });
+    }
+    let next = next_event_at(TaskState::Open, task.starts_at, task.due_at, &task.schedule, now);
+    task::Entity::update_many()
+        .col_expr(task::Column::State, Expr::value(TaskState::Open.name()))
+        .col_expr(task::Column::Figures, Expr::value(None::<String>))
+        .col_expr(task::Column::CompletedBy, Expr::value(None::<String>))
+        .col_expr(task::Column::CompletedAt, Expr::value(None::<i64>))
+        .col_expr(task::Column::Note, Expr::value(None::<String>))
+        .col_expr(task::Column::NextEventAt, Expr::value(next))
+        .col_expr(task::Column::UpdatedAt, Expr::value(now))
+        .filter(task::Column::Id.eq(task.id))
+        .exec(&txn)
+        .await
+        .map_err(err)?;
+    record_event(
+        &txn,
+        now,
+        actor,
+        "task-reopened",
+        Some((&task.campaign, Some(&task.run_key))),
+        Some(task.id),
+        serde_json::json!({ "was": state.name() }),
+    )
+    .await
+    .map_err(err)?;
+    txn.commit().await.map_err(err)?;
+    Ok(())
+}
+
+/// One line of a task's history.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HistoryEntry {
+    pub at: i64,
+    pub actor: String,
+    pub source: String,
+    pub kind: String,
+    pub detail: serde_json::Value,
+}
+
+/// Everything that happened to a task, oldest first, starting with the opening of its run.
+pub async fn task_history(store: &Store, id: &str) -> Result<Vec<HistoryEntry>, StoreError> {
+    let err = |e| StoreError::from_db(&store.url, e);
+    let task = find_task(&store.db, id).await.map_err(err)?.ok_or_else(|| StoreError::NoSuchTask(id.to_string()))?;
+    let run_opened = event::Entity::find()
+        .filter(event::Column::Kind.eq("run-opened"))
+        .filter(event::Column::Campaign.eq(&task.campaign))
+        .filter(event::Column::RunKey.eq(&task.run_key));
+    let own = event::Entity::find().filter(event::Column::TaskId.eq(task.id));
+    let mut events = run_opened.all(&store.db).await.map_err(err)?;
+    events.extend(own.all(&store.db).await.map_err(err)?);
+    events.sort_by_key(|e| e.id);
+    Ok(events
+        .into_iter()
+        .map(|e| HistoryEntry {
+            at: e.at,
+            actor: e.actor,
+            source: e.source,
+            kind: e.kind,
+            detail: serde_json::from_str(&e.detail).unwrap_or_default(),
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPEC: &str = r#"[{"key":"visited","label":"走访","unit":"人","kind":"integer","required":true},
+        {"key":"posts","label":"推送","unit":"条","kind":"integer","required":false},
+        {"key":"hours","label":"时长","unit":null,"kind":"decimal","required":false}]"#;
+
+    fn figs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn figures_are_checked_against_the_spec() {
+        assert_eq!(check_figures(SPEC, &figs(&[("visited", "12")])), Ok(serde_json::json!({"visited": 12})));
+        assert_eq!(
+            check_figures(SPEC, &figs(&[("visited", "3"), ("hours", "1.5")])),
+            Ok(serde_json::json!({"visited": 3, "hours": 1.5}))
+        );
+        let all = check_figures(SPEC, &figs(&[("visted", "3"), ("posts", "-1"), ("hours", "x")])).unwrap_err();
+        assert!(all.contains("unknown figure `visted`; expected one of: visited, posts, hours"), "{all}");
+        assert!(all.contains("figure `posts` (推送) is `-1`; expected a non-negative whole number"), "{all}");
+        assert!(all.contains("figure `hours` (时长) is `x`; expected a non-negative number"), "{all}");
+        assert!(all.contains("missing required figure `visited`"), "{all}");
+        assert!(check_figures(SPEC, &figs(&[("visited", "2.5")])).is_err());
+        assert!(check_figures("[]", &figs(&[("x", "1")])).unwrap_err().contains("takes no figures"));
+    }
+}
