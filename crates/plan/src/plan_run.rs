@@ -248,9 +248,10 @@ fn escalations(
 ) -> Result<Vec<(NaiveDateTime, String)>, CalendarError> {
     // The owner is the last stop: a unit under the owner climbs one level at a time up to it; the
     // owner's own tasks are not escalated; a unit outside the owner's subtree goes to the owner.
+    // An explicit `to: UNIT` is honoured as written.
     let owner = directory.position(&campaign.owner);
     let chain: Vec<usize> = match (target, owner) {
-        (_, Some(owner)) if owner == unit => Vec::new(),
+        (EscalationTarget::Parent | EscalationTarget::Owner, Some(owner)) if owner == unit => Vec::new(),
         (EscalationTarget::Parent, Some(owner)) if directory.is_descendant(unit, owner) => {
             let mut chain: Vec<usize> = directory.ancestors(unit).take_while(|&a| a != owner).collect();
             chain.push(owner);

@@ -587,33 +587,20 @@ fn assigned(assign: &Assign, units: &[ModelUnit]) -> Vec<usize> {
     out
 }
 
-/// docs §8.8: the units an overdue task of `unit` escalates to, in order. `None` where the docs
-/// leave it open: the owner's own task under `to: parent` when the owner has a parent. The planner
-/// then escalates to the owner's parent, above "the last stop of every escalation" (model.rs);
-/// whether it should escalate at all is a question for the spec, so it is not checked here.
+/// The units an overdue task of `unit` escalates to, in order. The owner is the last stop: a unit
+/// under the owner climbs one level at a time up to it; the owner's own tasks are not escalated; a
+/// unit outside the owner's subtree (`to: parent`) or any unit (`to: owner`) goes to the owner.
 fn escalation_chain(esc: &Esc, unit: usize, owner: usize, units: &[ModelUnit]) -> Option<Vec<usize>> {
     Some(match esc.to {
-        EscTo::Omitted | EscTo::Parent if unit == owner && units[unit].parent.is_some() => return None,
+        _ if unit == owner && !matches!(esc.to, EscTo::Unit(_)) => vec![],
         EscTo::Omitted | EscTo::Parent => {
-            let mut chain = Vec::new();
-            for a in ancestors(units, unit) {
-                chain.push(a);
-                if a == owner {
-                    return Some(chain);
-                }
-            }
-            if owner != unit {
-                chain.push(owner);
-            }
-            chain
-        }
-        EscTo::Owner => {
-            if owner == unit {
-                vec![]
-            } else {
-                vec![owner]
+            let above = ancestors(units, unit);
+            match above.iter().position(|&a| a == owner) {
+                Some(at) => above[..=at].to_vec(),
+                None => vec![owner],
             }
         }
+        EscTo::Owner => vec![owner],
         EscTo::Unit(u) => {
             if u == unit {
                 vec![]
