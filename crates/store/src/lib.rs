@@ -3,12 +3,14 @@
 
 mod apply;
 mod connect;
+mod due;
 mod entities;
 mod error;
 mod operate;
 mod status;
 
 pub use apply::{AppliedRun, ApplyReport, Definition, RunChange, apply};
+pub use due::{due_tasks, due_tasks_sql, explain_due_tasks};
 pub use connect::{DEFAULT_URL, MigrationState, Store, normalize_url};
 pub use error::{StoreError, redact};
 pub use operate::{

@@ -1,0 +1,257 @@
+//! The store test harness: a fresh SQLite file and a fresh PostgreSQL database for every test, so
+//! each store test runs against both and never skips one.
+//!
+//! ```ignore
+//! mod support;
+//! use support::{DbKind, block_on, databases, for_each_db};
+//!
+//! #[test]
+//! fn applies_a_campaign() {
+//!     for_each_db(|db| {
+//!         // db.kind is DbKind::Sqlite or DbKind::Postgres; db.url is its URL.
+//!         let out = Command::new(guiyan).env("GUIYAN_DATABASE_URL", &db.url).output().unwrap();
+//!         block_on(async { /* sqlx or sea-orm against &db.url */ });
+//!     });
+//! }
+//! ```
+//!
+//! PostgreSQL comes from `GUIYAN_TEST_POSTGRES_URL`, the URL of a role that may `CREATE DATABASE`;
+//! `scripts/test` sets it (see `scripts/postgres.sh`). Unset or unreachable, [`databases`] panics:
+//! a store test must never pass without having run on PostgreSQL.
+
+#![allow(dead_code)] // each test file uses a different part of the harness
+
+use std::fmt;
+use std::future::Future;
+use std::hash::{BuildHasher, Hasher, RandomState};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use sqlx::postgres::PgConnection;
+use sqlx::{AssertSqlSafe, Connection};
+use tempfile::TempDir;
+
+/// The variable holding the admin URL of the PostgreSQL server the tests use.
+pub const POSTGRES_URL_VAR: &str = "GUIYAN_TEST_POSTGRES_URL";
+
+/// How long to wait for the PostgreSQL server before calling it unreachable.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Which database a [`TestDb`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DbKind {
+    Sqlite,
+    Postgres,
+}
+
+impl DbKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DbKind::Sqlite => "sqlite",
+            DbKind::Postgres => "postgres",
+        }
+    }
+}
+
+impl fmt::Display for DbKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A fresh, empty database for one test. Dropping it drops the PostgreSQL database (even with
+/// connections still open) or removes the SQLite file's folder.
+#[derive(Debug)]
+pub struct TestDb {
+    pub kind: DbKind,
+    /// `sqlite:///tmp/.../guiyan.db?mode=rwc` or `postgres://user@host:port/guiyan_t_...`; give it to
+    /// the binary as `GUIYAN_DATABASE_URL` or to sea-orm / sqlx.
+    pub url: String,
+    /// The PostgreSQL database's name, or the SQLite file's path.
+    pub name: String,
+    /// SQLite: the folder holding the file, removed on drop.
+    dir: Option<TempDir>,
+    /// PostgreSQL: the admin URL to drop the database through.
+    admin_url: Option<String>,
+}
+
+impl TestDb {
+    /// A fresh SQLite file (not created until first connected to, `mode=rwc`) in its own temp dir.
+    pub fn sqlite() -> TestDb {
+        let dir = tempfile::Builder::new().prefix("guiyan-t-").tempdir().expect("create a temp dir for SQLite");
+        let path = dir.path().join("guiyan.db");
+        let path_str = path.to_str().expect("temp dir path is UTF-8").to_string();
+        TestDb {
+            kind: DbKind::Sqlite,
+            url: format!("sqlite://{path_str}?mode=rwc"),
+            name: path_str,
+            dir: Some(dir),
+            admin_url: None,
+        }
+    }
+
+    /// A fresh PostgreSQL database `guiyan_t_<random>` on the server of `GUIYAN_TEST_POSTGRES_URL`.
+    /// Panics, saying to run `scripts/test`, if that is unset or unreachable.
+    pub fn postgres() -> TestDb {
+        let admin = postgres_admin_url();
+        let name = random_database_name();
+        let sql = format!("CREATE DATABASE \"{name}\"");
+        let created = block_on(async {
+            let mut conn = admin_connect(&admin).await?;
+            let result = sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut conn).await;
+            let _ = conn.close().await;
+            result.map_err(|e| format!("cannot create database {name}: {e}"))
+        });
+        if let Err(e) = created {
+            panic!("{POSTGRES_URL_VAR}={}: {e}\n{HOW_TO}", redacted(&admin));
+        }
+        let mut url = url::Url::parse(&admin).expect("admin URL parsed when connecting");
+        url.set_path(&format!("/{name}"));
+        TestDb { kind: DbKind::Postgres, url: url.into(), name, dir: None, admin_url: Some(admin) }
+    }
+
+    /// The SQLite file's path (it may not exist yet).
+    pub fn sqlite_path(&self) -> Option<&Path> {
+        self.dir.as_ref().map(|_| Path::new(&self.name))
+    }
+
+    /// The SQLite file's folder, removed when this is dropped.
+    pub fn sqlite_dir(&self) -> Option<PathBuf> {
+        self.dir.as_ref().map(|d| d.path().to_path_buf())
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        // Best effort and never a panic (a panic while unwinding would abort the test binary).
+        if let Some(admin) = &self.admin_url {
+            let sql = format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name);
+            let dropped = block_on(async {
+                let mut conn = admin_connect(admin).await?;
+                let result = sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut conn).await;
+                let _ = conn.close().await;
+                result.map_err(|e| e.to_string())
+            });
+            if let Err(e) = dropped {
+                eprintln!("warning: could not drop test database {}: {e}", self.name);
+            }
+        }
+        // The TempDir field removes the SQLite folder when dropped after this.
+    }
+}
+
+/// A fresh SQLite database and a fresh PostgreSQL database, in that order.
+///
+/// Panics if `GUIYAN_TEST_POSTGRES_URL` is unset or its server unreachable: run `scripts/test`, or
+/// `export GUIYAN_TEST_POSTGRES_URL="$(scripts/postgres.sh)"` before `cargo test`.
+pub fn databases() -> Vec<TestDb> {
+    vec![TestDb::sqlite(), TestDb::postgres()]
+}
+
+/// Runs `f` on each of [`databases`], all of them even if one fails, then panics naming the kinds
+/// that failed and their messages.
+pub fn for_each_db(f: impl Fn(&TestDb)) {
+    let mut failures = Vec::new();
+    for db in databases() {
+        eprintln!("-- for_each_db: running on {} ({})", db.kind, redacted(&db.url));
+        if let Err(panic) = catch_unwind(AssertUnwindSafe(|| f(&db))) {
+            failures.push(format!("[{}] {}", db.kind, panic_message(panic.as_ref())));
+        }
+    }
+    if !failures.is_empty() {
+        panic!("failed on {} of 2 databases:\n{}", failures.len(), failures.join("\n"));
+    }
+}
+
+/// Runs a future to completion on a fresh current-thread tokio runtime in a scoped thread, so it
+/// works from a plain `#[test]` and from inside `#[tokio::test]` alike.
+pub fn block_on<F>(future: F) -> F::Output
+where
+    F: Future + Send,
+    F::Output: Send,
+{
+    std::thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("build a tokio runtime")
+                    .block_on(future)
+            })
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
+/// `GUIYAN_TEST_POSTGRES_URL`; panics, saying to run `scripts/test`, if unset.
+pub fn postgres_admin_url() -> String {
+    match std::env::var(POSTGRES_URL_VAR) {
+        Ok(url) if !url.trim().is_empty() => url,
+        _ => panic!(
+            "{POSTGRES_URL_VAR} is not set: store tests run on PostgreSQL as well as SQLite and are never \
+             skipped.\n{HOW_TO}"
+        ),
+    }
+}
+
+/// Whether a database of this name exists on the server of `GUIYAN_TEST_POSTGRES_URL`.
+pub fn postgres_database_exists(name: &str) -> bool {
+    let admin = postgres_admin_url();
+    let found = block_on(async {
+        let mut conn = admin_connect(&admin).await?;
+        let found: Result<bool, String> =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+                .bind(name)
+                .fetch_one(&mut conn)
+                .await
+                .map_err(|e| e.to_string());
+        let _ = conn.close().await;
+        found
+    });
+    found.unwrap_or_else(|e| panic!("{POSTGRES_URL_VAR}={}: {e}\n{HOW_TO}", redacted(&admin)))
+}
+
+const HOW_TO: &str = "Run `scripts/test` (it starts or finds a PostgreSQL server), or \
+                      `export GUIYAN_TEST_POSTGRES_URL=\"$(scripts/postgres.sh)\"` and then `cargo test`.";
+
+/// Connects to the admin URL, or says why the server is unreachable.
+async fn admin_connect(admin: &str) -> Result<PgConnection, String> {
+    match tokio::time::timeout(CONNECT_TIMEOUT, PgConnection::connect(admin)).await {
+        Ok(Ok(conn)) => Ok(conn),
+        Ok(Err(e)) => Err(format!("unreachable: {e}")),
+        Err(_) => Err(format!("unreachable: no answer in {CONNECT_TIMEOUT:?}")),
+    }
+}
+
+/// The URL without its password, for messages.
+fn redacted(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.into()
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// `guiyan_t_` and 16 random hex digits (std's per-process random hasher keys, a per-call counter).
+fn random_database_name() -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let mut hasher = RandomState::new().build_hasher();
+    hasher.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
+    hasher.write_u32(std::process::id());
+    format!("guiyan_t_{:016x}", hasher.finish())
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = panic.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = panic.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "(non-string panic)".to_string()
+    }
+}
