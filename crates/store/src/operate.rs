@@ -213,6 +213,24 @@ fn begin_options() -> TransactionOptions {
     TransactionOptions { sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate), ..Default::default() }
 }
 
+/// Starts a writing transaction on one task, checking that it is in one of `allowed` states.
+async fn begin_on_task(
+    store: &Store,
+    id: &str,
+    allowed: &[TaskState],
+    action: &'static str,
+    needs: &'static str,
+) -> Result<(sea_orm::DatabaseTransaction, task::Model, TaskState), StoreError> {
+    let err = |e| StoreError::from_db(&store.url, e);
+    let txn = store.db.begin_with_options(begin_options()).await.map_err(err)?;
+    let task = find_task(&txn, id).await.map_err(err)?.ok_or_else(|| StoreError::NoSuchTask(id.to_string()))?;
+    let state = TaskState::from_name(&task.state).unwrap_or(TaskState::Open);
+    if !allowed.contains(&state) {
+        return Err(StoreError::WrongState { task: id.to_string(), state: state.name().into(), action, needs });
+    }
+    Ok((txn, task, state))
+}
+
 /// Checks reported figures against the task's figure spec; returns the JSON to store, or every
 /// problem at once.
 fn check_figures(spec: &str, figures: &[(String, String)]) -> Result<serde_json::Value, String> {
@@ -271,17 +289,8 @@ pub async fn complete_task(
 ) -> Result<usize, StoreError> {
     let err = |e| StoreError::from_db(&store.url, e);
     let now = now.timestamp();
-    let txn = store.db.begin_with_options(begin_options()).await.map_err(err)?;
-    let task = find_task(&txn, id).await.map_err(err)?.ok_or_else(|| StoreError::NoSuchTask(id.to_string()))?;
-    let state = TaskState::from_name(&task.state).unwrap_or(TaskState::Open);
-    if !matches!(state, TaskState::Waiting | TaskState::Open) {
-        return Err(StoreError::WrongState {
-            task: id.to_string(),
-            state: state.name().into(),
-            action: "done",
-            needs: "a waiting or open task (reopen it first)",
-        });
-    }
+    let active = [TaskState::Waiting, TaskState::Open];
+    let (txn, task, _) = begin_on_task(store, id, &active, "done", "a waiting or open task (reopen it first)").await?;
     let values = check_figures(&task.figure_spec, figures).map_err(StoreError::Figures)?;
     task::Entity::update_many()
         .col_expr(task::Column::State, Expr::value(TaskState::Done.name()))
@@ -314,17 +323,8 @@ pub async fn waive_task(
 ) -> Result<usize, StoreError> {
     let err = |e| StoreError::from_db(&store.url, e);
     let now = now.timestamp();
-    let txn = store.db.begin_with_options(begin_options()).await.map_err(err)?;
-    let task = find_task(&txn, id).await.map_err(err)?.ok_or_else(|| StoreError::NoSuchTask(id.to_string()))?;
-    let state = TaskState::from_name(&task.state).unwrap_or(TaskState::Open);
-    if !matches!(state, TaskState::Waiting | TaskState::Open) {
-        return Err(StoreError::WrongState {
-            task: id.to_string(),
-            state: state.name().into(),
-            action: "waive",
-            needs: "a waiting or open task",
-        });
-    }
+    let active = [TaskState::Waiting, TaskState::Open];
+    let (txn, task, _) = begin_on_task(store, id, &active, "waive", "a waiting or open task").await?;
     set_state(&txn, task.id, TaskState::Waived, now).await.map_err(err)?;
     task::Entity::update_many()
         .col_expr(task::Column::Note, Expr::value(reason.to_string()))
@@ -352,17 +352,8 @@ pub async fn waive_task(
 pub async fn reopen_task(store: &Store, id: &str, now: DateTime<Utc>, actor: &Actor) -> Result<(), StoreError> {
     let err = |e| StoreError::from_db(&store.url, e);
     let now = now.timestamp();
-    let txn = store.db.begin_with_options(begin_options()).await.map_err(err)?;
-    let task = find_task(&txn, id).await.map_err(err)?.ok_or_else(|| StoreError::NoSuchTask(id.to_string()))?;
-    let state = TaskState::from_name(&task.state).unwrap_or(TaskState::Open);
-    if !matches!(state, TaskState::Done | TaskState::Waived) {
-        return Err(StoreError::WrongState {
-            task: id.to_string(),
-            state: state.name().into(),
-            action: "reopen",
-            needs: "a done or waived task",
-        });
-    }
+    let settled = [TaskState::Done, TaskState::Waived];
+    let (txn, task, state) = begin_on_task(store, id, &settled, "reopen", "a done or waived task").await?;
     let next = next_event_at(TaskState::Open, task.starts_at, task.due_at, &task.schedule, now);
     task::Entity::update_many()
         .col_expr(task::Column::State, Expr::value(TaskState::Open.name()))
@@ -395,6 +386,8 @@ pub async fn reopen_task(store: &Store, id: &str, now: DateTime<Utc>, actor: &Ac
 #[derive(Clone, Debug, PartialEq)]
 pub struct HistoryEntry {
     pub at: i64,
+    /// The time zone of the task's run, for showing `at`.
+    pub timezone: String,
     pub actor: String,
     pub source: String,
     pub kind: String,
@@ -410,6 +403,8 @@ pub async fn task_history(store: &Store, id: &str) -> Result<Vec<HistoryEntry>, 
         .filter(event::Column::Campaign.eq(&task.campaign))
         .filter(event::Column::RunKey.eq(&task.run_key));
     let own = event::Entity::find().filter(event::Column::TaskId.eq(task.id));
+    let timezone =
+        run::Entity::find_by_id(task.run_id).one(&store.db).await.map_err(err)?.map(|r| r.timezone).unwrap_or_default();
     let mut events = run_opened.all(&store.db).await.map_err(err)?;
     events.extend(own.all(&store.db).await.map_err(err)?);
     events.sort_by_key(|e| e.id);
@@ -417,6 +412,7 @@ pub async fn task_history(store: &Store, id: &str) -> Result<Vec<HistoryEntry>, 
         .into_iter()
         .map(|e| HistoryEntry {
             at: e.at,
+            timezone: timezone.clone(),
             actor: e.actor,
             source: e.source,
             kind: e.kind,

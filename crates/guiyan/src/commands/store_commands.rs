@@ -50,6 +50,36 @@ pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread().enable_all().build().context("cannot start the async runtime")
 }
 
+/// Opens the store (migrating it) and runs `work`; a store error becomes its message and exit code.
+fn with_store(url: &str, lang: Lang, work: impl AsyncFnOnce(&Store) -> Result<u8, StoreError>) -> anyhow::Result<u8> {
+    run_store(url, lang, true, work)
+}
+
+/// Like [`with_store`], but without migrating (for `db` commands, which report on the schema).
+fn with_connection(
+    url: &str,
+    lang: Lang,
+    work: impl AsyncFnOnce(&Store) -> Result<u8, StoreError>,
+) -> anyhow::Result<u8> {
+    run_store(url, lang, false, work)
+}
+
+fn run_store(
+    url: &str,
+    lang: Lang,
+    migrate: bool,
+    work: impl AsyncFnOnce(&Store) -> Result<u8, StoreError>,
+) -> anyhow::Result<u8> {
+    runtime()?.block_on(async {
+        let opened = if migrate { Store::open(url).await } else { Store::connect(url).await };
+        let outcome = match opened {
+            Ok(store) => work(&store).await,
+            Err(e) => Err(e),
+        };
+        Ok(outcome.unwrap_or_else(|e| store_exit(&e, lang)))
+    })
+}
+
 fn actor(by: Option<String>) -> Actor {
     let name = by.or_else(|| std::env::var("USER").ok()).unwrap_or_else(|| "admin".into());
     Actor { name, source: Source::Cli }
@@ -63,46 +93,31 @@ fn local(at: i64, timezone: &str) -> String {
 }
 
 pub fn db_migrate(url: &str, lang: Lang) -> anyhow::Result<u8> {
-    runtime()?.block_on(async {
-        let store = match Store::connect(url).await {
-            Ok(s) => s,
-            Err(e) => return Ok(store_exit(&e, lang)),
-        };
-        match store.migrate().await {
-            Ok(applied) if applied.is_empty() => {
-                outln!("{}", if lang == Lang::Zh { "数据库结构已是最新" } else { "the schema is up to date" })
-            }
-            Ok(applied) => {
-                outln!("{}{}", if lang == Lang::Zh { "已执行迁移：" } else { "applied: " }, applied.join(", "))
-            }
-            Err(e) => return Ok(store_exit(&e, lang)),
+    with_connection(url, lang, async |store| {
+        let applied = store.migrate().await?;
+        match (applied.is_empty(), lang) {
+            (true, Lang::Zh) => outln!("数据库结构已是最新"),
+            (true, Lang::En) => outln!("the schema is up to date"),
+            (false, Lang::Zh) => outln!("已执行迁移：{}", applied.join(", ")),
+            (false, Lang::En) => outln!("applied: {}", applied.join(", ")),
         }
         Ok(0)
     })
 }
 
 pub fn db_status(url: &str, lang: Lang) -> anyhow::Result<u8> {
-    runtime()?.block_on(async {
-        let store = match Store::connect(url).await {
-            Ok(s) => s,
-            Err(e) => return Ok(store_exit(&e, lang)),
-        };
+    with_connection(url, lang, async |store| {
         outln!("{}", store.display_url());
-        match store.migration_status().await {
-            Ok(states) => {
-                for m in states {
-                    let state = match (m.applied, lang) {
-                        (true, Lang::Zh) => "已执行",
-                        (false, Lang::Zh) => "待执行",
-                        (true, Lang::En) => "applied",
-                        (false, Lang::En) => "pending",
-                    };
-                    outln!("  {}  {state}", m.name);
-                }
-                Ok(0)
-            }
-            Err(e) => Ok(store_exit(&e, lang)),
+        for m in store.migration_status().await? {
+            let state = match (m.applied, lang) {
+                (true, Lang::Zh) => "已执行",
+                (false, Lang::Zh) => "待执行",
+                (true, Lang::En) => "applied",
+                (false, Lang::En) => "pending",
+            };
+            outln!("  {}  {state}", m.name);
         }
+        Ok(0)
     })
 }
 
@@ -134,18 +149,10 @@ pub fn apply(url: &str, paths: &[PathBuf], now: DateTime<Utc>, dry_run: bool, la
         print_diagnostics(&problems, false, lang);
         return Ok(1);
     }
-    runtime()?.block_on(async {
-        let store = match Store::open(url).await {
-            Ok(s) => s,
-            Err(e) => return Ok(store_exit(&e, lang)),
-        };
-        match store::apply(&store, &workflows, &definitions, &runs, now, &actor(None), dry_run).await {
-            Ok(report) => {
-                print_apply(&report, &runs, dry_run, lang);
-                Ok(0)
-            }
-            Err(e) => Ok(store_exit(&e, lang)),
-        }
+    with_store(url, lang, async |store| {
+        let report = store::apply(store, &workflows, &definitions, &runs, now, &actor(None), dry_run).await?;
+        print_apply(&report, &runs, dry_run, lang);
+        Ok(0)
     })
 }
 
@@ -246,17 +253,10 @@ fn print_apply(report: &ApplyReport, runs: &[plan::PlannedRun], dry_run: bool, l
 }
 
 pub fn status(url: &str, filter: Option<&str>, now: DateTime<Utc>, json: bool, lang: Lang) -> anyhow::Result<u8> {
-    runtime()?.block_on(async {
-        let store = match Store::open(url).await {
-            Ok(s) => s,
-            Err(e) => return Ok(store_exit(&e, lang)),
-        };
-        let runs = match store::status(&store, filter, now).await {
-            Ok(r) => r,
-            Err(e) => return Ok(store_exit(&e, lang)),
-        };
+    with_store(url, lang, async |store| {
+        let runs = store::status(store, filter, now).await?;
         if json {
-            outln!("{}", serde_json::to_string_pretty(&super::status_json::runs(&runs))?);
+            outln!("{}", serde_json::to_string_pretty(&super::status_json::runs(&runs)).unwrap_or_default());
         } else {
             super::status_json::print(&runs, lang);
         }
@@ -271,15 +271,8 @@ pub struct TaskArgs<'a> {
 }
 
 pub fn task_list(a: &TaskArgs, filter: TaskFilter, json: bool) -> anyhow::Result<u8> {
-    runtime()?.block_on(async {
-        let store = match Store::open(a.url).await {
-            Ok(s) => s,
-            Err(e) => return Ok(store_exit(&e, a.lang)),
-        };
-        let rows = match store::list_tasks(&store, &filter, a.now).await {
-            Ok(r) => r,
-            Err(e) => return Ok(store_exit(&e, a.lang)),
-        };
+    with_store(a.url, a.lang, async |store| {
+        let rows = store::list_tasks(store, &filter, a.now).await?;
         if json {
             let list: Vec<_> = rows
                 .iter()
@@ -292,7 +285,7 @@ pub fn task_list(a: &TaskArgs, filter: TaskFilter, json: bool) -> anyhow::Result
                     })
                 })
                 .collect();
-            outln!("{}", serde_json::to_string_pretty(&list)?);
+            outln!("{}", serde_json::to_string_pretty(&list).unwrap_or_default());
             return Ok(0);
         }
         for t in &rows {
@@ -327,81 +320,50 @@ pub fn task_done(
             None => anyhow::bail!("--figure `{f}` is not KEY=VALUE"),
         }
     }
-    runtime()?.block_on(async {
-        let store = match Store::open(a.url).await {
-            Ok(s) => s,
-            Err(e) => return Ok(store_exit(&e, a.lang)),
-        };
-        match store::complete_task(&store, id, &pairs, note, a.now, &actor(by)).await {
-            Ok(opened) => {
-                if a.lang == Lang::Zh {
-                    outln!("{id} 已完成；{opened} 项后续任务随之开始")
-                } else {
-                    outln!("{id} done; {opened} dependent task(s) opened")
-                }
-                Ok(0)
-            }
-            Err(e) => Ok(store_exit(&e, a.lang)),
+    with_store(a.url, a.lang, async |store| {
+        let opened = store::complete_task(store, id, &pairs, note, a.now, &actor(by)).await?;
+        if a.lang == Lang::Zh {
+            outln!("{id} 已完成；{opened} 项后续任务随之开始")
+        } else {
+            outln!("{id} done; {opened} dependent task(s) opened")
         }
+        Ok(0)
     })
 }
 
 pub fn task_waive(a: &TaskArgs, id: &str, reason: &str) -> anyhow::Result<u8> {
-    runtime()?.block_on(async {
-        let store = match Store::open(a.url).await {
-            Ok(s) => s,
-            Err(e) => return Ok(store_exit(&e, a.lang)),
-        };
-        match store::waive_task(&store, id, reason, a.now, &actor(None)).await {
-            Ok(opened) => {
-                if a.lang == Lang::Zh {
-                    outln!("{id} 已免除；{opened} 项后续任务随之开始")
-                } else {
-                    outln!("{id} waived; {opened} dependent task(s) opened")
-                }
-                Ok(0)
-            }
-            Err(e) => Ok(store_exit(&e, a.lang)),
+    with_store(a.url, a.lang, async |store| {
+        let opened = store::waive_task(store, id, reason, a.now, &actor(None)).await?;
+        if a.lang == Lang::Zh {
+            outln!("{id} 已免除；{opened} 项后续任务随之开始")
+        } else {
+            outln!("{id} waived; {opened} dependent task(s) opened")
         }
+        Ok(0)
     })
 }
 
 pub fn task_reopen(a: &TaskArgs, id: &str) -> anyhow::Result<u8> {
-    runtime()?.block_on(async {
-        let store = match Store::open(a.url).await {
-            Ok(s) => s,
-            Err(e) => return Ok(store_exit(&e, a.lang)),
-        };
-        match store::reopen_task(&store, id, a.now, &actor(None)).await {
-            Ok(()) => {
-                outln!("{id} {}", if a.lang == Lang::Zh { "已重新打开" } else { "reopened" });
-                Ok(0)
-            }
-            Err(e) => Ok(store_exit(&e, a.lang)),
-        }
+    with_store(a.url, a.lang, async |store| {
+        store::reopen_task(store, id, a.now, &actor(None)).await?;
+        outln!("{id} {}", if a.lang == Lang::Zh { "已重新打开" } else { "reopened" });
+        Ok(0)
     })
 }
 
 pub fn task_history(a: &TaskArgs, id: &str, json: bool) -> anyhow::Result<u8> {
-    runtime()?.block_on(async {
-        let store = match Store::open(a.url).await {
-            Ok(s) => s,
-            Err(e) => return Ok(store_exit(&e, a.lang)),
-        };
-        let entries = match store::task_history(&store, id).await {
-            Ok(h) => h,
-            Err(e) => return Ok(store_exit(&e, a.lang)),
-        };
+    with_store(a.url, a.lang, async |store| {
+        let entries = store::task_history(store, id).await?;
         if json {
             let list: Vec<_> = entries
                 .iter()
-                .map(|e| serde_json::json!({"at": rfc3339(e.at, "UTC"), "actor": e.actor, "source": e.source, "kind": e.kind, "detail": e.detail}))
+                .map(|e| serde_json::json!({"at": rfc3339(e.at, &e.timezone), "actor": e.actor, "source": e.source, "kind": e.kind, "detail": e.detail}))
                 .collect();
-            outln!("{}", serde_json::to_string_pretty(&list)?);
+            outln!("{}", serde_json::to_string_pretty(&list).unwrap_or_default());
             return Ok(0);
         }
         for e in &entries {
-            outln!("{}  {:<17} {}@{}  {}", local(e.at, "Asia/Shanghai"), e.kind, e.actor, e.source, e.detail);
+            outln!("{}  {:<17} {}@{}  {}", local(e.at, &e.timezone), e.kind, e.actor, e.source, e.detail);
         }
         Ok(0)
     })
