@@ -99,11 +99,8 @@ pub async fn apply(
             report.new_versions.push((def.campaign.clone(), version));
         }
     }
-    let mut directories: Vec<&Directory> = workflows.directories.values().collect();
-    directories.dedup_by_key(|d| d.source.clone());
-    for directory in directories {
-        report.units_changed += sync_units(&txn, directory).await.map_err(err)?;
-    }
+    let directories: Vec<&Directory> = workflows.directories.values().collect();
+    report.units_changed = sync_units(&txn, &directories).await.map_err(err)?;
     if report.units_changed > 0 {
         let detail = serde_json::json!({ "units_changed": report.units_changed });
         record_event(&txn, now_s, actor, "directory-updated", None, None, detail).await.map_err(err)?;
@@ -165,25 +162,33 @@ async fn record_definition(
     Ok((inserted.last_insert_id, Some(version)))
 }
 
-/// Makes the `units` table match a directory; returns how many units changed.
-async fn sync_units(txn: &DatabaseTransaction, directory: &Directory) -> Result<usize, sea_orm::DbErr> {
+/// Makes the `units` table match the union of the directories in use (the first directory wins for
+/// a unit listed twice); returns how many units changed.
+async fn sync_units(txn: &DatabaseTransaction, directories: &[&Directory]) -> Result<usize, sea_orm::DbErr> {
     let existing: BTreeMap<String, unit::Model> =
         unit::Entity::find().all(txn).await?.into_iter().map(|u| (u.id.clone(), u)).collect();
     let mut wanted: BTreeMap<String, unit::Model> = BTreeMap::new();
-    for (position, u) in directory.units.iter().enumerate() {
-        let depth = directory.ancestors(position).count() as i32;
-        wanted.insert(
-            u.id.clone(),
-            unit::Model {
-                id: u.id.clone(),
-                name: u.name.clone(),
-                level: directory.levels[u.level].clone(),
-                depth,
-                email: u.email.clone(),
-                parent: u.parent.map(|p| directory.units[p].id.clone()),
-                position: position as i32,
-            },
-        );
+    let mut offset = 0;
+    for directory in directories {
+        for (position, u) in directory.units.iter().enumerate() {
+            if wanted.contains_key(&u.id) {
+                continue;
+            }
+            let depth = directory.ancestors(position).count() as i32;
+            wanted.insert(
+                u.id.clone(),
+                unit::Model {
+                    id: u.id.clone(),
+                    name: u.name.clone(),
+                    level: directory.levels[u.level].clone(),
+                    depth,
+                    email: u.email.clone(),
+                    parent: u.parent.map(|p| directory.units[p].id.clone()),
+                    position: (offset + position) as i32,
+                },
+            );
+        }
+        offset += directory.units.len();
     }
     let mut changed = 0;
     for (id, model) in &wanted {
