@@ -33,7 +33,9 @@ pub fn en(kind: &DiagnosticKind) -> String {
         MissingKey { key } => format!("missing required key `{key}`"),
         WrongType { expected, found } => format!("expected {expected}, found {found}"),
         InvalidId { value } => {
-            format!("invalid id `{value}`; expected lowercase letters, digits and '-', starting with a letter or digit")
+            format!(
+                "invalid id `{value}`; expected at most 64 lowercase letters, digits, '-' or '_', starting with a letter or digit"
+            )
         }
         UnknownUnit { id } => format!("unknown unit `{id}`; it is not in the directory"),
         UnknownLevel { level, expected } => {

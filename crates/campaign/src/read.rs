@@ -227,7 +227,8 @@ impl FromNode for String {
     fn from_node(node: &Node, r: &mut Reader) -> Option<Self> {
         match &node.value {
             Value::String(s) => Some(s.clone()),
-            // `id: 2027` means the text 2027; an integer reads back exactly as written.
+            // `id: 2027` means the text 2027. (YAML reads `0x1f` or `+5` as numbers first; they come
+            // back in decimal, which is why ids are best written plainly.)
             Value::Int(i) => Some(i.to_string()),
             _ => {
                 r.wrong_type(node, "string");

@@ -424,7 +424,7 @@ fn assignees(r: &mut Reader, cx: &Context, raw: &RawTask) -> Option<Assignees> {
         (None, Some(sel)) => r.in_key("assignees", |r| {
             let dir = cx.directory?;
             match (&sel.level, &sel.under, &sel.units) {
-                (Some(_), _, Some(_)) => {
+                (Some(_), _, Some(_)) | (None, Some(_), Some(_)) => {
                     r.error(sel.loc, DiagnosticKind::AssigneesLevelAndUnits);
                     None
                 }
@@ -649,7 +649,7 @@ fn first_working_day_offset(raw: &RawCampaign) -> Option<(String, Loc)> {
     let is_wd = |text: &Located<Scalar>| {
         let unit = match parse_time_expr(&text.value.0) {
             Ok(expr) => expr.offset.map(|o| o.unit),
-            Err(_) => parse_offset(&text.value.0).ok().map(|o| o.unit),
+            Err(_) => parse_offset(&text.value.0.split_whitespace().collect::<String>()).ok().map(|o| o.unit),
         };
         unit == Some(OffsetUnit::WorkingDays)
     };

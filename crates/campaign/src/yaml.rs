@@ -72,6 +72,7 @@ pub fn parse(bytes: &[u8]) -> Result<Node, (Loc, DiagnosticKind)> {
         },
         duplicate_keys: DuplicateKeyPolicy::PassThrough,
         leading_zero_numbers_as_strings: true,
+        underscored_numbers_as_strings: true,
         // YAML 1.2: only true/false are booleans, so `title: y` or `off:` stay text.
         strict_booleans: true,
         alias_limits: serde_saphyr::alias_limits! {

@@ -116,9 +116,16 @@ pub fn plan_run(
                 .collect();
             let escalations = match &template.escalate {
                 None => Vec::new(),
-                Some(e) => match escalations(campaign, directory, unit, &e.to, e.after, e.every, due, workdays) {
-                    // After the close, the closing report lists what is still overdue.
-                    Ok(chain) => chain.into_iter().take_while(|(t, _)| *t <= frame.close).collect(),
+                Some(e) => match escalations(
+                    campaign,
+                    directory,
+                    unit,
+                    &e.to,
+                    (e.after, e.every),
+                    (due, frame.close),
+                    workdays,
+                ) {
+                    Ok(chain) => chain,
                     Err(e) => {
                         diagnostics.push(calendar_diagnostic(campaign, &field("escalate"), template.loc, &e));
                         break;
@@ -235,15 +242,13 @@ fn reminders(
 
 /// The escalation chain of a unit's task: after the due time by `after`, then every `every`, one
 /// level higher each time, ending at the campaign owner.
-#[allow(clippy::too_many_arguments)]
 fn escalations(
     campaign: &Campaign,
     directory: &Directory,
     unit: usize,
     target: &EscalationTarget,
-    after: Offset,
-    every: Offset,
-    due: NaiveDateTime,
+    (after, every): (Offset, Offset),
+    (due, close): (NaiveDateTime, NaiveDateTime),
     workdays: &WorkdayCalendar,
 ) -> Result<Vec<(NaiveDateTime, String)>, CalendarError> {
     // The owner is the last stop: a unit under the owner climbs one level at a time up to it; the
@@ -265,6 +270,10 @@ fn escalations(
     for (step, target) in chain.into_iter().enumerate() {
         let offset = if step == 0 { after } else { every };
         at = apply_offset(at, offset, campaign.start_time, workdays)?;
+        // After the close, the closing report lists what is still overdue.
+        if at > close {
+            break;
+        }
         out.push((at, directory.units[target].id.clone()));
     }
     Ok(out)

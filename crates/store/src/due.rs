@@ -20,8 +20,11 @@ pub fn due_tasks_sql(backend: DbBackend) -> &'static str {
 /// Ids of tasks with something due at or before `now`, earliest first, at most `limit`.
 pub async fn due_tasks(store: &Store, now: DateTime<Utc>, limit: u64) -> Result<Vec<(i64, i64)>, StoreError> {
     let backend = store.backend();
-    let statement =
-        Statement::from_sql_and_values(backend, due_tasks_sql(backend), [now.timestamp().into(), (limit as i64).into()]);
+    let statement = Statement::from_sql_and_values(
+        backend,
+        due_tasks_sql(backend),
+        [now.timestamp().into(), (limit as i64).into()],
+    );
     let rows = store.db.query_all_raw(statement).await.map_err(|e| StoreError::from_db(&store.url, e))?;
     rows.iter()
         .map(|row| Ok((row.try_get_by_index::<i64>(0)?, row.try_get_by_index::<i64>(1)?)))

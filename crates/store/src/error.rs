@@ -19,8 +19,8 @@ pub enum StoreError {
     NoSuchTask(String),
     #[error("task `{task}` is {state}; {action} needs {needs}")]
     WrongState { task: String, state: String, action: &'static str, needs: &'static str },
-    #[error("{0}")]
-    Figures(String),
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Figures(Vec<FigureProblem>),
     #[error("database error: {0}")]
     Database(String),
 }
@@ -65,4 +65,17 @@ mod tests {
         assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
         assert_eq!(redact("sqlite://guiyan.db"), "sqlite://guiyan.db");
     }
+}
+
+/// One problem with the figures reported for a task.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum FigureProblem {
+    #[error("unknown figure `{key}`; {}", if expected.is_empty() { "this task takes no figures".to_string() } else { format!("expected one of: {}", expected.join(", ")) })]
+    Unknown { key: String, expected: Vec<String> },
+    #[error("figure `{key}` given twice")]
+    Twice { key: String },
+    #[error("figure `{key}` ({label}) is `{value}`; expected {}", if *.decimal { "a non-negative number" } else { "a non-negative whole number" })]
+    Invalid { key: String, label: String, value: String, decimal: bool },
+    #[error("missing required figure `{key}` ({label}); give --figure {key}=N")]
+    Missing { key: String, label: String },
 }

@@ -10,9 +10,9 @@ mod operate;
 mod status;
 
 pub use apply::{AppliedRun, ApplyReport, Definition, RunChange, apply};
-pub use due::{due_tasks, due_tasks_sql, explain_due_tasks};
 pub use connect::{DEFAULT_URL, MigrationState, Store, normalize_url};
-pub use error::{StoreError, redact};
+pub use due::{due_tasks, due_tasks_sql, explain_due_tasks};
+pub use error::{FigureProblem, StoreError, redact};
 pub use operate::{
     Actor, HistoryEntry, Source, TaskFilter, TaskRow, complete_task, list_tasks, reopen_task, task_history, waive_task,
 };

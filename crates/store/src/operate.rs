@@ -12,7 +12,7 @@ use sea_orm::{
 use crate::apply::{next_event_at, set_state};
 use crate::connect::Store;
 use crate::entities::{event, run, task};
-use crate::error::StoreError;
+use crate::error::{FigureProblem, StoreError};
 
 /// Where a change came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -233,27 +233,22 @@ async fn begin_on_task(
 
 /// Checks reported figures against the task's figure spec; returns the JSON to store, or every
 /// problem at once.
-fn check_figures(spec: &str, figures: &[(String, String)]) -> Result<serde_json::Value, String> {
+fn check_figures(spec: &str, figures: &[(String, String)]) -> Result<serde_json::Value, Vec<FigureProblem>> {
     let spec: Vec<serde_json::Value> = serde_json::from_str(spec).unwrap_or_default();
-    let known: Vec<&str> = spec.iter().filter_map(|f| f["key"].as_str()).collect();
+    let known: Vec<String> = spec.iter().filter_map(|f| f["key"].as_str().map(str::to_string)).collect();
     let mut problems = Vec::new();
     let mut out = serde_json::Map::new();
     for (key, value) in figures {
         let Some(f) = spec.iter().find(|f| f["key"] == key.as_str()) else {
-            let expected = if known.is_empty() {
-                "this task takes no figures".to_string()
-            } else {
-                format!("expected one of: {}", known.join(", "))
-            };
-            problems.push(format!("unknown figure `{key}`; {expected}"));
+            problems.push(FigureProblem::Unknown { key: key.clone(), expected: known.clone() });
             continue;
         };
         if out.contains_key(key) {
-            problems.push(format!("figure `{key}` given twice"));
+            problems.push(FigureProblem::Twice { key: key.clone() });
             continue;
         }
-        let label = f["label"].as_str().unwrap_or(key);
-        let parsed = if f["kind"] == "decimal" {
+        let decimal = f["kind"] == "decimal";
+        let parsed = if decimal {
             value.trim().parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0).map(serde_json::Value::from)
         } else {
             value.trim().parse::<i64>().ok().filter(|v| *v >= 0).map(serde_json::Value::from)
@@ -262,20 +257,22 @@ fn check_figures(spec: &str, figures: &[(String, String)]) -> Result<serde_json:
             Some(v) => {
                 out.insert(key.clone(), v);
             }
-            None => {
-                let kind = if f["kind"] == "decimal" { "a non-negative number" } else { "a non-negative whole number" };
-                problems.push(format!("figure `{key}` ({label}) is `{value}`; expected {kind}"));
-            }
+            None => problems.push(FigureProblem::Invalid {
+                key: key.clone(),
+                label: f["label"].as_str().unwrap_or(key).to_string(),
+                value: value.clone(),
+                decimal,
+            }),
         }
     }
     for f in &spec {
         let key = f["key"].as_str().unwrap_or_default();
-        if f["required"] != false && !out.contains_key(key) && !figures.iter().any(|(k, _)| k == key) {
-            let label = f["label"].as_str().unwrap_or(key);
-            problems.push(format!("missing required figure `{key}` ({label}); give --figure {key}=N"));
+        if f["required"] != false && !figures.iter().any(|(k, _)| k == key) {
+            let label = f["label"].as_str().unwrap_or(key).to_string();
+            problems.push(FigureProblem::Missing { key: key.to_string(), label });
         }
     }
-    if problems.is_empty() { Ok(serde_json::Value::Object(out)) } else { Err(problems.join("; ")) }
+    if problems.is_empty() { Ok(serde_json::Value::Object(out)) } else { Err(problems) }
 }
 
 /// Marks a task done with its figures; opens the tasks that waited only on it.
@@ -441,11 +438,13 @@ mod tests {
             Ok(serde_json::json!({"visited": 3, "hours": 1.5}))
         );
         let all = check_figures(SPEC, &figs(&[("visted", "3"), ("posts", "-1"), ("hours", "x")])).unwrap_err();
+        let all = StoreError::Figures(all).to_string();
         assert!(all.contains("unknown figure `visted`; expected one of: visited, posts, hours"), "{all}");
         assert!(all.contains("figure `posts` (推送) is `-1`; expected a non-negative whole number"), "{all}");
         assert!(all.contains("figure `hours` (时长) is `x`; expected a non-negative number"), "{all}");
         assert!(all.contains("missing required figure `visited`"), "{all}");
         assert!(check_figures(SPEC, &figs(&[("visited", "2.5")])).is_err());
-        assert!(check_figures("[]", &figs(&[("x", "1")])).unwrap_err().contains("takes no figures"));
+        let none = StoreError::Figures(check_figures("[]", &figs(&[("x", "1")])).unwrap_err()).to_string();
+        assert!(none.contains("takes no figures"), "{none}");
     }
 }

@@ -8,7 +8,7 @@ use calendar::Tz;
 use campaign::Lang;
 use chrono::{DateTime, Utc};
 use plan::TaskState;
-use store::{Actor, ApplyReport, RunChange, Source, Store, StoreError, TaskFilter};
+use store::{Actor, ApplyReport, FigureProblem, RunChange, Source, Store, StoreError, TaskFilter};
 
 use super::validate::{exit_code, load, print_diagnostics};
 use crate::output::{errln, outln};
@@ -41,8 +41,27 @@ fn localize(err: &StoreError, lang: Lang) -> String {
         StoreError::WrongState { task, state, action, .. } => {
             format!("任务 `{task}` 的状态为 {state}，不能执行 {action}")
         }
-        StoreError::Figures(detail) => format!("数据项有误：{detail}"),
+        StoreError::Figures(problems) => {
+            let lines: Vec<String> = problems.iter().map(figure_problem_zh).collect();
+            format!("数据项有误：{}", lines.join("；"))
+        }
         StoreError::Database(detail) => format!("数据库错误：{detail}"),
+    }
+}
+
+fn figure_problem_zh(problem: &FigureProblem) -> String {
+    match problem {
+        FigureProblem::Unknown { key, expected } if expected.is_empty() => {
+            format!("未知的数据项 `{key}`，该任务无需报送数据")
+        }
+        FigureProblem::Unknown { key, expected } => {
+            format!("未知的数据项 `{key}`，应为以下之一：{}", expected.join("、"))
+        }
+        FigureProblem::Twice { key } => format!("数据项 `{key}` 重复填写"),
+        FigureProblem::Invalid { key, label, value, decimal } => {
+            format!("数据项 `{key}`（{label}）为 `{value}`，应为{}", if *decimal { "非负数" } else { "非负整数" })
+        }
+        FigureProblem::Missing { key, label } => format!("缺少必填数据项 `{key}`（{label}），请加 --figure {key}=N"),
     }
 }
 

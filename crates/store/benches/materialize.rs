@@ -1,0 +1,736 @@
+//! Store benchmark: `store::apply` materializing a run of `workflows/spring-festival.yaml` over a
+//! generated directory of 1 district, 500 streets and 10,000 communities (51,502 tasks), and of a
+//! variant with the five community templates repeated six times (30 community templates: 301,502
+//! tasks), on SQLite and on PostgreSQL, each against the database's own bulk path.
+//!
+//! For each size and database:
+//! - a child process (this binary with `--child`, so that its peak RSS is the apply's own) loads
+//!   and plans (timed apart), opens a fresh database (`Store::open`: migrations), times `apply` of
+//!   the runs open at a rehearsal time inside the run (2027-01-17 10:00 +08:00), then a second
+//!   `apply` with nothing changed, reading `VmHWM` for each phase (reset in between through
+//!   `/proc/self/clear_refs`);
+//! - the baseline: every row the apply wrote (definitions, units, runs, tasks, task_dependencies,
+//!   events; all columns, ids included) is exported to CSV with the database's own client, then
+//!   loaded into another fresh, migrated database (same schema and indexes) in one transaction:
+//!   `sqlite3` `.import --csv` between `BEGIN` and `COMMIT` (foreign keys on, synchronous=NORMAL as
+//!   the store's connections), `psql -1` with `\copy ... FROM ... CSV`. The time is the client
+//!   process from start to exit, the median of `BASELINE_REPS` loads.
+//!
+//! Run with `scripts/bench-store` (provisions PostgreSQL and sqlite3), or with
+//! `GUIYAN_TEST_POSTGRES_URL` set: `cargo bench -p store --bench materialize [-- sqlite|postgres|51k|300k]`.
+//! Results in docs/benchmarks.md.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::hash::{BuildHasher, Hasher};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use campaign::{Files, ReadProblem, Workflows};
+use chrono::{DateTime, Utc};
+use serde_json::json;
+use store::{Actor, Definition, Source, Store};
+
+const STREETS: usize = 500;
+const COMMUNITIES_PER_STREET: usize = 20;
+/// The rehearsal time: the 2027 run opened on 2027-01-16 09:00; only `kickoff` is ready.
+const NOW: &str = "2027-01-17T10:00:00+08:00";
+const DIRECTORY_PATH: &str = "workflows/units.yaml";
+const POSTGRES_URL_VAR: &str = "GUIYAN_TEST_POSTGRES_URL";
+/// Baseline loads per size and database (each into a fresh database); the median is reported.
+const BASELINE_REPS: usize = 3;
+/// How many times the five community templates appear in the large variant.
+const GROUPS: usize = 6;
+
+/// The tables an apply writes, in foreign-key order, with every column.
+const TABLES: &[(&str, &[&str])] = &[
+    ("definitions", &["id", "campaign", "version", "hash", "path", "source", "applied_at", "applied_by"]),
+    ("units", &["id", "name", "level", "depth", "email", "parent", "position"]),
+    (
+        "runs",
+        &["id", "campaign", "key", "definition_id", "anchor", "opens_at", "closes_at", "timezone", "next_event_at"],
+    ),
+    (
+        "tasks",
+        &[
+            "id",
+            "run_id",
+            "campaign",
+            "run_key",
+            "template",
+            "unit",
+            "title",
+            "state",
+            "starts_at",
+            "due_at",
+            "schedule",
+            "figure_spec",
+            "figures",
+            "completed_by",
+            "completed_at",
+            "note",
+            "next_event_at",
+            "updated_at",
+        ],
+    ),
+    ("task_dependencies", &["task_id", "depends_on"]),
+    ("events", &["id", "at", "actor", "source", "kind", "campaign", "run_key", "task_id", "detail"]),
+];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Db {
+    Sqlite,
+    Postgres,
+}
+
+impl Db {
+    fn name(self) -> &'static str {
+        match self {
+            Db::Sqlite => "sqlite",
+            Db::Postgres => "postgres",
+        }
+    }
+
+    fn parse(name: &str) -> Db {
+        match name {
+            "sqlite" => Db::Sqlite,
+            "postgres" => Db::Postgres,
+            other => panic!("unknown database {other}"),
+        }
+    }
+}
+
+struct Size {
+    name: &'static str,
+    campaign: &'static str,
+    path: &'static str,
+}
+
+const SIZES: [Size; 2] = [
+    Size { name: "51k", campaign: "spring-festival", path: "workflows/spring-festival.yaml" },
+    Size { name: "300k", campaign: "spring-festival-x30", path: "workflows/spring-festival-x30.yaml" },
+];
+
+fn size(name: &str) -> &'static Size {
+    SIZES.iter().find(|s| s.name == name).unwrap_or_else(|| panic!("unknown size {name}"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The workflows: the real campaign, a 30-community-template variant, a generated directory.
+
+/// Served from memory, as in the planner bench.
+struct MemFiles(BTreeMap<PathBuf, Vec<u8>>);
+
+impl Files for MemFiles {
+    fn read(&self, path: &Path) -> Result<Vec<u8>, ReadProblem> {
+        self.0.get(path).cloned().ok_or(ReadProblem::NotFound)
+    }
+
+    fn exists(&self, path: &Path) -> bool {
+        self.0.contains_key(path)
+    }
+}
+
+/// `district-org` > `street-NNN` > `street-NNN-MM`, and the `leadership` group (as plan_10k).
+fn directory_yaml() -> String {
+    let mut y = String::with_capacity(STREETS * COMMUNITIES_PER_STREET * 120);
+    y.push_str("levels: [district, street, community]\nunits:\n");
+    y.push_str("  - id: district-org\n    name: 示例区委组织部\n    level: district\n");
+    y.push_str("    email: zzb@shili.example.gov.cn\n    children:\n");
+    for s in 1..=STREETS {
+        let _ = write!(
+            y,
+            "      - id: street-{s:03}\n        name: 第{s}街道办事处\n        level: street\n        \
+             email: street-{s:03}@shili.example.gov.cn\n        children:\n"
+        );
+        for c in 1..=COMMUNITIES_PER_STREET {
+            let _ = writeln!(
+                y,
+                "          - {{ id: street-{s:03}-{c:02}, name: 第{s}街道第{c}社区, level: community, \
+                 email: s{s:03}c{c:02}@shili.example.gov.cn }}"
+            );
+        }
+    }
+    y.push_str("groups:\n  leadership:\n    - { name: 区委书记, email: shuji@shili.example.gov.cn }\n");
+    y
+}
+
+/// The spring-festival campaign up to its community templates (same dates, defaults, district and
+/// street templates), under another id.
+const VARIANT_HEAD: &str = r#"id: spring-festival-x30
+name: 春节期间乡土人才联络和回归工作（30项社区任务）
+owner: district-org
+timezone: Asia/Shanghai
+directory: units.yaml
+recurrence:
+  anchor: spring-festival
+  opens: -21d
+  closes: +30d
+defaults:
+  due_time: "17:30"
+  reminders: [-3d, -1d]
+  escalate:
+    after: 2d
+    to: parent
+tasks:
+  - id: kickoff
+    kind: meeting
+    title: 召开乡土人才联络和回归工作推进会
+    assignee: district-org
+    due: open+3d
+  - id: work-plan
+    kind: document
+    title: 制定并印发工作方案和《致全区在外工作乡亲的一封信》
+    assignee: district-org
+    after: [kickoff]
+    due: open+5d
+  - id: street-deployment
+    kind: meeting
+    title: 街道党工委召开推进会议,动员部署
+    assignees: { level: street }
+    after: [work-plan]
+    due: open+8d
+  - id: talks
+    kind: forum
+    title: 举办恳谈会、茶话会
+    assignees: { level: street }
+    starts: anchor-3d
+    due: anchor+12d
+    figures:
+      sessions:  { label: 恳谈会, unit: 场次 }
+      attendees: { label: 覆盖返乡人员, unit: 人 }
+"#;
+
+/// The five community templates of spring-festival, with `-{k}` ids (dependencies kept in-group).
+const COMMUNITY_TEMPLATES: &str = r#"  - id: publicity-{k}
+    kind: publicity
+    title: 悬挂横幅、张贴家书,利用LED屏、微信公众号、微信群宣传（{k}）
+    assignees: { level: community }
+    after: [street-deployment]
+    due: anchor-3d
+    figures:
+      banners: { label: 悬挂宣传横幅, unit: 条 }
+      letters: { label: 张贴公开信, unit: 封 }
+      posts:   { label: 新媒体推送, unit: 条, required: false }
+  - id: household-visits-{k}
+    kind: visit
+    title: 入户走访,摸排返乡人员,登记造册、建档入库（{k}）
+    assignees: { level: community }
+    after: [street-deployment]
+    starts: anchor-7d
+    due: anchor+15d
+    reminders: [-5d, -1d]
+    figures:
+      visited:    { label: 走访返乡人员, unit: 人 }
+      phoned:     { label: 电话联系外出未返乡人员, unit: 人 }
+      registered: { label: 乡土人才入库, unit: 人 }
+  - id: lectures-{k}
+    kind: forum
+    title: 开展"双向讲习"活动（{k}）
+    assignees: { level: community }
+    starts: anchor-3d
+    due: anchor+12d
+    figures:
+      sessions:  { label: 讲习活动, unit: 场次 }
+      attendees: { label: 覆盖返乡人员, unit: 人 }
+  - id: family-visits-{k}
+    kind: visit
+    title: 走访慰问返乡乡土人才及其家属（{k}）
+    assignees: { level: community }
+    starts: anchor-7d
+    due: anchor+10d
+    figures:
+      families: { label: 走访慰问, unit: 户 }
+  - id: follow-up-{k}
+    kind: follow-up
+    title: 跟进有返乡创业、就业意愿人员,推荐纳入后备干部库（{k}）
+    assignees: { level: community }
+    after: [household-visits-{k}]
+    due: close-7d
+    figures:
+      willing:  { label: 有返乡创业意愿, unit: 人 }
+      reserve:  { label: 纳入后备干部库, unit: 人 }
+"#;
+
+const VARIANT_TAIL: &str = r#"reports:
+  - id: weekly
+    title: 乡土人才联络和回归工作进展周报
+    schedule: "0 9 * * Mon"
+    to: [leadership, district-org]
+    template: progress
+  - id: final
+    title: 春节期间开展乡土人才联络和回归工作情况报告
+    at: close
+    to: [leadership]
+    template: work-report
+"#;
+
+/// spring-festival with its 5 community templates repeated 6 times: 30 × 10,000 community tasks,
+/// plus the 2 district and 3 × 500 street tasks; `inspection` waits for every group's follow-up.
+fn variant_yaml() -> String {
+    let mut y = String::from(VARIANT_HEAD);
+    for k in 1..=GROUPS {
+        y.push_str(&COMMUNITY_TEMPLATES.replace("{k}", &k.to_string()));
+    }
+    let follow_ups: Vec<String> = (1..=GROUPS).map(|k| format!("follow-up-{k}")).collect();
+    let _ = write!(
+        y,
+        "  - id: inspection\n    kind: inspection\n    title: 开展\"逐社观摩、整街推进、全面提升\"活动\n    \
+         assignees: {{ level: street }}\n    after: [{}]\n    due: close\n",
+        follow_ups.join(", ")
+    );
+    y.push_str(VARIANT_TAIL);
+    y
+}
+
+fn files() -> MemFiles {
+    let real = concat!(env!("CARGO_MANIFEST_DIR"), "/../../workflows/spring-festival.yaml");
+    let campaign = std::fs::read(real).unwrap_or_else(|e| panic!("{real}: {e}"));
+    MemFiles(BTreeMap::from([
+        (PathBuf::from(SIZES[0].path), campaign),
+        (PathBuf::from(SIZES[1].path), variant_yaml().into_bytes()),
+        (PathBuf::from(DIRECTORY_PATH), directory_yaml().into_bytes()),
+    ]))
+}
+
+fn load(files: &MemFiles, size: &Size) -> Workflows {
+    let (workflows, diagnostics) = campaign::load(&[PathBuf::from(size.path)], files);
+    assert!(diagnostics.is_empty(), "the {} workflows do not load: {diagnostics:#?}", size.name);
+    workflows
+}
+
+fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(NOW).expect("NOW parses").with_timezone(&Utc)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The child: load, plan, apply twice; one JSON line of results on stdout.
+
+/// A field of /proc/self/status in kB (VmHWM, VmRSS).
+fn status_kb(field: &str) -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':')?.trim().strip_suffix("kB")?.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// Resets VmHWM to the current RSS (Linux ≥ 4.0); false if refused.
+fn reset_peak() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
+fn child(db: Db, size: &Size, url: &str) {
+    let files = files();
+    let start = Instant::now();
+    let workflows = load(&files, size);
+    let load_s = start.elapsed().as_secs_f64();
+    let campaign = workflows.campaign(size.campaign).expect("the campaign");
+    let directory = workflows.directory_of(campaign).expect("its directory");
+    let now = now();
+    let start = Instant::now();
+    let runs = plan::runs_open_at(campaign, directory, workflows.workdays_of(campaign), now).expect("plans");
+    let plan_s = start.elapsed().as_secs_f64();
+    assert_eq!(runs.len(), 1, "one run open at {NOW}");
+    let tasks: usize = runs.iter().map(|r| r.tasks.len()).sum();
+    let definitions = vec![Definition {
+        campaign: size.campaign.to_string(),
+        path: size.path.to_string(),
+        source: String::from_utf8(files.0[&PathBuf::from(size.path)].clone()).expect("UTF-8"),
+    }];
+    let actor = Actor { name: "bench".into(), source: Source::Cli };
+    let peak_plan_kb = status_kb("VmHWM");
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
+    let result = runtime.block_on(async {
+        let start = Instant::now();
+        let store = Store::open(url).await.expect("open the store");
+        let open_s = start.elapsed().as_secs_f64();
+        let reset = reset_peak();
+        let rss_before_kb = status_kb("VmRSS");
+        let start = Instant::now();
+        let first =
+            store::apply(&store, &workflows, &definitions, &runs, now, &actor, false).await.expect("first apply");
+        let apply1_s = start.elapsed().as_secs_f64();
+        let peak_apply1_kb = status_kb("VmHWM");
+        assert!(first.runs.len() == 1 && first.runs[0].new_run && first.runs[0].tasks == tasks, "{first:?}");
+        reset_peak();
+        let start = Instant::now();
+        let second =
+            store::apply(&store, &workflows, &definitions, &runs, now, &actor, false).await.expect("second apply");
+        let apply2_s = start.elapsed().as_secs_f64();
+        let peak_apply2_kb = status_kb("VmHWM");
+        assert!(second.is_empty(), "the second apply changes nothing: {second:?}");
+        json!({
+            "db": db.name(), "size": size.name, "tasks": tasks, "opened": first.opened,
+            "load_s": load_s, "plan_s": plan_s, "open_s": open_s, "apply1_s": apply1_s, "apply2_s": apply2_s,
+            "peak_plan_kb": peak_plan_kb, "rss_before_kb": rss_before_kb, "peak_reset": reset,
+            "peak_apply1_kb": peak_apply1_kb, "peak_apply2_kb": peak_apply2_kb,
+        })
+    });
+    println!("RESULT {result}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The parent: databases, children, baselines, the table.
+
+/// A program on PATH, or (psql) from the PostgreSQL server binaries.
+fn tool(name: &str) -> PathBuf {
+    let on_path = std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .map(|d| d.join(name))
+        .find(|p| p.is_file());
+    let server = || {
+        let mut found: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path().join("bin").join(name))
+            .filter(|p| p.is_file())
+            .collect();
+        found.sort();
+        found.pop()
+    };
+    on_path.or_else(server).unwrap_or_else(|| {
+        panic!("`{name}` not found: run scripts/bench-store (installs it), or `apt-get install -y {name}`")
+    })
+}
+
+/// Runs a command to completion; panics with its stderr on failure; returns stdout.
+fn run(cmd: &mut Command, stdin: Option<&str>) -> String {
+    let mut child = cmd
+        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
+    if let Some(text) = stdin {
+        child.stdin.take().expect("stdin").write_all(text.as_bytes()).expect("write stdin");
+    }
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && stderr.trim().is_empty(), "{cmd:?} failed ({}):\n{stderr}", out.status);
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
+/// The server's admin URL with another database name.
+fn with_database(admin: &str, name: &str) -> String {
+    let (base, query) = admin.split_once('?').map_or((admin, None), |(b, q)| (b, Some(q)));
+    let authority_end = base.find("://").map_or(0, |i| i + 3);
+    let slash = base[authority_end..].find('/').map_or(base.len(), |i| authority_end + i);
+    let mut url = format!("{}/{name}", &base[..slash]);
+    if let Some(q) = query {
+        url.push('?');
+        url.push_str(q);
+    }
+    url
+}
+
+/// One database of either kind, removed on drop.
+struct Database {
+    db: Db,
+    /// The SQLite path or the PostgreSQL URL.
+    target: String,
+    admin: Option<(PathBuf, String, String)>,
+}
+
+impl Database {
+    fn create(db: Db, dir: &Path, label: &str, pg: &Pg) -> Database {
+        match db {
+            Db::Sqlite => Database { db, target: dir.join(format!("{label}.db")).display().to_string(), admin: None },
+            Db::Postgres => {
+                let name = format!("guiyan_bench_{}_{label}", pg.tag);
+                let url = with_database(&pg.admin, &name);
+                run(
+                    Command::new(&pg.psql)
+                        .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", &pg.admin, "-c"])
+                        .arg(format!("CREATE DATABASE {name}")),
+                    None,
+                );
+                Database { db, target: url, admin: Some((pg.psql.clone(), pg.admin.clone(), name)) }
+            }
+        }
+    }
+
+    /// Creates the schema with the store's migrations.
+    fn migrate(&self, tools: &Tools) {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
+        runtime.block_on(async {
+            let store = Store::open(&self.target).await.expect("migrate");
+            drop(store);
+        });
+        drop(runtime);
+        if self.db == Db::Sqlite {
+            // The pool's connections close in the background: wait for them, untimed.
+            self.query(tools, "PRAGMA wal_checkpoint(TRUNCATE)");
+        }
+    }
+
+    fn query(&self, tools: &Tools, sql: &str) -> String {
+        match self.db {
+            Db::Sqlite => {
+                run(Command::new(&tools.sqlite3).args(["-cmd", ".timeout 10000"]).arg(&self.target).arg(sql), None)
+            }
+            Db::Postgres => run(Command::new(&tools.pg.psql).args(["-X", "-At", "-d", &self.target, "-c", sql]), None),
+        }
+    }
+
+    fn counts(&self, tools: &Tools) -> Vec<u64> {
+        TABLES
+            .iter()
+            .map(|(t, _)| self.query(tools, &format!("SELECT count(*) FROM {t}")).trim().parse().expect("a count"))
+            .collect()
+    }
+
+    /// Every table to `dir/<table>.csv`, no header; NULL is an empty unquoted field.
+    fn export(&self, tools: &Tools, dir: &Path) {
+        for (table, columns) in TABLES {
+            let cols = quoted(columns);
+            let file = dir.join(format!("{table}.csv"));
+            match self.db {
+                Db::Sqlite => {
+                    let csv = run(
+                        Command::new(&tools.sqlite3).arg("-csv").arg(&self.target).arg(format!(
+                            "SELECT {cols} FROM {table} ORDER BY {}",
+                            columns[..columns.len().min(2)].join(", ")
+                        )),
+                        None,
+                    );
+                    std::fs::write(&file, csv).expect("write CSV");
+                }
+                Db::Postgres => {
+                    let order = columns[..columns.len().min(2)].join(", ");
+                    let copy = format!(
+                        "\\copy (SELECT {cols} FROM {table} ORDER BY {order}) TO '{}' WITH (FORMAT csv)",
+                        file.display()
+                    );
+                    run(
+                        Command::new(&tools.pg.psql).args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", &self.target]),
+                        Some(&copy),
+                    );
+                }
+            }
+        }
+    }
+
+    /// The baseline: loads every CSV in one transaction with the database's own bulk path; seconds.
+    fn import(&self, tools: &Tools, dir: &Path) -> f64 {
+        let mut script = String::new();
+        match self.db {
+            Db::Sqlite => {
+                script.push_str(".bail on\n.timeout 10000\nPRAGMA foreign_keys=ON;\nPRAGMA synchronous=NORMAL;\nBEGIN;\n");
+                for (table, _) in TABLES {
+                    let _ = writeln!(script, ".import --csv {} {table}", dir.join(format!("{table}.csv")).display());
+                }
+                script.push_str("COMMIT;\n");
+            }
+            Db::Postgres => {
+                for (table, columns) in TABLES {
+                    let _ = writeln!(
+                        script,
+                        "\\copy {table} ({}) FROM '{}' WITH (FORMAT csv)",
+                        quoted(columns),
+                        dir.join(format!("{table}.csv")).display()
+                    );
+                }
+            }
+        }
+        let mut cmd = match self.db {
+            Db::Sqlite => {
+                let mut c = Command::new(&tools.sqlite3);
+                c.arg(&self.target);
+                c
+            }
+            Db::Postgres => {
+                let mut c = Command::new(&tools.pg.psql);
+                c.args(["-X", "-q", "-1", "-v", "ON_ERROR_STOP=1", "-d", &self.target]);
+                c
+            }
+        };
+        let start = Instant::now();
+        run(&mut cmd, Some(&script));
+        start.elapsed().as_secs_f64()
+    }
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        match &self.admin {
+            Some((psql, admin, name)) => {
+                let _ = Command::new(psql)
+                    .args(["-X", "-q", "-d", admin, "-c"])
+                    .arg(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .stdout(Stdio::null())
+                    .status();
+            }
+            None => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", self.target));
+                }
+            }
+        }
+    }
+}
+
+fn quoted(columns: &[&str]) -> String {
+    columns.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ")
+}
+
+struct Pg {
+    psql: PathBuf,
+    admin: String,
+    /// Random, so that concurrent runs on one server never share a database.
+    tag: String,
+}
+
+struct Tools {
+    sqlite3: PathBuf,
+    pg: Pg,
+}
+
+/// One line of the table.
+struct Row {
+    child: serde_json::Value,
+    baseline_s: f64,
+    baseline_all: Vec<f64>,
+    counts: Vec<u64>,
+}
+
+fn measure(tools: &Tools, db: Db, size: &Size) -> Row {
+    let dir = tempfile::Builder::new().prefix("guiyan-bench-").tempdir().expect("a temporary folder");
+    let applied = Database::create(db, dir.path(), &format!("{}_apply", size.name), &tools.pg);
+    eprintln!("materialize: {} {}: apply ...", db.name(), size.name);
+    let out = run(
+        Command::new(std::env::current_exe().expect("this binary")).args([
+            "--child",
+            db.name(),
+            size.name,
+            &applied.target,
+        ]),
+        None,
+    );
+    let line = out.lines().find_map(|l| l.strip_prefix("RESULT ")).expect("the child's RESULT line");
+    let child: serde_json::Value = serde_json::from_str(line).expect("JSON");
+    let counts = applied.counts(tools);
+    applied.export(tools, dir.path());
+    drop(applied);
+    let mut baseline_all = Vec::new();
+    for rep in 0..BASELINE_REPS {
+        eprintln!("materialize: {} {}: baseline {}/{BASELINE_REPS} ...", db.name(), size.name, rep + 1);
+        let base = Database::create(db, dir.path(), &format!("{}_base{rep}", size.name), &tools.pg);
+        base.migrate(tools);
+        baseline_all.push(base.import(tools, dir.path()));
+        assert_eq!(base.counts(tools), counts, "the baseline loads the same rows");
+    }
+    let mut sorted = baseline_all.clone();
+    sorted.sort_by(f64::total_cmp);
+    Row { child, baseline_s: sorted[sorted.len() / 2], baseline_all, counts }
+}
+
+fn f(v: &serde_json::Value, key: &str) -> f64 {
+    v[key].as_f64().unwrap_or(f64::NAN)
+}
+
+fn mb(kb: f64) -> String {
+    format!("{:.0}", kb * 1024.0 / 1e6)
+}
+
+fn print_table(rows: &[Row]) {
+    println!();
+    println!("store materialize summary (seconds; peak = VmHWM of the applying process, MB = 10^6 bytes)");
+    println!(
+        "{:<9} {:>8} {:>8} {:>7} {:>6} {:>6} {:>8} {:>8} {:>8} {:>8} {:>8} {:>6} {:>6} {:>6} {:>6}",
+        "db",
+        "size",
+        "tasks",
+        "deps",
+        "load",
+        "plan",
+        "apply#1",
+        "apply#2",
+        "baseline",
+        "#1/base",
+        "#2/#1",
+        "pk.pln",
+        "rss0",
+        "pk.#1",
+        "pk.#2"
+    );
+    for r in rows {
+        let c = &r.child;
+        println!(
+            "{:<9} {:>8} {:>8} {:>7} {:>6.2} {:>6.2} {:>8.2} {:>8.2} {:>8.2} {:>7.2}x {:>7.2}x {:>6} {:>6} {:>6} {:>6}",
+            c["db"].as_str().unwrap_or_default(),
+            c["size"].as_str().unwrap_or_default(),
+            r.counts[3],
+            r.counts[4],
+            f(c, "load_s"),
+            f(c, "plan_s"),
+            f(c, "apply1_s"),
+            f(c, "apply2_s"),
+            r.baseline_s,
+            f(c, "apply1_s") / r.baseline_s,
+            f(c, "apply2_s") / f(c, "apply1_s"),
+            mb(f(c, "peak_plan_kb")),
+            mb(f(c, "rss_before_kb")),
+            mb(f(c, "peak_apply1_kb")),
+            mb(f(c, "peak_apply2_kb")),
+        );
+    }
+    println!();
+    for r in rows {
+        let c = &r.child;
+        let all: Vec<String> = r.baseline_all.iter().map(|s| format!("{s:.2}")).collect();
+        println!(
+            "  {} {}: rows {:?} (definitions, units, runs, tasks, task_dependencies, events); baseline loads [{}] s; \
+             store open+migrate {:.2} s; tasks opened {}; peak reset {}",
+            c["db"].as_str().unwrap_or_default(),
+            c["size"].as_str().unwrap_or_default(),
+            r.counts,
+            all.join(", "),
+            f(c, "open_s"),
+            c["opened"],
+            c["peak_reset"],
+        );
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(i) = args.iter().position(|a| a == "--child") {
+        let [db, size_name, url] = [&args[i + 1], &args[i + 2], &args[i + 3]];
+        child(Db::parse(db), size(size_name), url);
+        return;
+    }
+    if !args.iter().any(|a| a == "--bench") {
+        // `cargo test --benches` runs this binary without --bench: nothing to check here.
+        return;
+    }
+    let filters: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    let wanted = |name: &str| filters.is_empty() || filters.iter().any(|f| *f == name);
+    let admin = std::env::var(POSTGRES_URL_VAR).unwrap_or_default();
+    let dbs: Vec<Db> = [Db::Sqlite, Db::Postgres].into_iter().filter(|d| wanted(d.name())).collect();
+    let sizes: Vec<&Size> = SIZES.iter().filter(|s| wanted(s.name)).collect();
+    let (dbs, sizes) = if dbs.is_empty() { ([Db::Sqlite, Db::Postgres].to_vec(), sizes) } else { (dbs, sizes) };
+    let sizes = if sizes.is_empty() { SIZES.iter().collect() } else { sizes };
+    if dbs.contains(&Db::Postgres) && admin.is_empty() {
+        panic!(
+            "{POSTGRES_URL_VAR} is not set: run scripts/bench-store, or \
+             `export {POSTGRES_URL_VAR}=\"$(scripts/postgres.sh)\"` first"
+        );
+    }
+    let tag = format!("{:08x}", std::collections::hash_map::RandomState::new().build_hasher().finish() as u32);
+    let tools = Tools {
+        sqlite3: tool("sqlite3"),
+        pg: Pg { psql: if admin.is_empty() { PathBuf::new() } else { tool("psql") }, admin, tag },
+    };
+    let mut rows = Vec::new();
+    for size in &sizes {
+        for db in &dbs {
+            rows.push(measure(&tools, *db, size));
+        }
+    }
+    print_table(&rows);
+}
