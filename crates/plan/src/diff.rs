@@ -120,3 +120,95 @@ pub fn diff_run(planned: &PlannedRun, existing: &[ExistingTask]) -> Vec<TaskChan
     }
     changes
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::run::{PlannedTask, RunAnchor};
+    use calendar::Tz;
+    use chrono::TimeZone;
+
+    fn at(day: u32) -> chrono::DateTime<Tz> {
+        Tz::Asia__Shanghai.with_ymd_and_hms(2027, 1, day, 17, 30, 0).single().expect("valid time")
+    }
+
+    fn task(template: &str, unit: &str, due_day: u32) -> PlannedTask {
+        PlannedTask {
+            id: format!("c/2027/{template}/{unit}"),
+            template: template.into(),
+            unit: unit.into(),
+            starts_at: at(1),
+            due_at: at(due_day),
+            after: Vec::new(),
+            reminders: Vec::new(),
+            escalations: Vec::new(),
+        }
+    }
+
+    fn run(tasks: Vec<PlannedTask>) -> PlannedRun {
+        PlannedRun {
+            campaign: "c".into(),
+            key: "2027".into(),
+            anchor: RunAnchor::Day(at(20).date_naive()),
+            opens_at: at(1),
+            closes_at: at(30),
+            tasks,
+            reports: Vec::new(),
+        }
+    }
+
+    fn stored(t: &PlannedTask, state: TaskState) -> ExistingTask {
+        ExistingTask {
+            template: t.template.clone(),
+            unit: t.unit.clone(),
+            state,
+            starts_at: t.starts_at.timestamp(),
+            due_at: t.due_at.timestamp(),
+            schedule: schedule_of(t),
+        }
+    }
+
+    #[test]
+    fn an_unchanged_run_needs_no_change() {
+        let planned = run(vec![task("a", "u1", 5), task("a", "u2", 5)]);
+        let existing: Vec<_> = planned.tasks.iter().map(|t| stored(t, TaskState::Open)).collect();
+        assert_eq!(diff_run(&planned, &existing), Vec::new());
+    }
+
+    #[test]
+    fn added_removed_and_moved_tasks_are_found() {
+        let old = run(vec![task("a", "u1", 5), task("b", "u1", 6)]);
+        let existing: Vec<_> = old.tasks.iter().map(|t| stored(t, TaskState::Waiting)).collect();
+        let new = run(vec![task("a", "u1", 7), task("c", "u1", 8)]);
+        let changes = diff_run(&new, &existing);
+        let (old_due, new_due) = (at(5).timestamp(), at(7).timestamp());
+        assert_eq!(
+            changes,
+            vec![
+                TaskChange::Reschedule {
+                    planned: 0,
+                    starts_at: (at(1).timestamp(), at(1).timestamp()),
+                    due_at: (old_due, new_due)
+                },
+                TaskChange::Create { planned: 1 },
+                TaskChange::Cancel { template: "b".into(), unit: "u1".into() },
+            ]
+        );
+    }
+
+    #[test]
+    fn done_and_waived_work_is_never_touched() {
+        let old = run(vec![task("a", "u1", 5), task("b", "u1", 6)]);
+        let existing = vec![stored(&old.tasks[0], TaskState::Done), stored(&old.tasks[1], TaskState::Waived)];
+        // Moved and removed: still nothing to do for settled work.
+        let new = run(vec![task("a", "u1", 9)]);
+        assert_eq!(diff_run(&new, &existing), Vec::new());
+    }
+
+    #[test]
+    fn a_cancelled_task_planned_again_is_restored() {
+        let planned = run(vec![task("a", "u1", 5)]);
+        let existing = vec![stored(&planned.tasks[0], TaskState::Cancelled)];
+        assert_eq!(diff_run(&planned, &existing), vec![TaskChange::Restore { planned: 0 }]);
+    }
+}
