@@ -1,11 +1,13 @@
 //! The `guiyan` binary as a user runs it: exit codes, output forms, languages, input limits, and
 //! the contract that the design examples validate and plan unchanged.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::OnceLock;
 
 use serde_json::Value;
+use support::guiyan_bin;
 
 /// The crate's folder; tests run with it as the working directory.
 fn here() -> PathBuf {
@@ -14,27 +16,6 @@ fn here() -> PathBuf {
 
 fn repo() -> PathBuf {
     here().join("..")
-}
-
-/// The `guiyan` binary of this build profile, built once if this package was tested alone.
-fn guiyan_bin() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let exe = std::env::current_exe().expect("test executable path");
-        let profile_dir = exe.parent().and_then(Path::parent).expect("target/<profile>");
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let mut build = Command::new(cargo);
-        build.args(["build", "--quiet", "-p", "guiyan", "--bin", "guiyan"]).current_dir(repo());
-        if profile_dir.file_name().is_some_and(|n| n == "release") {
-            build.arg("--release");
-        }
-        if let Some(target) = profile_dir.parent() {
-            build.env("CARGO_TARGET_DIR", target);
-        }
-        let status = build.status().expect("run cargo build");
-        assert!(status.success(), "building guiyan failed");
-        profile_dir.join("guiyan")
-    })
 }
 
 /// Runs guiyan in `dir` with a clean locale; `LANG` only when given.

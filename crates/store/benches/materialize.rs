@@ -14,7 +14,7 @@
 //!   loaded into another fresh, migrated database (same schema and indexes) in one transaction:
 //!   `sqlite3` `.import --csv` between `BEGIN` and `COMMIT` (foreign keys on, synchronous=NORMAL as
 //!   the store's connections), `psql -1` with `\copy ... FROM ... CSV`. The time is the client
-//!   process from start to exit, the median of `BASELINE_REPS` loads.
+//!   process from start to exit, the median of `REPS` loads.
 //!
 //! Run with `scripts/bench-store` (provisions PostgreSQL and sqlite3), or with
 //! `GUIYAN_TEST_POSTGRES_URL` set: `cargo bench -p store --bench materialize [-- sqlite|postgres|51k|300k]`.
@@ -39,8 +39,8 @@ const COMMUNITIES_PER_STREET: usize = 20;
 const NOW: &str = "2027-01-17T10:00:00+08:00";
 const DIRECTORY_PATH: &str = "workflows/units.yaml";
 const POSTGRES_URL_VAR: &str = "GUIYAN_TEST_POSTGRES_URL";
-/// Baseline loads per size and database (each into a fresh database); the median is reported.
-const BASELINE_REPS: usize = 3;
+/// Applies and baseline loads per size and database, each into a fresh database; medians reported.
+const REPS: usize = 3;
 /// How many times the five community templates appear in the large variant.
 const GROUPS: usize = 6;
 
@@ -400,10 +400,15 @@ fn tool(name: &str) -> PathBuf {
 
 /// Runs a command to completion; panics with its stderr on failure; returns stdout.
 fn run(cmd: &mut Command, stdin: Option<&str>) -> String {
+    run_with(cmd, stdin, Stdio::piped())
+}
+
+/// `run`, with the child's stderr going to `stderr` (piped: must stay empty).
+fn run_with(cmd: &mut Command, stdin: Option<&str>, stderr: Stdio) -> String {
     let mut child = cmd
         .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stderr(stderr)
         .spawn()
         .unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
     if let Some(text) = stdin {
@@ -520,7 +525,9 @@ impl Database {
         let mut script = String::new();
         match self.db {
             Db::Sqlite => {
-                script.push_str(".bail on\n.timeout 10000\nPRAGMA foreign_keys=ON;\nPRAGMA synchronous=NORMAL;\nBEGIN;\n");
+                script.push_str(
+                    ".bail on\n.timeout 10000\nPRAGMA foreign_keys=ON;\nPRAGMA synchronous=NORMAL;\nBEGIN;\n",
+                );
                 for (table, _) in TABLES {
                     let _ = writeln!(script, ".import --csv {} {table}", dir.join(format!("{table}.csv")).display());
                 }
@@ -590,43 +597,85 @@ struct Tools {
     pg: Pg,
 }
 
-/// One line of the table.
+/// One line of the table: `REPS` applies (each in a fresh database, by a child process) and as many
+/// baseline loads, alternating.
 struct Row {
-    child: serde_json::Value,
-    baseline_s: f64,
-    baseline_all: Vec<f64>,
+    children: Vec<serde_json::Value>,
+    baselines: Vec<f64>,
+    /// Rows per table (`TABLES` order), the same after every apply and baseline load.
     counts: Vec<u64>,
+}
+
+impl Row {
+    /// The median of a child's number.
+    fn median(&self, key: &str) -> f64 {
+        median(self.children.iter().map(|c| f(c, key)).collect())
+    }
+
+    /// The highest of a child's number.
+    fn max(&self, key: &str) -> f64 {
+        self.children.iter().map(|c| f(c, key)).fold(f64::NAN, f64::max)
+    }
+
+    fn all(&self, key: &str) -> String {
+        let all: Vec<String> = self.children.iter().map(|c| format!("{:.2}", f(c, key))).collect();
+        all.join(", ")
+    }
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    match values.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => values[n / 2],
+        n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+    }
+}
+
+/// Lets PostgreSQL write out what the previous step left in its buffers (untimed), so that no
+/// measured step pays for another's checkpoint.
+fn settle(tools: &Tools, db: Db) {
+    if db == Db::Postgres {
+        run(Command::new(&tools.pg.psql).args(["-X", "-q", "-d", &tools.pg.admin, "-c", "CHECKPOINT"]), None);
+    }
 }
 
 fn measure(tools: &Tools, db: Db, size: &Size) -> Row {
     let dir = tempfile::Builder::new().prefix("guiyan-bench-").tempdir().expect("a temporary folder");
-    let applied = Database::create(db, dir.path(), &format!("{}_apply", size.name), &tools.pg);
-    eprintln!("materialize: {} {}: apply ...", db.name(), size.name);
-    let out = run(
-        Command::new(std::env::current_exe().expect("this binary")).args([
-            "--child",
-            db.name(),
-            size.name,
-            &applied.target,
-        ]),
-        None,
-    );
-    let line = out.lines().find_map(|l| l.strip_prefix("RESULT ")).expect("the child's RESULT line");
-    let child: serde_json::Value = serde_json::from_str(line).expect("JSON");
-    let counts = applied.counts(tools);
-    applied.export(tools, dir.path());
-    drop(applied);
-    let mut baseline_all = Vec::new();
-    for rep in 0..BASELINE_REPS {
-        eprintln!("materialize: {} {}: baseline {}/{BASELINE_REPS} ...", db.name(), size.name, rep + 1);
+    let mut row = Row { children: Vec::new(), baselines: Vec::new(), counts: Vec::new() };
+    for rep in 0..REPS {
+        let applied = Database::create(db, dir.path(), &format!("{}_apply{rep}", size.name), &tools.pg);
+        settle(tools, db);
+        eprintln!("materialize: {} {}: apply {}/{REPS} ...", db.name(), size.name, rep + 1);
+        let out = run_with(
+            Command::new(std::env::current_exe().expect("this binary")).args([
+                "--child",
+                db.name(),
+                size.name,
+                &applied.target,
+            ]),
+            None,
+            Stdio::inherit(),
+        );
+        let line = out.lines().find_map(|l| l.strip_prefix("RESULT ")).expect("the child's RESULT line");
+        row.children.push(serde_json::from_str(line).expect("JSON"));
+        let counts = applied.counts(tools);
+        if rep == 0 {
+            row.counts = counts;
+            applied.export(tools, dir.path());
+        } else {
+            assert_eq!(counts, row.counts, "every apply writes the same rows");
+        }
+        drop(applied);
+
+        eprintln!("materialize: {} {}: baseline {}/{REPS} ...", db.name(), size.name, rep + 1);
         let base = Database::create(db, dir.path(), &format!("{}_base{rep}", size.name), &tools.pg);
         base.migrate(tools);
-        baseline_all.push(base.import(tools, dir.path()));
-        assert_eq!(base.counts(tools), counts, "the baseline loads the same rows");
+        settle(tools, db);
+        row.baselines.push(base.import(tools, dir.path()));
+        assert_eq!(base.counts(tools), row.counts, "the baseline loads the same rows");
     }
-    let mut sorted = baseline_all.clone();
-    sorted.sort_by(f64::total_cmp);
-    Row { child, baseline_s: sorted[sorted.len() / 2], baseline_all, counts }
+    row
 }
 
 fn f(v: &serde_json::Value, key: &str) -> f64 {
@@ -639,9 +688,12 @@ fn mb(kb: f64) -> String {
 
 fn print_table(rows: &[Row]) {
     println!();
-    println!("store materialize summary (seconds; peak = VmHWM of the applying process, MB = 10^6 bytes)");
     println!(
-        "{:<9} {:>8} {:>8} {:>7} {:>6} {:>6} {:>8} {:>8} {:>8} {:>8} {:>8} {:>6} {:>6} {:>6} {:>6}",
+        "store materialize summary: medians of {REPS} runs, seconds; peak = highest VmHWM of the applying \
+         process, MB = 10^6 bytes"
+    );
+    println!(
+        "{:<9} {:>5} {:>7} {:>7} {:>5} {:>5} {:>7} {:>7} {:>8} {:>8} {:>6} {:>7} {:>7} {:>7} {:>7}",
         "db",
         "size",
         "tasks",
@@ -653,44 +705,49 @@ fn print_table(rows: &[Row]) {
         "baseline",
         "#1/base",
         "#2/#1",
-        "pk.pln",
-        "rss0",
-        "pk.#1",
-        "pk.#2"
+        "pk plan",
+        "rss pre",
+        "pk #1",
+        "pk #2"
     );
     for r in rows {
-        let c = &r.child;
+        let c = &r.children[0];
+        let baseline = median(r.baselines.clone());
         println!(
-            "{:<9} {:>8} {:>8} {:>7} {:>6.2} {:>6.2} {:>8.2} {:>8.2} {:>8.2} {:>7.2}x {:>7.2}x {:>6} {:>6} {:>6} {:>6}",
+            "{:<9} {:>5} {:>7} {:>7} {:>5.2} {:>5.2} {:>7.2} {:>7.2} {:>8.2} {:>7.2}x {:>5.2}x {:>7} {:>7} {:>7} {:>7}",
             c["db"].as_str().unwrap_or_default(),
             c["size"].as_str().unwrap_or_default(),
             r.counts[3],
             r.counts[4],
-            f(c, "load_s"),
-            f(c, "plan_s"),
-            f(c, "apply1_s"),
-            f(c, "apply2_s"),
-            r.baseline_s,
-            f(c, "apply1_s") / r.baseline_s,
-            f(c, "apply2_s") / f(c, "apply1_s"),
-            mb(f(c, "peak_plan_kb")),
-            mb(f(c, "rss_before_kb")),
-            mb(f(c, "peak_apply1_kb")),
-            mb(f(c, "peak_apply2_kb")),
+            r.median("load_s"),
+            r.median("plan_s"),
+            r.median("apply1_s"),
+            r.median("apply2_s"),
+            baseline,
+            r.median("apply1_s") / baseline,
+            r.median("apply2_s") / r.median("apply1_s"),
+            mb(r.max("peak_plan_kb")),
+            mb(r.max("rss_before_kb")),
+            mb(r.max("peak_apply1_kb")),
+            mb(r.max("peak_apply2_kb")),
         );
     }
     println!();
+    println!("  (pk plan: peak while loading and planning; rss pre: resident before the first apply, plan held;");
+    println!("   pk #1, pk #2: peak during each apply, VmHWM reset before it through /proc/self/clear_refs)");
     for r in rows {
-        let c = &r.child;
-        let all: Vec<String> = r.baseline_all.iter().map(|s| format!("{s:.2}")).collect();
+        let c = &r.children[0];
+        let baselines: Vec<String> = r.baselines.iter().map(|s| format!("{s:.2}")).collect();
         println!(
-            "  {} {}: rows {:?} (definitions, units, runs, tasks, task_dependencies, events); baseline loads [{}] s; \
-             store open+migrate {:.2} s; tasks opened {}; peak reset {}",
+            "  {} {}: rows {:?} (definitions, units, runs, tasks, task_dependencies, events); apply#1 [{}] s; \
+             apply#2 [{}] s; baseline [{}] s; store open+migrate {:.2} s; tasks opened {}; peak reset {}",
             c["db"].as_str().unwrap_or_default(),
             c["size"].as_str().unwrap_or_default(),
             r.counts,
-            all.join(", "),
-            f(c, "open_s"),
+            r.all("apply1_s"),
+            r.all("apply2_s"),
+            baselines.join(", "),
+            r.median("open_s"),
             c["opened"],
             c["peak_reset"],
         );
@@ -708,20 +765,23 @@ fn main() {
         // `cargo test --benches` runs this binary without --bench: nothing to check here.
         return;
     }
-    let filters: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
-    let wanted = |name: &str| filters.is_empty() || filters.iter().any(|f| *f == name);
+    // Optional filters: database names and size names; none of a kind means all of that kind.
+    let filters: Vec<&str> = args.iter().map(String::as_str).filter(|a| !a.starts_with('-')).collect();
+    let (db_names, size_names) = (["sqlite", "postgres"], SIZES.map(|s| s.name));
+    if let Some(unknown) = filters.iter().find(|f| !db_names.contains(f) && !size_names.contains(f)) {
+        panic!("unknown filter {unknown}: expected any of {db_names:?} and {size_names:?}");
+    }
+    let chosen = |name: &str, kind: &[&str]| filters.contains(&name) || !kind.iter().any(|n| filters.contains(n));
+    let dbs: Vec<Db> = [Db::Sqlite, Db::Postgres].into_iter().filter(|d| chosen(d.name(), &db_names)).collect();
+    let sizes: Vec<&Size> = SIZES.iter().filter(|s| chosen(s.name, &size_names)).collect();
     let admin = std::env::var(POSTGRES_URL_VAR).unwrap_or_default();
-    let dbs: Vec<Db> = [Db::Sqlite, Db::Postgres].into_iter().filter(|d| wanted(d.name())).collect();
-    let sizes: Vec<&Size> = SIZES.iter().filter(|s| wanted(s.name)).collect();
-    let (dbs, sizes) = if dbs.is_empty() { ([Db::Sqlite, Db::Postgres].to_vec(), sizes) } else { (dbs, sizes) };
-    let sizes = if sizes.is_empty() { SIZES.iter().collect() } else { sizes };
     if dbs.contains(&Db::Postgres) && admin.is_empty() {
         panic!(
             "{POSTGRES_URL_VAR} is not set: run scripts/bench-store, or \
              `export {POSTGRES_URL_VAR}=\"$(scripts/postgres.sh)\"` first"
         );
     }
-    let tag = format!("{:08x}", std::collections::hash_map::RandomState::new().build_hasher().finish() as u32);
+    let tag = format!("{:016x}", std::collections::hash_map::RandomState::new().build_hasher().finish());
     let tools = Tools {
         sqlite3: tool("sqlite3"),
         pg: Pg { psql: if admin.is_empty() { PathBuf::new() } else { tool("psql") }, admin, tag },

@@ -9,10 +9,11 @@ use plan::{ExistingTask, PlannedRun, RunAnchor, TaskChange, TaskState, diff_run,
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 
+use crate::bulk::{self, BulkInsert, Kind, Rows};
 use crate::connect::Store;
 use crate::entities::{definition, run, task, task_dependency, unit};
 use crate::error::StoreError;
@@ -67,7 +68,8 @@ pub enum RunChange {
     Rescheduled { task: String, starts_at: (i64, i64), due_at: (i64, i64) },
 }
 
-const CHUNK: usize = 1000;
+/// Tasks per insert statement (dependencies: twice as many).
+const CHUNK: usize = 5000;
 
 /// Applies definitions and the runs open at `now` (planned by the caller). With `dry_run`, computes
 /// the same report and writes nothing.
@@ -260,30 +262,24 @@ pub(crate) fn next_event_at(state: TaskState, starts_at: i64, due_at: i64, sched
     }
 }
 
-fn new_task(campaign: &Campaign, run_id: i64, planned: &PlannedRun, index: usize, now: i64) -> task::ActiveModel {
+/// The task columns `new_task` writes. The others are the same for every task of one statement
+/// (`run_id`, `campaign`, `run_key`, `template`, `title`, `state`, `figure_spec`, `updated_at`);
+/// `id` is generated and the report columns start NULL.
+const TASK_COLUMNS: &[(&str, Kind)] = &[
+    ("unit", Kind::Text),
+    ("starts_at", Kind::Int),
+    ("due_at", Kind::Int),
+    ("schedule", Kind::Text),
+    ("next_event_at", Kind::Int),
+];
+
+/// Writes a new (waiting) task's row, in `TASK_COLUMNS` order.
+fn new_task(rows: &mut Rows, planned: &PlannedRun, index: usize, now: i64) {
     let t = &planned.tasks[index];
     let schedule = schedule_of(t);
     let (starts_at, due_at) = (t.starts_at.timestamp(), t.due_at.timestamp());
-    task::ActiveModel {
-        run_id: Set(run_id),
-        campaign: Set(planned.campaign.clone()),
-        run_key: Set(planned.key.clone()),
-        template: Set(t.template.clone()),
-        unit: Set(t.unit.clone()),
-        title: Set(campaign.task(&t.template).map(|x| x.title.clone()).unwrap_or_default()),
-        state: Set(TaskState::Waiting.name().to_string()),
-        starts_at: Set(starts_at),
-        due_at: Set(due_at),
-        next_event_at: Set(next_event_at(TaskState::Waiting, starts_at, due_at, &schedule, now)),
-        schedule: Set(schedule),
-        figure_spec: Set(figure_spec(campaign, &t.template)),
-        figures: Set(None),
-        completed_by: Set(None),
-        completed_at: Set(None),
-        note: Set(None),
-        updated_at: Set(now),
-        ..Default::default()
-    }
+    let next = next_event_at(TaskState::Waiting, starts_at, due_at, &schedule, now);
+    rows.row().text(&t.unit).int(starts_at).int(due_at).text(&schedule).opt_int(next);
 }
 
 async fn apply_run(
@@ -360,7 +356,10 @@ async fn apply_run(
             }
             TaskChange::Cancel { template, unit } => {
                 let Some(row) = by_key.get(&(template.as_str(), unit.as_str())) else { continue };
-                set_state(txn, row.id, TaskState::Cancelled, now).await?;
+                // Conditional: work completed meanwhile by someone else is left alone.
+                if !set_state(txn, row.id, TaskState::Cancelled, &ACTIVE, now).await? {
+                    continue;
+                }
                 let id = plan::task_id(&planned.campaign, &planned.key, template, unit);
                 record_event(
                     txn,
@@ -385,7 +384,10 @@ async fn apply_run(
                 };
                 let schedule = schedule_of(t);
                 let (starts_at, due_at) = (t.starts_at.timestamp(), t.due_at.timestamp());
-                task::Entity::update_many()
+                // Conditional on the state read: a task completed meanwhile (by `task done` in
+                // another process) is never rescheduled or revived.
+                let expected = if restore { TaskState::Cancelled } else { state };
+                let updated = task::Entity::update_many()
                     .col_expr(task::Column::State, Expr::value(state.name()))
                     .col_expr(task::Column::StartsAt, Expr::value(starts_at))
                     .col_expr(task::Column::DueAt, Expr::value(due_at))
@@ -396,8 +398,12 @@ async fn apply_run(
                     .col_expr(task::Column::Schedule, Expr::value(schedule))
                     .col_expr(task::Column::UpdatedAt, Expr::value(now))
                     .filter(task::Column::Id.eq(row.id))
+                    .filter(task::Column::State.eq(expected.name()))
                     .exec(txn)
                     .await?;
+                if updated.rows_affected == 0 {
+                    continue;
+                }
                 if restore {
                     record_event(txn, now, actor, "task-restored", scope, Some(row.id), serde_json::json!({})).await?;
                     shown.push(RunChange::Restored { task: t.id.clone() });
@@ -453,24 +459,37 @@ async fn apply_run(
     })
 }
 
+fn updated(result: sea_orm::UpdateResult) -> bool {
+    result.rows_affected > 0
+}
+
+/// Waiting or open: the states a definition change or an administrator may still act on.
+pub(crate) const ACTIVE: [TaskState; 2] = [TaskState::Waiting, TaskState::Open];
+
+/// Moves a task to `state` only if it is still in one of `from` (compare-and-set, so concurrent
+/// changes never overwrite each other); returns whether it moved.
 pub(crate) async fn set_state(
     txn: &impl ConnectionTrait,
     task_id: i64,
     state: TaskState,
+    from: &[TaskState],
     now: i64,
-) -> Result<(), sea_orm::DbErr> {
+) -> Result<bool, sea_orm::DbErr> {
     let next =
         if matches!(state, TaskState::Cancelled | TaskState::Done | TaskState::Waived) { None } else { Some(now) };
-    task::Entity::update_many()
+    let result = task::Entity::update_many()
         .col_expr(task::Column::State, Expr::value(state.name()))
         .col_expr(task::Column::NextEventAt, Expr::value(next))
         .col_expr(task::Column::UpdatedAt, Expr::value(now))
         .filter(task::Column::Id.eq(task_id))
+        .filter(task::Column::State.is_in(from.iter().map(|s| s.name())))
         .exec(txn)
         .await?;
-    Ok(())
+    Ok(updated(result))
 }
 
+/// Inserts new tasks in the order of `indices`, `CHUNK` at most per statement, each statement
+/// holding tasks of one template (plans list tasks template by template).
 async fn insert_tasks(
     txn: &DatabaseTransaction,
     campaign: &Campaign,
@@ -479,21 +498,32 @@ async fn insert_tasks(
     indices: &[usize],
     now: i64,
 ) -> Result<(), sea_orm::DbErr> {
-    for chunk in indices.chunks(CHUNK) {
-        let models = chunk.iter().map(|&i| new_task(campaign, run_id, planned, i, now));
-        task::Entity::insert_many(models)
-            .on_conflict(
-                OnConflict::columns([
-                    task::Column::Campaign,
-                    task::Column::RunKey,
-                    task::Column::Template,
-                    task::Column::Unit,
-                ])
-                .do_nothing()
-                .to_owned(),
-            )
-            .exec_without_returning(txn)
-            .await?;
+    let template_of = |i: &usize| planned.tasks[*i].template.as_str();
+    for same_template in indices.chunk_by(|a, b| template_of(a) == template_of(b)) {
+        let template = template_of(&same_template[0]);
+        let title = campaign.task(template).map(|x| x.title.clone()).unwrap_or_default();
+        let insert = BulkInsert {
+            table: "tasks",
+            constants: vec![
+                ("run_id", run_id.into()),
+                ("campaign", planned.campaign.as_str().into()),
+                ("run_key", planned.key.as_str().into()),
+                ("template", template.into()),
+                ("title", title.into()),
+                ("state", TaskState::Waiting.name().into()),
+                ("figure_spec", figure_spec(campaign, template).into()),
+                ("updated_at", now.into()),
+            ],
+            columns: TASK_COLUMNS,
+            conflict: &["campaign", "run_key", "template", "unit"],
+        };
+        for chunk in same_template.chunks(CHUNK) {
+            let mut rows = Rows::new();
+            for &i in chunk {
+                new_task(&mut rows, planned, i, now);
+            }
+            insert.exec(txn, rows).await?;
+        }
     }
     Ok(())
 }
@@ -504,39 +534,35 @@ async fn write_dependencies(
     run_id: i64,
     planned: &PlannedRun,
 ) -> Result<(), sea_orm::DbErr> {
-    let ids: HashMap<(String, String), i64> = task::Entity::find()
-        .select_only()
-        .column(task::Column::Id)
-        .column(task::Column::Template)
-        .column(task::Column::Unit)
-        .filter(task::Column::RunId.eq(run_id))
-        .into_tuple::<(i64, String, String)>()
-        .all(txn)
-        .await?
-        .into_iter()
-        .map(|(id, template, unit)| ((template, unit), id))
-        .collect();
-    let by_task_id: HashMap<&str, (&str, &str)> =
-        planned.tasks.iter().map(|t| (t.id.as_str(), (t.template.as_str(), t.unit.as_str()))).collect();
-    let lookup = |id: &str| by_task_id.get(id).and_then(|(t, u)| ids.get(&(t.to_string(), u.to_string())).copied());
-    let mut rows = Vec::new();
-    for t in &planned.tasks {
-        let Some(task_id) = lookup(&t.id) else { continue };
-        for dep in &t.after {
-            if let Some(depends_on) = lookup(dep) {
-                rows.push(task_dependency::ActiveModel { task_id: Set(task_id), depends_on: Set(depends_on) });
-            }
+    let index: HashMap<(&str, &str), usize> =
+        planned.tasks.iter().enumerate().map(|(i, t)| ((t.template.as_str(), t.unit.as_str()), i)).collect();
+    // The stored id of each planned task, if it has a row.
+    let mut ids: Vec<Option<i64>> = vec![None; planned.tasks.len()];
+    for (id, template, unit) in bulk::task_keys(txn, run_id).await? {
+        if let Some(&i) = index.get(&(template.as_str(), unit.as_str())) {
+            ids[i] = Some(id);
         }
     }
-    for chunk in rows.chunks(CHUNK * 5) {
-        task_dependency::Entity::insert_many(chunk.to_vec())
-            .on_conflict(
-                OnConflict::columns([task_dependency::Column::TaskId, task_dependency::Column::DependsOn])
-                    .do_nothing()
-                    .to_owned(),
-            )
-            .exec_without_returning(txn)
-            .await?;
+    drop(index);
+    let by_task_id: HashMap<&str, usize> = planned.tasks.iter().enumerate().map(|(i, t)| (t.id.as_str(), i)).collect();
+    let lookup = |id: &str| by_task_id.get(id).and_then(|&i| ids[i]);
+    let insert = BulkInsert {
+        table: "task_dependencies",
+        constants: Vec::new(),
+        columns: &[("task_id", Kind::Int), ("depends_on", Kind::Int)],
+        conflict: &["task_id", "depends_on"],
+    };
+    let mut rows = Rows::new();
+    for (t, task_id) in planned.tasks.iter().zip(&ids) {
+        let Some(task_id) = *task_id else { continue };
+        for dep in &t.after {
+            if let Some(depends_on) = lookup(dep) {
+                rows.row().int(task_id).int(depends_on);
+            }
+        }
+        if rows.len() >= CHUNK * 2 {
+            insert.exec(txn, std::mem::replace(&mut rows, Rows::new())).await?;
+        }
     }
-    Ok(())
+    insert.exec(txn, rows).await
 }

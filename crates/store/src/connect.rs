@@ -4,7 +4,10 @@ use std::time::Duration;
 
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, SqliteTransactionMode, Statement,
+    TransactionOptions, TransactionTrait,
+};
 
 use crate::error::{StoreError, redact};
 
@@ -58,18 +61,26 @@ impl Store {
             // One writer at a time is SQLite's model; a small pool keeps readers concurrent.
             options.max_connections(4);
         }
-        let db = Database::connect(options)
-            .await
-            .map_err(|e| StoreError::Open { url: redact(&url), detail: first_line(&e.to_string()) })?;
+        let db = Database::connect(options).await.map_err(|e| match StoreError::from_db(&url, e) {
+            StoreError::Database(detail) => StoreError::Open { url: redact(&url), detail: first_line(&detail) },
+            other => other,
+        })?;
         // Touch the file so that an unwritable or locked database is reported now, in one line.
         db.execute_unprepared("SELECT 1").await.map_err(|e| StoreError::from_db(&url, e))?;
         Ok(Store { db, url })
     }
 
-    /// Connects and brings the schema up to date (migrations run automatically on start).
+    /// Connects and brings the schema up to date (migrations run automatically on start). A database
+    /// whose schema is current is only read, so a read-only database or role works.
     pub async fn open(url: &str) -> Result<Store, StoreError> {
         let store = Store::connect(url).await?;
-        store.migrate().await?;
+        store.check_not_newer(&store.db).await?;
+        let pending = Migrator::get_pending_migrations_read_only(&store.db)
+            .await
+            .map_err(|e| StoreError::from_db(&store.url, e))?;
+        if !pending.is_empty() {
+            store.migrate().await?;
+        }
         Ok(store)
     }
 
@@ -82,24 +93,36 @@ impl Store {
         redact(&self.url)
     }
 
-    /// Applies pending migrations; refuses a schema newer than this binary.
+    /// Applies pending migrations; refuses a schema newer than this binary. Processes starting
+    /// together migrate once: the work runs in one transaction that holds a lock (an advisory lock on
+    /// PostgreSQL, an IMMEDIATE transaction on SQLite), and the next process finds nothing pending.
     pub async fn migrate(&self) -> Result<Vec<String>, StoreError> {
-        self.check_not_newer().await?;
-        let pending: Vec<String> = Migrator::get_pending_migrations(&self.db)
-            .await
-            .map_err(|e| StoreError::from_db(&self.url, e))?
-            .iter()
-            .map(|m| m.name().to_string())
-            .collect();
-        if !pending.is_empty() {
-            Migrator::up(&self.db, None).await.map_err(|e| StoreError::from_db(&self.url, e))?;
+        let err = |e| StoreError::from_db(&self.url, e);
+        let options = TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        };
+        let txn = self.db.begin_with_options(options).await.map_err(err)?;
+        if self.backend() == DbBackend::Postgres {
+            txn.execute_unprepared("SELECT pg_advisory_xact_lock(7120251124)").await.map_err(err)?;
         }
+        // Inside the transaction, read through the migrator (it creates its table first): a failed
+        // query would abort a PostgreSQL transaction.
+        let applied: Vec<String> =
+            Migrator::get_migration_models(&txn).await.map_err(err)?.into_iter().map(|m| m.version).collect();
+        self.refuse_unknown(&applied)?;
+        let pending: Vec<String> =
+            Migrator::get_pending_migrations(&txn).await.map_err(err)?.iter().map(|m| m.name().to_string()).collect();
+        if !pending.is_empty() {
+            Migrator::up(&txn, None).await.map_err(err)?;
+        }
+        txn.commit().await.map_err(err)?;
         Ok(pending)
     }
 
     /// Every migration this binary knows, and whether the database has it.
     pub async fn migration_status(&self) -> Result<Vec<MigrationState>, StoreError> {
-        self.check_not_newer().await?;
+        self.check_not_newer(&self.db).await?;
         let migrations = Migrator::get_migration_with_status_read_only(&self.db)
             .await
             .map_err(|e| StoreError::from_db(&self.url, e))?;
@@ -112,18 +135,34 @@ impl Store {
             .collect())
     }
 
-    async fn check_not_newer(&self) -> Result<(), StoreError> {
-        let applied = Migrator::get_migration_models(&self.db).await.map_err(|e| StoreError::from_db(&self.url, e))?;
+    /// Refuses a database that has a migration this binary does not know. Read-only (outside any
+    /// transaction): a database without the migrations table has nothing applied yet.
+    async fn check_not_newer(&self, db: &impl ConnectionTrait) -> Result<(), StoreError> {
+        let query = Statement::from_string(self.backend(), "SELECT version FROM seaql_migrations");
+        let applied: Vec<String> = match db.query_all_raw(query).await {
+            Ok(rows) => rows.iter().filter_map(|r| r.try_get_by_index::<String>(0).ok()).collect(),
+            Err(e) if missing_table(&e) => Vec::new(),
+            Err(e) => return Err(StoreError::from_db(&self.url, e)),
+        };
+        self.refuse_unknown(&applied)
+    }
+
+    fn refuse_unknown(&self, applied: &[String]) -> Result<(), StoreError> {
         let known: Vec<String> = Migrator::migrations().iter().map(|m| m.name().to_string()).collect();
-        if let Some(unknown) = applied.iter().find(|m| !known.contains(&m.version)) {
+        if let Some(unknown) = applied.iter().find(|v| !known.contains(v)) {
             return Err(StoreError::SchemaNewer {
                 url: redact(&self.url),
-                found: unknown.version.clone(),
+                found: unknown.clone(),
                 known: known.last().cloned().unwrap_or_default(),
             });
         }
         Ok(())
     }
+}
+
+fn missing_table(err: &sea_orm::DbErr) -> bool {
+    let text = err.to_string();
+    text.contains("no such table") || text.contains("does not exist")
 }
 
 fn first_line(text: &str) -> String {

@@ -2,6 +2,7 @@
 //! PostgreSQL through one code path. The only crate that knows SQL; entities never leave it.
 
 mod apply;
+mod bulk;
 mod connect;
 mod due;
 mod entities;
@@ -16,4 +17,4 @@ pub use error::{FigureProblem, StoreError, redact};
 pub use operate::{
     Actor, HistoryEntry, Source, TaskFilter, TaskRow, complete_task, list_tasks, reopen_task, task_history, waive_task,
 };
-pub use status::{RunStatus, StateCounts, UnitStatus, status};
+pub use status::{FigureTotal, RunStatus, StateCounts, UnitStatus, status};

@@ -9,7 +9,7 @@ use sea_orm::{
     SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 
-use crate::apply::{next_event_at, set_state};
+use crate::apply::{ACTIVE, next_event_at, set_state};
 use crate::connect::Store;
 use crate::entities::{event, run, task};
 use crate::error::{FigureProblem, StoreError};
@@ -213,6 +213,17 @@ fn begin_options() -> TransactionOptions {
     TransactionOptions { sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate), ..Default::default() }
 }
 
+/// The error when a task's state changed between reading and writing it (another process won the
+/// race): its state as it now stands.
+async fn changed_meanwhile(store: &Store, id: &str, action: &'static str, needs: &'static str) -> StoreError {
+    let state = match find_task(&store.db, id).await {
+        Ok(Some(task)) => task.state,
+        Ok(None) => return StoreError::NoSuchTask(id.to_string()),
+        Err(e) => return StoreError::from_db(&store.url, e),
+    };
+    StoreError::WrongState { task: id.to_string(), state, action, needs }
+}
+
 /// Starts a writing transaction on one task, checking that it is in one of `allowed` states.
 async fn begin_on_task(
     store: &Store,
@@ -286,10 +297,10 @@ pub async fn complete_task(
 ) -> Result<usize, StoreError> {
     let err = |e| StoreError::from_db(&store.url, e);
     let now = now.timestamp();
-    let active = [TaskState::Waiting, TaskState::Open];
-    let (txn, task, _) = begin_on_task(store, id, &active, "done", "a waiting or open task (reopen it first)").await?;
+    let needs = "a waiting or open task (reopen it first)";
+    let (txn, task, _) = begin_on_task(store, id, &ACTIVE, "done", needs).await?;
     let values = check_figures(&task.figure_spec, figures).map_err(StoreError::Figures)?;
-    task::Entity::update_many()
+    let updated = task::Entity::update_many()
         .col_expr(task::Column::State, Expr::value(TaskState::Done.name()))
         .col_expr(task::Column::Figures, Expr::value(values.to_string()))
         .col_expr(task::Column::CompletedBy, Expr::value(actor.name.clone()))
@@ -298,9 +309,13 @@ pub async fn complete_task(
         .col_expr(task::Column::NextEventAt, Expr::value(None::<i64>))
         .col_expr(task::Column::UpdatedAt, Expr::value(now))
         .filter(task::Column::Id.eq(task.id))
+        .filter(task::Column::State.is_in(ACTIVE.map(|s| s.name())))
         .exec(&txn)
         .await
         .map_err(err)?;
+    if updated.rows_affected == 0 {
+        return Err(changed_meanwhile(store, id, "done", needs).await);
+    }
     let detail = serde_json::json!({ "figures": values, "note": note });
     record_event(&txn, now, actor, "task-done", Some((&task.campaign, Some(&task.run_key))), Some(task.id), detail)
         .await
@@ -320,9 +335,10 @@ pub async fn waive_task(
 ) -> Result<usize, StoreError> {
     let err = |e| StoreError::from_db(&store.url, e);
     let now = now.timestamp();
-    let active = [TaskState::Waiting, TaskState::Open];
-    let (txn, task, _) = begin_on_task(store, id, &active, "waive", "a waiting or open task").await?;
-    set_state(&txn, task.id, TaskState::Waived, now).await.map_err(err)?;
+    let (txn, task, _) = begin_on_task(store, id, &ACTIVE, "waive", "a waiting or open task").await?;
+    if !set_state(&txn, task.id, TaskState::Waived, &ACTIVE, now).await.map_err(err)? {
+        return Err(changed_meanwhile(store, id, "waive", "a waiting or open task").await);
+    }
     task::Entity::update_many()
         .col_expr(task::Column::Note, Expr::value(reason.to_string()))
         .filter(task::Column::Id.eq(task.id))
@@ -352,7 +368,7 @@ pub async fn reopen_task(store: &Store, id: &str, now: DateTime<Utc>, actor: &Ac
     let settled = [TaskState::Done, TaskState::Waived];
     let (txn, task, state) = begin_on_task(store, id, &settled, "reopen", "a done or waived task").await?;
     let next = next_event_at(TaskState::Open, task.starts_at, task.due_at, &task.schedule, now);
-    task::Entity::update_many()
+    let updated = task::Entity::update_many()
         .col_expr(task::Column::State, Expr::value(TaskState::Open.name()))
         .col_expr(task::Column::Figures, Expr::value(None::<String>))
         .col_expr(task::Column::CompletedBy, Expr::value(None::<String>))
@@ -361,9 +377,13 @@ pub async fn reopen_task(store: &Store, id: &str, now: DateTime<Utc>, actor: &Ac
         .col_expr(task::Column::NextEventAt, Expr::value(next))
         .col_expr(task::Column::UpdatedAt, Expr::value(now))
         .filter(task::Column::Id.eq(task.id))
+        .filter(task::Column::State.is_in(settled.map(|s| s.name())))
         .exec(&txn)
         .await
         .map_err(err)?;
+    if updated.rows_affected == 0 {
+        return Err(changed_meanwhile(store, id, "reopen", "a done or waived task").await);
+    }
     record_event(
         &txn,
         now,

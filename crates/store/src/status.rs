@@ -66,7 +66,8 @@ pub struct UnitStatus {
     pub own: StateCounts,
     /// The unit's and all its descendants' tasks.
     pub rolled_up: StateCounts,
-    /// Reported figures of the unit and its descendants, by figure key.
+    /// Reported figures of the unit and its descendants, by `template.key` (figures of different
+    /// tasks are different things even when their keys match).
     pub figures: BTreeMap<String, f64>,
 }
 
@@ -83,8 +84,18 @@ pub struct RunStatus {
     pub by_template: Vec<(String, String, StateCounts)>,
     /// Units with tasks (or with descendants that have tasks), in directory order.
     pub by_unit: Vec<UnitStatus>,
-    /// Totals of every reported figure: (key, label, unit of measure, total).
-    pub figures: Vec<(String, String, Option<String>, f64)>,
+    /// Totals of every figure, per task in written order.
+    pub figures: Vec<FigureTotal>,
+}
+
+/// The total of one figure of one task template.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FigureTotal {
+    pub template: String,
+    pub key: String,
+    pub label: String,
+    pub unit: Option<String>,
+    pub total: f64,
 }
 
 /// The status of every run matching `filter` (`campaign` or `campaign/run`; all when `None`).
@@ -121,7 +132,7 @@ fn summarize(r: &run::Model, tasks: &[task::Model], units: &[unit::Model], now: 
     let mut own: HashMap<&str, StateCounts> = HashMap::new();
     let mut own_figures: HashMap<&str, BTreeMap<String, f64>> = HashMap::new();
     let mut labels: BTreeMap<String, (String, Option<String>)> = BTreeMap::new();
-    let mut figure_order: Vec<String> = Vec::new();
+    let mut figure_order: Vec<(String, String)> = Vec::new();
     for t in tasks {
         let state = TaskState::from_name(&t.state).unwrap_or(TaskState::Open);
         let overdue = state == TaskState::Open && t.due_at < now;
@@ -138,8 +149,8 @@ fn summarize(r: &run::Model, tasks: &[task::Model], units: &[unit::Model], now: 
         let spec: Vec<serde_json::Value> = serde_json::from_str(&t.figure_spec).unwrap_or_default();
         for f in &spec {
             let key = f["key"].as_str().unwrap_or_default().to_string();
-            if let std::collections::btree_map::Entry::Vacant(slot) = labels.entry(key.clone()) {
-                figure_order.push(key);
+            if let std::collections::btree_map::Entry::Vacant(slot) = labels.entry(format!("{}.{key}", t.template)) {
+                figure_order.push((t.template.clone(), key));
                 slot.insert((
                     f["label"].as_str().unwrap_or_default().to_string(),
                     f["unit"].as_str().map(str::to_string),
@@ -152,7 +163,7 @@ fn summarize(r: &run::Model, tasks: &[task::Model], units: &[unit::Model], now: 
         {
             let entry = own_figures.entry(t.unit.as_str()).or_default();
             for (key, value) in values {
-                *entry.entry(key.clone()).or_default() += value.as_f64().unwrap_or_default();
+                *entry.entry(format!("{}.{key}", t.template)).or_default() += value.as_f64().unwrap_or_default();
             }
         }
     }
@@ -194,10 +205,11 @@ fn summarize(r: &run::Model, tasks: &[task::Model], units: &[unit::Model], now: 
     }
     let figures = figure_order
         .into_iter()
-        .map(|key| {
-            let (label, unit) = labels.get(&key).cloned().unwrap_or_default();
-            let total = figure_totals.get(&key).copied().unwrap_or_default();
-            (key, label, unit, total)
+        .map(|(template, key)| {
+            let full = format!("{template}.{key}");
+            let (label, unit) = labels.get(&full).cloned().unwrap_or_default();
+            let total = figure_totals.get(&full).copied().unwrap_or_default();
+            FigureTotal { template, key, label, unit, total }
         })
         .collect();
     RunStatus {

@@ -26,6 +26,8 @@ use std::future::Future;
 use std::hash::{BuildHasher, Hasher, RandomState};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
@@ -254,4 +256,41 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
     } else {
         "(non-string panic)".to_string()
     }
+}
+
+/// The `guiyan` binary of this build profile, built once per test process (a no-op when it is up
+/// to date; needed when this package is tested alone, since `cargo test -p guiyan-tests` does not
+/// build other packages' binaries).
+pub fn guiyan_bin() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let exe = std::env::current_exe().expect("test executable path");
+        let profile_dir = exe.parent().and_then(Path::parent).expect("target/<profile>");
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut build = Command::new(cargo);
+        build.args(["build", "--quiet", "-p", "guiyan", "--bin", "guiyan"]).current_dir(repo);
+        if profile_dir.file_name().is_some_and(|n| n == "release") {
+            build.arg("--release");
+        }
+        if let Some(target) = profile_dir.parent() {
+            build.env("CARGO_TARGET_DIR", target);
+        }
+        // Cargo runs a test with its package's variables set (CARGO_PKG_NAME, CARGO_MANIFEST_DIR, …).
+        // Some build scripts (ring's, under sea-orm's TLS) rerun when those change, so a build that
+        // inherited them would rebuild ring and everything above it, and the next ordinary build
+        // would rebuild it all again: minutes each time.
+        for (key, _) in std::env::vars_os() {
+            let key = key.to_string_lossy();
+            let package_var = ["CARGO_PKG_", "CARGO_MANIFEST_", "CARGO_CRATE_", "CARGO_BIN_", "CARGO_PRIMARY_"]
+                .iter()
+                .any(|prefix| key.starts_with(prefix));
+            if package_var || key == "OUT_DIR" {
+                build.env_remove(key.as_ref());
+            }
+        }
+        let status = build.status().expect("run cargo build");
+        assert!(status.success(), "building guiyan failed");
+        profile_dir.join("guiyan")
+    })
 }

@@ -36,7 +36,7 @@ pub fn runs(runs: &[RunStatus]) -> Value {
                         "unit": u.unit, "name": u.name, "level": u.level,
                         "own": counts(&u.own), "rolled_up": counts(&u.rolled_up), "figures": u.figures,
                     })).collect::<Vec<_>>(),
-                    "figures": r.figures.iter().map(|(key, label, unit, total)| json!({"key": key, "label": label, "unit": unit, "total": total})).collect::<Vec<_>>(),
+                    "figures": r.figures.iter().map(|f| json!({"template": f.template, "key": f.key, "label": f.label, "unit": f.unit, "total": f.total})).collect::<Vec<_>>(),
                 })
             })
             .collect(),
@@ -102,8 +102,9 @@ pub fn print(runs: &[RunStatus], lang: Lang) {
         }
         if !r.figures.is_empty() {
             outln!("  {}", if zh { "数据汇总：" } else { "figures:" });
-            for (key, label, unit, total) in &r.figures {
-                let unit = unit.as_deref().unwrap_or_default();
+            for f in &r.figures {
+                let (label, total, unit) = (&f.label, f.total, f.unit.as_deref().unwrap_or_default());
+                let key = format!("{}.{}", f.template, f.key);
                 if zh {
                     outln!("    {label}（{key}）：{total} {unit}")
                 } else {
