@@ -14,7 +14,10 @@
 //!   loaded into another fresh, migrated database (same schema and indexes) in one transaction:
 //!   `sqlite3` `.import --csv` between `BEGIN` and `COMMIT` (foreign keys on, synchronous=NORMAL as
 //!   the store's connections), `psql -1` with `\copy ... FROM ... CSV`. The time is the client
-//!   process from start to exit, the median of `REPS` loads.
+//!   process's, from start to exit.
+//!
+//! `REPS` applies (each into a fresh database) alternate with `REPS` baseline loads; the table shows
+//! medians. PostgreSQL gets an untimed `CHECKPOINT` before every timed step.
 //!
 //! Run with `scripts/bench-store` (provisions PostgreSQL and sqlite3), or with
 //! `GUIYAN_TEST_POSTGRES_URL` set: `cargo bench -p store --bench materialize [-- sqlite|postgres|51k|300k]`.

@@ -9,7 +9,7 @@ use plan::{ExistingTask, PlannedRun, RunAnchor, TaskChange, TaskState, diff_run,
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    QuerySelect, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 
@@ -193,6 +193,7 @@ async fn sync_units(txn: &DatabaseTransaction, directories: &[&Directory]) -> Re
         offset += directory.units.len();
     }
     let mut changed = 0;
+    let mut added = Vec::new();
     for (id, model) in &wanted {
         match existing.get(id) {
             Some(old) if old == model => {}
@@ -200,11 +201,13 @@ async fn sync_units(txn: &DatabaseTransaction, directories: &[&Directory]) -> Re
                 unit::Entity::update(to_unit_active(model)).exec(txn).await?;
                 changed += 1;
             }
-            None => {
-                unit::Entity::insert(to_unit_active(model)).exec(txn).await?;
-                changed += 1;
-            }
+            None => added.push(to_unit_active(model)),
         }
+    }
+    changed += added.len();
+    // A new district's directory is thousands of units: insert them in batches, not one by one.
+    for batch in added.chunks(1000) {
+        unit::Entity::insert_many(batch.to_vec()).exec_without_returning(txn).await?;
     }
     let removed: Vec<String> = existing.keys().filter(|id| !wanted.contains_key(*id)).cloned().collect();
     if !removed.is_empty() {
@@ -330,20 +333,37 @@ async fn apply_run(
         });
     };
 
-    let rows = task::Entity::find().filter(task::Column::RunId.eq(existing_run.id)).all(txn).await?;
-    let existing: Vec<ExistingTask> = rows
-        .iter()
-        .map(|r| ExistingTask {
-            template: r.template.clone(),
-            unit: r.unit.clone(),
-            state: TaskState::from_name(&r.state).unwrap_or(TaskState::Open),
-            starts_at: r.starts_at,
-            due_at: r.due_at,
-            schedule: r.schedule.clone(),
-        })
-        .collect();
-    let by_key: HashMap<(&str, &str), &task::Model> =
-        rows.iter().map(|r| ((r.template.as_str(), r.unit.as_str()), r)).collect();
+    // Only what the diff needs: rows of a large run are many, and titles and figure specs are long.
+    let rows: Vec<(i64, String, String, String, i64, i64, String)> = task::Entity::find()
+        .select_only()
+        .columns([
+            task::Column::Id,
+            task::Column::Template,
+            task::Column::Unit,
+            task::Column::State,
+            task::Column::StartsAt,
+            task::Column::DueAt,
+            task::Column::Schedule,
+        ])
+        .filter(task::Column::RunId.eq(existing_run.id))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    let mut ids: HashMap<(&str, &str), i64> = HashMap::with_capacity(rows.len());
+    let mut existing: Vec<ExistingTask> = Vec::with_capacity(rows.len());
+    for (id, template, unit, state, starts_at, due_at, schedule) in &rows {
+        ids.insert((template.as_str(), unit.as_str()), *id);
+        existing.push(ExistingTask {
+            template: template.clone(),
+            unit: unit.clone(),
+            state: TaskState::from_name(state).unwrap_or(TaskState::Open),
+            starts_at: *starts_at,
+            due_at: *due_at,
+            schedule: schedule.clone(),
+        });
+    }
+    let by_key: HashMap<(&str, &str), &ExistingTask> =
+        existing.iter().map(|t| ((t.template.as_str(), t.unit.as_str()), t)).collect();
     let changes = diff_run(planned, &existing);
     let mut shown = Vec::with_capacity(changes.len());
     let mut creates = Vec::new();
@@ -355,9 +375,9 @@ async fn apply_run(
                 shown.push(RunChange::Created { task: t.id.clone(), due_at: t.due_at.timestamp() });
             }
             TaskChange::Cancel { template, unit } => {
-                let Some(row) = by_key.get(&(template.as_str(), unit.as_str())) else { continue };
+                let Some(&row_id) = ids.get(&(template.as_str(), unit.as_str())) else { continue };
                 // Conditional: work completed meanwhile by someone else is left alone.
-                if !set_state(txn, row.id, TaskState::Cancelled, &ACTIVE, now).await? {
+                if !set_state(txn, row_id, TaskState::Cancelled, &ACTIVE, now).await? {
                     continue;
                 }
                 let id = plan::task_id(&planned.campaign, &planned.key, template, unit);
@@ -367,7 +387,7 @@ async fn apply_run(
                     actor,
                     "task-cancelled",
                     scope,
-                    Some(row.id),
+                    Some(row_id),
                     serde_json::json!({"reason": "removed from the definition"}),
                 )
                 .await?;
@@ -375,13 +395,10 @@ async fn apply_run(
             }
             TaskChange::Restore { planned: i } | TaskChange::Reschedule { planned: i, .. } => {
                 let t = &planned.tasks[*i];
-                let Some(row) = by_key.get(&(t.template.as_str(), t.unit.as_str())) else { continue };
+                let key = (t.template.as_str(), t.unit.as_str());
+                let (Some(row), Some(&row_id)) = (by_key.get(&key), ids.get(&key)) else { continue };
                 let restore = matches!(change, TaskChange::Restore { .. });
-                let state = if restore {
-                    TaskState::Waiting
-                } else {
-                    TaskState::from_name(&row.state).unwrap_or(TaskState::Open)
-                };
+                let state = if restore { TaskState::Waiting } else { row.state };
                 let schedule = schedule_of(t);
                 let (starts_at, due_at) = (t.starts_at.timestamp(), t.due_at.timestamp());
                 // Conditional on the state read: a task completed meanwhile (by `task done` in
@@ -397,7 +414,7 @@ async fn apply_run(
                     )
                     .col_expr(task::Column::Schedule, Expr::value(schedule))
                     .col_expr(task::Column::UpdatedAt, Expr::value(now))
-                    .filter(task::Column::Id.eq(row.id))
+                    .filter(task::Column::Id.eq(row_id))
                     .filter(task::Column::State.eq(expected.name()))
                     .exec(txn)
                     .await?;
@@ -405,12 +422,12 @@ async fn apply_run(
                     continue;
                 }
                 if restore {
-                    record_event(txn, now, actor, "task-restored", scope, Some(row.id), serde_json::json!({})).await?;
+                    record_event(txn, now, actor, "task-restored", scope, Some(row_id), serde_json::json!({})).await?;
                     shown.push(RunChange::Restored { task: t.id.clone() });
                 } else if let TaskChange::Reschedule { starts_at, due_at, .. } = change {
                     let detail =
                         serde_json::json!({"starts_at": [starts_at.0, starts_at.1], "due_at": [due_at.0, due_at.1]});
-                    record_event(txn, now, actor, "task-rescheduled", scope, Some(row.id), detail).await?;
+                    record_event(txn, now, actor, "task-rescheduled", scope, Some(row_id), detail).await?;
                     shown.push(RunChange::Rescheduled { task: t.id.clone(), starts_at: *starts_at, due_at: *due_at });
                 }
             }
