@@ -22,7 +22,7 @@ pub use diagnostic::{
 };
 pub use directory::{Directory, Group, Member, Unit};
 pub use ids::{is_valid_email, is_valid_id};
-pub use load::{Files, Workflows, load};
+pub use load::{Files, MemoryFiles, Workflows, load};
 pub use model::*;
 pub use read::Located;
 pub use time_expr::{Base, TimeExpr, TimeExprError, parse_time_expr};

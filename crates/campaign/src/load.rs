@@ -24,6 +24,21 @@ pub trait Files {
     fn exists(&self, path: &Path) -> bool;
 }
 
+/// Files held in memory: for tests, benches and rehearsals that generate definitions. A path not
+/// in the map does not exist.
+#[derive(Clone, Debug, Default)]
+pub struct MemoryFiles(pub BTreeMap<PathBuf, Vec<u8>>);
+
+impl Files for MemoryFiles {
+    fn read(&self, path: &Path) -> Result<Vec<u8>, ReadProblem> {
+        self.0.get(path).cloned().ok_or(ReadProblem::NotFound)
+    }
+
+    fn exists(&self, path: &Path) -> bool {
+        self.0.contains_key(path)
+    }
+}
+
 /// Everything loaded from a set of files. Only valid campaigns are kept.
 #[derive(Clone, Debug, Default)]
 pub struct Workflows {

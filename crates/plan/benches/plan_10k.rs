@@ -13,11 +13,11 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use calendar::Tz;
-use campaign::{Files, ReadProblem, Workflows};
+use campaign::Workflows;
 use chrono::DateTime;
 use criterion::{Criterion, SamplingMode, Throughput};
 use peak_alloc::PeakAlloc;
@@ -35,18 +35,7 @@ const SAMPLES: usize = 10;
 const CAMPAIGN_PATH: &str = "workflows/spring-festival.yaml";
 const DIRECTORY_PATH: &str = "workflows/units.yaml";
 
-/// The real campaign file and a generated directory, served from memory.
-struct MemFiles(BTreeMap<PathBuf, Vec<u8>>);
-
-impl Files for MemFiles {
-    fn read(&self, path: &Path) -> Result<Vec<u8>, ReadProblem> {
-        self.0.get(path).cloned().ok_or(ReadProblem::NotFound)
-    }
-
-    fn exists(&self, path: &Path) -> bool {
-        self.0.contains_key(path)
-    }
-}
+use campaign::MemoryFiles as MemFiles;
 
 /// The directory: `district-org` > `street-NNN` > `street-NNN-MM`, and the `leadership` group the
 /// campaign's reports go to.

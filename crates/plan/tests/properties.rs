@@ -3,10 +3,10 @@
 //! independent model of the documented rules (docs/campaign-format.md §4.5, §5, §8.4, §8.7, §8.8).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use calendar::{Tz, resolve_local};
-use campaign::{Files, ReadProblem, Workflows};
+use campaign::Workflows;
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta};
 use plan::{PlannedRun, RunAnchor};
 use proptest::prelude::*;
@@ -16,18 +16,7 @@ use proptest::test_runner::{FileFailurePersistence, TestCaseError};
 // ---------------------------------------------------------------------------------------------
 // Files in memory
 
-/// Files served from memory; everything else does not exist.
-struct MemFiles(BTreeMap<PathBuf, Vec<u8>>);
-
-impl Files for MemFiles {
-    fn read(&self, path: &Path) -> Result<Vec<u8>, ReadProblem> {
-        self.0.get(path).cloned().ok_or(ReadProblem::NotFound)
-    }
-
-    fn exists(&self, path: &Path) -> bool {
-        self.0.contains_key(path)
-    }
-}
+use campaign::MemoryFiles as MemFiles;
 
 const CAMPAIGN_PATH: &str = "wf/c.yaml";
 const DIRECTORY_PATH: &str = "wf/units.yaml";

@@ -31,7 +31,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use campaign::{Files, ReadProblem, Workflows};
+use campaign::Workflows;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 use store::{Actor, Definition, Source, Store};
@@ -123,18 +123,7 @@ fn size(name: &str) -> &'static Size {
 // ---------------------------------------------------------------------------------------------
 // The workflows: the real campaign, a 30-community-template variant, a generated directory.
 
-/// Served from memory, as in the planner bench.
-struct MemFiles(BTreeMap<PathBuf, Vec<u8>>);
-
-impl Files for MemFiles {
-    fn read(&self, path: &Path) -> Result<Vec<u8>, ReadProblem> {
-        self.0.get(path).cloned().ok_or(ReadProblem::NotFound)
-    }
-
-    fn exists(&self, path: &Path) -> bool {
-        self.0.contains_key(path)
-    }
-}
+use campaign::MemoryFiles as MemFiles;
 
 /// `district-org` > `street-NNN` > `street-NNN-MM`, and the `leadership` group (as plan_10k).
 fn directory_yaml() -> String {
