@@ -1,0 +1,31 @@
+//! Mail content and delivery for the engine: what a mail says ([`Digest`]), how it reads
+//! ([`Templates`], zh-CN first, English available), its MIME bytes ([`build_message`]) and where it
+//! goes ([`Transport`]: SMTP, `.eml` files or memory).
+//!
+//! An IO edge: it reads template files and talks SMTP, but never reads the clock; every time is a
+//! parameter (`Digest::moment`, the `date` of [`build_message`]).
+//!
+//! The flow, for one mail:
+//!
+//! ```text
+//! Digest ──Templates::render──▶ Rendered ──build_message──▶ Outgoing (stored) ──Transport::send──▶
+//! ```
+//!
+//! The engine stores the [`Outgoing`] bytes and resends exactly them after a failure; the
+//! Message-ID ([`message_id_for`]) and the `X-Guiyan-Key` header come from the mail's idempotency
+//! key, so a retry is recognisably the same mail.
+
+mod digest;
+mod mime;
+mod sample;
+mod templates;
+mod transport;
+pub mod view;
+
+pub use digest::{Digest, DigestTask, FigureLine, MailKind, Recipient, UnknownMailKind};
+pub use lettre::message::Mailbox;
+pub use mime::{KEY_HEADER, MailError, Outgoing, build_message, message_id_for};
+pub use templates::{Rendered, TemplateError, Templates, locale_prefix, template_name, template_names};
+pub use transport::{
+    CaptureTransport, FileTransport, SendError, SmtpTransport, Transport, install_crypto_provider, redact_url,
+};

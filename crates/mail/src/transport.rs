@@ -1,0 +1,389 @@
+//! Delivering built mails: over SMTP, into a folder of `.eml` files, or into memory.
+//!
+//! Every transport sends the stored bytes of an [`Outgoing`] unchanged, and takes the mail's
+//! idempotency key: the file and capture transports deliver a key at most once.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use lettre::address::Envelope;
+use lettre::transport::smtp::{AsyncSmtpTransportBuilder, PoolConfig};
+use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use tokio::sync::Semaphore;
+
+use crate::mime::{MailError, Outgoing, sha256_hex};
+
+/// A failed delivery. `permanent`: retrying the same mail cannot succeed (SMTP 5xx, a rejected
+/// address); otherwise it is worth retrying later (4xx, connection refused, timeout, TLS or IO
+/// errors, and failed SMTP authentication, which is a setting to fix rather than a bad mail).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{} failure: {message}", if *permanent { "permanent" } else { "transient" })]
+pub struct SendError {
+    pub permanent: bool,
+    pub message: String,
+}
+
+impl SendError {
+    pub fn permanent(message: impl Into<String>) -> Self {
+        SendError { permanent: true, message: message.into() }
+    }
+
+    pub fn transient(message: impl Into<String>) -> Self {
+        SendError { permanent: false, message: message.into() }
+    }
+}
+
+/// Where mails go.
+#[derive(Clone, Debug)]
+pub enum Transport {
+    Smtp(SmtpTransport),
+    Files(FileTransport),
+    Capture(CaptureTransport),
+}
+
+impl Transport {
+    /// A transport from a URL: `smtp://…` / `smtps://…` (see [`SmtpTransport::from_url`]),
+    /// `file:DIR` or `file:///abs/dir` (see [`FileTransport`]), or `capture:` (in memory).
+    pub fn from_url(url: &str, max_connections: usize, timeout: Duration) -> Result<Transport, MailError> {
+        if url.starts_with("smtp://") || url.starts_with("smtps://") {
+            return SmtpTransport::from_url(url, max_connections, timeout).map(Transport::Smtp);
+        }
+        if let Some(rest) = url.strip_prefix("file:") {
+            let dir = rest.strip_prefix("//").unwrap_or(rest);
+            if dir.is_empty() {
+                return Err(MailError::BadUrl { url: url.to_string(), detail: "no folder given".to_string() });
+            }
+            return Ok(Transport::Files(FileTransport::new(dir)));
+        }
+        if url == "capture:" {
+            return Ok(Transport::Capture(CaptureTransport::new()));
+        }
+        Err(MailError::BadUrl {
+            url: redact_url(url),
+            detail: "expected smtp://, smtps://, file: or capture:".to_string(),
+        })
+    }
+
+    /// Delivers one mail.
+    pub async fn send(&self, outgoing: &Outgoing, key: &str) -> Result<(), SendError> {
+        match self {
+            Transport::Smtp(t) => t.send(outgoing, key).await,
+            Transport::Files(t) => t.send(outgoing, key).await,
+            Transport::Capture(t) => t.send(outgoing, key).await,
+        }
+    }
+}
+
+impl fmt::Display for Transport {
+    /// Where mails go, safe to log (no password).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Transport::Smtp(t) => write!(f, "{t}"),
+            Transport::Files(t) => write!(f, "file:{}", t.dir.display()),
+            Transport::Capture(_) => write!(f, "capture:"),
+        }
+    }
+}
+
+/// `scheme://user:***@host…`: the URL with any password replaced by `***`.
+pub fn redact_url(url: &str) -> String {
+    let Some(scheme_end) = url.find("://") else { return url.to_string() };
+    let authority_start = scheme_end + 3;
+    let authority_end = url[authority_start..].find(['/', '?', '#']).map_or(url.len(), |i| authority_start + i);
+    let authority = &url[authority_start..authority_end];
+    let Some(at) = authority.rfind('@') else { return url.to_string() };
+    let userinfo = &authority[..at];
+    let Some(colon) = userinfo.find(':') else { return url.to_string() };
+    format!("{}{}:***{}", &url[..authority_start], &userinfo[..colon], &url[authority_start + at..])
+}
+
+/// SMTP through lettre's pooled async transport, with at most `max_connections` sends at once
+/// (lettre's pool bounds only idle connections) and a timeout around each whole send (lettre's
+/// covers only connecting).
+#[derive(Clone)]
+pub struct SmtpTransport {
+    inner: Arc<SmtpInner>,
+}
+
+struct SmtpInner {
+    builder: AsyncSmtpTransportBuilder,
+    /// Built at the first send (lettre's pool spawns a task, so it needs the runtime), and
+    /// replaced by a fresh pool after a timeout: a send cut off mid-transaction leaves its
+    /// connection in an unknown state, and the pool would otherwise hand it out again.
+    transport: Mutex<Option<AsyncSmtpTransport<Tokio1Executor>>>,
+    permits: Semaphore,
+    timeout: Duration,
+    url: String,
+}
+
+impl fmt::Debug for SmtpTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SmtpTransport")
+            .field("url", &self.inner.url)
+            .field("timeout", &self.inner.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Display for SmtpTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.inner.url)
+    }
+}
+
+impl SmtpTransport {
+    /// `smtp://[user:pass@]host[:port]` (plain, for local relays and tests; port 25 by default),
+    /// `smtp://…?tls=required` (STARTTLS; port 587) or `smtps://…` (implicit TLS; port 465).
+    /// A path segment sets the EHLO name. `timeout` bounds connecting and each whole send.
+    /// Connections are opened at the first send, which must run inside a Tokio runtime.
+    pub fn from_url(url: &str, max_connections: usize, timeout: Duration) -> Result<SmtpTransport, MailError> {
+        let redacted = redact_url(url);
+        if max_connections == 0 {
+            return Err(MailError::BadUrl { url: redacted, detail: "max_connections must be at least 1".to_string() });
+        }
+        let builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map_err(|e| MailError::BadUrl { url: redacted.clone(), detail: e.to_string() })?
+            .timeout(Some(timeout))
+            .pool_config(PoolConfig::new().max_size(u32::try_from(max_connections).unwrap_or(u32::MAX)));
+        Ok(SmtpTransport {
+            inner: Arc::new(SmtpInner {
+                builder,
+                transport: Mutex::new(None),
+                permits: Semaphore::new(max_connections),
+                timeout,
+                url: redacted,
+            }),
+        })
+    }
+
+    /// Sends the stored bytes of `outgoing` to its envelope recipient.
+    pub async fn send(&self, outgoing: &Outgoing, key: &str) -> Result<(), SendError> {
+        let envelope = envelope(outgoing)?;
+        let _permit = self.inner.permits.acquire().await.map_err(|_| SendError::transient("transport closed"))?;
+        let transport = self
+            .inner
+            .transport
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get_or_insert_with(|| self.inner.builder.clone().build())
+            .clone();
+        let sent = tokio::time::timeout(self.inner.timeout, transport.send_raw(&envelope, &outgoing.raw)).await;
+        match sent {
+            Ok(Ok(response)) => {
+                tracing::debug!(key, to = %outgoing.to, code = %response.code(), "mail sent");
+                Ok(())
+            }
+            Ok(Err(e)) => {
+                let error = classify(&e);
+                tracing::warn!(key, to = %outgoing.to, permanent = error.permanent, error = %error.message, "mail not sent");
+                Err(error)
+            }
+            Err(_) => {
+                *self.inner.transport.lock().unwrap_or_else(PoisonError::into_inner) = None;
+                let message = format!("no answer from {} within {:?}", self.inner.url, self.inner.timeout);
+                tracing::warn!(key, to = %outgoing.to, "{message}");
+                Err(SendError::transient(message))
+            }
+        }
+    }
+}
+
+impl Drop for SmtpInner {
+    /// lettre's pool closes its connections on a spawned task: outside a runtime (after it has
+    /// shut down) that would panic, so the pool is then left to the operating system.
+    fn drop(&mut self) {
+        let transport = self.transport.get_mut().unwrap_or_else(PoisonError::into_inner).take();
+        if let Some(transport) = transport
+            && tokio::runtime::Handle::try_current().is_err()
+        {
+            std::mem::forget(transport);
+        }
+    }
+}
+
+fn envelope(outgoing: &Outgoing) -> Result<Envelope, SendError> {
+    let parse =
+        |a: &str| a.parse::<Address>().map_err(|e| SendError::permanent(format!("invalid mail address `{a}`: {e}")));
+    Envelope::new(Some(parse(&outgoing.envelope_from)?), vec![parse(&outgoing.to)?])
+        .map_err(|e| SendError::permanent(format!("invalid envelope: {e}")))
+}
+
+/// SMTP reply codes of failed authentication: the setting is wrong, not the mail.
+const AUTH_CODES: [&str; 4] = ["530", "534", "535", "538"];
+
+fn classify(e: &lettre::transport::smtp::Error) -> SendError {
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+        source = s.source();
+    }
+    let code = e.status().map(|c| c.to_string());
+    if code.as_deref().is_some_and(|c| AUTH_CODES.contains(&c)) {
+        return SendError::transient(format!("SMTP authentication failed, check the credentials: {message}"));
+    }
+    if e.is_permanent() || e.is_client() { SendError::permanent(message) } else { SendError::transient(message) }
+}
+
+/// Writes each mail to `DIR/<key>.eml` (written to a temporary file, then renamed), creating the
+/// folder. A key already delivered is not written again: one file per key. For rehearsals and for
+/// a mail drop that another program picks up.
+#[derive(Clone, Debug)]
+pub struct FileTransport {
+    dir: PathBuf,
+}
+
+static TMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+impl FileTransport {
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        FileTransport { dir: dir.into() }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The file a key is delivered to. Keys are made safe as file names: characters other than
+    /// ASCII letters, digits, `.`, `-` and `_` become `_`, and then (or when the key is very
+    /// long) a hash of the key is appended so distinct keys never share a file.
+    pub fn path_for(&self, key: &str) -> PathBuf {
+        let mut name: String = key
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' })
+            .collect();
+        if name != key || name.len() > 150 || name.starts_with('.') || name.is_empty() {
+            name.truncate(150);
+            name = format!("{name}-{}", &sha256_hex(key.as_bytes())[..16]);
+        }
+        self.dir.join(format!("{name}.eml"))
+    }
+
+    pub async fn send(&self, outgoing: &Outgoing, key: &str) -> Result<(), SendError> {
+        let io = |what: &str, path: &Path, e: std::io::Error| {
+            SendError::transient(format!("{what} {}: {e}", path.display()))
+        };
+        let path = self.path_for(key);
+        tokio::fs::create_dir_all(&self.dir).await.map_err(|e| io("cannot create", &self.dir, e))?;
+        if tokio::fs::try_exists(&path).await.map_err(|e| io("cannot check", &path, e))? {
+            tracing::debug!(key, path = %path.display(), "mail already written");
+            return Ok(());
+        }
+        let tmp = self.dir.join(format!(
+            ".tmp-{}-{}-{}",
+            std::process::id(),
+            TMP_COUNTER.fetch_add(1, Ordering::Relaxed),
+            path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
+        ));
+        let write = async {
+            use tokio::io::AsyncWriteExt;
+            let mut file = tokio::fs::File::create(&tmp).await?;
+            file.write_all(&outgoing.raw).await?;
+            file.sync_all().await?;
+            tokio::fs::rename(&tmp, &path).await
+        };
+        if let Err(e) = write.await {
+            let _ = tokio::fs::remove_file(&tmp).await;
+            return Err(io("cannot write", &path, e));
+        }
+        tracing::debug!(key, path = %path.display(), "mail written");
+        Ok(())
+    }
+}
+
+/// Keeps mails in memory (for `guiyan simulate` and tests); a key is kept at most once.
+#[derive(Clone, Debug, Default)]
+pub struct CaptureTransport {
+    state: Arc<Mutex<Captured>>,
+}
+
+#[derive(Debug, Default)]
+struct Captured {
+    keys: HashSet<String>,
+    mails: Vec<Outgoing>,
+}
+
+impl CaptureTransport {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub async fn send(&self, outgoing: &Outgoing, key: &str) -> Result<(), SendError> {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        if state.keys.insert(key.to_string()) {
+            state.mails.push(outgoing.clone());
+        }
+        Ok(())
+    }
+
+    /// The mails captured since the last call, oldest first (they are removed; their keys stay
+    /// delivered).
+    pub fn taken(&self) -> Vec<Outgoing> {
+        std::mem::take(&mut self.state.lock().unwrap_or_else(PoisonError::into_inner).mails)
+    }
+
+    /// How many mails are waiting to be taken.
+    pub fn len(&self) -> usize {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner).mails.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Installs rustls' ring provider as the process default. lettre picks ring on its own, but when
+/// another dependency also enables a provider (aws-lc-rs), rustls can no longer choose one and
+/// panics at the first TLS connection of a crate that relies on the default: call this at the
+/// start of `main` (and of such tests). Calling it again does nothing.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(redact_url("smtp://user:s3cret@mail.example.org:25"), "smtp://user:***@mail.example.org:25");
+        assert_eq!(redact_url("smtps://u:p@ss@host/ehlo?x=1"), "smtps://u:***@host/ehlo?x=1");
+        assert_eq!(redact_url("smtp://user@host"), "smtp://user@host");
+        assert_eq!(redact_url("smtp://host:25?tls=required"), "smtp://host:25?tls=required");
+        assert_eq!(redact_url("not a url"), "not a url");
+    }
+
+    #[test]
+    fn smtp_urls_never_show_the_password() {
+        let t =
+            SmtpTransport::from_url("smtp://user:s3cret@127.0.0.1:2525", 2, Duration::from_secs(5)).expect("valid url");
+        assert!(!format!("{t} {t:?}").contains("s3cret"));
+        let err = SmtpTransport::from_url("smtq://user:s3cret@host", 2, Duration::from_secs(5)).unwrap_err();
+        assert!(!err.to_string().contains("s3cret"), "{err}");
+        assert!(err.to_string().contains("smtq://user:***@host"), "{err}");
+        let err = SmtpTransport::from_url("smtp://user:s3cret@host", 0, Duration::from_secs(5)).unwrap_err();
+        assert!(!err.to_string().contains("s3cret"), "{err}");
+        let t = Transport::from_url("smtps://user:s3cret@mail.example.org", 2, Duration::from_secs(5)).expect("ok");
+        assert_eq!(t.to_string(), "smtps://user:***@mail.example.org");
+    }
+
+    #[test]
+    fn file_names_are_safe_and_distinct() {
+        let t = FileTransport::new("/tmp/x");
+        assert_eq!(t.path_for("assigned-2027-jiefang-1"), Path::new("/tmp/x/assigned-2027-jiefang-1.eml"));
+        let a = t.path_for("a/b");
+        let b = t.path_for("a_b");
+        assert_ne!(a, b);
+        assert!(a.file_name().is_some_and(|n| n.to_string_lossy().starts_with("a_b-")));
+        assert_eq!(t.path_for("../../etc/passwd").parent(), Some(Path::new("/tmp/x")));
+        assert!(t.path_for(&"k".repeat(1000)).file_name().is_some_and(|n| n.len() < 200));
+    }
+}

@@ -1,0 +1,175 @@
+#!/usr/bin/python3
+"""A small SMTP server for guiyan's tests: accepts mail into a Maildir, or fails on demand.
+
+Usage:
+
+    /usr/bin/python3 tests/support/smtp_server.py --port PORT --maildir DIR \
+        [--control FILE] [--host 127.0.0.1] [--auth USER:PASSWORD]
+
+Needs Debian's `python3-aiosmtpd` (run it with /usr/bin/python3: a pyenv python cannot see
+Debian's modules). Plain SMTP only, no TLS: it is for tests on the loopback interface.
+
+Startup
+    Listens on HOST:PORT (`--port 0` picks a free port), then prints `READY <port>` on stdout
+    (flushed) once connections are accepted. A test waits for that line, with a timeout, before
+    sending. SIGTERM or SIGINT closes the listener and exits with status 0.
+
+Maildir
+    Every accepted message is written to `DIR/tmp/<unique>` and renamed into `DIR/new/<unique>`
+    (DIR, DIR/tmp, DIR/new and DIR/cur are created). The file is the message exactly as received
+    (after SMTP dot-unstuffing), preceded by one `Return-Path: <sender>` line and one
+    `Delivered-To: <recipient>` line per envelope recipient, as a local delivery agent would add.
+
+Failure modes
+    The optional JSON control file is re-read on every RCPT and DATA command, so a test can switch
+    modes without restarting the server. A missing or unreadable file means `{"mode": "accept"}`.
+
+        {"mode": "accept"}      250: the message is stored (the default)
+        {"mode": "tempfail"}    451 4.3.0 try later      (at DATA; nothing is stored)
+        {"mode": "permfail"}    550 5.1.1 no such user   (at DATA; nothing is stored)
+        {"permfail_rcpt": ["a@example.org"]}   550 5.1.1 at RCPT for those recipients only
+        {"tempfail_rcpt": ["b@example.org"]}   451 4.3.0 at RCPT for those recipients only
+        {"delay_ms": 2000}      wait that long before answering DATA (to test client timeouts)
+
+    Keys combine, e.g. `{"mode": "accept", "permfail_rcpt": ["nobody@example.org"]}`. Write the
+    file atomically (write a temporary file, then rename it over) so the server never reads half.
+
+Authentication
+    With `--auth USER:PASSWORD` the server offers AUTH PLAIN/LOGIN without TLS and accepts only
+    that pair; without it, no AUTH is offered.
+"""
+
+import argparse
+import asyncio
+import itertools
+import json
+import logging
+import os
+import signal
+import socket
+import sys
+import time
+
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
+
+# aiosmtpd 1.4 logs a warning about its own use of a deprecated attribute on every AUTH.
+logging.getLogger("mail.log").addFilter(lambda record: "login_data is deprecated" not in record.getMessage())
+
+TEMPFAIL = "451 4.3.0 try later"
+PERMFAIL = "550 5.1.1 no such user"
+
+
+def read_control(path):
+    """The current control settings; `{}` when there is no control file or it cannot be read."""
+    if not path:
+        return {}
+    try:
+        with open(path, "r", encoding="utf-8") as f:
+            data = json.load(f)
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+class MaildirHandler:
+    """aiosmtpd handler: stores accepted messages in a Maildir, fails as the control file says."""
+
+    def __init__(self, maildir, control):
+        self.maildir = maildir
+        self.control = control
+        self.counter = itertools.count(1)
+        self.host = socket.gethostname().replace("/", "_").replace(":", "_")
+        for sub in ("tmp", "new", "cur"):
+            os.makedirs(os.path.join(maildir, sub), exist_ok=True)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        control = read_control(self.control)
+        wanted = address.lower()
+        if wanted in (a.lower() for a in control.get("permfail_rcpt", [])):
+            return PERMFAIL
+        if wanted in (a.lower() for a in control.get("tempfail_rcpt", [])):
+            return TEMPFAIL
+        envelope.rcpt_tos.append(address)
+        return "250 2.1.5 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        control = read_control(self.control)
+        delay_ms = control.get("delay_ms", 0)
+        if isinstance(delay_ms, (int, float)) and delay_ms > 0:
+            await asyncio.sleep(delay_ms / 1000)
+        mode = control.get("mode", "accept")
+        if mode == "tempfail":
+            return TEMPFAIL
+        if mode == "permfail":
+            return PERMFAIL
+        self.store(envelope)
+        return "250 2.0.0 OK: queued"
+
+    def store(self, envelope):
+        content = envelope.original_content or envelope.content or b""
+        if isinstance(content, str):
+            content = content.encode("utf-8")
+        lines = [f"Return-Path: <{envelope.mail_from}>"]
+        lines += [f"Delivered-To: {rcpt}" for rcpt in envelope.rcpt_tos]
+        head = ("\r\n".join(lines) + "\r\n").encode("utf-8")
+        name = f"{time.time_ns()}.P{os.getpid()}Q{next(self.counter)}.{self.host}"
+        tmp = os.path.join(self.maildir, "tmp", name)
+        with open(tmp, "wb") as f:
+            f.write(head)
+            f.write(content)
+            f.flush()
+            os.fsync(f.fileno())
+        os.rename(tmp, os.path.join(self.maildir, "new", name))
+
+
+def authenticator_for(pair):
+    """An aiosmtpd authenticator accepting exactly USER:PASSWORD."""
+    user, _, password = pair.partition(":")
+
+    def authenticate(server, session, envelope, mechanism, auth_data):
+        ok = (
+            isinstance(auth_data, LoginPassword)
+            and auth_data.login.decode("utf-8", "replace") == user
+            and auth_data.password.decode("utf-8", "replace") == password
+        )
+        return AuthResult(success=ok)
+
+    return authenticate
+
+
+async def serve(args):
+    handler = MaildirHandler(args.maildir, args.control)
+    kwargs = {"hostname": "guiyan-test-smtp", "decode_data": False, "enable_SMTPUTF8": True}
+    if args.auth:
+        kwargs.update(authenticator=authenticator_for(args.auth), auth_require_tls=False)
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(lambda: SMTP(handler, **kwargs), host=args.host, port=args.port)
+    port = server.sockets[0].getsockname()[1]
+
+    stop = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+
+    print(f"READY {port}", flush=True)
+    await stop.wait()
+    server.close()
+    await server.wait_closed()
+
+
+def main():
+    parser = argparse.ArgumentParser(description="SMTP test server writing a Maildir (see the module docstring).")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, required=True, help="port to listen on; 0 picks a free one")
+    parser.add_argument("--maildir", required=True, help="Maildir to deliver into (created if missing)")
+    parser.add_argument("--control", help="JSON control file, re-read on every message")
+    parser.add_argument("--auth", help="USER:PASSWORD to require AUTH PLAIN/LOGIN (no TLS)")
+    args = parser.parse_args()
+    try:
+        asyncio.run(serve(args))
+    except OSError as e:
+        print(f"smtp_server: {e}", file=sys.stderr, flush=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
