@@ -1118,7 +1118,8 @@ fn a_schema_newer_than_the_binary_is_refused_by_every_command() {
             );
         }
         assert_eq!((task_rows(db), table_counts(db)), (rows, counts), "something was written");
-        assert_eq!(sql_i64(db, "SELECT COUNT(*) FROM seaql_migrations"), 2, "the migration table is untouched");
+        let known = <migrations::Migrator as migrations::MigratorTrait>::migrations().len() as i64;
+        assert_eq!(sql_i64(db, "SELECT COUNT(*) FROM seaql_migrations"), known + 1, "the migration table is untouched");
     });
 }
 
@@ -1374,10 +1375,15 @@ fn the_due_work_query_reads_the_next_event_index() {
         std::fs::write(large.join("units.yaml"), large_directory()).expect("write the directory");
         let out = site.ok(&["apply", "large"]);
         assert!(out.contains("spring-festival/2027: new run, 10122 task(s) created"), "{out}");
+        // The apply handled everything due at the rehearsal time, and tasks waiting for others are
+        // not due until those settle: make the waiting ones due at their start, as after a season
+        // of completions.
+        sql_exec(db, "UPDATE tasks SET next_event_at = starts_at WHERE state = 'waiting'");
         if db.kind == DbKind::Postgres {
             sql_exec(db, "ANALYZE");
         }
-        let now = chrono::DateTime::parse_from_rfc3339(REHEARSAL).expect("time").with_timezone(&chrono::Utc);
+        let now = chrono::DateTime::parse_from_rfc3339(REHEARSAL).expect("time").with_timezone(&chrono::Utc)
+            + chrono::TimeDelta::days(7);
         let (plan, due) = block_on(async {
             let store = store::Store::open(&db.url).await.expect("open the store");
             let plan = store::explain_due_tasks(&store, now).await.expect("explain");

@@ -91,6 +91,41 @@ enum Command {
     /// The database schema.
     #[command(subcommand)]
     Db(DbCommand),
+    /// Start the engine: open runs, assign, remind and escalate on time, and deliver the mail.
+    Run {
+        /// Campaign files or folders. Default: workflows/ (mail templates override: workflows/templates/).
+        paths: Vec<PathBuf>,
+        /// Log format on stderr.
+        #[arg(long, value_enum, default_value = "text")]
+        log_format: commands::engine_commands::LogFormat,
+        /// Do what is due now, deliver what can be delivered, and exit (for cron-style operation
+        /// and rehearsals); transient mail failures stay queued for the next run.
+        #[arg(long)]
+        once: bool,
+    },
+    /// Play a season on a virtual clock with a scratch database: every mail, escalation and run, in seconds.
+    Simulate {
+        /// Campaign files or folders. Default: workflows/.
+        paths: Vec<PathBuf>,
+        /// Start: a date (2027-01-20) or an RFC 3339 time.
+        #[arg(long)]
+        from: String,
+        /// End: a date or an RFC 3339 time.
+        #[arg(long)]
+        to: String,
+        /// Probability that a unit completes an opened task (0–1).
+        #[arg(long, default_value_t = 0.8)]
+        complete_rate: f64,
+        /// Seed of the simulated units' choices.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The outbox: list mails, re-queue failed ones.
+    #[command(subcommand)]
+    Mail(MailCommand),
     /// Print the JSON Schema of campaign, directory or holiday files.
     Schema {
         /// Which file kind.
@@ -150,6 +185,27 @@ enum TaskCommand {
 }
 
 #[derive(Debug, Subcommand)]
+enum MailCommand {
+    /// List mails, newest first.
+    List {
+        /// Only failed mails.
+        #[arg(long, conflicts_with = "state")]
+        failed: bool,
+        /// queued, sending, sent or failed.
+        #[arg(long)]
+        state: Option<String>,
+        /// At most this many.
+        #[arg(long, default_value_t = 100)]
+        limit: u64,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Re-queue a failed mail (by id or key).
+    Retry { id: String },
+}
+
+#[derive(Debug, Subcommand)]
 enum DbCommand {
     /// Apply pending migrations (guiyan also does this on start).
     Migrate,
@@ -197,6 +253,28 @@ fn run(cli: Cli, lang: campaign::Lang) -> anyhow::Result<u8> {
         Command::Status { run, json } => sc::status(&settings()?.database_url, run.as_deref(), now()?, json, lang),
         Command::Db(DbCommand::Migrate) => sc::db_migrate(&settings()?.database_url, lang),
         Command::Db(DbCommand::Status) => sc::db_status(&settings()?.database_url, lang),
+        Command::Run { paths, log_format, once } => {
+            commands::engine_commands::init_logging(log_format);
+            let start = cli.now.as_deref().map(|_| now()).transpose()?;
+            commands::engine_commands::run(&paths, &settings()?, start, once, lang)
+        }
+        Command::Simulate { paths, from, to, complete_rate, seed, json } => {
+            let args = commands::engine_commands::SimulateArgs { paths, from, to, complete_rate, seed, json };
+            commands::engine_commands::simulate(&args, &settings()?, lang)
+        }
+        Command::Mail(MailCommand::List { failed, state, limit, json }) => {
+            let state = match (failed, state.as_deref()) {
+                (true, _) => Some(store::MailState::Failed),
+                (false, Some(name)) => Some(store::MailState::from_name(name).ok_or_else(|| {
+                    anyhow::anyhow!("--state `{name}` is not a mail state; expected queued, sending, sent or failed")
+                })?),
+                (false, None) => None,
+            };
+            commands::engine_commands::mail_list(&settings()?.database_url, state, limit, json, lang)
+        }
+        Command::Mail(MailCommand::Retry { id }) => {
+            commands::engine_commands::mail_retry(&settings()?.database_url, &id, now()?, lang)
+        }
         Command::Task(task) => {
             let url = settings()?.database_url;
             let args = sc::TaskArgs { url: &url, now: now()?, lang };

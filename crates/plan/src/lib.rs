@@ -11,7 +11,7 @@ mod tick;
 
 pub use diff::{ExistingTask, TaskChange, TaskState, diff_run, schedule_of};
 pub use occurrences::{Occurrence, occurrences_in_year};
-pub use plan_run::{plan_run, plan_year, runs_open_at};
+pub use plan_run::{next_opening, plan_run, plan_year, runs_open_at, runs_to_open};
 pub use render::{render_text, to_json};
 pub use run::{PlannedEscalation, PlannedReport, PlannedRun, PlannedTask, RunAnchor, task_id};
 pub use tick::{Decision, Notice, TaskDue, decide};

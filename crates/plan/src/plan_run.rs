@@ -334,6 +334,18 @@ pub fn runs_open_at(
     workdays: &WorkdayCalendar,
     now: chrono::DateTime<Utc>,
 ) -> Result<Vec<PlannedRun>, Vec<Diagnostic>> {
+    runs_to_open(campaign, directory, workdays, now, |_| false)
+}
+
+/// Like [`runs_open_at`], but skips (without planning them) the runs whose key `exists` says are
+/// already materialized: the engine's check for runs whose time came.
+pub fn runs_to_open(
+    campaign: &Campaign,
+    directory: &Directory,
+    workdays: &WorkdayCalendar,
+    now: chrono::DateTime<Utc>,
+    exists: impl Fn(&str) -> bool,
+) -> Result<Vec<PlannedRun>, Vec<Diagnostic>> {
     use chrono::Datelike;
     let local_year = now.with_timezone(&campaign.timezone).year();
     let mut runs = Vec::new();
@@ -351,7 +363,11 @@ pub fn runs_open_at(
         for occurrence in occurrences {
             let opens = resolve_local(campaign.timezone, occurrence.frame.open).with_timezone(&Utc);
             let closes = resolve_local(campaign.timezone, occurrence.frame.close).with_timezone(&Utc);
-            if opens > now || closes <= now || runs.iter().any(|r: &PlannedRun| r.key == occurrence.key) {
+            if opens > now
+                || closes <= now
+                || exists(&occurrence.key)
+                || runs.iter().any(|r: &PlannedRun| r.key == occurrence.key)
+            {
                 continue;
             }
             match plan_run(campaign, directory, workdays, &occurrence) {
@@ -361,4 +377,20 @@ pub fn runs_open_at(
         }
     }
     if diagnostics.is_empty() { Ok(runs) } else { Err(diagnostics) }
+}
+
+/// When the campaign's next run opens after `now` (looking into next year), if it has one.
+pub fn next_opening(
+    campaign: &Campaign,
+    workdays: &WorkdayCalendar,
+    now: chrono::DateTime<Utc>,
+) -> Option<chrono::DateTime<Utc>> {
+    use chrono::Datelike;
+    let local_year = now.with_timezone(&campaign.timezone).year();
+    (local_year - 1..=local_year + 2)
+        .filter_map(|year| occurrences_in_year(campaign, year, workdays).ok())
+        .flatten()
+        .map(|o| resolve_local(campaign.timezone, o.frame.open).with_timezone(&Utc))
+        .filter(|opens| *opens > now)
+        .min()
 }

@@ -17,7 +17,8 @@ use crate::bulk::{self, BulkInsert, Kind, Rows};
 use crate::connect::Store;
 use crate::entities::{definition, run, task, task_dependency, unit};
 use crate::error::StoreError;
-use crate::operate::{Actor, open_ready_tasks, record_event};
+use crate::operate::{Actor, record_event};
+use crate::tick::{NOTICE_RUN_OPENED, advance_due, insert_notices, wake_ready};
 
 /// A campaign file's text, recorded with each applied version.
 #[derive(Clone, Debug)]
@@ -114,7 +115,9 @@ pub async fn apply(
         let applied = apply_run(&txn, campaign, planned, definition_id, now_s, actor).await.map_err(err)?;
         report.runs.push(applied);
     }
-    report.opened = open_ready_tasks(&txn, now_s, actor).await.map_err(err)?;
+    // Whatever is due now happens now, with its notices: new tasks whose start passed open.
+    wake_ready(&txn, now_s, None).await.map_err(err)?;
+    report.opened = advance_due(&txn, now_s, actor).await.map_err(err)?.opened;
 
     if dry_run {
         txn.rollback().await.map_err(err)?;
@@ -324,6 +327,11 @@ async fn apply_run(
         write_dependencies(txn, run_id, planned).await?;
         let detail = serde_json::json!({ "tasks": planned.tasks.len(), "opens_at": planned.opens_at.timestamp(), "closes_at": planned.closes_at.timestamp() });
         record_event(txn, now, actor, "run-opened", scope, None, detail).await?;
+        // The campaign's owner is told the run opened.
+        let mut notice = Rows::new();
+        let key = format!("run:{run_id}/{NOTICE_RUN_OPENED}/{}", campaign.owner);
+        notice.row().text(&key).int(run_id).opt_int(None).text(NOTICE_RUN_OPENED).text(&campaign.owner).int(now);
+        insert_notices(txn, notice, now).await?;
         return Ok(AppliedRun {
             campaign: planned.campaign.clone(),
             key: planned.key.clone(),

@@ -136,7 +136,7 @@ impl Rows {
         self
     }
 
-    fn finish(mut self) -> String {
+    pub(crate) fn finish(mut self) -> String {
         self.json.extend_from_slice(if self.count == 0 { b"]" } else { b"]]" });
         // Only UTF-8 was written: from `&str`s, numbers and ASCII punctuation.
         String::from_utf8(self.json).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())

@@ -47,6 +47,13 @@ pub fn normalize_url(url: &str) -> String {
 }
 
 impl Store {
+    /// The database file, for SQLite (`None` for PostgreSQL or an in-memory database).
+    pub fn sqlite_path(&self) -> Option<std::path::PathBuf> {
+        let rest = self.url.strip_prefix("sqlite://")?;
+        let path = rest.split('?').next().unwrap_or(rest);
+        (!path.is_empty() && path != ":memory:").then(|| std::path::PathBuf::from(path))
+    }
+
     /// Connects without touching the schema.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
         let url = normalize_url(url);

@@ -8,7 +8,9 @@ mod due;
 mod entities;
 mod error;
 mod operate;
+mod outbox;
 mod status;
+mod tick;
 
 pub use apply::{AppliedRun, ApplyReport, Definition, RunChange, apply};
 pub use connect::{DEFAULT_URL, MigrationState, Store, normalize_url};
@@ -17,4 +19,13 @@ pub use error::{FigureProblem, StoreError, redact};
 pub use operate::{
     Actor, HistoryEntry, Source, TaskFilter, TaskRow, complete_task, list_tasks, reopen_task, task_history, waive_task,
 };
+pub use outbox::{
+    ClaimedMail, ComposedMail, DigestData, DigestGroup, DigestTaskData, MailRow, MailState, UnitInfo, claim_mails,
+    compose, list_mails, mail_counts, mark_failed, mark_sent, pending_groups, release_claims, resume_orphaned,
+    retry_mail,
+};
 pub use status::{FigureTotal, RunStatus, StateCounts, UnitStatus, status};
+pub use tick::{
+    NOTICE_ASSIGNED, NOTICE_ESCALATION, NOTICE_OVERDUE, NOTICE_REMINDER, NOTICE_RUN_OPENED, TickReport, change_marker,
+    known_runs, next_due, tick, upcoming,
+};

@@ -5,14 +5,15 @@ use chrono::{DateTime, Utc};
 use plan::TaskState;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
 };
 
 use crate::apply::{ACTIVE, next_event_at, set_state};
 use crate::connect::Store;
 use crate::entities::{event, run, task};
 use crate::error::{FigureProblem, StoreError};
+use crate::tick::{advance_ids, wake_ready};
 
 /// Where a change came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,6 +21,8 @@ pub enum Source {
     Cli,
     Web,
     Engine,
+    /// Units acting in `guiyan simulate`.
+    Simulation,
 }
 
 impl Source {
@@ -28,6 +31,7 @@ impl Source {
             Source::Cli => "cli",
             Source::Web => "web",
             Source::Engine => "engine",
+            Source::Simulation => "simulation",
         }
     }
 }
@@ -64,44 +68,16 @@ pub(crate) async fn record_event(
     Ok(())
 }
 
-/// Opens every waiting task whose start has passed and whose dependencies are all done, waived or
-/// cancelled. Returns how many opened.
-pub(crate) async fn open_ready_tasks(
+/// Opens the dependants of a task that just settled, where nothing else holds them back (with their
+/// notices). Returns how many opened.
+async fn open_dependants(
     db: &impl ConnectionTrait,
+    settled: i64,
     now: i64,
     actor: &Actor,
 ) -> Result<usize, sea_orm::DbErr> {
-    let unblocked = Expr::cust(
-        "NOT EXISTS (SELECT 1 FROM task_dependencies d JOIN tasks t2 ON t2.id = d.depends_on \
-         WHERE d.task_id = tasks.id AND t2.state IN ('waiting', 'open'))",
-    );
-    let ready = task::Entity::find()
-        .filter(task::Column::State.eq(TaskState::Waiting.name()))
-        .filter(task::Column::StartsAt.lte(now))
-        .filter(Condition::all().add(unblocked))
-        .all(db)
-        .await?;
-    for t in &ready {
-        let next = next_event_at(TaskState::Open, t.starts_at, t.due_at, &t.schedule, now);
-        task::Entity::update_many()
-            .col_expr(task::Column::State, Expr::value(TaskState::Open.name()))
-            .col_expr(task::Column::NextEventAt, Expr::value(next))
-            .col_expr(task::Column::UpdatedAt, Expr::value(now))
-            .filter(task::Column::Id.eq(t.id))
-            .exec(db)
-            .await?;
-        record_event(
-            db,
-            now,
-            actor,
-            "task-opened",
-            Some((&t.campaign, Some(&t.run_key))),
-            Some(t.id),
-            serde_json::json!({}),
-        )
-        .await?;
-    }
-    Ok(ready.len())
+    let woken = wake_ready(db, now, Some(settled)).await?;
+    Ok(advance_ids(db, &woken, now, actor).await?.opened)
 }
 
 /// A task as listed by `guiyan task list`.
@@ -209,7 +185,7 @@ async fn find_task(db: &impl ConnectionTrait, id: &str) -> Result<Option<task::M
         .await
 }
 
-fn begin_options() -> TransactionOptions {
+pub(crate) fn begin_options() -> TransactionOptions {
     TransactionOptions { sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate), ..Default::default() }
 }
 
@@ -320,7 +296,7 @@ pub async fn complete_task(
     record_event(&txn, now, actor, "task-done", Some((&task.campaign, Some(&task.run_key))), Some(task.id), detail)
         .await
         .map_err(err)?;
-    let opened = open_ready_tasks(&txn, now, actor).await.map_err(err)?;
+    let opened = open_dependants(&txn, task.id, now, actor).await.map_err(err)?;
     txn.commit().await.map_err(err)?;
     Ok(opened)
 }
@@ -356,7 +332,7 @@ pub async fn waive_task(
     )
     .await
     .map_err(err)?;
-    let opened = open_ready_tasks(&txn, now, actor).await.map_err(err)?;
+    let opened = open_dependants(&txn, task.id, now, actor).await.map_err(err)?;
     txn.commit().await.map_err(err)?;
     Ok(opened)
 }

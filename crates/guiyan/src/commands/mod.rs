@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod calendar;
+pub mod engine_commands;
 pub mod plan;
 pub mod schema;
 pub mod status_json;

@@ -6,18 +6,17 @@ use std::path::PathBuf;
 
 use campaign::Lang;
 
-use super::validate::{exit_code, load, print_diagnostics};
+use super::validate::{load_valid, print_diagnostics};
 
 pub fn run(paths: &[PathBuf], year: i32, json: bool, lang: Lang) -> anyhow::Result<u8> {
     let range = calendar::supported_years();
     if !range.contains(&year) {
         anyhow::bail!("--year must be within {}–{}", range.start(), range.end());
     }
-    let (workflows, diagnostics) = load(paths)?;
-    if !diagnostics.is_empty() {
-        print_diagnostics(&diagnostics, false, lang);
-        return Ok(exit_code(&diagnostics));
-    }
+    let workflows = match load_valid(paths, lang)? {
+        Ok(workflows) => workflows,
+        Err(code) => return Ok(code),
+    };
     let mut runs = Vec::new();
     let mut problems = Vec::new();
     for campaign in &workflows.campaigns {

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use plan::TaskState;
 use store::{Actor, ApplyReport, FigureProblem, RunChange, Source, Store, StoreError, TaskFilter};
 
-use super::validate::{exit_code, load, print_diagnostics};
+use super::validate::{load_valid, print_diagnostics};
 use crate::output::{errln, outln};
 
 /// A store error as an exit code: rejected input is 1, database trouble 2.
@@ -70,7 +70,11 @@ pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 }
 
 /// Opens the store (migrating it) and runs `work`; a store error becomes its message and exit code.
-fn with_store(url: &str, lang: Lang, work: impl AsyncFnOnce(&Store) -> Result<u8, StoreError>) -> anyhow::Result<u8> {
+pub fn with_store(
+    url: &str,
+    lang: Lang,
+    work: impl AsyncFnOnce(&Store) -> Result<u8, StoreError>,
+) -> anyhow::Result<u8> {
     run_store(url, lang, true, work)
 }
 
@@ -99,12 +103,12 @@ fn run_store(
     })
 }
 
-fn actor(by: Option<String>) -> Actor {
+pub fn actor(by: Option<String>) -> Actor {
     let name = by.or_else(|| std::env::var("USER").ok()).unwrap_or_else(|| "admin".into());
     Actor { name, source: Source::Cli }
 }
 
-fn local(at: i64, timezone: &str) -> String {
+pub fn local(at: i64, timezone: &str) -> String {
     let tz: Tz = timezone.parse().unwrap_or(Tz::UTC);
     DateTime::<Utc>::from_timestamp(at, 0)
         .map(|t| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string())
@@ -141,33 +145,18 @@ pub fn db_status(url: &str, lang: Lang) -> anyhow::Result<u8> {
 }
 
 pub fn apply(url: &str, paths: &[PathBuf], now: DateTime<Utc>, dry_run: bool, lang: Lang) -> anyhow::Result<u8> {
-    let (workflows, diagnostics) = load(paths)?;
-    if !diagnostics.is_empty() {
-        print_diagnostics(&diagnostics, false, lang);
-        return Ok(exit_code(&diagnostics));
-    }
-    let mut runs = Vec::new();
-    let mut problems = Vec::new();
-    let mut definitions = Vec::new();
-    for campaign in &workflows.campaigns {
-        let Some(directory) = workflows.directory_of(campaign) else { continue };
-        match plan::runs_open_at(campaign, directory, workflows.workdays_of(campaign), now) {
-            Ok(planned) => runs.extend(planned),
-            Err(d) => problems.extend(d),
+    let workflows = match load_valid(paths, lang)? {
+        Ok(workflows) => workflows,
+        Err(code) => return Ok(code),
+    };
+    let runs = match engine::runs_to_open(&workflows, now, &Default::default()) {
+        Ok(runs) => runs,
+        Err(problems) => {
+            print_diagnostics(&problems, false, lang);
+            return Ok(1);
         }
-        let source = std::fs::read_to_string(&campaign.source)
-            .with_context(|| format!("cannot read {}", campaign.source.display()))?;
-        definitions.push(store::Definition {
-            campaign: campaign.id.clone(),
-            path: campaign.source.display().to_string(),
-            source,
-        });
-    }
-    if !problems.is_empty() {
-        campaign::sort_diagnostics(&mut problems);
-        print_diagnostics(&problems, false, lang);
-        return Ok(1);
-    }
+    };
+    let definitions = engine::definitions(&workflows)?;
     with_store(url, lang, async |store| {
         let report = store::apply(store, &workflows, &definitions, &runs, now, &actor(None), dry_run).await?;
         print_apply(&report, &runs, dry_run, lang);

@@ -14,6 +14,17 @@ pub fn load(paths: &[PathBuf]) -> anyhow::Result<(Workflows, Vec<Diagnostic>)> {
     Ok(campaign::load(&files, &DiskFiles))
 }
 
+/// Loads and validates for a command that needs valid definitions: the workflows, or (after
+/// printing the diagnostics) the exit code to stop with.
+pub fn load_valid(paths: &[PathBuf], lang: Lang) -> anyhow::Result<Result<Workflows, u8>> {
+    let (workflows, diagnostics) = load(paths)?;
+    if diagnostics.is_empty() {
+        return Ok(Ok(workflows));
+    }
+    print_diagnostics(&diagnostics, false, lang);
+    Ok(Err(exit_code(&diagnostics)))
+}
+
 /// The exit code for a set of diagnostics: IO problems with named files are 2, others 1.
 pub fn exit_code(diagnostics: &[Diagnostic]) -> u8 {
     if diagnostics.iter().any(|d| d.kind.code() == "io") {

@@ -2,6 +2,8 @@
 
 pub mod definition;
 pub mod event;
+pub mod mail;
+pub mod notice;
 pub mod run;
 pub mod task;
 pub mod task_dependency;

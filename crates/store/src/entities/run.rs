@@ -15,6 +15,7 @@ pub struct Model {
     pub closes_at: i64,
     pub timezone: String,
     pub next_event_at: Option<i64>,
+    pub closed_at: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

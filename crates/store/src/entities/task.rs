@@ -24,6 +24,7 @@ pub struct Model {
     pub note: Option<String>,
     pub next_event_at: Option<i64>,
     pub updated_at: i64,
+    pub handled_until: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,425 @@
+//! The engine: one `step` does everything due at the clock's time — open runs whose time came,
+//! tick due tasks (open, remind, overdue, escalate) and close runs, compose pending notices into
+//! digest mails, deliver due mails — and `serve` repeats it, sleeping until the next event or a
+//! change made by another process.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use campaign::Workflows;
+use chrono::{DateTime, TimeDelta, Utc};
+use serde::Serialize;
+use store::{Actor, ApplyReport, ClaimedMail, Source, Store};
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+use crate::clock::Clock;
+use crate::error::EngineError;
+use crate::mailer::Mailer;
+use crate::materialize;
+
+/// How the engine batches, leases and retries.
+#[derive(Clone, Debug)]
+pub struct EngineConfig {
+    /// This process's name in mail claims.
+    pub worker: String,
+    /// Tasks decided per transaction.
+    pub tick_batch: u64,
+    /// Mails claimed per delivery round.
+    pub mail_batch: u64,
+    /// How long a claimed mail stays with its worker; longer than a send can take.
+    pub lease: TimeDelta,
+    /// The first retry of a transient failure; each next one waits twice as long, up to `retry_max`.
+    pub retry_first: TimeDelta,
+    pub retry_max: TimeDelta,
+    /// Attempts before a transiently failing mail is given up (kept as failed).
+    pub max_attempts: i32,
+    /// Longest sleep before looking for changes made by other processes.
+    pub change_check: Duration,
+}
+
+impl Default for EngineConfig {
+    fn default() -> EngineConfig {
+        EngineConfig {
+            worker: format!("engine-{}", std::process::id()),
+            tick_batch: 1000,
+            mail_batch: 200,
+            lease: TimeDelta::seconds(120),
+            retry_first: TimeDelta::seconds(60),
+            retry_max: TimeDelta::hours(1),
+            max_attempts: 12,
+            change_check: Duration::from_secs(1),
+        }
+    }
+}
+
+impl EngineConfig {
+    /// When to retry after `attempts` transient failures, or `None` to give up.
+    pub fn retry_after(&self, attempts: i32, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        if attempts >= self.max_attempts {
+            return None;
+        }
+        let factor = 1i32.checked_shl(attempts.saturating_sub(1).clamp(0, 20) as u32).unwrap_or(i32::MAX);
+        let wait = self.retry_first.checked_mul(factor).unwrap_or(self.retry_max).min(self.retry_max);
+        Some(now + wait)
+    }
+}
+
+/// A mail composed in a step.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ComposedInfo {
+    pub key: String,
+    pub kind: String,
+    pub recipient: String,
+    pub to: String,
+    pub tasks: usize,
+}
+
+/// What one step did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct StepReport {
+    pub at: i64,
+    /// Runs materialized: (campaign, key, tasks).
+    pub runs_opened: Vec<(String, String, usize)>,
+    pub runs_closed: Vec<(String, String)>,
+    pub tasks_handled: usize,
+    pub tasks_opened: usize,
+    /// Notices written, by kind.
+    pub notices: BTreeMap<String, usize>,
+    pub mails_composed: Vec<ComposedInfo>,
+    pub mails_sent: usize,
+    /// Transient failures, to be retried.
+    pub mails_deferred: usize,
+    /// Permanent failures (or retries exhausted).
+    pub mails_failed: usize,
+}
+
+impl StepReport {
+    pub fn is_empty(&self) -> bool {
+        self.runs_opened.is_empty()
+            && self.runs_closed.is_empty()
+            && self.tasks_handled == 0
+            && self.mails_composed.is_empty()
+            && self.mails_sent + self.mails_deferred + self.mails_failed == 0
+    }
+}
+
+/// The engine over one store.
+#[derive(Debug)]
+pub struct Engine {
+    store: Store,
+    workflows: Arc<Workflows>,
+    definitions: Vec<store::Definition>,
+    mailer: Mailer,
+    transport: Arc<mail::Transport>,
+    clock: Arc<dyn Clock>,
+    config: EngineConfig,
+    actor: Actor,
+    stopping: Arc<AtomicBool>,
+}
+
+impl Engine {
+    pub fn new(
+        store: Store,
+        workflows: Workflows,
+        mailer: Mailer,
+        transport: mail::Transport,
+        clock: Arc<dyn Clock>,
+        config: EngineConfig,
+    ) -> Result<Engine, EngineError> {
+        let definitions = materialize::definitions(&workflows)?;
+        Ok(Engine {
+            store,
+            workflows: Arc::new(workflows),
+            definitions,
+            mailer,
+            transport: Arc::new(transport),
+            clock,
+            config,
+            actor: Actor { name: "engine".into(), source: Source::Engine },
+            stopping: Arc::new(AtomicBool::new(false)),
+        })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn workflows(&self) -> &Workflows {
+        &self.workflows
+    }
+
+    pub fn mailer(&self) -> &Mailer {
+        &self.mailer
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// Asks a running `serve` or `step` to stop after the work in hand.
+    pub fn stop(&self) {
+        self.stopping.store(true, Ordering::SeqCst);
+    }
+
+    fn stopping(&self) -> bool {
+        self.stopping.load(Ordering::SeqCst)
+    }
+
+    /// On start: records the definitions and brings every run open now in line with them, as
+    /// `guiyan apply` does.
+    pub async fn apply_all(&self) -> Result<ApplyReport, EngineError> {
+        let now = self.clock.now();
+        let runs = materialize::runs_to_open(&self.workflows, now, &Default::default()).map_err(plan_error)?;
+        Ok(store::apply(&self.store, &self.workflows, &self.definitions, &runs, now, &self.actor, false).await?)
+    }
+
+    /// Does everything due now.
+    pub async fn step(&self) -> Result<StepReport, EngineError> {
+        let now = self.clock.now();
+        let mut report = StepReport { at: now.timestamp(), ..Default::default() };
+        self.open_runs(now, &mut report).await?;
+        let tick = store::tick(&self.store, now, self.config.tick_batch, &self.actor).await?;
+        report.runs_closed = tick.closed_runs.clone();
+        report.tasks_handled = tick.tasks;
+        report.tasks_opened = tick.opened;
+        report.notices = tick.notices.iter().map(|(k, n)| (k.to_string(), *n)).collect();
+        self.compose_pending(now, &mut report).await?;
+        self.deliver_due(&mut report).await?;
+        Ok(report)
+    }
+
+    /// Materializes the runs whose time came.
+    async fn open_runs(&self, now: DateTime<Utc>, report: &mut StepReport) -> Result<(), EngineError> {
+        let known = store::known_runs(&self.store).await?;
+        let runs = materialize::runs_to_open(&self.workflows, now, &known).map_err(plan_error)?;
+        if runs.is_empty() {
+            return Ok(());
+        }
+        let applied =
+            store::apply(&self.store, &self.workflows, &self.definitions, &runs, now, &self.actor, false).await?;
+        for run in applied.runs.iter().filter(|r| r.new_run) {
+            tracing::info!(campaign = %run.campaign, run = %run.key, tasks = run.tasks, "run opened");
+            report.runs_opened.push((run.campaign.clone(), run.key.clone(), run.tasks));
+        }
+        Ok(())
+    }
+
+    /// Turns pending notices into digest mails.
+    async fn compose_pending(&self, now: DateTime<Utc>, report: &mut StepReport) -> Result<(), EngineError> {
+        loop {
+            let groups = store::pending_groups(&self.store, 500).await?;
+            let mut progress = false;
+            for group in &groups {
+                if self.stopping() {
+                    return Ok(());
+                }
+                let mut info = None;
+                let outcome = store::compose(&self.store, group, now, |data| {
+                    let composed = self.mailer.compose(data, &self.workflows, now)?;
+                    info = Some(ComposedInfo {
+                        key: data.key.clone(),
+                        kind: data.kind.clone(),
+                        recipient: data.recipient.id.clone(),
+                        to: composed.to_address.clone(),
+                        tasks: data.tasks.len(),
+                    });
+                    Ok::<_, EngineError>(composed)
+                })
+                .await?;
+                match outcome {
+                    Some(Ok(_)) => {
+                        progress = true;
+                        report.mails_composed.extend(info);
+                    }
+                    Some(Err(e)) => {
+                        tracing::error!(recipient = %group.recipient, kind = %group.kind, error = %e, "cannot compose a mail; its notices stay pending");
+                    }
+                    None => {}
+                }
+            }
+            if groups.len() < 500 || !progress {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Sends every mail due now, `mail_batch` claimed at a time, sends in parallel (the transport
+    /// bounds its connections); each outcome is recorded as soon as it is known.
+    async fn deliver_due(&self, report: &mut StepReport) -> Result<(), EngineError> {
+        loop {
+            if self.stopping() {
+                return Ok(());
+            }
+            let now = self.clock.now();
+            let claimed = store::claim_mails(
+                &self.store,
+                now,
+                self.config.mail_batch,
+                &self.config.worker,
+                self.config.lease.num_seconds(),
+            )
+            .await?;
+            let count = claimed.len() as u64;
+            let mut sends = JoinSet::new();
+            for mail in claimed {
+                let transport = Arc::clone(&self.transport);
+                sends.spawn(async move {
+                    let outgoing = mail::Outgoing {
+                        envelope_from: mail.envelope_from.clone(),
+                        to: mail.to_address.clone(),
+                        raw: mail.raw.clone(),
+                    };
+                    let result = transport.send(&outgoing, &mail.key).await;
+                    (mail, result)
+                });
+            }
+            while let Some(joined) = sends.join_next().await {
+                let Ok((mail, result)) = joined else { continue };
+                self.record_delivery(mail, result, report).await?;
+            }
+            if count < self.config.mail_batch {
+                return Ok(());
+            }
+        }
+    }
+
+    async fn record_delivery(
+        &self,
+        mail: ClaimedMail,
+        result: Result<(), mail::SendError>,
+        report: &mut StepReport,
+    ) -> Result<(), EngineError> {
+        let now = self.clock.now();
+        let worker = &self.config.worker;
+        match result {
+            Ok(()) => {
+                store::mark_sent(&self.store, mail.id, worker, now).await?;
+                report.mails_sent += 1;
+                tracing::info!(key = %mail.key, to = %mail.to_address, message_id = %mail.message_id, attempt = mail.attempts, resumed = mail.resumed, "mail sent");
+            }
+            Err(e) => {
+                let retry_at = if e.permanent { None } else { self.config.retry_after(mail.attempts, now) };
+                store::mark_failed(&self.store, mail.id, worker, &e.message, retry_at).await?;
+                match retry_at {
+                    Some(at) => {
+                        report.mails_deferred += 1;
+                        tracing::warn!(key = %mail.key, to = %mail.to_address, error = %e.message, retry_at = %at, "mail deferred");
+                    }
+                    None => {
+                        report.mails_failed += 1;
+                        tracing::error!(key = %mail.key, to = %mail.to_address, error = %e.message, attempts = mail.attempts, "mail failed");
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The next moment something is due: a task event, a run closing or opening, a mail attempt.
+    pub async fn next_wakeup(&self) -> Result<Option<DateTime<Utc>>, EngineError> {
+        let now = self.clock.now();
+        let stored = store::next_due(&self.store).await?;
+        let opening = materialize::next_opening(&self.workflows, now);
+        Ok([stored, opening].into_iter().flatten().min())
+    }
+
+    /// Runs until `shutdown` turns true: a step, then sleep until the next event or a change by
+    /// another process (a task completed from the command line), then again. A failing step (the
+    /// database went away) is logged and retried after a pause. Claims not yet sent are released
+    /// on the way out.
+    pub async fn serve(&self, mut shutdown: watch::Receiver<bool>) -> Result<(), EngineError> {
+        let mut pause = Duration::from_secs(1);
+        while !*shutdown.borrow() && !self.stopping() {
+            let marker = store::change_marker(&self.store).await.unwrap_or_default();
+            match self.step().await {
+                Ok(report) => {
+                    pause = Duration::from_secs(1);
+                    log_step(&report);
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, retry_in = ?pause, "step failed");
+                    tokio::select! {
+                        _ = tokio::time::sleep(pause) => {}
+                        _ = shutdown.changed() => {}
+                    }
+                    pause = (pause * 2).min(Duration::from_secs(60));
+                    continue;
+                }
+            }
+            let next = self.next_wakeup().await.ok().flatten();
+            let marker = store::change_marker(&self.store).await.unwrap_or(marker);
+            self.wait(next, marker, &mut shutdown).await;
+        }
+        self.stop();
+        let released = store::release_claims(&self.store, &self.config.worker, self.clock.now()).await?;
+        if released > 0 {
+            tracing::info!(released, "released mail claims");
+        }
+        Ok(())
+    }
+
+    /// Sleeps until `next`, a change marker other than `marker`, or shutdown.
+    async fn wait(&self, next: Option<DateTime<Utc>>, marker: i64, shutdown: &mut watch::Receiver<bool>) {
+        loop {
+            let now = self.clock.now();
+            if next.is_some_and(|at| at <= now) || *shutdown.borrow() {
+                return;
+            }
+            let until_next = next.map(|at| (at - now).to_std().unwrap_or_default()).unwrap_or(Duration::MAX);
+            let nap = until_next.min(self.config.change_check);
+            tokio::select! {
+                _ = tokio::time::sleep(nap) => {}
+                _ = shutdown.changed() => return,
+            }
+            if nap < self.config.change_check {
+                continue;
+            }
+            match store::change_marker(&self.store).await {
+                Ok(current) if current != marker => {
+                    tracing::debug!("woken by a change");
+                    return;
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+fn log_step(report: &StepReport) {
+    if report.is_empty() {
+        return;
+    }
+    tracing::info!(
+        runs_opened = report.runs_opened.len(),
+        runs_closed = report.runs_closed.len(),
+        tasks = report.tasks_handled,
+        opened = report.tasks_opened,
+        notices = report.notices.values().sum::<usize>(),
+        composed = report.mails_composed.len(),
+        sent = report.mails_sent,
+        deferred = report.mails_deferred,
+        failed = report.mails_failed,
+        "step"
+    );
+}
+
+fn plan_error(diagnostics: Vec<campaign::Diagnostic>) -> EngineError {
+    EngineError::Plan(diagnostics.iter().map(|d| d.render(campaign::Lang::En)).collect::<Vec<_>>().join("\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_back_off_exponentially_up_to_the_maximum_then_give_up() {
+        let config = EngineConfig::default();
+        let now = DateTime::from_timestamp(0, 0).unwrap();
+        let waits: Vec<i64> = (1..=8).map(|a| (config.retry_after(a, now).unwrap() - now).num_seconds()).collect();
+        assert_eq!(waits, vec![60, 120, 240, 480, 960, 1920, 3600, 3600]);
+        assert_eq!(config.retry_after(config.max_attempts, now), None);
+    }
+}

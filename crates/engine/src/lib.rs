@@ -1,0 +1,18 @@
+//! The engine behind `guiyan run` and `guiyan simulate`: opens runs, ticks due tasks, composes
+//! notices into digest mails and delivers them, all on an injected clock.
+
+mod clock;
+mod engine;
+mod error;
+mod lock;
+mod mailer;
+mod materialize;
+mod simulate;
+
+pub use clock::{Clock, SystemClock, VirtualClock};
+pub use engine::{ComposedInfo, Engine, EngineConfig, StepReport};
+pub use error::EngineError;
+pub use lock::{EngineLock, lock_sqlite};
+pub use mailer::Mailer;
+pub use materialize::{definitions, next_opening, runs_to_open};
+pub use simulate::{Random, SimulationOptions, Timeline, TimelineEntry, TimelineEvent, simulate};

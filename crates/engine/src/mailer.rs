@@ -1,0 +1,109 @@
+//! From a digest of notices to a stored, sendable message: the templates, the sender address and
+//! the MIME build. A mail is rendered once, when composed; every retry sends the same bytes.
+
+use calendar::Tz;
+use campaign::Workflows;
+use chrono::{DateTime, Utc};
+use store::{ComposedMail, DigestData};
+
+use crate::error::EngineError;
+
+/// Renders digests into messages.
+#[derive(Debug)]
+pub struct Mailer {
+    templates: mail::Templates,
+    from: mail::Mailbox,
+    from_domain: String,
+}
+
+impl Mailer {
+    /// `from` is an address, optionally with a name: `归雁 <guiyan@example.org>`.
+    pub fn new(templates: mail::Templates, from: &str) -> Result<Mailer, EngineError> {
+        let from: mail::Mailbox =
+            from.parse().map_err(|e| mail::MailError::Address { address: from.to_string(), detail: format!("{e}") })?;
+        let from_domain = from.email.domain().to_string();
+        Ok(Mailer { templates, from, from_domain })
+    }
+
+    /// The sender, for the start banner.
+    pub fn from(&self) -> String {
+        self.from.to_string()
+    }
+
+    /// Renders one digest at `now`.
+    pub fn compose(
+        &self,
+        data: &DigestData,
+        workflows: &Workflows,
+        now: DateTime<Utc>,
+    ) -> Result<ComposedMail, EngineError> {
+        let campaign = workflows.campaign(&data.campaign);
+        let tz: Tz = campaign.map(|c| c.timezone).or_else(|| data.timezone.parse().ok()).unwrap_or(Tz::UTC);
+        let at = |s: i64| DateTime::from_timestamp(s, 0).unwrap_or_default().with_timezone(&tz);
+        let kind = data.kind.parse::<mail::MailKind>().map_err(|_| mail::MailError::Address {
+            address: data.recipient.email.clone(),
+            detail: format!("unknown kind {}", data.kind),
+        })?;
+        let digest = mail::Digest {
+            kind,
+            locale: campaign.map(|c| c.locale).unwrap_or_default(),
+            campaign_id: data.campaign.clone(),
+            campaign_name: campaign.map(|c| c.name.clone()).unwrap_or_else(|| data.campaign.clone()),
+            run_key: data.run_key.clone(),
+            recipient: mail::Recipient {
+                unit_id: data.recipient.id.clone(),
+                unit_name: data.recipient.name.clone(),
+                email: data.recipient.email.clone(),
+            },
+            moment: now.with_timezone(&tz),
+            run_opens_at: Some(at(data.opens_at)),
+            run_closes_at: Some(at(data.closes_at)),
+            tasks: data
+                .tasks
+                .iter()
+                .map(|t| mail::DigestTask {
+                    id: t.id.clone(),
+                    title: t.title.clone(),
+                    unit_id: t.unit.id.clone(),
+                    unit_name: t.unit.name.clone(),
+                    starts_at: at(t.starts_at),
+                    due_at: at(t.due_at),
+                    figures: figure_lines(&t.figure_spec),
+                })
+                .collect(),
+        };
+        let rendered = self.templates.render(&digest)?;
+        let message_id = mail::message_id_for(&data.key, &self.from_domain);
+        let outgoing = mail::build_message(
+            &rendered,
+            &self.from,
+            &data.recipient.name,
+            &data.recipient.email,
+            &message_id,
+            now,
+            &data.key,
+        )?;
+        Ok(ComposedMail {
+            message_id,
+            to_address: outgoing.to,
+            envelope_from: outgoing.envelope_from,
+            subject: rendered.subject,
+            raw: outgoing.raw,
+        })
+    }
+}
+
+/// The figures a task asks for, from the JSON spec stored with it.
+fn figure_lines(spec: &str) -> Vec<mail::FigureLine> {
+    let spec: Vec<serde_json::Value> = serde_json::from_str(spec).unwrap_or_default();
+    spec.iter()
+        .filter_map(|f| {
+            Some(mail::FigureLine {
+                key: f["key"].as_str()?.to_string(),
+                label: f["label"].as_str().unwrap_or_default().to_string(),
+                unit: f["unit"].as_str().map(str::to_string),
+                required: f["required"] != false,
+            })
+        })
+        .collect()
+}

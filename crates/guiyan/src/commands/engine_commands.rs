@@ -1,0 +1,445 @@
+//! Commands around the engine: `guiyan run` (the service), `guiyan simulate` (a season on a
+//! virtual clock) and `guiyan mail list|retry` (the outbox).
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use calendar::Tz;
+use campaign::{Lang, Workflows};
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use engine::{Engine, EngineConfig, EngineError, Mailer, SimulationOptions, SystemClock, TimelineEvent};
+use store::{MailState, Store};
+
+use super::store_commands::{local, runtime, store_exit, with_store};
+use super::validate::load_valid;
+use crate::config::Settings;
+use crate::files::DEFAULT_FOLDER;
+use crate::output::{errln, outln};
+
+/// How logs are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Sends logs to stderr; `RUST_LOG` filters them (default: info).
+pub fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder.json().flatten_event(true).try_init(),
+    };
+}
+
+/// The folder whose `templates/` overrides the built-in mail templates: the first folder named on
+/// the command line (default `workflows/`), else the folder of the first file.
+fn template_dir(paths: &[PathBuf]) -> Option<PathBuf> {
+    let defaults = [PathBuf::from(DEFAULT_FOLDER)];
+    let paths = if paths.is_empty() { &defaults[..] } else { paths };
+    let base = paths.iter().find(|p| p.is_dir()).cloned().or_else(|| paths.first()?.parent().map(Path::to_path_buf))?;
+    let dir = base.join("templates");
+    dir.is_dir().then_some(dir)
+}
+
+fn mailer(paths: &[PathBuf], settings: &Settings) -> anyhow::Result<Mailer> {
+    let templates = mail::Templates::load(template_dir(paths).as_deref())?;
+    Ok(Mailer::new(templates, &settings.mail_from)?)
+}
+
+fn engine_config(settings: &Settings) -> EngineConfig {
+    let seconds = |n: u64| TimeDelta::seconds(i64::try_from(n).unwrap_or(i64::MAX / 1000));
+    EngineConfig {
+        worker: format!("{}-{}", hostname(), std::process::id()),
+        lease: seconds(settings.mail_lease_seconds),
+        retry_first: seconds(settings.mail_retry_first_seconds),
+        retry_max: seconds(settings.mail_retry_max_seconds),
+        max_attempts: i32::try_from(settings.mail_max_attempts).unwrap_or(i32::MAX),
+        ..EngineConfig::default()
+    }
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/etc/hostname").map(|h| h.trim().to_string()).unwrap_or_else(|_| "guiyan".into())
+}
+
+fn transport(settings: &Settings) -> anyhow::Result<(mail::Transport, String)> {
+    match &settings.smtp_url {
+        Some(url) => {
+            let timeout = Duration::from_secs(settings.smtp_timeout_seconds);
+            let connections = usize::try_from(settings.smtp_connections).unwrap_or(4);
+            let transport = mail::Transport::from_url(url, connections, timeout)?;
+            Ok((transport, format!("SMTP {}", mail::redact_url(url))))
+        }
+        None => {
+            let dir = settings.outbox_dir.clone();
+            Ok((mail::Transport::Files(mail::FileTransport::new(&dir)), format!("{}/*.eml", dir.display())))
+        }
+    }
+}
+
+fn engine_error(e: EngineError, lang: Lang) -> u8 {
+    match e {
+        EngineError::Store(e) => store_exit(&e, lang),
+        EngineError::AlreadyRunning { database, lock } if lang == Lang::Zh => {
+            errln!(
+                "guiyan: 已有一个 guiyan run 在服务数据库 {database}（锁文件 {}）；请先停止它，或改用 PostgreSQL 以运行多个引擎",
+                lock.display()
+            );
+            2
+        }
+        other => {
+            errln!("guiyan: {other}");
+            2
+        }
+    }
+}
+
+/// `guiyan run`: the long-running service.
+pub fn run(
+    paths: &[PathBuf],
+    settings: &Settings,
+    start: Option<DateTime<Utc>>,
+    once: bool,
+    lang: Lang,
+) -> anyhow::Result<u8> {
+    mail::install_crypto_provider();
+    let workflows = match load_valid(paths, lang)? {
+        Ok(workflows) => workflows,
+        Err(code) => return Ok(code),
+    };
+    let mailer = mailer(paths, settings)?;
+    let (transport, mail_target) = transport(settings)?;
+    let clock = match start {
+        Some(at) => SystemClock::starting_at(at),
+        None => SystemClock::real(),
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        let store = match Store::open(&settings.database_url).await {
+            Ok(store) => store,
+            Err(e) => return Ok(store_exit(&e, lang)),
+        };
+        let _lock = match store.sqlite_path().map(|path| engine::lock_sqlite(&path)).transpose() {
+            Ok(lock) => lock,
+            Err(e) => return Ok(engine_error(e, lang)),
+        };
+        let config = engine_config(settings);
+        let worker = config.worker.clone();
+        let engine = match Engine::new(store.clone(), workflows, mailer, transport, Arc::new(clock), config) {
+            Ok(engine) => engine,
+            Err(e) => return Ok(engine_error(e, lang)),
+        };
+        if store.sqlite_path().is_some() {
+            // Alone on this file: a mail left `sending` by a killed process is due again now.
+            store::resume_orphaned(&store, engine.now()).await.map_err(|e| anyhow::anyhow!(e))?;
+        }
+        let applied = match engine.apply_all().await {
+            Ok(report) => report,
+            Err(e) => return Ok(engine_error(e, lang)),
+        };
+        if once {
+            return match engine.step().await {
+                Ok(report) => {
+                    print_step(&report, lang);
+                    Ok(0)
+                }
+                Err(e) => Ok(engine_error(e, lang)),
+            };
+        }
+        banner(&engine, &store, &mail_target, &worker, &applied, lang).await;
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            wait_for_signal().await;
+            tracing::info!("stopping: finishing the work in hand");
+            let _ = stop.send(true);
+        });
+        match engine.serve(stopped).await {
+            Ok(()) => {
+                tracing::info!("stopped");
+                Ok(0)
+            }
+            Err(e) => Ok(engine_error(e, lang)),
+        }
+    })
+}
+
+/// The summary of `guiyan run --once`.
+fn print_step(report: &engine::StepReport, lang: Lang) {
+    let notices: usize = report.notices.values().sum();
+    match lang {
+        Lang::Zh => outln!(
+            "开启 {} 期、结束 {} 期；处理任务事件 {} 项（开始 {} 项），通知 {} 条；生成邮件 {} 封，发出 {} 封，稍后重试 {} 封，失败 {} 封",
+            report.runs_opened.len(),
+            report.runs_closed.len(),
+            report.tasks_handled,
+            report.tasks_opened,
+            notices,
+            report.mails_composed.len(),
+            report.mails_sent,
+            report.mails_deferred,
+            report.mails_failed
+        ),
+        Lang::En => outln!(
+            "runs opened {}, closed {}; task events {} ({} opened), notices {}; mails composed {}, sent {}, deferred {}, failed {}",
+            report.runs_opened.len(),
+            report.runs_closed.len(),
+            report.tasks_handled,
+            report.tasks_opened,
+            notices,
+            report.mails_composed.len(),
+            report.mails_sent,
+            report.mails_deferred,
+            report.mails_failed
+        ),
+    }
+}
+
+/// Ctrl-C or SIGTERM.
+async fn wait_for_signal() {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = terminate => {}
+    }
+}
+
+/// What the service serves and what comes next, for the person who just started it.
+async fn banner(
+    engine: &Engine,
+    store: &Store,
+    mail_target: &str,
+    worker: &str,
+    applied: &store::ApplyReport,
+    lang: Lang,
+) {
+    let zh = lang == Lang::Zh;
+    let now = engine.now();
+    let tz: Tz = engine.workflows().campaigns.first().map(|c| c.timezone).unwrap_or(Tz::Asia__Shanghai);
+    let show = |t: DateTime<Utc>| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string();
+    if zh {
+        outln!("归雁引擎已启动（{worker}），当前时间 {}", show(now));
+        outln!("  数据库：{}", store.display_url());
+        outln!("  邮件：{mail_target}，发件人 {}", engine.mailer().from());
+    } else {
+        outln!("guiyan engine started ({worker}), now {}", show(now));
+        outln!("  database: {}", store.display_url());
+        outln!("  mail: {mail_target}, from {}", engine.mailer().from());
+    }
+    for campaign in &engine.workflows().campaigns {
+        let next = plan::next_opening(campaign, engine.workflows().workdays_of(campaign), now).map(show);
+        let next = next.unwrap_or_else(|| "-".into());
+        if zh {
+            outln!("  工作：{}（{}），下一期开启 {next}", campaign.name, campaign.id);
+        } else {
+            outln!("  campaign: {} ({}), next run opens {next}", campaign.name, campaign.id);
+        }
+    }
+    for run in applied.runs.iter().filter(|r| r.new_run) {
+        if zh {
+            outln!("  已开启 {}/{}：{} 项任务", run.campaign, run.key, run.tasks);
+        } else {
+            outln!("  opened {}/{}: {} tasks", run.campaign, run.key, run.tasks);
+        }
+    }
+    match store::upcoming(store, 5).await {
+        Ok(upcoming) if !upcoming.is_empty() => {
+            outln!("{}", if zh { "  即将发生：" } else { "  next events:" });
+            for (at, task, state) in upcoming {
+                let at = DateTime::from_timestamp(at, 0).map(show).unwrap_or_default();
+                outln!("    {at}  {task} ({state})");
+            }
+        }
+        _ => outln!("{}", if zh { "  暂无待办事件" } else { "  nothing due yet" }),
+    }
+    outln!("{}", if zh { "按 Ctrl-C 停止。" } else { "Press Ctrl-C to stop." });
+}
+
+/// Parses `--from`/`--to`: an RFC 3339 time, or a date meaning its midnight in `tz`.
+fn parse_moment(text: &str, tz: Tz, flag: &str) -> anyhow::Result<DateTime<Utc>> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(text.trim()) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    let day = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .with_context(|| format!("{flag} `{text}` is neither a date (2027-01-20) nor an RFC 3339 time"))?;
+    let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
+    Ok(calendar::resolve_local(tz, midnight).with_timezone(&Utc))
+}
+
+/// Arguments of `guiyan simulate`.
+#[derive(Clone, Debug)]
+pub struct SimulateArgs {
+    pub paths: Vec<PathBuf>,
+    pub from: String,
+    pub to: String,
+    pub complete_rate: f64,
+    pub seed: u64,
+    pub json: bool,
+}
+
+/// `guiyan simulate`: the season on a virtual clock, printed as a timeline.
+pub fn simulate(args: &SimulateArgs, settings: &Settings, lang: Lang) -> anyhow::Result<u8> {
+    if !(0.0..=1.0).contains(&args.complete_rate) {
+        anyhow::bail!("--complete-rate must be between 0 and 1, not {}", args.complete_rate);
+    }
+    let workflows = match load_valid(&args.paths, lang)? {
+        Ok(workflows) => workflows,
+        Err(code) => return Ok(code),
+    };
+    let tz: Tz = workflows.campaigns.first().map(|c| c.timezone).unwrap_or(Tz::Asia__Shanghai);
+    let from = parse_moment(&args.from, tz, "--from")?;
+    let to = parse_moment(&args.to, tz, "--to")?;
+    if to <= from {
+        anyhow::bail!("--to must be after --from");
+    }
+    let mailer = mailer(&args.paths, settings)?;
+    let scratch = tempfile::tempdir().context("cannot create a scratch folder")?;
+    let url = format!("sqlite://{}", scratch.path().join("simulation.db").display());
+    let options = SimulationOptions { from, to, complete_rate: args.complete_rate, seed: args.seed };
+    let names = unit_names(&workflows);
+    runtime()?.block_on(async {
+        let store = match Store::open(&url).await {
+            Ok(store) => store,
+            Err(e) => return Ok(store_exit(&e, lang)),
+        };
+        let timeline = match engine::simulate(store, workflows, mailer, &options).await {
+            Ok(timeline) => timeline,
+            Err(e) => return Ok(engine_error(e, lang)),
+        };
+        if args.json {
+            outln!("{}", serde_json::to_string_pretty(&timeline).unwrap_or_default());
+        } else {
+            print_timeline(&timeline, tz, &names, lang);
+        }
+        Ok(0)
+    })
+}
+
+fn unit_names(workflows: &Workflows) -> std::collections::HashMap<String, String> {
+    workflows.directories.values().flat_map(|d| d.units.iter().map(|u| (u.id.clone(), u.name.clone()))).collect()
+}
+
+fn kind_label(kind: &str, lang: Lang) -> &str {
+    match (kind, lang) {
+        ("assigned", Lang::Zh) => "任务通知",
+        ("reminder", Lang::Zh) => "到期提醒",
+        ("overdue", Lang::Zh) => "逾期通知",
+        ("escalation", Lang::Zh) => "督办",
+        ("run-opened", Lang::Zh) => "开启通知",
+        (other, _) => other,
+    }
+}
+
+fn print_timeline(timeline: &engine::Timeline, tz: Tz, names: &std::collections::HashMap<String, String>, lang: Lang) {
+    let zh = lang == Lang::Zh;
+    let name = |id: &str| names.get(id).cloned().unwrap_or_else(|| id.to_string());
+    for entry in &timeline.entries {
+        let at = entry.at.with_timezone(&tz).format("%Y-%m-%d %H:%M");
+        let line = match (&entry.event, zh) {
+            (TimelineEvent::RunOpened { campaign, run, tasks }, true) => {
+                format!("开启 {campaign}/{run}，共 {tasks} 项任务")
+            }
+            (TimelineEvent::RunOpened { campaign, run, tasks }, false) => {
+                format!("run {campaign}/{run} opened, {tasks} tasks")
+            }
+            (TimelineEvent::TasksOpened { count }, true) => format!("{count} 项任务开始"),
+            (TimelineEvent::TasksOpened { count }, false) => format!("{count} task(s) opened"),
+            (TimelineEvent::Mail { kind, recipient, to, tasks }, true) => {
+                format!("邮件 {} → {}（{to}），{tasks} 项", kind_label(kind, lang), name(recipient))
+            }
+            (TimelineEvent::Mail { kind, recipient, to, tasks }, false) => {
+                format!("mail {kind} → {} ({to}), {tasks} task(s)", name(recipient))
+            }
+            (TimelineEvent::TaskCompleted { task, late }, true) => {
+                format!("完成 {task}{}", if *late { "（逾期）" } else { "" })
+            }
+            (TimelineEvent::TaskCompleted { task, late }, false) => {
+                format!("done {task}{}", if *late { " (late)" } else { "" })
+            }
+            (TimelineEvent::RunClosed { campaign, run }, true) => format!("结束 {campaign}/{run}"),
+            (TimelineEvent::RunClosed { campaign, run }, false) => format!("run {campaign}/{run} closed"),
+        };
+        outln!("{at}  {line}");
+    }
+    let mails: Vec<String> = timeline
+        .mails
+        .iter()
+        .map(|(kind, n)| if zh { format!("{} {n} 封", kind_label(kind, lang)) } else { format!("{kind} {n}") })
+        .collect();
+    if zh {
+        outln!(
+            "合计：邮件 {}；完成任务 {} 项（其中逾期完成 {} 项）；模拟 {} 个时刻",
+            if mails.is_empty() { "无".to_string() } else { mails.join("，") },
+            timeline.tasks_completed,
+            timeline.tasks_completed_late,
+            timeline.steps
+        );
+    } else {
+        outln!(
+            "total: mails {}; {} task(s) completed ({} late); {} moments simulated",
+            if mails.is_empty() { "none".to_string() } else { mails.join(", ") },
+            timeline.tasks_completed,
+            timeline.tasks_completed_late,
+            timeline.steps
+        );
+    }
+}
+
+/// `guiyan mail list`.
+pub fn mail_list(url: &str, state: Option<MailState>, limit: u64, json: bool, lang: Lang) -> anyhow::Result<u8> {
+    with_store(url, lang, async |store| {
+        let mails = store::list_mails(store, state, limit).await?;
+        if json {
+            outln!("{}", serde_json::to_string_pretty(&serde_json::json!({ "mails": mails })).unwrap_or_default());
+            return Ok(0);
+        }
+        if mails.is_empty() {
+            outln!("{}", if lang == Lang::Zh { "没有邮件" } else { "no mail" });
+        }
+        for m in &mails {
+            let created = local(m.created_at, "Asia/Shanghai");
+            outln!("{:>6}  {:<8} {created}  {} → {} <{}>  {}", m.id, m.state, m.kind, m.recipient, m.to, m.subject);
+            if let Some(error) = &m.last_error {
+                let label = if lang == Lang::Zh { "最近错误" } else { "last error" };
+                outln!("        {label}（{} 次尝试）：{error}", m.attempts);
+            }
+        }
+        Ok(0)
+    })
+}
+
+/// `guiyan mail retry ID|KEY`.
+pub fn mail_retry(url: &str, id: &str, now: DateTime<Utc>, lang: Lang) -> anyhow::Result<u8> {
+    with_store(url, lang, async |store| {
+        if store::retry_mail(store, id, now).await? {
+            match lang {
+                Lang::Zh => outln!("邮件 {id} 已重新排队，引擎将尽快发送"),
+                Lang::En => outln!("mail {id} re-queued; the engine sends it next"),
+            }
+            Ok(0)
+        } else {
+            match lang {
+                Lang::Zh => errln!("guiyan: 没有处于失败状态的邮件 `{id}`（见 guiyan mail list --failed）"),
+                Lang::En => errln!("guiyan: no failed mail `{id}` (see guiyan mail list --failed)"),
+            }
+            Ok(1)
+        }
+    })
+}

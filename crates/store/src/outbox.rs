@@ -1,0 +1,533 @@
+//! The outbox after the tick: pending notices composed into mails (one digest per recipient, run
+//! and kind), and mails claimed, delivered, retried or given up — each step one transaction.
+//!
+//! Several processes may share this work on PostgreSQL: a digest is composed under a transaction
+//! advisory lock on its group, deliveries are claimed with `FOR UPDATE SKIP LOCKED` and a lease, and
+//! mail keys are unique. A lease that runs out (its process died mid-send) makes the mail due again:
+//! SMTP gives no way to know whether the server took it, so it is sent again with the same
+//! Message-ID (at-least-once delivery, the only safe choice; the receiving side can deduplicate).
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Statement, TransactionTrait,
+};
+
+use crate::connect::Store;
+use crate::entities::{mail, notice, run, task, unit};
+use crate::error::StoreError;
+use crate::operate::begin_options;
+use crate::tick::NOTICE_RUN_OPENED;
+
+/// Notices that become one mail: same recipient, run and kind.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DigestGroup {
+    pub recipient: String,
+    pub run_id: i64,
+    pub kind: String,
+}
+
+/// A unit as a mail addresses it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnitInfo {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+}
+
+/// A task as a mail lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DigestTaskData {
+    /// `campaign/run/template/unit`.
+    pub id: String,
+    pub template: String,
+    pub title: String,
+    pub unit: UnitInfo,
+    pub starts_at: i64,
+    pub due_at: i64,
+    /// JSON array of {key, label, unit, kind, required}.
+    pub figure_spec: String,
+}
+
+/// Everything needed to write one digest mail.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DigestData {
+    /// The idempotency key of the mail.
+    pub key: String,
+    pub kind: String,
+    pub campaign: String,
+    pub run_key: String,
+    pub timezone: String,
+    pub opens_at: i64,
+    pub closes_at: i64,
+    pub recipient: UnitInfo,
+    /// For `run-opened`: every task of the run; otherwise the tasks the notices name, by id.
+    pub tasks: Vec<DigestTaskData>,
+}
+
+/// A mail as rendered by the engine, ready to store and send.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ComposedMail {
+    pub message_id: String,
+    pub to_address: String,
+    pub envelope_from: String,
+    pub subject: String,
+    pub raw: Vec<u8>,
+}
+
+/// Groups with pending notices, at most `limit`.
+pub async fn pending_groups(store: &Store, limit: u64) -> Result<Vec<DigestGroup>, StoreError> {
+    let rows: Vec<(String, i64, String)> = notice::Entity::find()
+        .select_only()
+        .column(notice::Column::Recipient)
+        .column(notice::Column::RunId)
+        .column(notice::Column::Kind)
+        .filter(notice::Column::MailId.is_null())
+        .distinct()
+        .limit(limit)
+        .into_tuple()
+        .all(&store.db)
+        .await
+        .map_err(|e| StoreError::from_db(&store.url, e))?;
+    Ok(rows.into_iter().map(|(recipient, run_id, kind)| DigestGroup { recipient, run_id, kind }).collect())
+}
+
+/// Composes the pending notices of one group into one queued mail with `render`, in one
+/// transaction. Returns the mail's key, or `None` if another process holds the group or nothing is
+/// pending any more. A render error leaves the notices pending and is returned.
+pub async fn compose<E>(
+    store: &Store,
+    group: &DigestGroup,
+    now: DateTime<Utc>,
+    render: impl FnOnce(&DigestData) -> Result<ComposedMail, E>,
+) -> Result<Option<Result<String, E>>, StoreError> {
+    let err = |e| StoreError::from_db(&store.url, e);
+    let now = now.timestamp();
+    let txn = store.db.begin_with_options(begin_options()).await.map_err(err)?;
+    let backend = txn.get_database_backend();
+    if backend == DbBackend::Postgres {
+        let lock = format!("notices:{}:{}:{}", group.recipient, group.run_id, group.kind);
+        let sql = "SELECT pg_try_advisory_xact_lock(hashtext($1))";
+        let row = txn.query_one_raw(Statement::from_sql_and_values(backend, sql, [lock.into()])).await.map_err(err)?;
+        let locked: bool = match row {
+            Some(row) => row.try_get_by_index(0).map_err(err)?,
+            None => false,
+        };
+        if !locked {
+            return Ok(None);
+        }
+    }
+    let notices = notice::Entity::find()
+        .filter(notice::Column::MailId.is_null())
+        .filter(notice::Column::Recipient.eq(&group.recipient))
+        .filter(notice::Column::RunId.eq(group.run_id))
+        .filter(notice::Column::Kind.eq(&group.kind))
+        .order_by_asc(notice::Column::Id)
+        .all(&txn)
+        .await
+        .map_err(err)?;
+    let Some(first) = notices.first() else { return Ok(None) };
+    let Some(run) = run::Entity::find_by_id(group.run_id).one(&txn).await.map_err(err)? else { return Ok(None) };
+    let key = format!("{}/{}/{}/{}/{}", run.campaign, run.key, group.kind, group.recipient, first.id);
+    let data = digest_data(&txn, &run, group, &notices, key.clone()).await.map_err(err)?;
+    let composed = match render(&data) {
+        Ok(composed) => composed,
+        Err(e) => return Ok(Some(Err(e))),
+    };
+    let inserted = mail::Entity::insert(mail::ActiveModel {
+        key: Set(key.clone()),
+        message_id: Set(composed.message_id),
+        campaign: Set(run.campaign.clone()),
+        run_key: Set(run.key.clone()),
+        kind: Set(group.kind.clone()),
+        recipient: Set(group.recipient.clone()),
+        to_address: Set(composed.to_address),
+        envelope_from: Set(composed.envelope_from),
+        subject: Set(composed.subject),
+        raw: Set(composed.raw),
+        task_count: Set(i32::try_from(data.tasks.len()).unwrap_or(i32::MAX)),
+        state: Set(MailState::Queued.name().to_string()),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        created_at: Set(now),
+        ..Default::default()
+    })
+    .exec(&txn)
+    .await
+    .map_err(err)?;
+    let ids: Vec<i64> = notices.iter().map(|n| n.id).collect();
+    for chunk in ids.chunks(1000) {
+        notice::Entity::update_many()
+            .col_expr(notice::Column::MailId, Expr::value(inserted.last_insert_id))
+            .filter(notice::Column::Id.is_in(chunk.iter().copied()))
+            .exec(&txn)
+            .await
+            .map_err(err)?;
+    }
+    txn.commit().await.map_err(err)?;
+    Ok(Some(Ok(key)))
+}
+
+async fn digest_data(
+    db: &impl ConnectionTrait,
+    run: &run::Model,
+    group: &DigestGroup,
+    notices: &[notice::Model],
+    key: String,
+) -> Result<DigestData, DbErr> {
+    let tasks = if group.kind == NOTICE_RUN_OPENED {
+        task::Entity::find().filter(task::Column::RunId.eq(run.id)).order_by_asc(task::Column::Id).all(db).await?
+    } else {
+        let mut ids: Vec<i64> = notices.iter().filter_map(|n| n.task_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut tasks = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(1000) {
+            tasks.extend(
+                task::Entity::find()
+                    .filter(task::Column::Id.is_in(chunk.iter().copied()))
+                    .order_by_asc(task::Column::Id)
+                    .all(db)
+                    .await?,
+            );
+        }
+        tasks
+    };
+    let units: HashMap<String, unit::Model> =
+        unit::Entity::find().all(db).await?.into_iter().map(|u| (u.id.clone(), u)).collect();
+    let info = |id: &str| match units.get(id) {
+        Some(u) => UnitInfo { id: u.id.clone(), name: u.name.clone(), email: u.email.clone() },
+        None => UnitInfo { id: id.to_string(), name: id.to_string(), email: String::new() },
+    };
+    Ok(DigestData {
+        key,
+        kind: group.kind.clone(),
+        campaign: run.campaign.clone(),
+        run_key: run.key.clone(),
+        timezone: run.timezone.clone(),
+        opens_at: run.opens_at,
+        closes_at: run.closes_at,
+        recipient: info(&group.recipient),
+        tasks: tasks
+            .into_iter()
+            .map(|t| DigestTaskData {
+                id: plan::task_id(&t.campaign, &t.run_key, &t.template, &t.unit),
+                unit: info(&t.unit),
+                template: t.template,
+                title: t.title,
+                starts_at: t.starts_at,
+                due_at: t.due_at,
+                figure_spec: t.figure_spec,
+            })
+            .collect(),
+    })
+}
+
+/// A mail's delivery state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MailState {
+    /// Waiting for its next attempt.
+    Queued,
+    /// Claimed by a worker, under a lease.
+    Sending,
+    Sent,
+    /// Refused permanently (or given up); `guiyan mail retry` re-queues it.
+    Failed,
+}
+
+impl MailState {
+    pub fn name(self) -> &'static str {
+        match self {
+            MailState::Queued => "queued",
+            MailState::Sending => "sending",
+            MailState::Sent => "sent",
+            MailState::Failed => "failed",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<MailState> {
+        [MailState::Queued, MailState::Sending, MailState::Sent, MailState::Failed]
+            .into_iter()
+            .find(|s| s.name() == name)
+    }
+}
+
+/// A mail claimed for delivery.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClaimedMail {
+    pub id: i64,
+    pub key: String,
+    pub message_id: String,
+    pub envelope_from: String,
+    pub to_address: String,
+    pub raw: Vec<u8>,
+    /// Attempts so far, this one included.
+    pub attempts: i32,
+    /// The previous attempt's lease ran out: a process stopped while sending it, so the server may
+    /// already have it.
+    pub resumed: bool,
+}
+
+/// Claims up to `limit` mails due at `now` for `worker`, leased until `now + lease_secs`.
+pub async fn claim_mails(
+    store: &Store,
+    now: DateTime<Utc>,
+    limit: u64,
+    worker: &str,
+    lease_secs: i64,
+) -> Result<Vec<ClaimedMail>, StoreError> {
+    let err = |e| StoreError::from_db(&store.url, e);
+    let now = now.timestamp();
+    let txn = store.db.begin_with_options(begin_options()).await.map_err(err)?;
+    let mut query = mail::Entity::find()
+        .filter(mail::Column::State.is_in([MailState::Queued.name(), MailState::Sending.name()]))
+        .filter(mail::Column::NextAttemptAt.lte(now))
+        .order_by_asc(mail::Column::NextAttemptAt)
+        .limit(limit);
+    if txn.get_database_backend() == DbBackend::Postgres {
+        query = query.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+    }
+    let due = query.all(&txn).await.map_err(err)?;
+    if due.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = due.iter().map(|m| m.id).collect();
+    mail::Entity::update_many()
+        .col_expr(mail::Column::State, Expr::value(MailState::Sending.name()))
+        .col_expr(mail::Column::LeaseUntil, Expr::value(now + lease_secs))
+        .col_expr(mail::Column::NextAttemptAt, Expr::value(now + lease_secs))
+        .col_expr(mail::Column::ClaimedBy, Expr::value(worker))
+        .col_expr(mail::Column::Attempts, Expr::col(mail::Column::Attempts).add(1))
+        .filter(mail::Column::Id.is_in(ids))
+        .exec(&txn)
+        .await
+        .map_err(err)?;
+    txn.commit().await.map_err(err)?;
+    Ok(due
+        .into_iter()
+        .map(|m| ClaimedMail {
+            resumed: m.state == MailState::Sending.name(),
+            id: m.id,
+            key: m.key,
+            message_id: m.message_id,
+            envelope_from: m.envelope_from,
+            to_address: m.to_address,
+            raw: m.raw,
+            attempts: m.attempts + 1,
+        })
+        .collect())
+}
+
+/// Releases `worker`'s claims that are not yet sent, so that another process (or the next start)
+/// sends them without waiting for the lease: on shutdown.
+pub async fn release_claims(store: &Store, worker: &str, now: DateTime<Utc>) -> Result<u64, StoreError> {
+    let result = mail::Entity::update_many()
+        .col_expr(mail::Column::State, Expr::value(MailState::Queued.name()))
+        .col_expr(mail::Column::LeaseUntil, Expr::value(None::<i64>))
+        .col_expr(mail::Column::NextAttemptAt, Expr::value(now.timestamp()))
+        .col_expr(mail::Column::Attempts, Expr::col(mail::Column::Attempts).sub(1))
+        .filter(mail::Column::State.eq(MailState::Sending.name()))
+        .filter(mail::Column::ClaimedBy.eq(worker))
+        .exec(&store.db)
+        .await
+        .map_err(|e| StoreError::from_db(&store.url, e))?;
+    Ok(result.rows_affected)
+}
+
+/// Makes every mail left `sending` by a stopped process due now. Only for a process that knows it
+/// is alone (the SQLite engine, holding the run lock): no lease needs to run out.
+pub async fn resume_orphaned(store: &Store, now: DateTime<Utc>) -> Result<u64, StoreError> {
+    let result = mail::Entity::update_many()
+        .col_expr(mail::Column::NextAttemptAt, Expr::value(now.timestamp()))
+        .col_expr(mail::Column::LeaseUntil, Expr::value(now.timestamp()))
+        .filter(mail::Column::State.eq(MailState::Sending.name()))
+        .exec(&store.db)
+        .await
+        .map_err(|e| StoreError::from_db(&store.url, e))?;
+    Ok(result.rows_affected)
+}
+
+/// Records a delivery; `false` if the claim was lost meanwhile (the lease ran out and another
+/// worker took the mail).
+pub async fn mark_sent(store: &Store, id: i64, worker: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    let result = mail::Entity::update_many()
+        .col_expr(mail::Column::State, Expr::value(MailState::Sent.name()))
+        .col_expr(mail::Column::SentAt, Expr::value(now.timestamp()))
+        .col_expr(mail::Column::LeaseUntil, Expr::value(None::<i64>))
+        .col_expr(mail::Column::LastError, Expr::value(None::<String>))
+        .filter(mail::Column::Id.eq(id))
+        .filter(mail::Column::ClaimedBy.eq(worker))
+        .filter(mail::Column::State.eq(MailState::Sending.name()))
+        .exec(&store.db)
+        .await
+        .map_err(|e| StoreError::from_db(&store.url, e))?;
+    Ok(result.rows_affected > 0)
+}
+
+/// Records a failed attempt: retried at `retry_at`, or failed for good when `retry_at` is `None`.
+pub async fn mark_failed(
+    store: &Store,
+    id: i64,
+    worker: &str,
+    error: &str,
+    retry_at: Option<DateTime<Utc>>,
+) -> Result<bool, StoreError> {
+    let (state, next) = match retry_at {
+        Some(at) => (MailState::Queued, Some(at.timestamp())),
+        None => (MailState::Failed, None),
+    };
+    let mut update = mail::Entity::update_many()
+        .col_expr(mail::Column::State, Expr::value(state.name()))
+        .col_expr(mail::Column::LeaseUntil, Expr::value(None::<i64>))
+        .col_expr(mail::Column::LastError, Expr::value(error));
+    if let Some(next) = next {
+        update = update.col_expr(mail::Column::NextAttemptAt, Expr::value(next));
+    }
+    let result = update
+        .filter(mail::Column::Id.eq(id))
+        .filter(mail::Column::ClaimedBy.eq(worker))
+        .filter(mail::Column::State.eq(MailState::Sending.name()))
+        .exec(&store.db)
+        .await
+        .map_err(|e| StoreError::from_db(&store.url, e))?;
+    Ok(result.rows_affected > 0)
+}
+
+/// A mail as `guiyan mail list` shows it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct MailRow {
+    pub id: i64,
+    pub key: String,
+    pub message_id: String,
+    pub campaign: String,
+    pub run: String,
+    pub kind: String,
+    pub recipient: String,
+    pub to: String,
+    pub subject: String,
+    pub tasks: i32,
+    pub state: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub created_at: i64,
+    pub sent_at: Option<i64>,
+    pub next_attempt_at: Option<i64>,
+}
+
+/// Mails, newest first: all, or only those in `state`.
+pub async fn list_mails(store: &Store, state: Option<MailState>, limit: u64) -> Result<Vec<MailRow>, StoreError> {
+    let mut query = mail::Entity::find()
+        .select_only()
+        .columns([
+            mail::Column::Id,
+            mail::Column::Key,
+            mail::Column::MessageId,
+            mail::Column::Campaign,
+            mail::Column::RunKey,
+            mail::Column::Kind,
+            mail::Column::Recipient,
+            mail::Column::ToAddress,
+            mail::Column::Subject,
+            mail::Column::TaskCount,
+            mail::Column::State,
+            mail::Column::Attempts,
+            mail::Column::LastError,
+            mail::Column::CreatedAt,
+            mail::Column::SentAt,
+            mail::Column::NextAttemptAt,
+        ])
+        .order_by_desc(mail::Column::Id)
+        .limit(limit);
+    if let Some(state) = state {
+        query = query.filter(mail::Column::State.eq(state.name()));
+    }
+    let rows: Vec<ListedMail> =
+        query.into_model().all(&store.db).await.map_err(|e| StoreError::from_db(&store.url, e))?;
+    Ok(rows
+        .into_iter()
+        .map(|r| MailRow {
+            next_attempt_at: (r.state == MailState::Queued.name()).then_some(r.next_attempt_at),
+            id: r.id,
+            key: r.key,
+            message_id: r.message_id,
+            campaign: r.campaign,
+            run: r.run_key,
+            kind: r.kind,
+            recipient: r.recipient,
+            to: r.to_address,
+            subject: r.subject,
+            tasks: r.task_count,
+            state: r.state,
+            attempts: r.attempts,
+            last_error: r.last_error,
+            created_at: r.created_at,
+            sent_at: r.sent_at,
+        })
+        .collect())
+}
+
+/// The columns [`list_mails`] reads (not the message itself).
+#[derive(Debug, sea_orm::FromQueryResult)]
+struct ListedMail {
+    id: i64,
+    key: String,
+    message_id: String,
+    campaign: String,
+    run_key: String,
+    kind: String,
+    recipient: String,
+    to_address: String,
+    subject: String,
+    task_count: i32,
+    state: String,
+    attempts: i32,
+    last_error: Option<String>,
+    created_at: i64,
+    sent_at: Option<i64>,
+    next_attempt_at: i64,
+}
+
+/// Counts of mails by state (for `guiyan status`), and notices not yet composed.
+pub async fn mail_counts(store: &Store) -> Result<(BTreeMap<String, u64>, u64), StoreError> {
+    let err = |e| StoreError::from_db(&store.url, e);
+    let rows: Vec<(String, i64)> = mail::Entity::find()
+        .select_only()
+        .column(mail::Column::State)
+        .column_as(Expr::col(mail::Column::Id).count(), "n")
+        .group_by(mail::Column::State)
+        .into_tuple()
+        .all(&store.db)
+        .await
+        .map_err(err)?;
+    let pending: i64 = notice::Entity::find()
+        .select_only()
+        .column_as(Expr::col(notice::Column::Id).count(), "n")
+        .filter(notice::Column::MailId.is_null())
+        .into_tuple()
+        .one(&store.db)
+        .await
+        .map_err(err)?
+        .unwrap_or(0);
+    Ok((
+        rows.into_iter().map(|(s, n)| (s, u64::try_from(n).unwrap_or(0))).collect(),
+        u64::try_from(pending).unwrap_or(0),
+    ))
+}
+
+/// Re-queues a failed mail (by id or key) for delivery at `now`; `false` if no failed mail matches.
+pub async fn retry_mail(store: &Store, id_or_key: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    let mut update = mail::Entity::update_many()
+        .col_expr(mail::Column::State, Expr::value(MailState::Queued.name()))
+        .col_expr(mail::Column::NextAttemptAt, Expr::value(now.timestamp()))
+        .col_expr(mail::Column::LastError, Expr::value(None::<String>))
+        .filter(mail::Column::State.eq(MailState::Failed.name()));
+    update = match id_or_key.parse::<i64>() {
+        Ok(id) => update.filter(mail::Column::Id.eq(id)),
+        Err(_) => update.filter(mail::Column::Key.eq(id_or_key)),
+    };
+    let result = update.exec(&store.db).await.map_err(|e| StoreError::from_db(&store.url, e))?;
+    Ok(result.rows_affected > 0)
+}

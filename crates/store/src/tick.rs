@@ -1,0 +1,385 @@
+//! The engine's tick in the database: find tasks with something due (the indexed `next_event_at`),
+//! decide with [`plan::decide`], and write each task's new state together with the notices it
+//! causes — one transaction, so a state change and its mail are never apart. Also closes runs.
+//!
+//! Several processes may tick one PostgreSQL database: due rows are claimed with
+//! `FOR UPDATE SKIP LOCKED`, and notice keys are unique, so nothing is decided or told twice.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use plan::{Decision, Notice, TaskDue, TaskState, decide};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
+    TransactionTrait, Value,
+    sea_query::{LockBehavior, LockType},
+};
+
+use crate::bulk::{BulkInsert, Kind, Rows};
+use crate::connect::Store;
+use crate::entities::{run, task};
+use crate::error::StoreError;
+use crate::operate::{Actor, begin_options, record_event};
+
+/// Notice kinds as stored (and as mail kinds).
+pub const NOTICE_ASSIGNED: &str = "assigned";
+pub const NOTICE_REMINDER: &str = "reminder";
+pub const NOTICE_OVERDUE: &str = "overdue";
+pub const NOTICE_ESCALATION: &str = "escalation";
+pub const NOTICE_RUN_OPENED: &str = "run-opened";
+
+/// What one tick batch did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TickReport {
+    /// Tasks whose due moment was handled.
+    pub tasks: usize,
+    pub opened: usize,
+    /// Notices written, by kind.
+    pub notices: HashMap<&'static str, usize>,
+    /// Runs closed: (campaign, run key).
+    pub closed_runs: Vec<(String, String)>,
+}
+
+impl TickReport {
+    fn absorb(&mut self, other: TickReport) {
+        self.tasks += other.tasks;
+        self.opened += other.opened;
+        for (kind, n) in other.notices {
+            *self.notices.entry(kind).or_default() += n;
+        }
+        self.closed_runs.extend(other.closed_runs);
+    }
+
+    pub fn notice_count(&self) -> usize {
+        self.notices.values().sum()
+    }
+}
+
+/// Handles everything due at or before `now`: closes runs and advances due tasks, `batch` tasks per
+/// transaction, until nothing due is left (or only rows another process holds).
+pub async fn tick(store: &Store, now: DateTime<Utc>, batch: u64, actor: &Actor) -> Result<TickReport, StoreError> {
+    let err = |e| StoreError::from_db(&store.url, e);
+    let now = now.timestamp();
+    let mut report = TickReport::default();
+    loop {
+        let txn = store.db.begin_with_options(begin_options()).await.map_err(err)?;
+        let closed = close_due_runs(&txn, now, actor).await.map_err(err)?;
+        let due = select_due(&txn, now, batch).await.map_err(err)?;
+        let count = due.len() as u64;
+        let mut part = advance(&txn, due, now, actor).await.map_err(err)?;
+        part.closed_runs = closed;
+        txn.commit().await.map_err(err)?;
+        report.absorb(part);
+        if count < batch {
+            return Ok(report);
+        }
+    }
+}
+
+/// Due tasks, earliest first; on PostgreSQL rows another process is handling are skipped.
+async fn select_due(db: &impl ConnectionTrait, now: i64, limit: u64) -> Result<Vec<task::Model>, DbErr> {
+    let mut query = task::Entity::find()
+        .filter(task::Column::NextEventAt.lte(now))
+        .order_by_asc(task::Column::NextEventAt)
+        .limit(limit);
+    if db.get_database_backend() == DbBackend::Postgres {
+        query = query.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+    }
+    query.all(db).await
+}
+
+/// Closes the runs whose closing time came.
+async fn close_due_runs(db: &impl ConnectionTrait, now: i64, actor: &Actor) -> Result<Vec<(String, String)>, DbErr> {
+    let mut query =
+        run::Entity::find().filter(run::Column::NextEventAt.lte(now)).filter(run::Column::ClosedAt.is_null());
+    if db.get_database_backend() == DbBackend::Postgres {
+        query = query.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+    }
+    let mut closed = Vec::new();
+    for r in query.all(db).await? {
+        run::Entity::update_many()
+            .col_expr(run::Column::ClosedAt, Expr::value(r.closes_at))
+            .col_expr(run::Column::NextEventAt, Expr::value(None::<i64>))
+            .filter(run::Column::Id.eq(r.id))
+            .exec(db)
+            .await?;
+        let detail = serde_json::json!({ "closes_at": r.closes_at });
+        record_event(db, now, actor, "run-closed", Some((&r.campaign, Some(&r.key))), None, detail).await?;
+        closed.push((r.campaign, r.key));
+    }
+    Ok(closed)
+}
+
+/// Re-examines waiting tasks whose start passed and whose dependencies are all settled (after a
+/// dependency was done, waived or cancelled): marks them due now, optionally only the dependants of
+/// `of`. Returns their ids.
+pub(crate) async fn wake_ready(db: &impl ConnectionTrait, now: i64, of: Option<i64>) -> Result<Vec<i64>, DbErr> {
+    let unblocked = "NOT EXISTS (SELECT 1 FROM task_dependencies d JOIN tasks t2 ON t2.id = d.depends_on \
+         WHERE d.task_id = tasks.id AND t2.state IN ('waiting', 'open'))";
+    let mut query = task::Entity::find()
+        .select_only()
+        .column(task::Column::Id)
+        .filter(task::Column::State.eq(TaskState::Waiting.name()))
+        .filter(task::Column::StartsAt.lte(now))
+        .filter(Expr::cust(unblocked));
+    if let Some(settled) = of {
+        // An integer, so formatting it into the SQL is safe.
+        query = query.filter(Expr::cust(format!(
+            "tasks.id IN (SELECT task_id FROM task_dependencies WHERE depends_on = {settled})"
+        )));
+    } else {
+        // Only those not already due: a task due now is handled anyway.
+        query = query.filter(
+            sea_orm::Condition::any().add(task::Column::NextEventAt.is_null()).add(task::Column::NextEventAt.gt(now)),
+        );
+    }
+    let ids: Vec<i64> = query.into_tuple().all(db).await?;
+    for chunk in ids.chunks(1000) {
+        task::Entity::update_many()
+            .col_expr(task::Column::NextEventAt, Expr::value(now))
+            .filter(task::Column::Id.is_in(chunk.iter().copied()))
+            .exec(db)
+            .await?;
+    }
+    Ok(ids)
+}
+
+/// Advances every task due at `now`, in the caller's transaction (rows another process holds are
+/// left to it).
+pub(crate) async fn advance_due(db: &impl ConnectionTrait, now: i64, actor: &Actor) -> Result<TickReport, DbErr> {
+    let mut report = TickReport::default();
+    loop {
+        let due = select_due(db, now, 5000).await?;
+        let done = due.len() < 5000;
+        report.absorb(advance(db, due, now, actor).await?);
+        if done {
+            return Ok(report);
+        }
+    }
+}
+
+/// Advances the given tasks (by id) at `now`, in the caller's transaction.
+pub(crate) async fn advance_ids(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+    now: i64,
+    actor: &Actor,
+) -> Result<TickReport, DbErr> {
+    let mut report = TickReport::default();
+    for chunk in ids.chunks(1000) {
+        let tasks = task::Entity::find().filter(task::Column::Id.is_in(chunk.iter().copied())).all(db).await?;
+        report.absorb(advance(db, tasks, now, actor).await?);
+    }
+    Ok(report)
+}
+
+/// Everything due for the engine, so that it can sleep until then: the earliest task event, run
+/// closing and mail attempt.
+pub async fn next_due(store: &Store) -> Result<Option<DateTime<Utc>>, StoreError> {
+    let sql = "SELECT min(t) FROM (\
+         SELECT min(next_event_at) AS t FROM tasks \
+         UNION ALL SELECT min(next_event_at) FROM runs WHERE closed_at IS NULL \
+         UNION ALL SELECT min(next_attempt_at) FROM mails WHERE state IN ('queued', 'sending')) AS due";
+    let backend = store.backend();
+    let row = store
+        .db
+        .query_one_raw(Statement::from_string(backend, sql))
+        .await
+        .map_err(|e| StoreError::from_db(&store.url, e))?;
+    let at: Option<i64> = match row {
+        Some(row) => row.try_get_by_index(0).map_err(|e| StoreError::from_db(&store.url, e))?,
+        None => None,
+    };
+    Ok(at.and_then(|s| DateTime::from_timestamp(s, 0)))
+}
+
+/// The runs already in the database: (campaign, key).
+pub async fn known_runs(store: &Store) -> Result<HashSet<(String, String)>, StoreError> {
+    let rows: Vec<(String, String)> = run::Entity::find()
+        .select_only()
+        .column(run::Column::Campaign)
+        .column(run::Column::Key)
+        .into_tuple()
+        .all(&store.db)
+        .await
+        .map_err(|e| StoreError::from_db(&store.url, e))?;
+    Ok(rows.into_iter().collect())
+}
+
+/// The next task events, earliest first: (when, task id `campaign/run/template/unit`, state).
+pub async fn upcoming(store: &Store, limit: u64) -> Result<Vec<(i64, String, String)>, StoreError> {
+    let rows = task::Entity::find()
+        .filter(task::Column::NextEventAt.is_not_null())
+        .order_by_asc(task::Column::NextEventAt)
+        .limit(limit)
+        .all(&store.db)
+        .await
+        .map_err(|e| StoreError::from_db(&store.url, e))?;
+    Ok(rows
+        .into_iter()
+        .map(|t| {
+            (t.next_event_at.unwrap_or_default(), plan::task_id(&t.campaign, &t.run_key, &t.template, &t.unit), t.state)
+        })
+        .collect())
+}
+
+/// A marker that changes whenever anything is recorded (the newest event id): the engine compares
+/// it to notice work done by other processes, e.g. a task completed from the command line.
+pub async fn change_marker(store: &Store) -> Result<i64, StoreError> {
+    let backend = store.backend();
+    let row = store
+        .db
+        .query_one_raw(Statement::from_string(backend, "SELECT coalesce(max(id), 0) FROM events"))
+        .await
+        .map_err(|e| StoreError::from_db(&store.url, e))?;
+    match row {
+        Some(row) => row.try_get_by_index(0).map_err(|e| StoreError::from_db(&store.url, e)),
+        None => Ok(0),
+    }
+}
+
+/// The schedule stored with a task: reminder and escalation times.
+fn parse_schedule(schedule: &str) -> (Vec<i64>, Vec<(i64, String)>) {
+    let parsed: serde_json::Value = serde_json::from_str(schedule).unwrap_or_default();
+    let reminders = parsed["reminders"].as_array().into_iter().flatten().filter_map(|v| v.as_i64()).collect();
+    let escalations = parsed["escalations"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| Some((v["at"].as_i64()?, v["to"].as_str()?.to_string())))
+        .collect();
+    (reminders, escalations)
+}
+
+/// Columns of the bulk task update: id, state, next_event_at, handled_until.
+const UPDATE_COLUMNS: usize = 4;
+
+/// Decides every task and writes the outcome: new state, next event, handled-until, notices, and a
+/// `task-opened` event per opened task.
+async fn advance(
+    db: &impl ConnectionTrait,
+    tasks: Vec<task::Model>,
+    now: i64,
+    actor: &Actor,
+) -> Result<TickReport, DbErr> {
+    let mut report = TickReport { tasks: tasks.len(), ..Default::default() };
+    if tasks.is_empty() {
+        return Ok(report);
+    }
+    let blocked = blocked_among(db, &tasks).await?;
+    let mut updates = Rows::new();
+    let mut notices = Rows::new();
+    let mut events = Rows::new();
+    for t in &tasks {
+        let state = TaskState::from_name(&t.state).unwrap_or(TaskState::Cancelled);
+        let (reminders, escalations) = parse_schedule(&t.schedule);
+        let due = TaskDue {
+            state,
+            starts_at: t.starts_at,
+            due_at: t.due_at,
+            reminders,
+            escalations,
+            dependencies_settled: !blocked.contains(&t.id),
+            handled_until: t.handled_until.unwrap_or(i64::MIN),
+        };
+        let decision: Decision = decide(&due, now);
+        let new_state = if decision.open { TaskState::Open } else { state };
+        updates.row().int(t.id).text(new_state.name()).opt_int(decision.next_event_at).int(decision.handled_until);
+        if decision.open {
+            report.opened += 1;
+            events.row().opt_int(Some(t.id)).text(&t.campaign).text(&t.run_key);
+        }
+        for notice in &decision.notices {
+            let (kind, at, recipient) = match notice {
+                Notice::Assigned => (NOTICE_ASSIGNED, now, t.unit.as_str()),
+                Notice::Reminder { at } => (NOTICE_REMINDER, *at, t.unit.as_str()),
+                Notice::Overdue { due_at } => (NOTICE_OVERDUE, *due_at, t.unit.as_str()),
+                Notice::Escalation { at, to } => (NOTICE_ESCALATION, *at, to.as_str()),
+            };
+            let key = format!("{}/{kind}/{at}/{recipient}", t.id);
+            notices.row().text(&key).int(t.run_id).int(t.id).text(kind).text(recipient).int(at);
+            *report.notices.entry(kind).or_default() += 1;
+        }
+    }
+    bulk_update_tasks(db, updates, now).await?;
+    insert_notices(db, notices, now).await?;
+    BulkInsert {
+        table: "events",
+        constants: vec![
+            ("at", now.into()),
+            ("actor", actor.name.as_str().into()),
+            ("source", actor.source.name().into()),
+            ("kind", "task-opened".into()),
+            ("detail", "{}".into()),
+        ],
+        columns: &[("task_id", Kind::Int), ("campaign", Kind::Text), ("run_key", Kind::Text)],
+        conflict: &["id"],
+    }
+    .exec(db, events)
+    .await?;
+    Ok(report)
+}
+
+/// Notice rows: key, run_id, task_id, kind, recipient, at.
+pub(crate) const NOTICE_COLUMNS: &[(&str, Kind)] = &[
+    ("key", Kind::Text),
+    ("run_id", Kind::Int),
+    ("task_id", Kind::Int),
+    ("kind", Kind::Text),
+    ("recipient", Kind::Text),
+    ("at", Kind::Int),
+];
+
+pub(crate) async fn insert_notices(db: &impl ConnectionTrait, rows: Rows, now: i64) -> Result<(), DbErr> {
+    BulkInsert {
+        table: "notices",
+        constants: vec![("created_at", now.into())],
+        columns: NOTICE_COLUMNS,
+        conflict: &["key"],
+    }
+    .exec(db, rows)
+    .await
+}
+
+/// The waiting tasks among `tasks` with a dependency still waiting or open.
+async fn blocked_among(db: &impl ConnectionTrait, tasks: &[task::Model]) -> Result<HashSet<i64>, DbErr> {
+    let waiting: Vec<i64> = tasks.iter().filter(|t| t.state == TaskState::Waiting.name()).map(|t| t.id).collect();
+    let mut blocked = HashSet::new();
+    for chunk in waiting.chunks(1000) {
+        let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let sql = format!(
+            "SELECT DISTINCT d.task_id FROM task_dependencies d JOIN tasks t2 ON t2.id = d.depends_on \
+             WHERE d.task_id IN ({list}) AND t2.state IN ('waiting', 'open')"
+        );
+        let backend = db.get_database_backend();
+        for row in db.query_all_raw(Statement::from_string(backend, sql)).await? {
+            blocked.insert(row.try_get_by_index::<i64>(0)?);
+        }
+    }
+    Ok(blocked)
+}
+
+/// Writes (id, state, next_event_at, handled_until) rows in one statement per 5,000.
+async fn bulk_update_tasks(db: &impl ConnectionTrait, rows: Rows, now: i64) -> Result<(), DbErr> {
+    if rows.len() == 0 {
+        return Ok(());
+    }
+    debug_assert_eq!(UPDATE_COLUMNS, 4);
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        DbBackend::Postgres => {
+            "UPDATE tasks SET state = r.v ->> 1, next_event_at = (r.v ->> 2)::bigint, \
+             handled_until = (r.v ->> 3)::bigint, updated_at = $1 \
+             FROM jsonb_array_elements($2::jsonb) AS r(v) WHERE tasks.id = (r.v ->> 0)::bigint"
+        }
+        _ => {
+            "UPDATE tasks SET state = r.value ->> 1, next_event_at = r.value ->> 2, \
+             handled_until = r.value ->> 3, updated_at = ?1 \
+             FROM json_each(?2) AS r WHERE tasks.id = r.value ->> 0"
+        }
+    };
+    let json = rows.finish();
+    db.execute_raw(Statement::from_sql_and_values(backend, sql, [Value::from(now), Value::from(json)])).await?;
+    Ok(())
+}
