@@ -193,7 +193,7 @@ impl<'a> Site<'a> {
     fn status_at(&self, now: &str) -> Vec<Value> {
         let out = self.run_at(now, &["status", "--json"]);
         assert_eq!(out.status.code(), Some(0), "status failed: {}", stderr(&out));
-        parse_json(&out).as_array().cloned().expect("status --json is an array")
+        parse_json(&out)["runs"].as_array().cloned().expect("status --json has an array of runs")
     }
 
     /// The planned tasks of the 2027 run, from `guiyan plan --json`.

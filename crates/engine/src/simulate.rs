@@ -55,6 +55,8 @@ pub struct Timeline {
     pub mails: BTreeMap<String, usize>,
     pub tasks_completed: usize,
     pub tasks_completed_late: usize,
+    /// Mails handed to the (capturing) transport: equal to the mails composed, or a mail went twice.
+    pub deliveries: usize,
     /// Virtual moments the engine stepped through.
     pub steps: usize,
 }
@@ -99,7 +101,8 @@ pub async fn simulate(
     options: &SimulationOptions,
 ) -> Result<Timeline, EngineError> {
     let clock = VirtualClock::new(options.from);
-    let capture = mail::Transport::Capture(mail::CaptureTransport::default());
+    let captured = mail::CaptureTransport::default();
+    let capture = mail::Transport::Capture(captured.clone());
     let config = EngineConfig { worker: "simulation".into(), ..EngineConfig::default() };
     let engine = Engine::new(store.clone(), workflows, mailer, capture, Arc::new(clock.clone()), config)?;
     let units = Actor { name: "simulated unit".into(), source: Source::Simulation };
@@ -131,6 +134,7 @@ pub async fn simulate(
             complete(&store, &engine, &id, late, next, &units, &mut random, &mut timeline).await?;
         }
     }
+    timeline.deliveries = captured.len();
     Ok(timeline)
 }
 

@@ -3,7 +3,6 @@
 //! Every transport sends the stored bytes of an [`Outgoing`] unchanged, and takes the mail's
 //! idempotency key: the file and capture transports deliver a key at most once.
 
-use std::collections::HashSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -299,16 +298,11 @@ impl FileTransport {
     }
 }
 
-/// Keeps mails in memory (for `guiyan simulate` and tests); a key is kept at most once.
+/// Keeps mails in memory (for `guiyan simulate` and tests). Every send is kept, a repeated key
+/// too: a mail delivered twice is a bug the simulation and the tests must see.
 #[derive(Clone, Debug, Default)]
 pub struct CaptureTransport {
-    state: Arc<Mutex<Captured>>,
-}
-
-#[derive(Debug, Default)]
-struct Captured {
-    keys: HashSet<String>,
-    mails: Vec<Outgoing>,
+    state: Arc<Mutex<Vec<(String, Outgoing)>>>,
 }
 
 impl CaptureTransport {
@@ -317,22 +311,18 @@ impl CaptureTransport {
     }
 
     pub async fn send(&self, outgoing: &Outgoing, key: &str) -> Result<(), SendError> {
-        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        if state.keys.insert(key.to_string()) {
-            state.mails.push(outgoing.clone());
-        }
+        self.state.lock().unwrap_or_else(PoisonError::into_inner).push((key.to_string(), outgoing.clone()));
         Ok(())
     }
 
-    /// The mails captured since the last call, oldest first (they are removed; their keys stay
-    /// delivered).
-    pub fn taken(&self) -> Vec<Outgoing> {
-        std::mem::take(&mut self.state.lock().unwrap_or_else(PoisonError::into_inner).mails)
+    /// The mails captured since the last call, with their keys, oldest first (they are removed).
+    pub fn taken(&self) -> Vec<(String, Outgoing)> {
+        std::mem::take(&mut *self.state.lock().unwrap_or_else(PoisonError::into_inner))
     }
 
     /// How many mails are waiting to be taken.
     pub fn len(&self) -> usize {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner).mails.len()
+        self.state.lock().unwrap_or_else(PoisonError::into_inner).len()
     }
 
     pub fn is_empty(&self) -> bool {

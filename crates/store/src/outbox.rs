@@ -196,8 +196,17 @@ async fn digest_data(
         }
         tasks
     };
-    let units: HashMap<String, unit::Model> =
-        unit::Entity::find().all(db).await?.into_iter().map(|u| (u.id.clone(), u)).collect();
+    // Only the units this mail names: the recipient and the tasks' units.
+    let mut wanted: Vec<&str> = tasks.iter().map(|t| t.unit.as_str()).collect();
+    wanted.push(&group.recipient);
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut units: HashMap<String, unit::Model> = HashMap::with_capacity(wanted.len());
+    for chunk in wanted.chunks(1000) {
+        for u in unit::Entity::find().filter(unit::Column::Id.is_in(chunk.iter().copied())).all(db).await? {
+            units.insert(u.id.clone(), u);
+        }
+    }
     let info = |id: &str| match units.get(id) {
         Some(u) => UnitInfo { id: u.id.clone(), name: u.name.clone(), email: u.email.clone() },
         None => UnitInfo { id: id.to_string(), name: id.to_string(), email: String::new() },

@@ -8,7 +8,7 @@ use calendar::Tz;
 use campaign::Lang;
 use chrono::{DateTime, Utc};
 use plan::TaskState;
-use store::{Actor, ApplyReport, FigureProblem, RunChange, Source, Store, StoreError, TaskFilter};
+use store::{Actor, ApplyReport, FigureProblem, MailState, RunChange, Source, Store, StoreError, TaskFilter};
 
 use super::validate::{load_valid, print_diagnostics};
 use crate::output::{errln, outln};
@@ -263,10 +263,35 @@ fn print_apply(report: &ApplyReport, runs: &[plan::PlannedRun], dry_run: bool, l
 pub fn status(url: &str, filter: Option<&str>, now: DateTime<Utc>, json: bool, lang: Lang) -> anyhow::Result<u8> {
     with_store(url, lang, async |store| {
         let runs = store::status(store, filter, now).await?;
+        let (mails, pending) = store::mail_counts(store).await?;
+        let count = |state: MailState| mails.get(state.name()).copied().unwrap_or(0);
         if json {
-            outln!("{}", serde_json::to_string_pretty(&super::status_json::runs(&runs)).unwrap_or_default());
-        } else {
-            super::status_json::print(&runs, lang);
+            let mail = serde_json::json!({
+                "queued": count(MailState::Queued), "sending": count(MailState::Sending),
+                "sent": count(MailState::Sent), "failed": count(MailState::Failed), "notices_pending": pending,
+            });
+            let out = serde_json::json!({ "runs": super::status_json::runs(&runs), "mail": mail });
+            outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+            return Ok(0);
+        }
+        super::status_json::print(&runs, lang);
+        if !mails.is_empty() || pending > 0 {
+            let (queued, failed) =
+                (count(MailState::Queued) + count(MailState::Sending) + pending, count(MailState::Failed));
+            match lang {
+                Lang::Zh => {
+                    outln!("\n邮件：已发送 {} 封，待发送 {queued} 封，失败 {failed} 封", count(MailState::Sent))
+                }
+                Lang::En => outln!("\nmail: {} sent, {queued} waiting, {failed} failed", count(MailState::Sent)),
+            }
+            if failed > 0 {
+                match lang {
+                    Lang::Zh => outln!("  查看失败邮件：guiyan mail list --failed；修复后重发：guiyan mail retry ID"),
+                    Lang::En => {
+                        outln!("  see them: guiyan mail list --failed; after fixing, resend: guiyan mail retry ID")
+                    }
+                }
+            }
         }
         Ok(0)
     })

@@ -1,0 +1,252 @@
+//! The engine through its public API on a real SQLite file, with a virtual clock and captured mail:
+//! catch-up after downtime, nothing twice, digests per recipient, settled work left alone, and a
+//! simulated season. (The binary, both databases and a real SMTP server: `tests/tests/engine.rs`.)
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use engine::{Engine, EngineConfig, Mailer, SimulationOptions, VirtualClock};
+use store::{Actor, MailState, Source, Store, TaskFilter};
+
+fn workflows_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../workflows").canonicalize().expect("workflows/")
+}
+
+fn workflows() -> campaign::Workflows {
+    let mut files = campaign::MemoryFiles::default();
+    let mut paths = Vec::new();
+    for entry in std::fs::read_dir(workflows_dir()).expect("workflows/") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "yaml") {
+            files.0.insert(path.clone(), std::fs::read(&path).expect("read"));
+            paths.push(path);
+        }
+    }
+    paths.sort();
+    let (workflows, diagnostics) = campaign::load(&paths, &files);
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    workflows
+}
+
+fn at(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text).expect("time").with_timezone(&Utc)
+}
+
+/// An engine on a fresh SQLite file with a virtual clock and captured mail.
+struct Rig {
+    _dir: tempfile::TempDir,
+    url: String,
+    clock: VirtualClock,
+    capture: mail::CaptureTransport,
+}
+
+impl Rig {
+    fn new(start: &str) -> Rig {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("sqlite://{}", dir.path().join("guiyan.db").display());
+        Rig { _dir: dir, url, clock: VirtualClock::new(at(start)), capture: mail::CaptureTransport::new() }
+    }
+
+    /// A new engine process on the same database (as after a restart).
+    async fn engine(&self) -> Engine {
+        let store = Store::open(&self.url).await.expect("open");
+        let templates = mail::Templates::load(None).expect("templates");
+        let mailer = Mailer::new(templates, "归雁 <guiyan@example.org>").expect("mailer");
+        let transport = mail::Transport::Capture(self.capture.clone());
+        let config = EngineConfig { worker: "test".into(), ..EngineConfig::default() };
+        Engine::new(store, workflows(), mailer, transport, Arc::new(self.clock.clone()), config).expect("engine")
+    }
+
+    /// Captured mails as (kind, recipient unit, key).
+    fn mails(&self) -> Vec<(String, String, String)> {
+        self.capture
+            .taken()
+            .into_iter()
+            .map(|(key, _)| {
+                let parts: Vec<&str> = key.split('/').collect();
+                (parts[2].to_string(), parts[3].to_string(), key.clone())
+            })
+            .collect()
+    }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime")
+}
+
+#[test]
+fn a_run_opens_with_one_assigned_digest_per_unit_and_a_run_opened_mail_for_the_owner() {
+    runtime().block_on(async {
+        let rig = Rig::new("2027-01-16T09:00:00+08:00");
+        let engine = rig.engine().await;
+        let report = engine.step().await.expect("step");
+        assert_eq!(report.runs_opened.len(), 1, "{report:?}");
+        let mails = rig.mails();
+        let owner: Vec<_> = mails.iter().filter(|(kind, _, _)| kind == "run-opened").collect();
+        assert_eq!(owner.len(), 1);
+        assert_eq!(owner[0].1, "district-org");
+        // One mail per (kind, recipient): a digest, never one per task.
+        let mut pairs: Vec<(String, String)> = mails.iter().map(|(k, r, _)| (k.clone(), r.clone())).collect();
+        let total = pairs.len();
+        pairs.sort();
+        pairs.dedup();
+        assert_eq!(pairs.len(), total, "two mails of one kind to one unit at one moment: {mails:?}");
+        assert_eq!(report.mails_sent, total);
+    });
+}
+
+#[test]
+fn a_restarted_engine_sends_nothing_twice() {
+    runtime().block_on(async {
+        let rig = Rig::new("2027-01-25T10:00:00+08:00");
+        let first = rig.engine().await;
+        first.step().await.expect("step");
+        let sent = rig.mails().len();
+        assert!(sent > 0);
+        drop(first);
+        let second = rig.engine().await;
+        second.apply_all().await.expect("apply on start");
+        let report = second.step().await.expect("step");
+        assert!(report.mails_composed.is_empty() && report.mails_sent == 0, "{report:?}");
+        assert!(rig.mails().is_empty());
+    });
+}
+
+#[test]
+fn after_downtime_what_fell_due_happens_once_and_stale_reminders_fold_into_the_overdue_notice() {
+    runtime().block_on(async {
+        let rig = Rig::new("2027-01-16T09:00:00+08:00");
+        let engine = rig.engine().await;
+        engine.step().await.expect("opening");
+        // The district completes its two first tasks at once: the street offices' tasks open.
+        let actor = Actor { name: "test".into(), source: Source::Cli };
+        for task in ["kickoff", "work-plan"] {
+            let id = format!("spring-festival/2027/{task}/district-org");
+            store::complete_task(engine.store(), &id, &[], None, at("2027-01-16T10:00:00+08:00"), &actor)
+                .await
+                .expect("done");
+        }
+        rig.clock.set(at("2027-01-16T10:00:00+08:00"));
+        engine.step().await.expect("assignments");
+        rig.mails();
+        // Down for three weeks: the streets' reminders (01-21, 01-23), due time (01-24) and
+        // escalation to the district (01-26) all passed meanwhile.
+        rig.clock.set(at("2027-02-06T10:00:00+08:00"));
+        let report = engine.step().await.expect("catch-up");
+        let mails = rig.mails();
+        let streets = ["jiefang", "renmin", "binhe"];
+        for street in streets {
+            let to_street: Vec<&str> =
+                mails.iter().filter(|(_, r, _)| r == street).map(|(k, _, _)| k.as_str()).collect();
+            // (Their `talks` task started on 02-03, during the downtime: it is assigned now, late.)
+            assert_eq!(to_street, vec!["assigned", "overdue"], "no stale reminders to {street}");
+        }
+        let escalations: Vec<_> = mails.iter().filter(|(k, _, _)| k == "escalation").collect();
+        assert_eq!(escalations.len(), 1, "one escalation digest to the district: {mails:?}");
+        assert_eq!(escalations[0].1, "district-org");
+        let listed = store::list_mails(engine.store(), None, 1000).await.expect("mails");
+        let escalation = listed.iter().find(|m| m.kind == "escalation").expect("escalation row");
+        assert_eq!(escalation.tasks, 3, "the district's mail lists all three streets' overdue tasks");
+        assert!(report.mails_sent > 0);
+        // The same moment again: nothing new.
+        let again = engine.step().await.expect("again");
+        assert!(again.mails_composed.is_empty() && again.tasks_handled == 0, "{again:?}");
+        assert!(rig.mails().is_empty());
+    });
+}
+
+#[test]
+fn settled_work_gets_no_reminder_and_no_escalation() {
+    runtime().block_on(async {
+        let rig = Rig::new("2027-01-16T09:00:00+08:00");
+        let engine = rig.engine().await;
+        engine.step().await.expect("opening");
+        rig.mails();
+        let kickoff = "spring-festival/2027/kickoff/district-org";
+        let actor = Actor { name: "test".into(), source: Source::Cli };
+        store::complete_task(engine.store(), kickoff, &[], None, at("2027-01-16T10:00:00+08:00"), &actor)
+            .await
+            .expect("done");
+        rig.clock.set(at("2027-03-09T00:00:00+08:00"));
+        engine.step().await.expect("season");
+        let store = engine.store();
+        let kickoff_id = {
+            let done = TaskFilter { run: Some("spring-festival/2027".into()), ..TaskFilter::default() };
+            let tasks = store::list_tasks(store, &done, rig.clock_now()).await.expect("tasks");
+            assert!(tasks.iter().any(|t| t.id == kickoff && t.state == plan::TaskState::Done));
+            kickoff.to_string()
+        };
+        for (_, outgoing) in rig.capture.taken() {
+            let text = String::from_utf8_lossy(&outgoing.raw).to_string();
+            assert!(!text.contains(&kickoff_id), "a mail after completion names the done task");
+        }
+    });
+}
+
+impl Rig {
+    fn clock_now(&self) -> DateTime<Utc> {
+        use engine::Clock;
+        self.clock.now()
+    }
+}
+
+#[test]
+fn nothing_stays_queued_and_every_composed_mail_was_delivered_once() {
+    runtime().block_on(async {
+        let rig = Rig::new("2027-01-16T09:00:00+08:00");
+        let engine = rig.engine().await;
+        for moment in ["2027-01-16T09:00:00+08:00", "2027-01-30T12:00:00+08:00", "2027-03-09T00:00:00+08:00"] {
+            rig.clock.set(at(moment));
+            engine.step().await.expect("step");
+        }
+        let listed = store::list_mails(engine.store(), None, 10_000).await.expect("mails");
+        assert!(listed.iter().all(|m| m.state == MailState::Sent.name()), "{listed:?}");
+        let mut keys: Vec<String> = rig.mails().into_iter().map(|(_, _, key)| key).collect();
+        let delivered = keys.len();
+        keys.sort();
+        keys.dedup();
+        assert_eq!(keys.len(), delivered, "a key delivered twice");
+        assert_eq!(delivered, listed.len());
+    });
+}
+
+#[test]
+fn a_simulated_season_is_reproducible_and_sends_each_mail_once() {
+    let options = SimulationOptions {
+        from: at("2027-01-01T00:00:00+08:00"),
+        to: at("2027-03-31T00:00:00+08:00"),
+        complete_rate: 0.7,
+        seed: 7,
+    };
+    let simulate = || {
+        runtime().block_on(async {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let store = Store::open(&format!("sqlite://{}", dir.path().join("s.db").display())).await.expect("open");
+            let mailer =
+                Mailer::new(mail::Templates::load(None).expect("templates"), "guiyan@example.org").expect("mailer");
+            engine::simulate(store, workflows(), mailer, &options).await.expect("simulate")
+        })
+    };
+    let first = simulate();
+    let second = simulate();
+    assert_eq!(first, second, "the same seed gives the same season");
+    let composed: usize = first.mails.values().sum();
+    assert_eq!(first.deliveries, composed, "every composed mail delivered exactly once");
+    let summary: Vec<String> = first
+        .entries
+        .iter()
+        .filter_map(|e| match &e.event {
+            engine::TimelineEvent::RunOpened { campaign, run, tasks } => {
+                Some(format!("{} run-opened {campaign}/{run} {tasks}", e.at.to_rfc3339()))
+            }
+            engine::TimelineEvent::RunClosed { campaign, run } => {
+                Some(format!("{} run-closed {campaign}/{run}", e.at.to_rfc3339()))
+            }
+            _ => None,
+        })
+        .chain(first.mails.iter().map(|(kind, n)| format!("mails {kind}: {n}")))
+        .chain([format!("completed {} (late {})", first.tasks_completed, first.tasks_completed_late)])
+        .collect();
+    insta::assert_snapshot!(summary.join("\n"));
+}
