@@ -106,6 +106,17 @@ impl StepReport {
     }
 }
 
+/// Stops an engine after the work in hand: sends in flight finish and are recorded; no new batch
+/// is claimed.
+#[derive(Clone, Debug)]
+pub struct StopHandle(Arc<AtomicBool>);
+
+impl StopHandle {
+    pub fn stop(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+}
+
 /// The engine over one store.
 #[derive(Debug)]
 pub struct Engine {
@@ -162,6 +173,11 @@ impl Engine {
     /// Asks a running `serve` or `step` to stop after the work in hand.
     pub fn stop(&self) {
         self.stopping.store(true, Ordering::SeqCst);
+    }
+
+    /// A handle that stops this engine from another task (a signal handler).
+    pub fn stop_handle(&self) -> StopHandle {
+        StopHandle(Arc::clone(&self.stopping))
     }
 
     fn stopping(&self) -> bool {

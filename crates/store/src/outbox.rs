@@ -19,7 +19,7 @@ use sea_orm::{
 use crate::connect::Store;
 use crate::entities::{mail, notice, run, task, unit};
 use crate::error::StoreError;
-use crate::operate::begin_options;
+use crate::operate::{Actor, begin_options, record_event};
 use crate::tick::NOTICE_RUN_OPENED;
 
 /// Notices that become one mail: same recipient, run and kind.
@@ -526,17 +526,31 @@ pub async fn mail_counts(store: &Store) -> Result<(BTreeMap<String, u64>, u64), 
     ))
 }
 
-/// Re-queues a failed mail (by id or key) for delivery at `now`; `false` if no failed mail matches.
-pub async fn retry_mail(store: &Store, id_or_key: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
-    let mut update = mail::Entity::update_many()
+/// Re-queues a failed mail (by id or key) for delivery at `now`, recording who asked; `false` if no
+/// failed mail matches.
+pub async fn retry_mail(store: &Store, id_or_key: &str, now: DateTime<Utc>, actor: &Actor) -> Result<bool, StoreError> {
+    let err = |e| StoreError::from_db(&store.url, e);
+    let txn = store.db.begin_with_options(begin_options()).await.map_err(err)?;
+    let mut query = mail::Entity::find().filter(mail::Column::State.eq(MailState::Failed.name()));
+    query = match id_or_key.parse::<i64>() {
+        Ok(id) => query.filter(mail::Column::Id.eq(id)),
+        Err(_) => query.filter(mail::Column::Key.eq(id_or_key)),
+    };
+    let Some(failed) = query.one(&txn).await.map_err(err)? else { return Ok(false) };
+    mail::Entity::update_many()
         .col_expr(mail::Column::State, Expr::value(MailState::Queued.name()))
         .col_expr(mail::Column::NextAttemptAt, Expr::value(now.timestamp()))
         .col_expr(mail::Column::LastError, Expr::value(None::<String>))
-        .filter(mail::Column::State.eq(MailState::Failed.name()));
-    update = match id_or_key.parse::<i64>() {
-        Ok(id) => update.filter(mail::Column::Id.eq(id)),
-        Err(_) => update.filter(mail::Column::Key.eq(id_or_key)),
-    };
-    let result = update.exec(&store.db).await.map_err(|e| StoreError::from_db(&store.url, e))?;
-    Ok(result.rows_affected > 0)
+        .filter(mail::Column::Id.eq(failed.id))
+        .filter(mail::Column::State.eq(MailState::Failed.name()))
+        .exec(&txn)
+        .await
+        .map_err(err)?;
+    // The event also wakes a running engine.
+    let detail =
+        serde_json::json!({ "mail": failed.key, "last_error": failed.last_error, "attempts": failed.attempts });
+    let scope = Some((failed.campaign.as_str(), Some(failed.run_key.as_str())));
+    record_event(&txn, now.timestamp(), actor, "mail-retried", scope, None, detail).await.map_err(err)?;
+    txn.commit().await.map_err(err)?;
+    Ok(true)
 }

@@ -159,9 +159,11 @@ pub fn run(
         }
         banner(&engine, &store, &mail_target, &worker, &applied, lang).await;
         let (stop, stopped) = tokio::sync::watch::channel(false);
+        let handle = engine.stop_handle();
         tokio::spawn(async move {
             wait_for_signal().await;
             tracing::info!("stopping: finishing the work in hand");
+            handle.stop();
             let _ = stop.send(true);
         });
         match engine.serve(stopped).await {
@@ -428,7 +430,7 @@ pub fn mail_list(url: &str, state: Option<MailState>, limit: u64, json: bool, la
 /// `guiyan mail retry ID|KEY`.
 pub fn mail_retry(url: &str, id: &str, now: DateTime<Utc>, lang: Lang) -> anyhow::Result<u8> {
     with_store(url, lang, async |store| {
-        if store::retry_mail(store, id, now).await? {
+        if store::retry_mail(store, id, now, &super::store_commands::actor(None)).await? {
             match lang {
                 Lang::Zh => outln!("邮件 {id} 已重新排队，引擎将尽快发送"),
                 Lang::En => outln!("mail {id} re-queued; the engine sends it next"),
