@@ -279,20 +279,26 @@ impl Engine {
             )
             .await?;
             let count = claimed.len() as u64;
+            // At most as many sends in flight as the transport runs at once: on a stop request,
+            // the claims not yet started are left to `serve`, which releases them.
+            let parallel = self.transport.parallelism();
+            let mut pending = claimed.into_iter();
             let mut sends = JoinSet::new();
-            for mail in claimed {
-                let transport = Arc::clone(&self.transport);
-                sends.spawn(async move {
-                    let outgoing = mail::Outgoing {
-                        envelope_from: mail.envelope_from.clone(),
-                        to: mail.to_address.clone(),
-                        raw: mail.raw.clone(),
-                    };
-                    let result = transport.send(&outgoing, &mail.key).await;
-                    (mail, result)
-                });
-            }
-            while let Some(joined) = sends.join_next().await {
+            loop {
+                while sends.len() < parallel && !self.stopping() {
+                    let Some(mail) = pending.next() else { break };
+                    let transport = Arc::clone(&self.transport);
+                    sends.spawn(async move {
+                        let outgoing = mail::Outgoing {
+                            envelope_from: mail.envelope_from.clone(),
+                            to: mail.to_address.clone(),
+                            raw: mail.raw.clone(),
+                        };
+                        let result = transport.send(&outgoing, &mail.key).await;
+                        (mail, result)
+                    });
+                }
+                let Some(joined) = sends.join_next().await else { break };
                 let Ok((mail, result)) = joined else { continue };
                 self.record_delivery(mail, result, report).await?;
             }

@@ -67,6 +67,16 @@ impl Transport {
         })
     }
 
+    /// How many sends are worth running at once: the SMTP connections, a few file writes, one
+    /// capture. A caller starting no more than this never queues a send it may want to withdraw.
+    pub fn parallelism(&self) -> usize {
+        match self {
+            Transport::Smtp(t) => t.inner.max_connections.max(1),
+            Transport::Files(_) => 8,
+            Transport::Capture(_) => 1,
+        }
+    }
+
     /// Delivers one mail.
     pub async fn send(&self, outgoing: &Outgoing, key: &str) -> Result<(), SendError> {
         match self {
@@ -115,6 +125,7 @@ struct SmtpInner {
     /// connection in an unknown state, and the pool would otherwise hand it out again.
     transport: Mutex<Option<AsyncSmtpTransport<Tokio1Executor>>>,
     permits: Semaphore,
+    max_connections: usize,
     timeout: Duration,
     url: String,
 }
@@ -153,6 +164,7 @@ impl SmtpTransport {
                 builder,
                 transport: Mutex::new(None),
                 permits: Semaphore::new(max_connections),
+                max_connections,
                 timeout,
                 url: redacted,
             }),

@@ -57,6 +57,11 @@ impl Store {
     /// Connects without touching the schema.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
         let url = normalize_url(url);
+        if let Some(address) = postgres_address(&url) {
+            // The pool would retry an unreachable server until its acquire timeout and then say
+            // only "pool timed out": try the address once, briefly, and say why it failed.
+            probe(&address).await.map_err(|detail| StoreError::Open { url: redact(&url), detail })?;
+        }
         let mut options = ConnectOptions::new(url.clone());
         options.sqlx_logging(false).acquire_timeout(Duration::from_secs(10)).map_sqlx_sqlite_opts(|o| {
             o.journal_mode(SqliteJournalMode::Wal)
@@ -172,6 +177,45 @@ fn missing_table(err: &sea_orm::DbErr) -> bool {
     text.contains("no such table") || text.contains("does not exist")
 }
 
+/// `host:port` of a PostgreSQL URL with a TCP host (none for Unix sockets or SQLite).
+fn postgres_address(url: &str) -> Option<String> {
+    let rest = url.strip_prefix("postgres://").or_else(|| url.strip_prefix("postgresql://"))?;
+    let authority = rest.split(['/', '?']).next()?;
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    if host_port.is_empty() || host_port.starts_with('%') {
+        return None;
+    }
+    let has_port = match host_port.strip_prefix('[') {
+        Some(v6) => v6.split_once(']').is_some_and(|(_, after)| after.starts_with(':')),
+        None => host_port.contains(':'),
+    };
+    Some(if has_port { host_port.to_string() } else { format!("{host_port}:5432") })
+}
+
+/// Opens (and drops) one TCP connection to `address` within a few seconds.
+async fn probe(address: &str) -> Result<(), String> {
+    let connect = tokio::net::TcpStream::connect(address);
+    match tokio::time::timeout(Duration::from_secs(5), connect).await {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(e)) => Err(format!("cannot connect to {address}: {e}")),
+        Err(_) => Err(format!("cannot connect to {address}: no answer within 5 s")),
+    }
+}
+
 fn first_line(text: &str) -> String {
     text.lines().next().unwrap_or_default().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_address_of_a_postgres_url_is_host_and_port() {
+        use super::postgres_address as a;
+        assert_eq!(a("postgres://u:p@db.example:6543/x").as_deref(), Some("db.example:6543"));
+        assert_eq!(a("postgres://u@127.0.0.1/x?sslmode=disable").as_deref(), Some("127.0.0.1:5432"));
+        assert_eq!(a("postgresql://[::1]:5433/x").as_deref(), Some("[::1]:5433"));
+        assert_eq!(a("postgres://[::1]/x").as_deref(), Some("[::1]:5432"));
+        assert_eq!(a("postgres://%2Fvar%2Frun%2Fpostgresql/x"), None);
+        assert_eq!(a("sqlite://guiyan.db?mode=rwc"), None);
+    }
 }

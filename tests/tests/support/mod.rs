@@ -18,8 +18,12 @@
 //! PostgreSQL comes from `GUIYAN_TEST_POSTGRES_URL`, the URL of a role that may `CREATE DATABASE`;
 //! `scripts/test` sets it (see `scripts/postgres.sh`). Unset or unreachable, [`databases`] panics:
 //! a store test must never pass without having run on PostgreSQL.
+//!
+//! The SMTP test server the engine tests deliver to (`tests/support/smtp_server.py`) is [`smtp`].
 
 #![allow(dead_code)] // each test file uses a different part of the harness
+
+pub mod smtp;
 
 use std::fmt;
 use std::future::Future;

@@ -151,7 +151,7 @@ pub fn run(
         if once {
             return match engine.step().await {
                 Ok(report) => {
-                    print_step(&report, lang);
+                    print_step(&report, &applied, lang);
                     Ok(0)
                 }
                 Err(e) => Ok(engine_error(e, lang)),
@@ -176,33 +176,19 @@ pub fn run(
     })
 }
 
-/// The summary of `guiyan run --once`.
-fn print_step(report: &engine::StepReport, lang: Lang) {
-    let notices: usize = report.notices.values().sum();
+/// The summary of `guiyan run --once`: the start's apply and the step together.
+fn print_step(report: &engine::StepReport, applied: &store::ApplyReport, lang: Lang) {
+    let runs_opened = report.runs_opened.len() + applied.runs.iter().filter(|r| r.new_run).count();
+    let tasks_opened = report.tasks_opened + applied.opened;
+    let (composed, sent, deferred, failed) =
+        (report.mails_composed.len(), report.mails_sent, report.mails_deferred, report.mails_failed);
+    let closed = report.runs_closed.len();
     match lang {
         Lang::Zh => outln!(
-            "开启 {} 期、结束 {} 期；处理任务事件 {} 项（开始 {} 项），通知 {} 条；生成邮件 {} 封，发出 {} 封，稍后重试 {} 封，失败 {} 封",
-            report.runs_opened.len(),
-            report.runs_closed.len(),
-            report.tasks_handled,
-            report.tasks_opened,
-            notices,
-            report.mails_composed.len(),
-            report.mails_sent,
-            report.mails_deferred,
-            report.mails_failed
+            "开启 {runs_opened} 期、结束 {closed} 期；开始任务 {tasks_opened} 项；生成邮件 {composed} 封，发出 {sent} 封，稍后重试 {deferred} 封，失败 {failed} 封"
         ),
         Lang::En => outln!(
-            "runs opened {}, closed {}; task events {} ({} opened), notices {}; mails composed {}, sent {}, deferred {}, failed {}",
-            report.runs_opened.len(),
-            report.runs_closed.len(),
-            report.tasks_handled,
-            report.tasks_opened,
-            notices,
-            report.mails_composed.len(),
-            report.mails_sent,
-            report.mails_deferred,
-            report.mails_failed
+            "runs opened {runs_opened}, closed {closed}; tasks opened {tasks_opened}; mails composed {composed}, sent {sent}, deferred {deferred}, failed {failed}"
         ),
     }
 }
