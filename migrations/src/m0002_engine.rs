@@ -33,6 +33,13 @@ impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         // When the run was closed by the engine (NULL while open or not yet reached).
         manager.alter_table(Table::alter().table(id("runs")).add_column(instant_null("closed_at")).to_owned()).await?;
+        // The digest of the plan the run's tasks were last brought in line with, while nothing but
+        // an apply can make them differ from it: an apply of the same plan then reads no task.
+        manager
+            .alter_table(
+                Table::alter().table(id("runs")).add_column(ColumnDef::new(id("plan_hash")).text().null()).to_owned(),
+            )
+            .await?;
         // Everything at or before this instant was decided by an earlier tick (NULL: nothing yet).
         manager
             .alter_table(Table::alter().table(id("tasks")).add_column(instant_null("handled_until")).to_owned())
@@ -114,6 +121,7 @@ impl MigrationTrait for Migration {
             manager.drop_table(Table::drop().table(id(table)).to_owned()).await?;
         }
         manager.alter_table(Table::alter().table(id("tasks")).drop_column(id("handled_until")).to_owned()).await?;
+        manager.alter_table(Table::alter().table(id("runs")).drop_column(id("plan_hash")).to_owned()).await?;
         manager.alter_table(Table::alter().table(id("runs")).drop_column(id("closed_at")).to_owned()).await
     }
 }

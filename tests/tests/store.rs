@@ -505,6 +505,80 @@ fn definition_edits_change_exactly_the_edited_tasks_and_leave_settled_work_alone
     });
 }
 
+/// Moves `publicity`'s due time a day later (anchor-3d → anchor-2d).
+fn move_publicity_due(mut text: String) -> String {
+    let publicity = task_entry(&text, "publicity");
+    let entry = &text[publicity.clone()];
+    assert!(entry.contains("\n    due: anchor-3d\n"), "publicity's due time changed; update this test:\n{entry}");
+    let moved = entry.replacen("\n    due: anchor-3d\n", "\n    due: anchor-2d\n", 1);
+    text.replace_range(publicity, &moved);
+    text
+}
+
+/// Whether the run holds the hash of the plan its tasks agree with (the apply's shortcut).
+fn run_has_plan_hash(db: &TestDb) -> bool {
+    sql_i64(db, "SELECT COUNT(*) FROM runs WHERE plan_hash IS NOT NULL") == 1
+}
+
+#[test]
+fn an_unchanged_plan_is_not_compared_again_and_a_changed_one_always_is() {
+    const NOTHING: &str = "nothing to change: the database already matches the definitions\n";
+    for_each_db(|db| {
+        let site = Site::new(db);
+        site.ok(&["apply"]);
+        assert!(run_has_plan_hash(db), "a new run agrees with its plan");
+
+        // Work done or waived since is no reason to compare, and an apply leaves it as it is.
+        let publicity = task_id("publicity", "jiefang-1");
+        site.ok(&["task", "done", &publicity, "--figure", "banners=2", "--figure", "letters=3", "--by", "王芳"]);
+        site.ok(&["task", "waive", &task_id("talks", "renmin"), "--reason", "与区级恳谈会合并"]);
+        let rows = task_rows(db);
+        assert_eq!(site.ok(&["apply"]), NOTHING);
+        assert_eq!(task_rows(db), rows, "an unchanged apply changed tasks");
+
+        // The same plan is not compared at all: a time changed behind the apply's back stays. Without
+        // the hash, the apply compares and puts it back.
+        let lectures = "SELECT due_at FROM tasks WHERE template = 'lectures' AND unit = 'binhe-1'";
+        let planned_due = sql_i64(db, lectures);
+        sql_exec(db, "UPDATE tasks SET due_at = due_at + 3600 WHERE template = 'lectures' AND unit = 'binhe-1'");
+        assert_eq!(site.ok(&["apply"]), NOTHING);
+        assert_eq!(sql_i64(db, lectures), planned_due + 3600);
+        sql_exec(db, "UPDATE runs SET plan_hash = NULL");
+        let repaired = site.ok(&["apply"]);
+        let expected = format!("{RUN}:\n  ~ {}  due ", task_id("lectures", "binhe-1"));
+        assert!(repaired.starts_with(&expected) && repaired.lines().count() == 2, "{repaired}");
+        assert_eq!(sql_i64(db, lectures), planned_due);
+        assert!(run_has_plan_hash(db));
+
+        // A changed plan is always compared: every moved task that is not settled is rescheduled.
+        let rows = task_rows(db);
+        site.edit_campaign(move_publicity_due);
+        let mut expected = vec!["recorded spring-festival definition version 2".to_string(), format!("{RUN}:")];
+        for unit in ["jiefang-2", "jiefang-3", "renmin-1", "renmin-2", "renmin-3", "binhe-1", "binhe-2"] {
+            expected.push(format!("  ~ {}  due 2027-02-03 17:30 → 2027-02-04 17:30", task_id("publicity", unit)));
+        }
+        assert_eq!(site.ok(&["apply"]), lines(&expected.iter().map(String::as_str).collect::<Vec<_>>()));
+        let now = task_rows(db);
+        assert_eq!(rows.iter().filter(|r| now.contains(r)).count(), rows.len() - 7, "only the moved tasks changed");
+        assert_eq!(site.state("publicity", "jiefang-1"), "done");
+        assert_eq!(site.task("publicity", "jiefang-1")["due_at"], "2027-02-03T17:30:00+08:00");
+        assert_eq!(site.state("talks", "renmin"), "waived");
+
+        // The done task keeps its old due time, so the run no longer agrees with the plan: if it is
+        // reopened, the next apply must compare and move it too.
+        assert!(!run_has_plan_hash(db), "a settled task disagrees with the plan");
+        assert_eq!(site.ok(&["apply"]), NOTHING);
+        site.ok(&["task", "reopen", &publicity]);
+        assert_eq!(
+            site.ok(&["apply"]),
+            lines(&[&format!("{RUN}:"), &format!("  ~ {publicity}  due 2027-02-03 17:30 → 2027-02-04 17:30")])
+        );
+        assert_eq!(site.state("publicity", "jiefang-1"), "open");
+        assert!(run_has_plan_hash(db), "every task agrees with the plan again");
+        assert_eq!(site.ok(&["apply"]), NOTHING);
+    });
+}
+
 #[test]
 fn campaigns_on_different_directory_files_apply_once_and_roll_up_their_own_units() {
     // A second campaign whose directory has one more community (binhe-3). Both directories are

@@ -8,13 +8,15 @@
 //!   and plans (timed apart), opens a fresh database (`Store::open`: migrations), times `apply` of
 //!   the runs open at a rehearsal time inside the run (2027-01-17 10:00 +08:00), then a second
 //!   `apply` with nothing changed, reading `VmHWM` for each phase (reset in between through
-//!   `/proc/self/clear_refs`);
+//!   `/proc/self/clear_refs`, so each peak includes the planned runs the child holds; the table also
+//!   shows what each apply adds to the resident size before the first);
 //! - the baseline: every row the apply wrote (definitions, units, runs, tasks, task_dependencies,
-//!   events; all columns, ids included) is exported to CSV with the database's own client, then
-//!   loaded into another fresh, migrated database (same schema and indexes) in one transaction:
+//!   events, notices; all columns, ids included) is exported to CSV with the database's own client,
+//!   then loaded into another fresh, migrated database (same schema and indexes) in one transaction:
 //!   `sqlite3` `.import --csv` between `BEGIN` and `COMMIT` (foreign keys on, synchronous=NORMAL as
-//!   the store's connections), `psql -1` with `\copy ... FROM ... CSV`. The time is the client
-//!   process's, from start to exit.
+//!   the store's connections; nullable foreign keys through a staging table, as `.import` has no
+//!   NULL), `psql -1` with `\copy ... FROM ... CSV`. The time is the client process's, from start to
+//!   exit.
 //!
 //! `REPS` applies (each into a fresh database) alternate with `REPS` baseline loads; the table shows
 //! medians. PostgreSQL gets an untimed `CHECKPOINT` before every timed step.
@@ -53,7 +55,19 @@ const TABLES: &[(&str, &[&str])] = &[
     ("units", &["id", "name", "level", "depth", "email", "parent", "position"]),
     (
         "runs",
-        &["id", "campaign", "key", "definition_id", "anchor", "opens_at", "closes_at", "timezone", "next_event_at"],
+        &[
+            "id",
+            "campaign",
+            "key",
+            "definition_id",
+            "anchor",
+            "opens_at",
+            "closes_at",
+            "timezone",
+            "next_event_at",
+            "closed_at",
+            "plan_hash",
+        ],
     ),
     (
         "tasks",
@@ -76,11 +90,17 @@ const TABLES: &[(&str, &[&str])] = &[
             "note",
             "next_event_at",
             "updated_at",
+            "handled_until",
         ],
     ),
     ("task_dependencies", &["task_id", "depends_on"]),
     ("events", &["id", "at", "actor", "source", "kind", "campaign", "run_key", "task_id", "detail"]),
+    ("notices", &["id", "key", "run_id", "task_id", "kind", "recipient", "at", "created_at", "mail_id"]),
 ];
+
+/// Nullable foreign-key columns that SQLite's `.import` (which has no syntax for NULL) would fill
+/// with `''`, failing the key: those tables go through a staging table and `NULLIF`.
+const SQLITE_NULL_FOREIGN_KEYS: &[(&str, &[&str])] = &[("notices", &["task_id", "mail_id"])];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Db {
@@ -520,8 +540,25 @@ impl Database {
                 script.push_str(
                     ".bail on\n.timeout 10000\nPRAGMA foreign_keys=ON;\nPRAGMA synchronous=NORMAL;\nBEGIN;\n",
                 );
-                for (table, _) in TABLES {
-                    let _ = writeln!(script, ".import --csv {} {table}", dir.join(format!("{table}.csv")).display());
+                for (table, columns) in TABLES {
+                    let file = dir.join(format!("{table}.csv"));
+                    let Some((_, nullable)) = SQLITE_NULL_FOREIGN_KEYS.iter().find(|(t, _)| t == table) else {
+                        let _ = writeln!(script, ".import --csv {} {table}", file.display());
+                        continue;
+                    };
+                    // Through a staging table: `''` would fail the foreign key where NULL passes.
+                    let values: Vec<String> = columns
+                        .iter()
+                        .map(|c| if nullable.contains(c) { format!("NULLIF(\"{c}\", '')") } else { format!("\"{c}\"") })
+                        .collect();
+                    let _ = writeln!(script, "CREATE TEMP TABLE csv_{table} ({});", quoted(columns));
+                    let _ = writeln!(script, ".import --csv --schema temp {} csv_{table}", file.display());
+                    let _ = writeln!(
+                        script,
+                        "INSERT INTO {table} ({}) SELECT {} FROM temp.csv_{table};",
+                        quoted(columns),
+                        values.join(", ")
+                    );
                 }
                 script.push_str("COMMIT;\n");
             }
@@ -606,7 +643,12 @@ impl Row {
 
     /// The highest of a child's number.
     fn max(&self, key: &str) -> f64 {
-        self.children.iter().map(|c| f(c, key)).fold(f64::NAN, f64::max)
+        self.max_of(|c| f(c, key))
+    }
+
+    /// The highest of a number computed from each child's.
+    fn max_of(&self, value: impl Fn(&serde_json::Value) -> f64) -> f64 {
+        self.children.iter().map(value).fold(f64::NAN, f64::max)
     }
 
     fn all(&self, key: &str) -> String {
@@ -685,7 +727,7 @@ fn print_table(rows: &[Row]) {
          process, MB = 10^6 bytes"
     );
     println!(
-        "{:<9} {:>5} {:>7} {:>7} {:>5} {:>5} {:>7} {:>7} {:>8} {:>8} {:>6} {:>7} {:>7} {:>7} {:>7}",
+        "{:<9} {:>5} {:>7} {:>7} {:>5} {:>5} {:>7} {:>7} {:>8} {:>8} {:>6} {:>7} {:>7} {:>7} {:>7} {:>6} {:>6}",
         "db",
         "size",
         "tasks",
@@ -700,13 +742,16 @@ fn print_table(rows: &[Row]) {
         "pk plan",
         "rss pre",
         "pk #1",
-        "pk #2"
+        "pk #2",
+        "+ #1",
+        "+ #2"
     );
     for r in rows {
         let c = &r.children[0];
         let baseline = median(r.baselines.clone());
         println!(
-            "{:<9} {:>5} {:>7} {:>7} {:>5.2} {:>5.2} {:>7.2} {:>7.2} {:>8.2} {:>7.2}x {:>5.2}x {:>7} {:>7} {:>7} {:>7}",
+            "{:<9} {:>5} {:>7} {:>7} {:>5.2} {:>5.2} {:>7.2} {:>7.2} {:>8.2} {:>7.2}x {:>5.2}x {:>7} {:>7} {:>7} {:>7} {:>6} \
+             {:>6}",
             c["db"].as_str().unwrap_or_default(),
             c["size"].as_str().unwrap_or_default(),
             r.counts[3],
@@ -722,16 +767,19 @@ fn print_table(rows: &[Row]) {
             mb(r.max("rss_before_kb")),
             mb(r.max("peak_apply1_kb")),
             mb(r.max("peak_apply2_kb")),
+            mb(r.max_of(|c| f(c, "peak_apply1_kb") - f(c, "rss_before_kb"))),
+            mb(r.max_of(|c| f(c, "peak_apply2_kb") - f(c, "rss_before_kb"))),
         );
     }
     println!();
     println!("  (pk plan: peak while loading and planning; rss pre: resident before the first apply, plan held;");
-    println!("   pk #1, pk #2: peak during each apply, VmHWM reset before it through /proc/self/clear_refs)");
+    println!("   pk #1, pk #2: peak during each apply, VmHWM reset before it through /proc/self/clear_refs;");
+    println!("   + #1, + #2: what the apply adds, its peak less the resident size before apply #1)");
     for r in rows {
         let c = &r.children[0];
         let baselines: Vec<String> = r.baselines.iter().map(|s| format!("{s:.2}")).collect();
         println!(
-            "  {} {}: rows {:?} (definitions, units, runs, tasks, task_dependencies, events); apply#1 [{}] s; \
+            "  {} {}: rows {:?} (definitions, units, runs, tasks, task_dependencies, events, notices); apply#1 [{}] s; \
              apply#2 [{}] s; baseline [{}] s; store open+migrate {:.2} s; tasks opened {}; peak reset {}",
             c["db"].as_str().unwrap_or_default(),
             c["size"].as_str().unwrap_or_default(),

@@ -8,12 +8,12 @@ use chrono::{DateTime, Utc};
 use plan::{ExistingTask, PlannedRun, RunAnchor, TaskChange, TaskState, diff_run, schedule_of};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait, Value,
 };
 use sha2::{Digest, Sha256};
 
-use crate::bulk::{self, BulkInsert, Kind, Rows};
+use crate::bulk::{BulkInsert, Kind, Pipeline, Rows};
 use crate::connect::Store;
 use crate::entities::{definition, run, task, task_dependency, unit};
 use crate::error::StoreError;
@@ -109,14 +109,21 @@ pub async fn apply(
         record_event(&txn, now_s, actor, "directory-updated", None, None, detail).await.map_err(err)?;
     }
 
+    let mut rewritten = false;
     for planned in runs {
         let Some(campaign) = workflows.campaign(&planned.campaign) else { continue };
         let definition_id = definition_ids.get(&planned.campaign).copied().unwrap_or_default();
-        let applied = apply_run(&txn, campaign, planned, definition_id, now_s, actor).await.map_err(err)?;
+        let (applied, changed) = apply_run(&txn, campaign, planned, definition_id, now_s, actor).await.map_err(err)?;
+        rewritten |= changed;
         report.runs.push(applied);
     }
-    // Whatever is due now happens now, with its notices: new tasks whose start passed open.
-    wake_ready(&txn, now_s, None).await.map_err(err)?;
+    // Whatever is due now happens now, with its notices: new tasks whose start passed open. A task
+    // blocked by its dependencies waits unseen by the tick until they settle: by `task done` or
+    // `waive`, which wake it themselves, or by this apply changing a run (a cancelled dependency,
+    // rewritten dependencies); new runs' tasks are written with their next event already.
+    if rewritten {
+        wake_ready(&txn, now_s, None).await.map_err(err)?;
+    }
     report.opened = advance_due(&txn, now_s, actor).await.map_err(err)?.opened;
 
     if dry_run {
@@ -196,7 +203,23 @@ async fn sync_units(txn: &DatabaseTransaction, directories: &[&Directory]) -> Re
         offset += directory.units.len();
     }
     let mut changed = 0;
-    let mut added = Vec::new();
+    // A new district's directory is thousands of units: insert them in bulk, not one by one.
+    let insert = BulkInsert {
+        table: "units",
+        constants: Vec::new(),
+        columns: &[
+            ("id", Kind::Text),
+            ("name", Kind::Text),
+            ("level", Kind::Text),
+            ("depth", Kind::Int),
+            ("email", Kind::Text),
+            ("parent", Kind::Text),
+            ("position", Kind::Int),
+        ],
+        // New: not among the units read under the apply's lock.
+        conflict: &[],
+    };
+    let mut added: Vec<&unit::Model> = Vec::new();
     for (id, model) in &wanted {
         match existing.get(id) {
             Some(old) if old == model => {}
@@ -204,13 +227,18 @@ async fn sync_units(txn: &DatabaseTransaction, directories: &[&Directory]) -> Re
                 unit::Entity::update(to_unit_active(model)).exec(txn).await?;
                 changed += 1;
             }
-            None => added.push(to_unit_active(model)),
+            None => added.push(model),
         }
     }
     changed += added.len();
-    // A new district's directory is thousands of units: insert them in batches, not one by one.
-    for batch in added.chunks(1000) {
-        unit::Entity::insert_many(batch.to_vec()).exec_without_returning(txn).await?;
+    for batch in added.chunks(CHUNK) {
+        let mut rows = Rows::new();
+        for u in batch {
+            let (depth, position) = (i64::from(u.depth), i64::from(u.position));
+            rows.row().text(&u.id).text(&u.name).text(&u.level).int(depth).text(&u.email);
+            rows.opt_text(u.parent.as_deref()).int(position);
+        }
+        insert.exec(txn, rows).await?;
     }
     let removed: Vec<String> = existing.keys().filter(|id| !wanted.contains_key(*id)).cloned().collect();
     if !removed.is_empty() {
@@ -270,24 +298,88 @@ pub(crate) fn next_event_at(state: TaskState, starts_at: i64, due_at: i64, sched
 
 /// The task columns `new_task` writes. The others are the same for every task of one statement
 /// (`run_id`, `campaign`, `run_key`, `template`, `title`, `state`, `figure_spec`, `updated_at`);
-/// `id` is generated and the report columns start NULL.
+/// the report columns start NULL.
 const TASK_COLUMNS: &[(&str, Kind)] = &[
+    ("id", Kind::Int),
     ("unit", Kind::Text),
     ("starts_at", Kind::Int),
     ("due_at", Kind::Int),
     ("schedule", Kind::Text),
     ("next_event_at", Kind::Int),
+    ("handled_until", Kind::Int),
 ];
 
-/// Writes a new (waiting) task's row, in `TASK_COLUMNS` order.
-fn new_task(rows: &mut Rows, planned: &PlannedRun, index: usize, now: i64) {
+/// Writes a new (waiting) task's row, in `TASK_COLUMNS` order. A task that is `blocked` (it waits
+/// for a task created with it, so still waiting) and whose start has passed is written as the tick
+/// would leave it (`plan::decide`: nothing to do until a dependency settles, decided up to `now`),
+/// so that the apply need not read it back to decide that.
+fn new_task(rows: &mut Rows, planned: &PlannedRun, index: usize, id: i64, blocked: bool, now: i64) {
     let t = &planned.tasks[index];
     let schedule = schedule_of(t);
     let (starts_at, due_at) = (t.starts_at.timestamp(), t.due_at.timestamp());
-    let next = next_event_at(TaskState::Waiting, starts_at, due_at, &schedule, now);
-    rows.row().text(&t.unit).int(starts_at).int(due_at).text(&schedule).opt_int(next);
+    let (next, handled_until) = if blocked && starts_at <= now {
+        (None, Some(now))
+    } else {
+        (next_event_at(TaskState::Waiting, starts_at, due_at, &schedule, now), None)
+    };
+    rows.row().int(id).text(&t.unit).int(starts_at).int(due_at).text(&schedule).opt_int(next).opt_int(handled_until);
 }
 
+/// A digest of everything an apply derives from a plan for a run's tasks: the run's opening and
+/// closing, and each planned task's template, unit, start, due time, reminders, escalations and
+/// dependencies. An apply stores it with the run once the run's rows agree with that plan (see
+/// `apply_run`); an apply with the same digest has nothing to compare, since only an apply changes
+/// the times and membership of a run's tasks.
+pub(crate) fn plan_hash(planned: &PlannedRun) -> String {
+    fn text(hash: &mut Sha256, value: &str) {
+        hash.update((value.len() as u64).to_le_bytes());
+        hash.update(value.as_bytes());
+    }
+    fn int(hash: &mut Sha256, value: i64) {
+        hash.update(value.to_le_bytes());
+    }
+    let mut hash = Sha256::new();
+    text(&mut hash, "guiyan plan v1");
+    // The stored form of a schedule (`schedule_of`, which the diff compares), shown on a sample: a
+    // new format is a new plan. Formatting every task's schedule would double the time this takes.
+    let sample = plan::PlannedTask {
+        id: String::new(),
+        template: String::new(),
+        unit: String::new(),
+        starts_at: planned.opens_at,
+        due_at: planned.closes_at,
+        after: Vec::new(),
+        reminders: vec![planned.opens_at, planned.closes_at],
+        escalations: vec![plan::PlannedEscalation { at: planned.closes_at, to: "unit".into() }],
+    };
+    text(&mut hash, &schedule_of(&sample));
+    int(&mut hash, planned.opens_at.timestamp());
+    int(&mut hash, planned.closes_at.timestamp());
+    int(&mut hash, planned.tasks.len() as i64);
+    for t in &planned.tasks {
+        text(&mut hash, &t.template);
+        text(&mut hash, &t.unit);
+        int(&mut hash, t.starts_at.timestamp());
+        int(&mut hash, t.due_at.timestamp());
+        int(&mut hash, t.reminders.len() as i64);
+        for reminder in &t.reminders {
+            int(&mut hash, reminder.timestamp());
+        }
+        int(&mut hash, t.escalations.len() as i64);
+        for escalation in &t.escalations {
+            int(&mut hash, escalation.at.timestamp());
+            text(&mut hash, &escalation.to);
+        }
+        int(&mut hash, t.after.len() as i64);
+        for dependency in &t.after {
+            text(&mut hash, dependency);
+        }
+    }
+    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Brings one run in line with its plan; also says whether tasks or dependencies of an existing
+/// run were changed.
 async fn apply_run(
     txn: &DatabaseTransaction,
     campaign: &Campaign,
@@ -295,7 +387,7 @@ async fn apply_run(
     definition_id: i64,
     now: i64,
     actor: &Actor,
-) -> Result<AppliedRun, sea_orm::DbErr> {
+) -> Result<(AppliedRun, bool), sea_orm::DbErr> {
     let anchor = match planned.anchor {
         RunAnchor::Day(d) => d.to_string(),
         RunAnchor::Instant(t) => t.to_rfc3339(),
@@ -306,6 +398,7 @@ async fn apply_run(
         .one(txn)
         .await?;
     let scope = Some((planned.campaign.as_str(), Some(planned.key.as_str())));
+    let hash = plan_hash(planned);
     let Some(existing_run) = existing_run else {
         let inserted = run::Entity::insert(run::ActiveModel {
             campaign: Set(planned.campaign.clone()),
@@ -316,6 +409,7 @@ async fn apply_run(
             closes_at: Set(planned.closes_at.timestamp()),
             timezone: Set(campaign.timezone.to_string()),
             next_event_at: Set(Some(planned.closes_at.timestamp())),
+            plan_hash: Set(Some(hash)),
             ..Default::default()
         })
         .on_conflict(OnConflict::columns([run::Column::Campaign, run::Column::Key]).do_nothing().to_owned())
@@ -323,8 +417,11 @@ async fn apply_run(
         .await?;
         let run_id = inserted.last_insert_id;
         let all: Vec<usize> = (0..planned.tasks.len()).collect();
-        insert_tasks(txn, campaign, run_id, planned, &all, now).await?;
-        write_dependencies(txn, run_id, planned).await?;
+        let by_id = plan_index(planned);
+        let first_id = reserve_task_ids(txn, all.len()).await?;
+        insert_tasks(txn, campaign, run_id, planned, &all, first_id, Some(&by_id), now).await?;
+        // Task `i` of the plan got the id `first_id + i`.
+        write_dependencies(txn, planned, &by_id, |i| Some(first_id + i as i64)).await?;
         let detail = serde_json::json!({ "tasks": planned.tasks.len(), "opens_at": planned.opens_at.timestamp(), "closes_at": planned.closes_at.timestamp() });
         record_event(txn, now, actor, "run-opened", scope, None, detail).await?;
         // The campaign's owner is told the run opened.
@@ -332,14 +429,34 @@ async fn apply_run(
         let key = format!("run:{run_id}/{NOTICE_RUN_OPENED}/{}", campaign.owner);
         notice.row().text(&key).int(run_id).opt_int(None).text(NOTICE_RUN_OPENED).text(&campaign.owner).int(now);
         insert_notices(txn, notice, now).await?;
-        return Ok(AppliedRun {
+        let applied = AppliedRun {
             campaign: planned.campaign.clone(),
             key: planned.key.clone(),
             new_run: true,
             tasks: planned.tasks.len(),
             changes: Vec::new(),
-        });
+        };
+        return Ok((applied, false));
     };
+
+    let unchanged = |run: &run::Model| AppliedRun {
+        campaign: run.campaign.clone(),
+        key: run.key.clone(),
+        new_run: false,
+        tasks: 0,
+        changes: Vec::new(),
+    };
+    if existing_run.plan_hash.as_deref() == Some(hash.as_str()) {
+        // The rows agree with this very plan: nothing to read or compare.
+        if existing_run.definition_id != definition_id {
+            run::Entity::update_many()
+                .col_expr(run::Column::DefinitionId, Expr::value(definition_id))
+                .filter(run::Column::Id.eq(existing_run.id))
+                .exec(txn)
+                .await?;
+        }
+        return Ok((unchanged(&existing_run), false));
+    }
 
     // Only what the diff needs: rows of a large run are many, and titles and figure specs are long.
     let rows: Vec<(i64, String, String, String, i64, i64, String)> = task::Entity::find()
@@ -373,6 +490,11 @@ async fn apply_run(
     let by_key: HashMap<(&str, &str), &ExistingTask> =
         existing.iter().map(|t| ((t.template.as_str(), t.unit.as_str()), t)).collect();
     let changes = diff_run(planned, &existing);
+    // Whether the rows will agree with the plan once the changes are written, whatever happens to
+    // them later without an apply (the tick opens tasks, users complete, waive and reopen them):
+    // every planned task's row has the planned times, and no row outside the plan can become
+    // active again. Only then is the plan's hash stored; otherwise the next apply compares again.
+    let mut agrees = settled_rows_agree(planned, &existing);
     let mut shown = Vec::with_capacity(changes.len());
     let mut creates = Vec::new();
     for change in &changes {
@@ -386,6 +508,7 @@ async fn apply_run(
                 let Some(&row_id) = ids.get(&(template.as_str(), unit.as_str())) else { continue };
                 // Conditional: work completed meanwhile by someone else is left alone.
                 if !set_state(txn, row_id, TaskState::Cancelled, &ACTIVE, now).await? {
+                    agrees = false;
                     continue;
                 }
                 let id = plan::task_id(&planned.campaign, &planned.key, template, unit);
@@ -427,6 +550,7 @@ async fn apply_run(
                     .exec(txn)
                     .await?;
                 if updated.rows_affected == 0 {
+                    agrees = false;
                     continue;
                 }
                 if restore {
@@ -441,12 +565,29 @@ async fn apply_run(
             }
         }
     }
+    let first_id = reserve_task_ids(txn, creates.len()).await?;
     if !creates.is_empty() {
-        insert_tasks(txn, campaign, existing_run.id, planned, &creates, now).await?;
-        let created = task::Entity::find().filter(task::Column::RunId.eq(existing_run.id)).all(txn).await?;
-        for row in created.iter().filter(|r| !by_key.contains_key(&(r.template.as_str(), r.unit.as_str()))) {
-            record_event(txn, now, actor, "task-created", scope, Some(row.id), serde_json::json!({})).await?;
+        insert_tasks(txn, campaign, existing_run.id, planned, &creates, first_id, None, now).await?;
+        let mut events = Rows::new();
+        for k in 0..creates.len() {
+            events.row().int(first_id + k as i64);
         }
+        BulkInsert {
+            table: "events",
+            constants: vec![
+                ("at", now.into()),
+                ("actor", actor.name.as_str().into()),
+                ("source", actor.source.name().into()),
+                ("kind", "task-created".into()),
+                ("campaign", planned.campaign.as_str().into()),
+                ("run_key", planned.key.as_str().into()),
+                ("detail", "{}".into()),
+            ],
+            columns: &[("task_id", Kind::Int)],
+            conflict: &[],
+        }
+        .exec(txn, events)
+        .await?;
     }
     if !changes.is_empty() {
         task_dependency::Entity::delete_many()
@@ -461,26 +602,52 @@ async fn apply_run(
             )
             .exec(txn)
             .await?;
-        write_dependencies(txn, existing_run.id, planned).await?;
+        // The stored id of each planned task: read with the diff, or given to it just now.
+        let mut stored: Vec<Option<i64>> =
+            planned.tasks.iter().map(|t| ids.get(&(t.template.as_str(), t.unit.as_str())).copied()).collect();
+        for (k, &i) in creates.iter().enumerate() {
+            stored[i] = Some(first_id + k as i64);
+        }
+        write_dependencies(txn, planned, &plan_index(planned), |i| stored[i]).await?;
     }
-    if existing_run.opens_at != planned.opens_at.timestamp()
-        || existing_run.closes_at != planned.closes_at.timestamp()
+    let (opens_at, closes_at) = (planned.opens_at.timestamp(), planned.closes_at.timestamp());
+    let plan_hash = agrees.then_some(hash);
+    if existing_run.opens_at != opens_at
+        || existing_run.closes_at != closes_at
         || existing_run.definition_id != definition_id
+        || existing_run.plan_hash != plan_hash
     {
-        run::Entity::update_many()
-            .col_expr(run::Column::OpensAt, Expr::value(planned.opens_at.timestamp()))
-            .col_expr(run::Column::ClosesAt, Expr::value(planned.closes_at.timestamp()))
+        let mut update = run::Entity::update_many()
+            .col_expr(run::Column::OpensAt, Expr::value(opens_at))
+            .col_expr(run::Column::ClosesAt, Expr::value(closes_at))
             .col_expr(run::Column::DefinitionId, Expr::value(definition_id))
-            .filter(run::Column::Id.eq(existing_run.id))
-            .exec(txn)
-            .await?;
+            .col_expr(run::Column::PlanHash, Expr::value(plan_hash));
+        if existing_run.closed_at.is_none() && existing_run.closes_at != closes_at {
+            // The engine closes the run at its (new) closing time.
+            update = update.col_expr(run::Column::NextEventAt, Expr::value(closes_at));
+        }
+        update.filter(run::Column::Id.eq(existing_run.id)).exec(txn).await?;
     }
-    Ok(AppliedRun {
-        campaign: planned.campaign.clone(),
-        key: planned.key.clone(),
-        new_run: false,
-        tasks: 0,
-        changes: shown,
+    Ok((AppliedRun { changes: shown, ..unchanged(&existing_run) }, !changes.is_empty()))
+}
+
+/// Whether every done or waived row is planned, with the planned times and schedule: such a row is
+/// never changed by an apply, but a reopened one is compared again, so a stale one (the plan moved
+/// after the work was done) or one outside the plan (removed after it was done) means the next
+/// apply must compare.
+fn settled_rows_agree(planned: &PlannedRun, existing: &[ExistingTask]) -> bool {
+    let mut settled = existing.iter().filter(|t| t.state.is_settled()).peekable();
+    if settled.peek().is_none() {
+        return true;
+    }
+    let by_key: HashMap<(&str, &str), &plan::PlannedTask> =
+        planned.tasks.iter().map(|t| ((t.template.as_str(), t.unit.as_str()), t)).collect();
+    settled.all(|row| {
+        by_key.get(&(row.template.as_str(), row.unit.as_str())).is_some_and(|t| {
+            row.starts_at == t.starts_at.timestamp()
+                && row.due_at == t.due_at.timestamp()
+                && row.schedule == schedule_of(t)
+        })
     })
 }
 
@@ -513,17 +680,26 @@ pub(crate) async fn set_state(
     Ok(updated(result))
 }
 
-/// Inserts new tasks in the order of `indices`, `CHUNK` at most per statement, each statement
-/// holding tasks of one template (plans list tasks template by template).
+/// Inserts the planned tasks `indices`, in that order, with the ids `first_id`, `first_id + 1`, …;
+/// `CHUNK` at most per statement, each statement holding tasks of one template (plans list tasks
+/// template by template). `new_run` (the plan's index by task id) says that every task of the run
+/// is among them, so a task that waits for another planned task is blocked.
+#[allow(clippy::too_many_arguments)]
 async fn insert_tasks(
     txn: &DatabaseTransaction,
     campaign: &Campaign,
     run_id: i64,
     planned: &PlannedRun,
     indices: &[usize],
+    first_id: i64,
+    new_run: Option<&HashMap<&str, usize>>,
     now: i64,
 ) -> Result<(), sea_orm::DbErr> {
+    let blocked =
+        |i: usize| new_run.is_some_and(|by_id| planned.tasks[i].after.iter().any(|a| by_id.contains_key(a.as_str())));
     let template_of = |i: &usize| planned.tasks[*i].template.as_str();
+    let mut pipeline = Pipeline::new();
+    let mut offset = 0;
     for same_template in indices.chunk_by(|a, b| template_of(a) == template_of(b)) {
         let template = template_of(&same_template[0]);
         let title = campaign.task(template).map(|x| x.title.clone()).unwrap_or_default();
@@ -540,54 +716,99 @@ async fn insert_tasks(
                 ("updated_at", now.into()),
             ],
             columns: TASK_COLUMNS,
-            conflict: &["campaign", "run_key", "template", "unit"],
+            // New: not among the run's tasks read under the apply's lock (a new run has none); the
+            // natural key still refuses a duplicate.
+            conflict: &[],
         };
         for chunk in same_template.chunks(CHUNK) {
-            let mut rows = Rows::new();
-            for &i in chunk {
-                new_task(&mut rows, planned, i, now);
-            }
-            insert.exec(txn, rows).await?;
+            let first = first_id + offset as i64;
+            let build = || {
+                let mut rows = Rows::new();
+                for (k, &i) in chunk.iter().enumerate() {
+                    new_task(&mut rows, planned, i, first + k as i64, blocked(i), now);
+                }
+                rows
+            };
+            pipeline.push(txn, insert.clone(), build).await?;
+            offset += chunk.len();
         }
     }
-    Ok(())
+    pipeline.finish(txn).await
 }
 
-/// Writes the dependency rows of a run from its plan (task ids resolved by natural key).
+/// The plan's tasks by id.
+fn plan_index(planned: &PlannedRun) -> HashMap<&str, usize> {
+    planned.tasks.iter().enumerate().map(|(i, t)| (t.id.as_str(), i)).collect()
+}
+
+/// Reserves `count` consecutive ids for new tasks, from the database's own sequence, and returns
+/// the first. Only an apply inserts tasks, and applies are serialized (an IMMEDIATE transaction on
+/// SQLite, the advisory lock on PostgreSQL), so nothing else takes an id of the block (the primary
+/// key would refuse it). Knowing the ids spares reading them back to write the dependencies.
+async fn reserve_task_ids(db: &impl ConnectionTrait, count: usize) -> Result<i64, sea_orm::DbErr> {
+    if count == 0 {
+        return Ok(0);
+    }
+    let backend = db.get_database_backend();
+    let statement = match backend {
+        DbBackend::Postgres => Statement::from_sql_and_values(
+            backend,
+            "SELECT setval(pg_get_serial_sequence('tasks', 'id'), nextval(pg_get_serial_sequence('tasks', 'id')) \
+             + $1 - 1) - $1 + 1",
+            [Value::from(count as i64)],
+        ),
+        // AUTOINCREMENT: the next id is past every id ever used, even by a row since deleted.
+        _ => Statement::from_string(
+            backend,
+            "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'tasks'), 0), \
+             coalesce((SELECT max(id) FROM tasks), 0)) + 1",
+        ),
+    };
+    let row = db.query_one_raw(statement).await?;
+    let first: Option<i64> = match row {
+        Some(row) => row.try_get_by_index(0)?,
+        None => None,
+    };
+    first.ok_or_else(|| sea_orm::DbErr::Custom("no task id could be reserved".into()))
+}
+
+/// Writes the dependency rows of a run from its plan: `stored` gives the id of the planned task
+/// `i`, if it has a row.
 async fn write_dependencies(
     txn: &DatabaseTransaction,
-    run_id: i64,
     planned: &PlannedRun,
+    by_id: &HashMap<&str, usize>,
+    stored: impl Fn(usize) -> Option<i64>,
 ) -> Result<(), sea_orm::DbErr> {
-    let index: HashMap<(&str, &str), usize> =
-        planned.tasks.iter().enumerate().map(|(i, t)| ((t.template.as_str(), t.unit.as_str()), i)).collect();
-    // The stored id of each planned task, if it has a row.
-    let mut ids: Vec<Option<i64>> = vec![None; planned.tasks.len()];
-    for (id, template, unit) in bulk::task_keys(txn, run_id).await? {
-        if let Some(&i) = index.get(&(template.as_str(), unit.as_str())) {
-            ids[i] = Some(id);
-        }
-    }
-    drop(index);
-    let by_task_id: HashMap<&str, usize> = planned.tasks.iter().enumerate().map(|(i, t)| (t.id.as_str(), i)).collect();
-    let lookup = |id: &str| by_task_id.get(id).and_then(|&i| ids[i]);
     let insert = BulkInsert {
         table: "task_dependencies",
         constants: Vec::new(),
         columns: &[("task_id", Kind::Int), ("depends_on", Kind::Int)],
-        conflict: &["task_id", "depends_on"],
+        // New: the run's dependencies were deleted (or it is new), and each task's are deduplicated.
+        conflict: &[],
     };
-    let mut rows = Rows::new();
-    for (t, task_id) in planned.tasks.iter().zip(&ids) {
-        let Some(task_id) = *task_id else { continue };
-        for dep in &t.after {
-            if let Some(depends_on) = lookup(dep) {
-                rows.row().int(task_id).int(depends_on);
+    let mut pipeline = Pipeline::new();
+    let mut tasks = planned.tasks.iter().enumerate().peekable();
+    let mut depends_on: Vec<i64> = Vec::new();
+    while tasks.peek().is_some() {
+        let build = || {
+            let mut rows = Rows::new();
+            for (i, t) in tasks.by_ref() {
+                let Some(task_id) = stored(i) else { continue };
+                depends_on.clear();
+                depends_on.extend(t.after.iter().filter_map(|dep| by_id.get(dep.as_str()).and_then(|&d| stored(d))));
+                depends_on.sort_unstable();
+                depends_on.dedup();
+                for &d in &depends_on {
+                    rows.row().int(task_id).int(d);
+                }
+                if rows.len() >= CHUNK * 2 {
+                    break;
+                }
             }
-        }
-        if rows.len() >= CHUNK * 2 {
-            insert.exec(txn, std::mem::replace(&mut rows, Rows::new())).await?;
-        }
+            rows
+        };
+        pipeline.push(txn, insert.clone(), build).await?;
     }
-    insert.exec(txn, rows).await
+    pipeline.finish(txn).await
 }

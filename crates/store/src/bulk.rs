@@ -7,6 +7,11 @@
 //! not be part of the apply's transaction); SQLite has none (its shell's `.import` is a loop of
 //! single-row inserts). A multi-row `VALUES` list binds one parameter per value: building, binding
 //! and (PostgreSQL) planning 17,000 of them per 1,000 tasks cost more than parsing one JSON text.
+//! How the rows reach PostgreSQL hardly matters beyond that: `json_array_elements`,
+//! `json(b)_to_recordset` and `unnest` of arrays took the same time within noise, as did 5,000 or
+//! 50,000 rows per statement; the time is the insert itself (index entries, foreign-key checks:
+//! two thirds of a dependency row's time) and, for `ON CONFLICT`, the speculative insertion (a third
+//! more per task row), which is why callers whose rows are known to be new leave it out.
 
 use std::io::Write as _;
 
@@ -22,7 +27,7 @@ pub(crate) enum Kind {
 }
 
 /// `INSERT INTO table (constants.., columns..) SELECT <constants>, <row values> FROM <rows>
-/// ON CONFLICT (conflict) DO NOTHING`.
+/// [ON CONFLICT (conflict) DO NOTHING]`.
 #[derive(Clone, Debug)]
 pub(crate) struct BulkInsert<'a> {
     pub table: &'a str,
@@ -30,7 +35,9 @@ pub(crate) struct BulkInsert<'a> {
     pub constants: Vec<(&'a str, Value)>,
     /// The columns each row gives, as a JSON array of values in this order.
     pub columns: &'a [(&'a str, Kind)],
-    /// The unique key whose duplicates are skipped.
+    /// The unique key whose duplicates are skipped; none: a duplicate is an error. Skipping costs:
+    /// PostgreSQL inserts each row speculatively (a third more time per task row), so callers
+    /// that know their rows are new (read under the apply's lock) leave it out.
     pub conflict: &'a [&'a str],
 }
 
@@ -55,13 +62,17 @@ impl BulkInsert<'_> {
             // `WHERE true`: SQLite needs it to tell the upsert's ON from a join's.
             format!("json_each({rows}) AS r WHERE true")
         };
-        format!(
-            "INSERT INTO {} ({}) SELECT {} FROM {from} ON CONFLICT ({}) DO NOTHING",
+        let mut sql = format!(
+            "INSERT INTO {} ({}) SELECT {} FROM {from}",
             quote(self.table),
             names.iter().map(|n| quote(n)).collect::<Vec<_>>().join(", "),
             values.join(", "),
-            self.conflict.iter().map(|n| quote(n)).collect::<Vec<_>>().join(", "),
-        )
+        );
+        if !self.conflict.is_empty() {
+            let key = self.conflict.iter().map(|n| quote(n)).collect::<Vec<_>>().join(", ");
+            sql.push_str(&format!(" ON CONFLICT ({key}) DO NOTHING"));
+        }
+        sql
     }
 
     /// Inserts `rows` (nothing if there are none).
@@ -74,6 +85,45 @@ impl BulkInsert<'_> {
         values.push(Value::String(Some(rows.finish())));
         db.execute_raw(Statement::from_sql_and_values(backend, self.sql(backend), values)).await?;
         Ok(())
+    }
+}
+
+/// Bulk inserts one after another, each one's rows built while the database executes the one
+/// before (the building is synchronous, so it runs while the statement's future waits for the
+/// answer): `push` each, then `finish`.
+pub(crate) struct Pipeline<'a> {
+    pending: Option<(BulkInsert<'a>, Rows)>,
+}
+
+impl<'a> Pipeline<'a> {
+    pub(crate) fn new() -> Pipeline<'a> {
+        Pipeline { pending: None }
+    }
+
+    /// Builds the rows of `insert` with `build` while the previous statement executes.
+    pub(crate) async fn push(
+        &mut self,
+        db: &impl ConnectionTrait,
+        insert: BulkInsert<'a>,
+        build: impl FnOnce() -> Rows,
+    ) -> Result<(), DbErr> {
+        let rows = match self.pending.take() {
+            Some((previous, previous_rows)) => {
+                let (executed, rows) = tokio::join!(previous.exec(db, previous_rows), async { build() });
+                executed?;
+                rows
+            }
+            None => build(),
+        };
+        self.pending = Some((insert, rows));
+        Ok(())
+    }
+
+    pub(crate) async fn finish(mut self, db: &impl ConnectionTrait) -> Result<(), DbErr> {
+        match self.pending.take() {
+            Some((insert, rows)) => insert.exec(db, rows).await,
+            None => Ok(()),
+        }
     }
 }
 
@@ -136,25 +186,20 @@ impl Rows {
         self
     }
 
+    pub(crate) fn opt_text(&mut self, value: Option<&str>) -> &mut Rows {
+        match value {
+            Some(v) => self.text(v),
+            None => {
+                self.separate();
+                self.json.extend_from_slice(b"null");
+                self
+            }
+        }
+    }
+
     pub(crate) fn finish(mut self) -> String {
         self.json.extend_from_slice(if self.count == 0 { b"]" } else { b"]]" });
         // Only UTF-8 was written: from `&str`s, numbers and ASCII punctuation.
         String::from_utf8(self.json).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
-}
-
-/// The id, template and unit of every task of a run, read as one JSON text: one row to fetch instead
-/// of one per task.
-pub(crate) async fn task_keys(db: &impl ConnectionTrait, run_id: i64) -> Result<Vec<(i64, String, String)>, DbErr> {
-    let backend = db.get_database_backend();
-    let sql = match backend {
-        DbBackend::Postgres => {
-            "SELECT coalesce(json_agg(json_build_array(id, template, unit)), '[]')::text FROM tasks WHERE run_id = $1"
-        }
-        _ => "SELECT json_group_array(json_array(id, template, unit)) FROM tasks WHERE run_id = ?1",
-    };
-    let row = db.query_one_raw(Statement::from_sql_and_values(backend, sql, [Value::from(run_id)])).await?;
-    let Some(row) = row else { return Ok(Vec::new()) };
-    let json: String = row.try_get_by_index(0)?;
-    serde_json::from_str(&json).map_err(|e| DbErr::Json(e.to_string()))
 }

@@ -16,6 +16,9 @@ pub struct Model {
     pub timezone: String,
     pub next_event_at: Option<i64>,
     pub closed_at: Option<i64>,
+    /// The digest of the plan the run's tasks agree with (`apply::plan_hash`): an apply of that plan
+    /// reads no task. NULL when they may not agree (the next apply compares them).
+    pub plan_hash: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
