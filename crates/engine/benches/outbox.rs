@@ -1,0 +1,1091 @@
+//! Outbox benchmarks: delivering composed mail, each beside a baseline measured in the same run.
+//!
+//! - **delivery**: 20,000 composed mails delivered by `Engine::step` (claim → SMTP → mark sent,
+//!   `mail_batch` 200, 4 SMTP connections: guiyan's defaults) to Postfix's `smtp-sink` on
+//!   loopback, from SQLite (and from PostgreSQL with `--postgres-sink`), against `smtp-source -s 4
+//!   -d` (4 sessions, each reusing its connection) sending as many messages of the same mean size
+//!   to the same sink. To show where the time goes: `Engine::step` with the in-memory capture
+//!   transport (the database part alone, SQLite and PostgreSQL); `mail::Transport::Smtp` alone
+//!   sending the prebuilt messages without a database (the first 2,000: it is slow), all at once
+//!   and in the engine's batches of 200; and a prototype of the fix, lettre's SMTP connection on a
+//!   socket with TCP_NODELAY, with and without lettre's NOOP before each reuse.
+//! - **drain**: the same 20,000 mails drained from PostgreSQL by two processes, each running
+//!   `Engine::step` with the capture transport (so: `store::claim_mails` of 200 with `FOR UPDATE
+//!   SKIP LOCKED`, a send that only copies the message, `store::mark_sent` per mail), against
+//!   `pgbench -c 2 -j 2 -M prepared` running a bare claim loop at the same batch size until the
+//!   queue is empty: `UPDATE mails SET state = 'sent' WHERE id IN (SELECT id FROM mails WHERE
+//!   state = 'queued' ORDER BY next_attempt_at LIMIT 200 FOR UPDATE SKIP LOCKED)`. Also pgbench
+//!   committing one single-row UPDATE per transaction (the pattern of `mark_sent`), for scale.
+//!
+//! The mails are guiyan's own: a database migrated by `Store::open` gets 25 runs of the three
+//! bundled campaigns, 400 communities with two tasks each per run and their pending notices (SQL,
+//! through `sqlite3` / `psql`); the notices are composed, as the engine does, with `store::compose`
+//! and the engine's `Mailer` (real templates, MIME), giving 20,000 digests (10,000 `assigned` with
+//! two tasks, 10,000 `reminder` with one; 8.5 kB on average). Before every timed delivery or drain
+//! all mails are put back to `queued` (untimed; PostgreSQL also gets `VACUUM ANALYZE mails` and a
+//! `CHECKPOINT`). Engine deliveries to smtp-sink that take over 30 s are measured once.
+//!
+//! Run with `scripts/bench-engine outbox`, or with `GUIYAN_TEST_POSTGRES_URL` set and Postfix's
+//! `smtp-sink`/`smtp-source` and `pgbench` installed:
+//! `cargo bench -p engine --bench outbox [-- delivery|drain|sqlite|postgres] [--postgres-sink]
+//! [--no-engine-sink]` (the last skips the slow delivery by the engine as it is, for quick checks).
+//! Results in docs/benchmarks.md.
+
+use std::collections::BTreeMap;
+use std::collections::hash_map::RandomState;
+use std::fmt::Write as _;
+use std::hash::{BuildHasher, Hasher};
+use std::io::{BufRead, BufReader, Write as _};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use engine::{Engine, EngineConfig, Mailer, VirtualClock};
+use lettre::transport::smtp::client::AsyncSmtpConnection;
+use lettre::transport::smtp::extension::ClientId;
+use store::Store;
+
+const POSTGRES_URL_VAR: &str = "GUIYAN_TEST_POSTGRES_URL";
+/// The engine's time: 2027-02-10 09:00 +08:00.
+const NOW: &str = "2027-02-10T09:00:00+08:00";
+const DAY: i64 = 86_400;
+/// SMTP connections: guiyan's default `smtp_connections`, and smtp-source's sessions.
+const CONNECTIONS: usize = 4;
+const FROM: &str = "归雁 <guiyan@shili.example.gov.cn>";
+/// Timed repetitions of each measurement (alternating with its baseline); medians reported.
+const REPS: usize = 3;
+/// The generated data: 25 runs × 400 communities × (assigned + reminder) = 20,000 mails.
+const RUNS: i64 = 25;
+const STREETS: i64 = 20;
+const COMMUNITIES_PER_STREET: i64 = 20;
+const COMMUNITIES: i64 = STREETS * COMMUNITIES_PER_STREET;
+const CAMPAIGNS: [&str; 3] = ["spring-festival", "mid-autumn", "qingming"];
+const MAILS: usize = (RUNS * COMMUNITIES * 2) as usize;
+
+fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(NOW).expect("NOW parses").with_timezone(&Utc)
+}
+
+fn mail_batch() -> u64 {
+    EngineConfig::default().mail_batch
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Db {
+    Sqlite,
+    Postgres,
+}
+
+impl Db {
+    fn name(self) -> &'static str {
+        match self {
+            Db::Sqlite => "sqlite",
+            Db::Postgres => "postgres",
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tools and child processes.
+
+/// A program on PATH, in /usr/sbin (Postfix), or among the PostgreSQL server binaries.
+fn tool(name: &str) -> PathBuf {
+    let mut dirs: Vec<PathBuf> =
+        std::env::var_os("PATH").map(|p| std::env::split_paths(&p).collect()).unwrap_or_default();
+    dirs.push("/usr/sbin".into());
+    let mut server: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path().join("bin"))
+        .collect();
+    server.sort();
+    server.reverse();
+    dirs.extend(server);
+    dirs.into_iter().map(|d| d.join(name)).find(|p| p.is_file()).unwrap_or_else(|| {
+        panic!("`{name}` not found: run scripts/bench-engine (installs it), or install postfix / postgresql-client")
+    })
+}
+
+/// Runs a command to completion; panics with its output on failure; returns stdout.
+fn run(cmd: &mut Command, stdin: Option<&str>) -> String {
+    let mut child = cmd
+        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
+    if let Some(text) = stdin {
+        child.stdin.take().expect("stdin").write_all(text.as_bytes()).expect("write stdin");
+    }
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{cmd:?} failed ({}):\n{stderr}", out.status);
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn is_root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find_map(|l| l.strip_prefix("Uid:").map(|u| u.split_whitespace().nth(1) == Some("0"))))
+        .unwrap_or(false)
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_default()
+}
+
+/// Postfix's smtp-sink on a free loopback port; killed on drop.
+struct Sink {
+    child: Child,
+    port: u16,
+}
+
+impl Sink {
+    fn start() -> Sink {
+        let port = TcpListener::bind("127.0.0.1:0").expect("a free port").local_addr().expect("address").port();
+        let mut cmd = Command::new(tool("smtp-sink"));
+        if is_root() {
+            // smtp-sink refuses to run as root without dropping privileges.
+            cmd.args(["-u", "nobody"]);
+        }
+        let child = cmd
+            .arg(format!("127.0.0.1:{port}"))
+            .arg("1000")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start smtp-sink");
+        let sink = Sink { child, port };
+        let start = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(start.elapsed() < Duration::from_secs(10), "smtp-sink does not listen on {port}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        sink
+    }
+
+    fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for Sink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Databases and data.
+
+/// The server's admin URL with another database name.
+fn with_database(admin: &str, name: &str) -> String {
+    let (base, query) = admin.split_once('?').map_or((admin, None), |(b, q)| (b, Some(q)));
+    let authority_end = base.find("://").map_or(0, |i| i + 3);
+    let slash = base[authority_end..].find('/').map_or(base.len(), |i| authority_end + i);
+    let mut url = format!("{}/{name}", &base[..slash]);
+    if let Some(q) = query {
+        url.push('?');
+        url.push_str(q);
+    }
+    url
+}
+
+/// One database, removed on drop.
+struct Database {
+    db: Db,
+    /// A SQLite path or a PostgreSQL URL (what the store and the clients take).
+    target: String,
+    /// PostgreSQL: the admin URL and the database's name.
+    pg: Option<(String, String)>,
+}
+
+impl Database {
+    fn create(db: Db, dir: &Path, admin: &str, tag: &str, label: &str) -> Database {
+        match db {
+            Db::Sqlite => Database { db, target: dir.join(format!("{label}.db")).display().to_string(), pg: None },
+            Db::Postgres => {
+                let name = format!("guiyan_bench_outbox_{tag}_{label}");
+                run(
+                    Command::new(tool("psql"))
+                        .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", admin, "-c"])
+                        .arg(format!("CREATE DATABASE {name}")),
+                    None,
+                );
+                Database { db, target: with_database(admin, &name), pg: Some((admin.to_string(), name)) }
+            }
+        }
+    }
+
+    /// The URL for `Store::open`.
+    fn url(&self) -> String {
+        match self.db {
+            Db::Sqlite => format!("sqlite://{}?mode=rwc", self.target),
+            Db::Postgres => self.target.clone(),
+        }
+    }
+
+    /// Runs SQL with the database's own client.
+    fn sql(&self, sql: &str) -> String {
+        match self.db {
+            Db::Sqlite => run(
+                Command::new(tool("sqlite3")).args(["-bail", "-cmd", ".timeout 10000"]).arg(&self.target),
+                Some(sql),
+            ),
+            Db::Postgres => run(
+                Command::new(tool("psql")).args(["-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-d", &self.target]),
+                Some(sql),
+            ),
+        }
+    }
+
+    fn count(&self, sql: &str) -> usize {
+        self.sql(sql).trim().parse().unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+
+    /// Every mail queued again, due now; the table tidied (untimed).
+    fn requeue(&self) {
+        let due = now().timestamp() - 60;
+        self.sql(&format!(
+            "UPDATE mails SET state = 'queued', attempts = 0, next_attempt_at = {due}, lease_until = NULL, \
+             claimed_by = NULL, last_error = NULL, sent_at = NULL;"
+        ));
+        match self.db {
+            Db::Sqlite => {
+                self.sql("PRAGMA wal_checkpoint(TRUNCATE);");
+            }
+            Db::Postgres => {
+                self.sql("VACUUM ANALYZE mails;");
+                self.sql("CHECKPOINT;");
+            }
+        }
+        assert_eq!(self.count("SELECT count(*) FROM mails WHERE state = 'queued';"), MAILS);
+    }
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        match &self.pg {
+            Some((admin, name)) => {
+                let _ = Command::new(tool("psql"))
+                    .args(["-X", "-q", "-d", admin, "-c"])
+                    .arg(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .stdout(Stdio::null())
+                    .status();
+            }
+            None => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", self.target));
+                }
+            }
+        }
+    }
+}
+
+/// `prefix` followed by `value` zero-padded to `width` digits.
+fn padded(db: Db, prefix: &str, value: &str, width: usize) -> String {
+    match db {
+        Db::Sqlite => format!("printf('{prefix}%0{width}d', {value})"),
+        Db::Postgres => format!("'{prefix}' || lpad(({value})::text, {width}, '0')"),
+    }
+}
+
+fn numbers(db: Db, n: i64) -> String {
+    match db {
+        Db::Sqlite => format!("WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < {}) ", n - 1),
+        Db::Postgres => format!("WITH n(i) AS (SELECT generate_series(0::bigint, {})) ", n - 1),
+    }
+}
+
+fn text(db: Db, value: &str) -> String {
+    match db {
+        Db::Sqlite => format!("CAST({value} AS TEXT)"),
+        Db::Postgres => format!("({value})::text"),
+    }
+}
+
+const PUBLICITY_SPEC: &str = "[{\"key\":\"banners\",\"label\":\"悬挂宣传横幅\",\"unit\":\"条\",\"kind\":\"count\",\"required\":true},\
+{\"key\":\"letters\",\"label\":\"张贴公开信\",\"unit\":\"封\",\"kind\":\"count\",\"required\":true},\
+{\"key\":\"posts\",\"label\":\"新媒体推送\",\"unit\":\"条\",\"kind\":\"count\",\"required\":false}]";
+const VISITS_SPEC: &str = "[{\"key\":\"visited\",\"label\":\"走访返乡人员\",\"unit\":\"人\",\"kind\":\"count\",\"required\":true},\
+{\"key\":\"phoned\",\"label\":\"电话联系外出未返乡人员\",\"unit\":\"人\",\"kind\":\"count\",\"required\":true},\
+{\"key\":\"registered\",\"label\":\"乡土人才入库\",\"unit\":\"人\",\"kind\":\"count\",\"required\":true}]";
+
+/// Definitions, units, 25 runs, 20,000 open tasks (no event due: the tick has nothing to do) and
+/// 30,000 pending notices in 20,000 digest groups.
+fn data_sql(db: Db) -> String {
+    let t = now().timestamp();
+    let mut sql = String::from("BEGIN;\n");
+    for (k, c) in CAMPAIGNS.iter().enumerate() {
+        let _ = writeln!(
+            sql,
+            "INSERT INTO definitions (id, campaign, version, hash, path, source, applied_at, applied_by) \
+             VALUES ({}, '{c}', 1, 'bench', 'workflows/{c}.yaml', 'id: {c}', {}, 'bench');",
+            k + 1,
+            t - 3000 * DAY
+        );
+    }
+    sql.push_str(
+        "INSERT INTO units (id, name, level, depth, email, parent, position) VALUES \
+         ('district-org', '示例区委组织部', 'district', 0, 'zzb@shili.example.gov.cn', NULL, 0);\n",
+    );
+    let street = padded(db, "street-", "i + 1", 2);
+    let _ = writeln!(
+        sql,
+        "{}INSERT INTO units (id, name, level, depth, email, parent, position) SELECT {street}, \
+         '第' || {} || '街道办事处', 'street', 1, {street} || '@shili.example.gov.cn', 'district-org', i + 1 FROM n;",
+        numbers(db, STREETS),
+        text(db, "i + 1")
+    );
+    let community = |i: &str| {
+        format!(
+            "{} || {}",
+            padded(db, "street-", &format!("{i} / {COMMUNITIES_PER_STREET} + 1"), 2),
+            padded(db, "-", &format!("{i} % {COMMUNITIES_PER_STREET} + 1"), 2)
+        )
+    };
+    let _ = writeln!(
+        sql,
+        "{}INSERT INTO units (id, name, level, depth, email, parent, position) SELECT {}, \
+         '第' || {} || '街道第' || {} || '社区', 'community', 2, \
+         's' || {} || 'c' || {} || '@shili.example.gov.cn', {}, {STREETS} + 1 + i FROM n;",
+        numbers(db, COMMUNITIES),
+        community("i"),
+        text(db, &format!("i / {COMMUNITIES_PER_STREET} + 1")),
+        text(db, &format!("i % {COMMUNITIES_PER_STREET} + 1")),
+        text(db, &format!("i / {COMMUNITIES_PER_STREET} + 1")),
+        text(db, &format!("i % {COMMUNITIES_PER_STREET} + 1")),
+        padded(db, "street-", &format!("i / {COMMUNITIES_PER_STREET} + 1"), 2),
+    );
+    let campaign =
+        |x: &str| format!("CASE ({x}) % 3 WHEN 0 THEN 'spring-festival' WHEN 1 THEN 'mid-autumn' ELSE 'qingming' END");
+    let opens = |r: &str| format!("({t} - ({r}) * 120 * {DAY} - 20 * {DAY})");
+    let _ = writeln!(
+        sql,
+        "{}INSERT INTO runs (id, campaign, key, definition_id, anchor, opens_at, closes_at, timezone, \
+         next_event_at, closed_at) SELECT i + 1, {}, {}, i % 3 + 1, 'festival', {o}, {o} + 50 * {DAY}, \
+         'Asia/Shanghai', NULL, CASE WHEN i > 0 THEN {o} + 50 * {DAY} END FROM n;",
+        numbers(db, RUNS),
+        campaign("i"),
+        text(db, "2027 - i / 3"),
+        o = opens("i"),
+    );
+    // Task i: run i / 800, template (i / 400) % 2, community i % 400.
+    let per_run = 2 * COMMUNITIES;
+    let r = format!("(i / {per_run})");
+    let visits = format!("((i / {COMMUNITIES}) % 2 = 1)");
+    let _ = writeln!(
+        sql,
+        "{}INSERT INTO tasks (id, run_id, campaign, run_key, template, unit, title, state, starts_at, due_at, \
+         schedule, figure_spec, figures, completed_by, completed_at, note, next_event_at, updated_at, \
+         handled_until) SELECT i + 1, {r} + 1, {}, {}, \
+         CASE WHEN {visits} THEN 'household-visits' ELSE 'publicity' END, {}, \
+         CASE WHEN {visits} THEN '入户走访，摸排返乡人员，登记造册、建档入库' \
+         ELSE '悬挂横幅、张贴家书，利用LED屏、微信公众号、微信群宣传' END, 'open', {o} + {DAY}, {o} + 25 * {DAY}, \
+         '{{\"reminders\":[],\"escalations\":[]}}', \
+         CASE WHEN {visits} THEN '{VISITS_SPEC}' ELSE '{PUBLICITY_SPEC}' END, NULL, NULL, NULL, NULL, NULL, \
+         {o}, {o} FROM n;",
+        numbers(db, RUNS * per_run),
+        campaign(&r),
+        text(db, &format!("2027 - {r} / 3")),
+        community(&format!("(i % {COMMUNITIES})")),
+        o = opens(&r),
+    );
+    // An `assigned` notice per task (two per community and run: one digest) and a `reminder` per
+    // household-visits task.
+    sql.push_str(
+        "INSERT INTO notices (key, run_id, task_id, kind, recipient, at, created_at, mail_id) \
+         SELECT id || '/assigned/' || starts_at || '/' || unit, run_id, id, 'assigned', unit, starts_at, \
+         starts_at, NULL FROM tasks ORDER BY id;\n",
+    );
+    let _ = writeln!(
+        sql,
+        "INSERT INTO notices (key, run_id, task_id, kind, recipient, at, created_at, mail_id) \
+         SELECT id || '/reminder/' || (due_at - {DAY}) || '/' || unit, run_id, id, 'reminder', unit, \
+         due_at - {DAY}, due_at - {DAY}, NULL FROM tasks WHERE template = 'household-visits' ORDER BY id;"
+    );
+    sql.push_str("COMMIT;\n");
+    sql
+}
+
+fn workflows() -> campaign::Workflows {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../workflows").canonicalize().expect("workflows/");
+    let mut files = campaign::MemoryFiles::default();
+    let mut paths = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("workflows/") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "yaml") {
+            files.0.insert(path.clone(), std::fs::read(&path).expect("read"));
+            paths.push(path);
+        }
+    }
+    paths.sort();
+    let (workflows, diagnostics) = campaign::load(&paths, &files);
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    workflows
+}
+
+fn mailer() -> Mailer {
+    Mailer::new(mail::Templates::load(None).expect("templates"), FROM).expect("mailer")
+}
+
+/// A database holding the 20,000 composed mails, and those mails as sent.
+struct Prepared {
+    database: Database,
+    compose_s: f64,
+    outgoing: Vec<(String, mail::Outgoing)>,
+}
+
+impl Prepared {
+    fn mean_size(&self) -> usize {
+        self.outgoing.iter().map(|(_, o)| o.raw.len()).sum::<usize>() / self.outgoing.len().max(1)
+    }
+}
+
+/// Migrates, loads the data, and composes every pending notice group as `Engine::step` does
+/// (`store::pending_groups`, `store::compose` rendering with the engine's `Mailer`).
+async fn prepare(db: Db, dir: &Path, admin: &str, tag: &str) -> Prepared {
+    let database = Database::create(db, dir, admin, tag, "mails");
+    eprintln!("outbox: {}: loading the data and composing {MAILS} mails ...", db.name());
+    let store = Store::open(&database.url()).await.expect("open the store");
+    database.sql(&data_sql(db));
+    if db == Db::Postgres {
+        database.sql("ANALYZE;");
+    }
+    let workflows = workflows();
+    let mailer = mailer();
+    let now = now();
+    let mut outgoing = Vec::with_capacity(MAILS);
+    let start = Instant::now();
+    loop {
+        let groups = store::pending_groups(&store, 500).await.expect("pending groups");
+        for group in &groups {
+            let mut sent = None;
+            let outcome = store::compose(&store, group, now, |data| {
+                let composed = mailer.compose(data, &workflows, now)?;
+                sent = Some((
+                    data.key.clone(),
+                    mail::Outgoing {
+                        envelope_from: composed.envelope_from.clone(),
+                        to: composed.to_address.clone(),
+                        raw: composed.raw.clone(),
+                    },
+                ));
+                Ok::<_, engine::EngineError>(composed)
+            })
+            .await
+            .expect("compose");
+            match outcome {
+                Some(Ok(_)) => outgoing.extend(sent),
+                Some(Err(e)) => panic!("cannot compose: {e}"),
+                None => {}
+            }
+        }
+        if groups.len() < 500 {
+            break;
+        }
+    }
+    let compose_s = start.elapsed().as_secs_f64();
+    eprintln!("outbox: {}: composed {} mails in {compose_s:.1} s", db.name(), outgoing.len());
+    drop(store);
+    assert_eq!(outgoing.len(), MAILS, "one mail per digest group");
+    assert_eq!(database.count("SELECT count(*) FROM mails;"), MAILS);
+    assert_eq!(database.count("SELECT count(*) FROM notices WHERE mail_id IS NULL;"), 0);
+    Prepared { database, compose_s, outgoing }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Delivery to smtp-sink.
+
+/// An engine over `url` that delivers through `transport`; nothing else is due for it.
+async fn engine(url: &str, transport: mail::Transport, worker: &str) -> Engine {
+    let store = Store::open(url).await.expect("open the store");
+    let config = EngineConfig { worker: worker.to_string(), ..EngineConfig::default() };
+    // No campaigns: no run is due to open, so `step` only ticks (nothing due), composes (nothing
+    // pending) and delivers.
+    Engine::new(store, campaign::Workflows::default(), mailer(), transport, Arc::new(VirtualClock::new(now())), config)
+        .expect("engine")
+}
+
+/// guiyan's SMTP transport as `guiyan run` builds it (lettre's pool, `CONNECTIONS` at most).
+fn smtp(sink: &Sink) -> mail::Transport {
+    mail::Transport::Smtp(
+        mail::SmtpTransport::from_url(&sink.url(), CONNECTIONS, Duration::from_secs(30)).expect("smtp transport"),
+    )
+}
+
+/// Seconds for smtp-source to send `MAILS` messages of `size` bytes over `CONNECTIONS` reused
+/// connections.
+fn smtp_source(sink: &Sink, size: usize) -> f64 {
+    let mut cmd = Command::new(tool("smtp-source"));
+    cmd.args(["-s", &CONNECTIONS.to_string(), "-d", "-m", &MAILS.to_string(), "-l", &size.to_string()])
+        .args(["-f", "guiyan@shili.example.gov.cn", "-t", "s01c01@shili.example.gov.cn"])
+        .arg(format!("127.0.0.1:{}", sink.port));
+    let start = Instant::now();
+    run(&mut cmd, None);
+    start.elapsed().as_secs_f64()
+}
+
+/// Seconds for `Engine::step` to deliver every queued mail through `transport`.
+async fn engine_delivery(prepared: &Prepared, transport: mail::Transport) -> f64 {
+    prepared.database.requeue();
+    let engine = engine(&prepared.database.url(), transport, "bench").await;
+    let start = Instant::now();
+    let report = engine.step().await.expect("step");
+    let secs = start.elapsed().as_secs_f64();
+    assert_eq!(report.mails_sent, MAILS, "every mail sent: {report:?}");
+    assert_eq!(prepared.database.count("SELECT count(*) FROM mails WHERE state = 'sent';"), MAILS);
+    secs
+}
+
+/// A prototype of the transport fix this bench points to: lettre's SMTP client on our own
+/// sockets with TCP_NODELAY, pooled here (lettre's pool opens its sockets with Nagle's algorithm
+/// on, and writes the final `.` of each message in a separate small segment, which then waits for
+/// the server's delayed ACK, about 40 ms). `noop`: test an idle connection with NOOP before reusing
+/// it, as lettre's pool does.
+struct NoDelayPool {
+    port: u16,
+    noop: bool,
+    idle: std::sync::Mutex<Vec<AsyncSmtpConnection>>,
+    permits: tokio::sync::Semaphore,
+}
+
+impl NoDelayPool {
+    fn new(sink: &Sink, noop: bool) -> NoDelayPool {
+        NoDelayPool {
+            port: sink.port,
+            noop,
+            idle: std::sync::Mutex::new(Vec::new()),
+            permits: tokio::sync::Semaphore::new(CONNECTIONS),
+        }
+    }
+
+    async fn connect(&self) -> AsyncSmtpConnection {
+        let stream = tokio::net::TcpStream::connect(("127.0.0.1", self.port)).await.expect("connect to the sink");
+        stream.set_nodelay(true).expect("TCP_NODELAY");
+        AsyncSmtpConnection::connect_with_transport(Box::new(stream), &ClientId::default()).await.expect("EHLO")
+    }
+
+    async fn send(&self, out: &mail::Outgoing) {
+        let _permit = self.permits.acquire().await.expect("a permit");
+        let idle = self.idle.lock().expect("pool").pop();
+        let mut conn = match idle {
+            Some(mut conn) => {
+                if !self.noop || conn.test_connected().await {
+                    conn
+                } else {
+                    self.connect().await
+                }
+            }
+            None => self.connect().await,
+        };
+        let from: lettre::Address = out.envelope_from.parse().expect("from");
+        let to: lettre::Address = out.to.parse().expect("to");
+        let envelope = lettre::address::Envelope::new(Some(from), vec![to]).expect("envelope");
+        conn.send(&envelope, &out.raw).await.expect("sent");
+        if !conn.has_broken() {
+            self.idle.lock().expect("pool").push(conn);
+        }
+    }
+}
+
+#[derive(Clone)]
+enum Sender {
+    Guiyan(Arc<mail::Transport>),
+    NoDelay(Arc<NoDelayPool>),
+}
+
+/// Seconds to send `outgoing` with `sender` (a fresh one: connections included), `batch` spawned
+/// at a time and all awaited before the next, as `Engine::step` does (all at once when `None`).
+async fn transport_alone(outgoing: &[(String, mail::Outgoing)], sender: Sender, batch: Option<usize>) -> f64 {
+    let start = Instant::now();
+    for chunk in outgoing.chunks(batch.unwrap_or(outgoing.len())) {
+        let mut sends = tokio::task::JoinSet::new();
+        for (key, out) in chunk {
+            let (key, out, sender) = (key.clone(), out.clone(), sender.clone());
+            sends.spawn(async move {
+                match sender {
+                    Sender::Guiyan(t) => t.send(&out, &key).await.expect("sent"),
+                    Sender::NoDelay(p) => p.send(&out).await,
+                }
+            });
+        }
+        while let Some(sent) = sends.join_next().await {
+            sent.expect("the send ran");
+        }
+    }
+    start.elapsed().as_secs_f64()
+}
+
+/// Seconds for the prototype loop of [`batched_delivery`] to send every queued mail with `sender`.
+async fn prototype_delivery(prepared: &Prepared, sender: Sender) -> f64 {
+    prepared.database.requeue();
+    let url = prepared.database.url();
+    let store = Store::open(&url).await.expect("open the store");
+    let conn = sea_orm::Database::connect(url.as_str()).await.expect("connect");
+    let start = Instant::now();
+    let sent = batched_delivery(&store, &conn, &sender, "prototype").await;
+    let secs = start.elapsed().as_secs_f64();
+    assert_eq!(sent, MAILS);
+    assert_eq!(prepared.database.count("SELECT count(*) FROM mails WHERE state = 'sent';"), MAILS);
+    secs
+}
+
+/// One line of the delivery table: seconds per repetition for `mails` mails.
+struct Measured {
+    label: String,
+    mails: usize,
+    secs: Vec<f64>,
+}
+
+impl Measured {
+    fn rate(&self) -> f64 {
+        self.mails as f64 / median(&self.secs)
+    }
+}
+
+/// Everything measured against smtp-sink, with smtp-source runs in between.
+async fn deliveries(
+    prepared: &[&Prepared],
+    sink: &Sink,
+    engine_sink: bool,
+    postgres_sink: bool,
+) -> (Vec<f64>, Vec<Measured>) {
+    let size = prepared[0].mean_size();
+    let outgoing = &prepared[0].outgoing;
+    let batch = mail_batch() as usize;
+    let mut source = Vec::new();
+    let mut rows: Vec<Measured> = Vec::new();
+    let push = |rows: &mut Vec<Measured>, label: String, mails: usize, secs: f64| match rows
+        .iter_mut()
+        .find(|r| r.label == label)
+    {
+        Some(row) => row.secs.push(secs),
+        None => rows.push(Measured { label, mails, secs: vec![secs] }),
+    };
+    // guiyan as it is: the engine delivering to the sink. Slow (see the transport rows), so one
+    // repetition when it takes over 30 s.
+    for p in prepared {
+        let db = p.database.db;
+        if !engine_sink || (db == Db::Postgres && !postgres_sink) {
+            continue;
+        }
+        for rep in 1..=REPS {
+            eprintln!("outbox: {} {rep}: smtp-source, then Engine::step to smtp-sink ...", db.name());
+            source.push(smtp_source(sink, size));
+            let secs = engine_delivery(p, smtp(sink)).await;
+            eprintln!("outbox: {} {rep}: Engine::step delivered {MAILS} in {secs:.1} s", db.name());
+            push(&mut rows, format!("Engine::step, {}", db.name()), MAILS, secs);
+            if secs > 30.0 {
+                break;
+            }
+        }
+    }
+    // Where the time goes: the database part (the capture transport), and the transport alone.
+    let subset = &outgoing[..outgoing.len().min(2_000)];
+    for rep in 1..=REPS {
+        eprintln!("outbox: {rep}/{REPS}: smtp-source, Engine::step to capture, transports alone ...");
+        source.push(smtp_source(sink, size));
+        for p in prepared {
+            let secs = engine_delivery(p, mail::Transport::Capture(mail::CaptureTransport::new())).await;
+            push(&mut rows, format!("Engine::step, {}, capture transport", p.database.db.name()), MAILS, secs);
+        }
+        if rep == 1 {
+            // As slow as the engine: the first 2,000 mails, once.
+            let guiyan = || Sender::Guiyan(Arc::new(smtp(sink)));
+            let secs = transport_alone(subset, guiyan(), None).await;
+            push(&mut rows, "mail::Transport::Smtp alone, all at once".into(), subset.len(), secs);
+            let secs = transport_alone(subset, guiyan(), Some(batch)).await;
+            push(&mut rows, format!("mail::Transport::Smtp alone, batches of {batch}"), subset.len(), secs);
+        }
+        let nodelay = |noop| Sender::NoDelay(Arc::new(NoDelayPool::new(sink, noop)));
+        let secs = transport_alone(outgoing, nodelay(false), None).await;
+        push(&mut rows, "TCP_NODELAY prototype, all at once".into(), MAILS, secs);
+        let secs = transport_alone(outgoing, nodelay(false), Some(batch)).await;
+        push(&mut rows, format!("TCP_NODELAY prototype, batches of {batch}"), MAILS, secs);
+        let secs = transport_alone(outgoing, nodelay(true), None).await;
+        push(&mut rows, "TCP_NODELAY prototype + NOOP, all at once".into(), MAILS, secs);
+        for p in prepared {
+            let db = p.database.db.name();
+            let capture = Sender::Guiyan(Arc::new(mail::Transport::Capture(mail::CaptureTransport::new())));
+            let secs = prototype_delivery(p, capture).await;
+            push(&mut rows, format!("prototype, {db}: batch UPDATE, capture"), MAILS, secs);
+            let secs = prototype_delivery(p, nodelay(false)).await;
+            push(&mut rows, format!("prototype, {db}: batch UPDATE + TCP_NODELAY"), MAILS, secs);
+        }
+    }
+    (source, rows)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Two processes draining PostgreSQL.
+
+/// A drain process: opens the store, says READY, waits for a line on stdin, drains with the
+/// capture transport, says how many it sent. `engine`: one `Engine::step`; `batched`: the
+/// prototype loop of [`batched_delivery`].
+fn drain_child(url: &str, worker: &str, mode: &str) {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+    runtime.block_on(async {
+        let capture = mail::CaptureTransport::new();
+        let transport = mail::Transport::Capture(capture.clone());
+        let sent = if mode == "engine" {
+            let engine = engine(url, transport, worker).await;
+            ready();
+            engine.step().await.expect("step").mails_sent
+        } else {
+            let store = Store::open(url).await.expect("open the store");
+            let conn = sea_orm::Database::connect(url).await.expect("connect");
+            ready();
+            batched_delivery(&store, &conn, &Sender::Guiyan(Arc::new(transport)), worker).await
+        };
+        assert_eq!(sent, capture.len());
+        println!("DONE {sent}");
+    });
+}
+
+/// Says READY and waits for the go.
+fn ready() {
+    println!("READY");
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).expect("go");
+}
+
+/// A prototype of the delivery loop the bench points to (SQL here only to measure it; the real one
+/// belongs in `store`): `store::claim_mails` as the engine does, every claimed mail sent in
+/// parallel, then all outcomes of the batch recorded with one `UPDATE … WHERE id IN (…)` instead
+/// of one `store::mark_sent` transaction per mail. Returns the mails sent.
+async fn batched_delivery(store: &Store, conn: &sea_orm::DatabaseConnection, sender: &Sender, worker: &str) -> usize {
+    use sea_orm::ConnectionTrait;
+    let batch = mail_batch();
+    let lease = EngineConfig::default().lease.num_seconds();
+    let mut sent = 0;
+    loop {
+        let claimed = store::claim_mails(store, now(), batch, worker, lease).await.expect("claim");
+        let count = claimed.len() as u64;
+        let mut sends = tokio::task::JoinSet::new();
+        for mail in claimed {
+            let sender = sender.clone();
+            sends.spawn(async move {
+                let out = mail::Outgoing { envelope_from: mail.envelope_from, to: mail.to_address, raw: mail.raw };
+                match sender {
+                    Sender::Guiyan(t) => t.send(&out, &mail.key).await.expect("sent"),
+                    Sender::NoDelay(p) => p.send(&out).await,
+                }
+                mail.id
+            });
+        }
+        let mut ids = Vec::new();
+        while let Some(id) = sends.join_next().await {
+            ids.push(id.expect("the send ran").to_string());
+        }
+        if !ids.is_empty() {
+            let sql = format!(
+                "UPDATE mails SET state = 'sent', sent_at = {}, lease_until = NULL, last_error = NULL \
+                 WHERE id IN ({}) AND claimed_by = '{worker}' AND state = 'sending'",
+                now().timestamp(),
+                ids.join(", ")
+            );
+            let done = conn.execute_unprepared(&sql).await.expect("mark the batch sent");
+            sent += done.rows_affected() as usize;
+        }
+        if count < batch {
+            return sent;
+        }
+    }
+}
+
+/// Seconds for `processes` drain processes to send every queued mail, from the moment all are
+/// connected and told to start until the last one finishes.
+fn engine_drain(database: &Database, url: &str, processes: usize, mode: &str) -> f64 {
+    database.requeue();
+    let exe = std::env::current_exe().expect("this binary");
+    let mut children: Vec<(Child, BufReader<std::process::ChildStdout>)> = (0..processes)
+        .map(|k| {
+            let mut child = Command::new(&exe)
+                .args(["--drain-child", url, &format!("drain-{k}"), mode])
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::inherit())
+                .spawn()
+                .expect("a drain process");
+            let stdout = BufReader::new(child.stdout.take().expect("stdout"));
+            (child, stdout)
+        })
+        .collect();
+    let mut line = String::new();
+    for (_, out) in &mut children {
+        line.clear();
+        out.read_line(&mut line).expect("READY");
+        assert_eq!(line.trim(), "READY");
+    }
+    let start = Instant::now();
+    for (child, _) in &mut children {
+        child.stdin.as_mut().expect("stdin").write_all(b"go\n").expect("go");
+    }
+    let mut sent = 0;
+    for (_, out) in &mut children {
+        line.clear();
+        out.read_line(&mut line).expect("DONE");
+        sent += line.trim().strip_prefix("DONE ").and_then(|n| n.parse::<usize>().ok()).expect("DONE n");
+    }
+    let secs = start.elapsed().as_secs_f64();
+    for (mut child, _) in children {
+        assert!(child.wait().expect("wait").success());
+    }
+    assert_eq!(sent, MAILS, "every mail sent exactly once between the processes");
+    assert_eq!(database.count("SELECT count(*) FROM mails WHERE state = 'sent';"), MAILS);
+    secs
+}
+
+/// Runs `script` with pgbench, 2 clients on 2 threads, prepared statements, `per_client`
+/// transactions each; its tps without the initial connection time.
+fn pgbench(database: &Database, dir: &Path, script: &str, per_client: u64) -> f64 {
+    let file = dir.join("bench.sql");
+    std::fs::write(&file, script).expect("write the pgbench script");
+    let out = run(
+        Command::new(tool("pgbench"))
+            .args(["-n", "-M", "prepared", "-c", "2", "-j", "2", "-t", &per_client.to_string(), "-f"])
+            .arg(&file)
+            .arg(&database.target),
+        None,
+    );
+    out.lines()
+        .find(|l| l.starts_with("tps = ") && l.contains("without initial connection time"))
+        .and_then(|l| l.strip_prefix("tps = ")?.split_whitespace().next()?.parse().ok())
+        .unwrap_or_else(|| panic!("no tps in pgbench's output:\n{out}"))
+}
+
+/// The baseline: pgbench's bare claim loop at the engine's batch size until the queue is empty;
+/// rows per second.
+fn pgbench_claim_loop(database: &Database, dir: &Path) -> f64 {
+    database.requeue();
+    let batch = mail_batch();
+    let per_client = MAILS as u64 / (2 * batch);
+    assert_eq!(per_client * 2 * batch, MAILS as u64, "whole batches");
+    let script = format!(
+        "UPDATE mails SET state = 'sent' WHERE id IN (SELECT id FROM mails WHERE state = 'queued' \
+         ORDER BY next_attempt_at LIMIT {batch} FOR UPDATE SKIP LOCKED);\n"
+    );
+    let tps = pgbench(database, dir, &script, per_client);
+    assert_eq!(database.count("SELECT count(*) FROM mails WHERE state = 'queued';"), 0, "pgbench drained all");
+    tps * batch as f64
+}
+
+/// What one commit per row costs (the engine's `mark_sent` pattern): pgbench updating one random
+/// mail per transaction, 2 clients, 1,000 rows; rows per second.
+fn pgbench_row_commits(database: &Database, dir: &Path) -> f64 {
+    database.requeue();
+    let script = format!(
+        "\\set id random(1, {MAILS})\nUPDATE mails SET state = 'sent', sent_at = 1, lease_until = NULL, \
+         last_error = NULL WHERE id = :id;\n"
+    );
+    pgbench(database, dir, &script, 500)
+}
+
+struct Drain {
+    claim_loop: Vec<f64>,
+    row_commits: Vec<f64>,
+    two: Vec<f64>,
+    two_batched: Vec<f64>,
+}
+
+fn drain(database: &Database, dir: &Path) -> Drain {
+    let mut d = Drain { claim_loop: Vec::new(), row_commits: Vec::new(), two: Vec::new(), two_batched: Vec::new() };
+    for rep in 1..=REPS {
+        eprintln!("outbox: drain {rep}/{REPS}: pgbench, then two engine processes ...");
+        for _ in 0..2 {
+            d.claim_loop.push(pgbench_claim_loop(database, dir));
+        }
+        d.row_commits.push(pgbench_row_commits(database, dir));
+        d.two.push(engine_drain(database, &database.url(), 2, "engine"));
+        d.two_batched.push(engine_drain(database, &database.url(), 2, "batched"));
+    }
+    d
+}
+
+// ---------------------------------------------------------------------------------------------
+// The table.
+
+fn median(values: &[f64]) -> f64 {
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    match v.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => v[n / 2],
+        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
+    }
+}
+
+fn rate(secs: f64) -> f64 {
+    MAILS as f64 / secs
+}
+
+fn all(values: &[f64]) -> String {
+    values.iter().map(|s| format!("{s:.2}")).collect::<Vec<_>>().join(", ")
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(i) = args.iter().position(|a| a == "--drain-child") {
+        drain_child(&args[i + 1], &args[i + 2], &args[i + 3]);
+        return;
+    }
+    if !args.iter().any(|a| a == "--bench") {
+        // `cargo test --benches` runs this binary without --bench: nothing to check here.
+        return;
+    }
+    mail::install_crypto_provider();
+    let postgres_sink = args.iter().any(|a| a == "--postgres-sink");
+    // For quick checks: skip the slow delivery of the engine as it is to smtp-sink.
+    let engine_sink = !args.iter().any(|a| a == "--no-engine-sink");
+    let filters: Vec<&str> = args.iter().map(String::as_str).filter(|a| !a.starts_with('-')).collect();
+    let (parts, dbs) = (["delivery", "drain"], ["sqlite", "postgres"]);
+    if let Some(unknown) = filters.iter().find(|f| !parts.contains(f) && !dbs.contains(f)) {
+        panic!("unknown filter {unknown}: expected any of {parts:?} and {dbs:?}");
+    }
+    let chosen = |name: &str, kind: &[&str]| filters.contains(&name) || !kind.iter().any(|n| filters.contains(n));
+    let delivery_dbs: Vec<Db> = if chosen("delivery", &parts) {
+        [Db::Sqlite, Db::Postgres].into_iter().filter(|d| chosen(d.name(), &dbs)).collect()
+    } else {
+        Vec::new()
+    };
+    let run_drain = chosen("drain", &parts) && chosen("postgres", &dbs);
+    let admin = std::env::var(POSTGRES_URL_VAR).unwrap_or_default();
+    if (run_drain || delivery_dbs.contains(&Db::Postgres)) && admin.is_empty() {
+        panic!(
+            "{POSTGRES_URL_VAR} is not set: run scripts/bench-engine, or \
+             `export {POSTGRES_URL_VAR}=\"$(scripts/postgres.sh)\"` first"
+        );
+    }
+    let tag = format!("{:08x}", RandomState::new().build_hasher().finish() as u32);
+    let dir = tempfile::Builder::new().prefix("guiyan-bench-outbox-").tempdir().expect("a temporary folder");
+    let load_before = load_average();
+    // As `guiyan run`: a multi-threaded runtime with two workers.
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+
+    let mut prepared: BTreeMap<&str, Prepared> = BTreeMap::new();
+    for db in &delivery_dbs {
+        prepared.insert(db.name(), runtime.block_on(prepare(*db, dir.path(), &admin, &tag)));
+    }
+    let delivered = if delivery_dbs.is_empty() {
+        None
+    } else {
+        let sink = Sink::start();
+        let list: Vec<&Prepared> = delivery_dbs.iter().map(|d| &prepared[d.name()]).collect();
+        Some(runtime.block_on(deliveries(&list, &sink, engine_sink, postgres_sink)))
+    };
+    let drained = if run_drain {
+        if !prepared.contains_key("postgres") {
+            prepared.insert("postgres", runtime.block_on(prepare(Db::Postgres, dir.path(), &admin, &tag)));
+        }
+        Some(drain(&prepared["postgres"].database, dir.path()))
+    } else {
+        None
+    };
+    let load_after = load_average();
+
+    println!();
+    println!(
+        "outbox summary: {MAILS} mails; medians; {CONNECTIONS} SMTP connections; mail_batch {}; \
+         load average before {load_before}, after {load_after}",
+        mail_batch()
+    );
+    if let Some((source, rows)) = &delivered {
+        let first = prepared.values().next().expect("prepared");
+        let base = MAILS as f64 / median(source);
+        println!(
+            "delivery to smtp-sink (mean message {} bytes; compose, untimed setup: {})",
+            first.mean_size(),
+            prepared
+                .values()
+                .map(|p| format!("{} {:.0} mails/s", p.database.db.name(), MAILS as f64 / p.compose_s))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        println!("{:<44} {:>6} {:>9} {:>9} {:>10}", "", "mails", "seconds", "mails/s", "vs source");
+        println!(
+            "{:<44} {:>6} {:>9.2} {:>9.0} {:>10}",
+            format!("smtp-source -s {CONNECTIONS} -d (baseline)"),
+            MAILS,
+            median(source),
+            base,
+            "1.00x"
+        );
+        for r in rows {
+            println!(
+                "{:<44} {:>6} {:>9.2} {:>9.0} {:>9.3}x",
+                r.label,
+                r.mails,
+                median(&r.secs),
+                r.rate(),
+                r.rate() / base
+            );
+        }
+        let verdict = |ok: bool| if ok { "met" } else { "MISSED" };
+        for r in rows.iter().filter(|r| r.label.starts_with("Engine::step") && !r.label.contains("capture")) {
+            let ratio = r.rate() / base;
+            println!("target: {} / smtp-source >= 0.7x: {ratio:.3}x, {}", r.label, verdict(ratio >= 0.7));
+        }
+        println!("  smtp-source: [{}] s", all(source));
+        for r in rows {
+            println!("  {}: [{}] s", r.label, all(&r.secs));
+        }
+    }
+    if let Some(d) = drained {
+        let base = median(&d.claim_loop);
+        println!("{:<44} {:>6} {:>9} {:>9} {:>10}", "drain on PostgreSQL", "rows", "seconds", "rows/s", "vs pgbench");
+        println!(
+            "{:<44} {:>6} {:>9.2} {:>9.0} {:>10}",
+            format!("pgbench -c 2 claim loop, {} a batch (baseline)", mail_batch()),
+            MAILS,
+            MAILS as f64 / base,
+            base,
+            "1.00x"
+        );
+        let commits = median(&d.row_commits);
+        println!(
+            "{:<44} {:>6} {:>9.2} {:>9.0} {:>9.3}x",
+            "pgbench -c 2 one UPDATE+commit per row",
+            1_000,
+            1_000.0 / commits,
+            commits,
+            commits / base
+        );
+        let t = median(&d.two);
+        println!(
+            "{:<44} {:>6} {:>9.2} {:>9.0} {:>9.3}x",
+            "2 engine processes (Engine::step, capture)",
+            MAILS,
+            t,
+            rate(t),
+            rate(t) / base
+        );
+        let t = median(&d.two_batched);
+        println!(
+            "{:<44} {:>6} {:>9.2} {:>9.0} {:>9.3}x",
+            "2 processes, prototype: one UPDATE a batch",
+            MAILS,
+            t,
+            rate(t),
+            rate(t) / base
+        );
+        let two = rate(median(&d.two)) / base;
+        let verdict = if two >= 0.5 { "met" } else { "MISSED" };
+        println!("target: 2 engine processes / pgbench claim loop >= 0.5x: {two:.3}x, {verdict}");
+        println!(
+            "  claim loop rows/s [{}]; row commits rows/s [{}]; two processes [{}] s; prototype [{}] s",
+            d.claim_loop.iter().map(|r| format!("{r:.0}")).collect::<Vec<_>>().join(", "),
+            d.row_commits.iter().map(|r| format!("{r:.0}")).collect::<Vec<_>>().join(", "),
+            all(&d.two),
+            all(&d.two_batched)
+        );
+    }
+}
