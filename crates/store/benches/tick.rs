@@ -241,12 +241,13 @@ fn fill_sql(db: Db, runs: i64) -> Vec<String> {
         schedule = schedule("d.due"),
     ));
     // One `assigned` notice per task, already composed (mail 1), as the history would hold.
-    sql.push(
+    // Keys as `store::tick` writes them: the task id zero-padded to 19 digits.
+    let padded = if db == Db::Postgres { "lpad(id::text, 19, '0')" } else { "printf('%019d', id)" };
+    sql.push(format!(
         "INSERT INTO notices (id, key, run_id, task_id, kind, recipient, at, created_at, mail_id) \
-         SELECT id, id || '/assigned/' || starts_at || '/' || unit, run_id, id, 'assigned', unit, starts_at, \
+         SELECT id, {padded} || '/assigned/' || starts_at || '/' || unit, run_id, id, 'assigned', unit, starts_at, \
          starts_at, 1 FROM tasks"
-            .into(),
-    );
+    ));
     if db == Db::Postgres {
         for (table, max) in [("definitions", 3), ("runs", runs), ("tasks", total), ("notices", total)] {
             sql.push(format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), {max})"));

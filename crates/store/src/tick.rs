@@ -297,7 +297,9 @@ async fn advance(
                 Notice::Overdue { due_at } => (NOTICE_OVERDUE, *due_at, t.unit.as_str()),
                 Notice::Escalation { at, to } => (NOTICE_ESCALATION, *at, to.as_str()),
             };
-            let key = format!("{}/{kind}/{at}/{recipient}", t.id);
+            // Zero-padded: keys sort by task, so a tick's new keys land together in the index instead
+            // of among every older task whose id shares leading digits (cost grew with history).
+            let key = format!("{:019}/{kind}/{at}/{recipient}", t.id);
             notices.row().text(&key).int(t.run_id).int(t.id).text(kind).text(recipient).int(at);
             *report.notices.entry(kind).or_default() += 1;
         }
