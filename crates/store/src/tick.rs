@@ -252,9 +252,6 @@ fn parse_schedule(schedule: &str) -> (Vec<i64>, Vec<(i64, String)>) {
     (reminders, escalations)
 }
 
-/// Columns of the bulk task update: id, state, next_event_at, handled_until.
-const UPDATE_COLUMNS: usize = 4;
-
 /// Decides every task and writes the outcome: new state, next event, handled-until, notices, and a
 /// `task-opened` event per opened task.
 async fn advance(
@@ -367,7 +364,6 @@ async fn bulk_update_tasks(db: &impl ConnectionTrait, rows: Rows, now: i64) -> R
     if rows.len() == 0 {
         return Ok(());
     }
-    debug_assert_eq!(UPDATE_COLUMNS, 4);
     let backend = db.get_database_backend();
     let sql = match backend {
         DbBackend::Postgres => {
