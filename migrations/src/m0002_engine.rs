@@ -90,8 +90,6 @@ impl MigrationTrait for Migration {
                     .col(text("to_address"))
                     .col(text("envelope_from"))
                     .col(text("subject"))
-                    // The complete RFC 5322 message: a retry sends the very same bytes.
-                    .col(ColumnDef::new(id("raw")).binary().not_null())
                     .col(ColumnDef::new(id("task_count")).integer().not_null())
                     // queued → sending (leased) → sent | failed (permanent); retry re-queues.
                     .col(text("state"))
@@ -113,11 +111,24 @@ impl MigrationTrait for Migration {
                 "CREATE INDEX mails_queue ON mails (next_attempt_at) WHERE state IN ('queued', 'sending')",
             )
             .await?;
-        manager.create_index(Index::create().name("mails_state").table(id("mails")).col(id("state")).to_owned()).await
+        manager.create_index(Index::create().name("mails_state").table(id("mails")).col(id("state")).to_owned()).await?;
+        // The complete RFC 5322 message, so that a retry sends the very same bytes. Apart from the
+        // mail's row: SQLite rewrites a whole record on every UPDATE, so a message kept in `mails`
+        // would be copied at each state change (claim, delivery), and it never changes.
+        manager
+            .create_table(
+                Table::create()
+                    .table(id("mail_bodies"))
+                    .col(ColumnDef::new(id("mail_id")).big_integer().not_null().primary_key())
+                    .col(ColumnDef::new(id("raw")).binary().not_null())
+                    .foreign_key(ForeignKey::create().from(id("mail_bodies"), id("mail_id")).to(id("mails"), id("id")))
+                    .to_owned(),
+            )
+            .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in ["mails", "notices"] {
+        for table in ["mail_bodies", "mails", "notices"] {
             manager.drop_table(Table::drop().table(id(table)).to_owned()).await?;
         }
         manager.alter_table(Table::alter().table(id("tasks")).drop_column(id("handled_until")).to_owned()).await?;

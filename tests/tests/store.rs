@@ -1495,3 +1495,70 @@ fn the_due_work_query_reads_the_next_event_index() {
         assert!(due.iter().all(|(_, at)| *at <= now.timestamp()), "{due:?}");
     });
 }
+
+/// Composes every pending notice group with a renderer whose bytes name the mail's key.
+async fn compose_all(store: &store::Store, now: chrono::DateTime<chrono::Utc>) -> usize {
+    let groups = store::pending_groups(store, 1000).await.expect("pending groups");
+    let mut composed = 0;
+    for group in &groups {
+        let render = |data: &store::DigestData| {
+            Ok::<_, std::convert::Infallible>(store::ComposedMail {
+                message_id: format!("<{}@test>", data.key),
+                to_address: "unit@example.org".into(),
+                envelope_from: "guiyan@example.org".into(),
+                subject: data.key.clone(),
+                raw: format!("body of {}", data.key).into_bytes(),
+            })
+        };
+        if let Some(Ok(_)) = store::compose(store, group, now, render).await.expect("compose") {
+            composed += 1;
+        }
+    }
+    composed
+}
+
+#[test]
+fn mails_are_claimed_once_with_their_bytes_and_only_their_worker_records_them() {
+    for_each_db(|db| {
+        let site = Site::new(db);
+        site.ok(&["apply"]);
+        block_on(async {
+            let store = store::Store::open(&db.url).await.expect("open");
+            let now = chrono::DateTime::parse_from_rfc3339(REHEARSAL).expect("time").to_utc();
+            let composed = compose_all(&store, now).await;
+            assert!(composed >= 2, "the run's opening composes several mails, got {composed}");
+
+            // Two workers take disjoint claims, each mail with exactly the bytes composed for it.
+            let a = store::claim_mails(&store, now, 1, "a", 60).await.expect("claim a");
+            let b = store::claim_mails(&store, now, 1000, "b", 60).await.expect("claim b");
+            assert_eq!((a.len(), a.len() + b.len()), (1, composed));
+            for mail in a.iter().chain(&b) {
+                assert_eq!(String::from_utf8_lossy(&mail.raw), format!("body of {}", mail.key));
+                assert_eq!((mail.attempts, mail.resumed), (1, false), "{}", mail.key);
+            }
+            let keys: BTreeSet<&str> = a.iter().chain(&b).map(|m| m.key.as_str()).collect();
+            assert_eq!(keys.len(), composed, "a mail claimed twice");
+            assert!(store::claim_mails(&store, now, 1000, "c", 60).await.expect("claim c").is_empty());
+
+            // Only the claiming worker records a delivery.
+            let ids = |mails: &[store::ClaimedMail]| mails.iter().map(|m| m.id).collect::<Vec<_>>();
+            assert_eq!(store::mark_sent_many(&store, &ids(&b), "a", now).await.expect("mark"), 0);
+            assert_eq!(store::mark_sent_many(&store, &ids(&a), "a", now).await.expect("mark"), 1);
+
+            // A lease that runs out makes the mail due again, marked resumed, with the same bytes;
+            // the worker that lost it can no longer record it.
+            let later = now + chrono::TimeDelta::seconds(61);
+            let c = store::claim_mails(&store, later, 1000, "c", 60).await.expect("claim c");
+            assert_eq!(ids(&c), ids(&b));
+            for (mail, before) in c.iter().zip(&b) {
+                assert_eq!((mail.attempts, mail.resumed, &mail.raw), (2, true, &before.raw), "{}", mail.key);
+            }
+            assert_eq!(store::mark_sent_many(&store, &ids(&b), "b", later).await.expect("mark"), 0);
+            assert_eq!(store::mark_sent_many(&store, &ids(&c), "c", later).await.expect("mark"), c.len() as u64);
+            let (counts, _) = store::mail_counts(&store).await.expect("counts");
+            assert_eq!(counts.get("sent").copied(), Some(composed as u64), "{counts:?}");
+            let much_later = later + chrono::TimeDelta::days(1);
+            assert!(store::claim_mails(&store, much_later, 1000, "d", 60).await.expect("claim d").is_empty());
+        });
+    });
+}

@@ -3,7 +3,9 @@
 //! digest mails, deliver due mails — and `serve` repeats it, sleeping until the next event or a
 //! change made by another process.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -262,82 +264,115 @@ impl Engine {
         }
     }
 
-    /// Sends every mail due now, `mail_batch` claimed at a time, sends in parallel (the transport
-    /// bounds its connections); each outcome is recorded as soon as it is known.
+    /// Sends every mail due now. Three things overlap so that delivery runs at the transport's
+    /// speed, not at the sum of the transport's and the database's: sends (as many in flight as the
+    /// transport has connections), claiming the next `mail_batch` while the current one is sent, and
+    /// recording outcomes — every outcome that arrived while the previous record was written goes
+    /// into the next one, in one statement. A stop request starts no new send or claim; the sends in
+    /// flight finish and are recorded, and the claims not started are left to `serve`, which
+    /// releases them.
     async fn deliver_due(&self, report: &mut StepReport) -> Result<(), EngineError> {
+        let batch = usize::try_from(self.config.mail_batch).unwrap_or(usize::MAX).max(1);
+        let parallel = self.transport.parallelism().max(1);
+        let mut queue: VecDeque<ClaimedMail> = VecDeque::new();
+        let mut sends: JoinSet<Outcome> = JoinSet::new();
+        let mut claiming: InFlight<'_, Result<Vec<ClaimedMail>, store::StoreError>> = None;
+        let mut recording: InFlight<'_, Result<Recorded, store::StoreError>> = None;
+        let mut outcomes: Vec<Outcome> = Vec::new();
+        // The last claim came back short: nothing more is due now.
+        let mut drained = false;
         loop {
-            if self.stopping() {
+            let stopping = self.stopping();
+            while sends.len() < parallel && !stopping {
+                let Some(mut mail) = queue.pop_front() else { break };
+                let transport = Arc::clone(&self.transport);
+                sends.spawn(async move {
+                    // The outcome needs the mail's ids, not its bytes.
+                    let outgoing = mail::Outgoing {
+                        envelope_from: mail.envelope_from.clone(),
+                        to: mail.to_address.clone(),
+                        raw: std::mem::take(&mut mail.raw),
+                    };
+                    let result = transport.send(&outgoing, &mail.key).await;
+                    (mail, result)
+                });
+            }
+            // Claim ahead once half the claimed mails are handed to the transport: at most one and
+            // a half batches wait under lease.
+            if claiming.is_none() && !drained && !stopping && queue.len() < batch.div_ceil(2) {
+                let now = self.clock.now();
+                let worker = &self.config.worker;
+                let lease = self.config.lease.num_seconds();
+                claiming = Some(Box::pin(store::claim_mails(&self.store, now, batch as u64, worker, lease)));
+            }
+            if recording.is_none() && !outcomes.is_empty() {
+                recording = Some(Box::pin(self.record_deliveries(std::mem::take(&mut outcomes))));
+            }
+            let idle = sends.is_empty() && claiming.is_none() && recording.is_none();
+            if idle && (stopping || (drained && queue.is_empty())) {
                 return Ok(());
             }
-            let now = self.clock.now();
-            let claimed = store::claim_mails(
-                &self.store,
-                now,
-                self.config.mail_batch,
-                &self.config.worker,
-                self.config.lease.num_seconds(),
-            )
-            .await?;
-            let count = claimed.len() as u64;
-            // At most as many sends in flight as the transport runs at once: on a stop request,
-            // the claims not yet started are left to `serve`, which releases them.
-            let parallel = self.transport.parallelism();
-            let mut pending = claimed.into_iter();
-            let mut sends = JoinSet::new();
-            loop {
-                while sends.len() < parallel && !self.stopping() {
-                    let Some(mail) = pending.next() else { break };
-                    let transport = Arc::clone(&self.transport);
-                    sends.spawn(async move {
-                        let outgoing = mail::Outgoing {
-                            envelope_from: mail.envelope_from.clone(),
-                            to: mail.to_address.clone(),
-                            raw: mail.raw.clone(),
-                        };
-                        let result = transport.send(&outgoing, &mail.key).await;
-                        (mail, result)
-                    });
+            tokio::select! {
+                Some(joined) = sends.join_next(), if !sends.is_empty() => match joined {
+                    Ok(outcome) => outcomes.push(outcome),
+                    // The mail stays `sending` under its lease and is sent again when it runs out.
+                    Err(e) => tracing::error!(error = %e, "a mail send task failed"),
+                },
+                claimed = finish(&mut claiming), if claiming.is_some() => {
+                    claiming = None;
+                    let claimed = claimed?;
+                    drained = claimed.len() < batch;
+                    queue.extend(claimed);
                 }
-                let Some(joined) = sends.join_next().await else { break };
-                let Ok((mail, result)) = joined else { continue };
-                self.record_delivery(mail, result, report).await?;
-            }
-            if count < self.config.mail_batch {
-                return Ok(());
+                recorded = finish(&mut recording), if recording.is_some() => {
+                    recording = None;
+                    let recorded = recorded?;
+                    report.mails_sent += recorded.sent;
+                    report.mails_deferred += recorded.deferred;
+                    report.mails_failed += recorded.failed;
+                }
             }
         }
     }
 
-    async fn record_delivery(
-        &self,
-        mail: ClaimedMail,
-        result: Result<(), mail::SendError>,
-        report: &mut StepReport,
-    ) -> Result<(), EngineError> {
+    /// Records delivery outcomes: every success in one statement, each failure on its own (rare,
+    /// and each has its own retry time and error). Logs one line per mail.
+    async fn record_deliveries(&self, outcomes: Vec<Outcome>) -> Result<Recorded, store::StoreError> {
         let now = self.clock.now();
         let worker = &self.config.worker;
-        match result {
-            Ok(()) => {
-                store::mark_sent(&self.store, mail.id, worker, now).await?;
-                report.mails_sent += 1;
-                tracing::info!(key = %mail.key, to = %mail.to_address, message_id = %mail.message_id, attempt = mail.attempts, resumed = mail.resumed, "mail sent");
+        let mut recorded = Recorded::default();
+        let sent: Vec<i64> = outcomes.iter().filter(|(_, result)| result.is_ok()).map(|(mail, _)| mail.id).collect();
+        if !sent.is_empty() {
+            let changed = store::mark_sent_many(&self.store, &sent, worker, now).await?;
+            if changed < sent.len() as u64 {
+                // The lease ran out before the outcome was recorded; the mail's new worker sends it
+                // again (at-least-once, same Message-ID).
+                tracing::warn!(sent = sent.len(), recorded = changed, "some mails were sent after their lease ran out");
             }
-            Err(e) => {
-                let retry_at = if e.permanent { None } else { self.config.retry_after(mail.attempts, now) };
-                store::mark_failed(&self.store, mail.id, worker, &e.message, retry_at).await?;
-                match retry_at {
-                    Some(at) => {
-                        report.mails_deferred += 1;
-                        tracing::warn!(key = %mail.key, to = %mail.to_address, error = %e.message, retry_at = %at, "mail deferred");
-                    }
-                    None => {
-                        report.mails_failed += 1;
-                        tracing::error!(key = %mail.key, to = %mail.to_address, error = %e.message, attempts = mail.attempts, "mail failed");
+        }
+        for (mail, result) in outcomes {
+            match result {
+                Ok(()) => {
+                    recorded.sent += 1;
+                    tracing::info!(key = %mail.key, to = %mail.to_address, message_id = %mail.message_id, attempt = mail.attempts, resumed = mail.resumed, "mail sent");
+                }
+                Err(e) => {
+                    let retry_at = if e.permanent { None } else { self.config.retry_after(mail.attempts, now) };
+                    store::mark_failed(&self.store, mail.id, worker, &e.message, retry_at).await?;
+                    match retry_at {
+                        Some(at) => {
+                            recorded.deferred += 1;
+                            tracing::warn!(key = %mail.key, to = %mail.to_address, error = %e.message, retry_at = %at, "mail deferred");
+                        }
+                        None => {
+                            recorded.failed += 1;
+                            tracing::error!(key = %mail.key, to = %mail.to_address, error = %e.message, attempts = mail.attempts, "mail failed");
+                        }
                     }
                 }
             }
         }
-        Ok(())
+        Ok(recorded)
     }
 
     /// The next moment something is due: a task event, a run closing or opening, a mail attempt.
@@ -408,6 +443,28 @@ impl Engine {
             }
         }
     }
+}
+
+/// A mail and the result of sending it.
+type Outcome = (ClaimedMail, Result<(), mail::SendError>);
+
+/// A database call running beside the sends in `deliver_due`.
+type InFlight<'a, T> = Option<Pin<Box<dyn Future<Output = T> + Send + 'a>>>;
+
+/// Waits for the call in flight; only polled (by `select!`) while there is one.
+async fn finish<T>(call: &mut InFlight<'_, T>) -> T {
+    match call {
+        Some(call) => call.await,
+        None => std::future::pending().await,
+    }
+}
+
+/// What one `record_deliveries` recorded.
+#[derive(Default)]
+struct Recorded {
+    sent: usize,
+    deferred: usize,
+    failed: usize,
 }
 
 fn log_step(report: &StepReport) {

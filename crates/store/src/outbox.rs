@@ -10,14 +10,14 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType};
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Statement, TransactionTrait,
 };
 
 use crate::connect::Store;
-use crate::entities::{mail, notice, run, task, unit};
+use crate::entities::{mail, mail_body, notice, run, task, unit};
 use crate::error::StoreError;
 use crate::operate::{Actor, begin_options, record_event};
 use crate::tick::NOTICE_RUN_OPENED;
@@ -147,7 +147,6 @@ pub async fn compose<E>(
         to_address: Set(composed.to_address),
         envelope_from: Set(composed.envelope_from),
         subject: Set(composed.subject),
-        raw: Set(composed.raw),
         task_count: Set(i32::try_from(data.tasks.len()).unwrap_or(i32::MAX)),
         state: Set(MailState::Queued.name().to_string()),
         attempts: Set(0),
@@ -156,6 +155,13 @@ pub async fn compose<E>(
         ..Default::default()
     })
     .exec(&txn)
+    .await
+    .map_err(err)?;
+    mail_body::Entity::insert(mail_body::ActiveModel {
+        mail_id: Set(inserted.last_insert_id),
+        raw: Set(composed.raw),
+    })
+    .exec_without_returning(&txn)
     .await
     .map_err(err)?;
     let ids: Vec<i64> = notices.iter().map(|n| n.id).collect();
@@ -280,7 +286,12 @@ pub struct ClaimedMail {
     pub resumed: bool,
 }
 
-/// Claims up to `limit` mails due at `now` for `worker`, leased until `now + lease_secs`.
+/// Claims up to `limit` mails due at `now` for `worker`, leased until `now + lease_secs`, oldest
+/// first, with their message bytes.
+///
+/// PostgreSQL claims in one statement (the due rows locked with `SKIP LOCKED`, so that concurrent
+/// workers take disjoint batches, updated and returned with their bodies). SQLite, where one engine
+/// owns the file, selects the due ids from the queue index and updates them in one transaction.
 pub async fn claim_mails(
     store: &Store,
     now: DateTime<Utc>,
@@ -290,44 +301,77 @@ pub async fn claim_mails(
 ) -> Result<Vec<ClaimedMail>, StoreError> {
     let err = |e| StoreError::from_db(&store.url, e);
     let now = now.timestamp();
-    let txn = store.db.begin_with_options(begin_options()).await.map_err(err)?;
-    let mut query = mail::Entity::find()
-        .filter(mail::Column::State.is_in([MailState::Queued.name(), MailState::Sending.name()]))
-        .filter(mail::Column::NextAttemptAt.lte(now))
-        .order_by_asc(mail::Column::NextAttemptAt)
-        .limit(limit);
-    if txn.get_database_backend() == DbBackend::Postgres {
-        query = query.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
-    }
-    let due = query.all(&txn).await.map_err(err)?;
-    if due.is_empty() {
-        return Ok(Vec::new());
-    }
-    let ids: Vec<i64> = due.iter().map(|m| m.id).collect();
-    mail::Entity::update_many()
-        .col_expr(mail::Column::State, Expr::value(MailState::Sending.name()))
-        .col_expr(mail::Column::LeaseUntil, Expr::value(now + lease_secs))
-        .col_expr(mail::Column::NextAttemptAt, Expr::value(now + lease_secs))
-        .col_expr(mail::Column::ClaimedBy, Expr::value(worker))
-        .col_expr(mail::Column::Attempts, Expr::col(mail::Column::Attempts).add(1))
-        .filter(mail::Column::Id.is_in(ids))
-        .exec(&txn)
-        .await
-        .map_err(err)?;
-    txn.commit().await.map_err(err)?;
-    Ok(due
-        .into_iter()
-        .map(|m| ClaimedMail {
-            resumed: m.state == MailState::Sending.name(),
-            id: m.id,
-            key: m.key,
-            message_id: m.message_id,
-            envelope_from: m.envelope_from,
-            to_address: m.to_address,
-            raw: m.raw,
-            attempts: m.attempts + 1,
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let lease_until = now.saturating_add(lease_secs);
+    let backend = store.db.get_database_backend();
+    let read = |row: &sea_orm::QueryResult, resumed: bool| -> Result<ClaimedMail, DbErr> {
+        Ok(ClaimedMail {
+            id: row.try_get("", "id")?,
+            key: row.try_get("", "key")?,
+            message_id: row.try_get("", "message_id")?,
+            envelope_from: row.try_get("", "envelope_from")?,
+            to_address: row.try_get("", "to_address")?,
+            attempts: row.try_get("", "attempts")?,
+            raw: row.try_get("", "raw")?,
+            resumed,
         })
-        .collect())
+    };
+    let mut claimed = Vec::new();
+    if backend == DbBackend::Postgres {
+        // `resumed` is the state before the claim: a mail still `sending` lost its worker.
+        let sql = "WITH due AS ( \
+                SELECT id, state FROM mails \
+                WHERE state IN ('queued', 'sending') AND next_attempt_at <= $3 \
+                ORDER BY next_attempt_at LIMIT $4 FOR UPDATE SKIP LOCKED), \
+            claimed AS ( \
+                UPDATE mails SET state = 'sending', lease_until = $1, next_attempt_at = $1, claimed_by = $2, \
+                    attempts = mails.attempts + 1 \
+                FROM due WHERE mails.id = due.id \
+                RETURNING mails.id, mails.key, mails.message_id, mails.envelope_from, mails.to_address, \
+                    mails.attempts, due.state = 'sending' AS resumed) \
+            SELECT claimed.*, mail_bodies.raw FROM claimed JOIN mail_bodies ON mail_bodies.mail_id = claimed.id";
+        let values = [lease_until.into(), worker.into(), now.into(), limit.into()];
+        for row in store.db.query_all_raw(Statement::from_sql_and_values(backend, sql, values)).await.map_err(err)? {
+            let resumed = row.try_get("", "resumed").map_err(err)?;
+            claimed.push(read(&row, resumed).map_err(err)?);
+        }
+    } else {
+        let txn = store.db.begin_with_options(begin_options()).await.map_err(err)?;
+        let due_sql = "SELECT id, state FROM mails WHERE state IN ('queued', 'sending') AND next_attempt_at <= ? \
+            ORDER BY next_attempt_at LIMIT ?";
+        let due = txn
+            .query_all_raw(Statement::from_sql_and_values(backend, due_sql, [now.into(), limit.into()]))
+            .await
+            .map_err(err)?;
+        if due.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Mail id → whether it was still `sending` (its worker stopped mid-send).
+        let mut resumed = HashMap::with_capacity(due.len());
+        for row in &due {
+            let id: i64 = row.try_get_by_index(0).map_err(err)?;
+            let state: String = row.try_get_by_index(1).map_err(err)?;
+            resumed.insert(id, state == MailState::Sending.name());
+        }
+        // The ids are integers just read, so they are listed inline rather than bound one by one.
+        let ids = resumed.keys().map(|id| id.to_string()).collect::<Vec<_>>().join(",");
+        let sql = format!(
+            "UPDATE mails SET state = 'sending', lease_until = ?1, next_attempt_at = ?1, claimed_by = ?2, \
+                attempts = attempts + 1 \
+             WHERE id IN ({ids}) \
+             RETURNING id, key, message_id, envelope_from, to_address, attempts, \
+                (SELECT raw FROM mail_bodies WHERE mail_id = mails.id) AS raw"
+        );
+        let values = [lease_until.into(), worker.into()];
+        for row in txn.query_all_raw(Statement::from_sql_and_values(backend, sql, values)).await.map_err(err)? {
+            let id: i64 = row.try_get("", "id").map_err(err)?;
+            claimed.push(read(&row, resumed.get(&id).copied().unwrap_or(false)).map_err(err)?);
+        }
+        txn.commit().await.map_err(err)?;
+    }
+    // Oldest first, as they were due.
+    claimed.sort_by_key(|m| m.id);
+    Ok(claimed)
 }
 
 /// Releases `worker`'s claims that are not yet sent, so that another process (or the next start)
@@ -374,6 +418,27 @@ pub async fn mark_sent(store: &Store, id: i64, worker: &str, now: DateTime<Utc>)
         .await
         .map_err(|e| StoreError::from_db(&store.url, e))?;
     Ok(result.rows_affected > 0)
+}
+
+/// Records the delivery of several mails in one statement: the ids still claimed by `worker` become
+/// `sent`. Returns how many did; a mail whose claim was lost meanwhile is left to its new worker.
+pub async fn mark_sent_many(store: &Store, ids: &[i64], worker: &str, now: DateTime<Utc>) -> Result<u64, StoreError> {
+    let mut changed = 0;
+    for chunk in ids.chunks(1000) {
+        let result = mail::Entity::update_many()
+            .col_expr(mail::Column::State, Expr::value(MailState::Sent.name()))
+            .col_expr(mail::Column::SentAt, Expr::value(now.timestamp()))
+            .col_expr(mail::Column::LeaseUntil, Expr::value(None::<i64>))
+            .col_expr(mail::Column::LastError, Expr::value(None::<String>))
+            .filter(mail::Column::Id.is_in(chunk.iter().copied()))
+            .filter(mail::Column::ClaimedBy.eq(worker))
+            .filter(mail::Column::State.eq(MailState::Sending.name()))
+            .exec(&store.db)
+            .await
+            .map_err(|e| StoreError::from_db(&store.url, e))?;
+        changed += result.rows_affected;
+    }
+    Ok(changed)
 }
 
 /// Records a failed attempt: retried at `retry_at`, or failed for good when `retry_at` is `None`.

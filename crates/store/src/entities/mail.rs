@@ -16,7 +16,6 @@ pub struct Model {
     pub to_address: String,
     pub envelope_from: String,
     pub subject: String,
-    pub raw: Vec<u8>,
     pub task_count: i32,
     pub state: String,
     pub attempts: i32,

@@ -3,6 +3,7 @@
 pub mod definition;
 pub mod event;
 pub mod mail;
+pub mod mail_body;
 pub mod notice;
 pub mod run;
 pub mod task;
