@@ -11,8 +11,8 @@ use chrono::{DateTime, Utc};
 use plan::{Decision, Notice, TaskDue, TaskState, decide};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
-    TransactionTrait, Value,
+    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
+    Statement, TransactionTrait, Value,
     sea_query::{LockBehavior, LockType},
 };
 
@@ -77,16 +77,47 @@ pub async fn tick(store: &Store, now: DateTime<Utc>, batch: u64, actor: &Actor) 
     }
 }
 
+/// What deciding a task needs of its row: not its title, figures, note or history.
+#[derive(Debug, FromQueryResult)]
+struct DueTask {
+    id: i64,
+    run_id: i64,
+    campaign: String,
+    run_key: String,
+    unit: String,
+    state: String,
+    starts_at: i64,
+    due_at: i64,
+    schedule: String,
+    handled_until: Option<i64>,
+}
+
+/// Tasks with the columns of [`DueTask`].
+fn select_for_decision() -> sea_orm::Select<task::Entity> {
+    task::Entity::find().select_only().columns([
+        task::Column::Id,
+        task::Column::RunId,
+        task::Column::Campaign,
+        task::Column::RunKey,
+        task::Column::Unit,
+        task::Column::State,
+        task::Column::StartsAt,
+        task::Column::DueAt,
+        task::Column::Schedule,
+        task::Column::HandledUntil,
+    ])
+}
+
 /// Due tasks, earliest first; on PostgreSQL rows another process is handling are skipped.
-async fn select_due(db: &impl ConnectionTrait, now: i64, limit: u64) -> Result<Vec<task::Model>, DbErr> {
-    let mut query = task::Entity::find()
+async fn select_due(db: &impl ConnectionTrait, now: i64, limit: u64) -> Result<Vec<DueTask>, DbErr> {
+    let mut query = select_for_decision()
         .filter(task::Column::NextEventAt.lte(now))
         .order_by_asc(task::Column::NextEventAt)
         .limit(limit);
     if db.get_database_backend() == DbBackend::Postgres {
         query = query.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
     }
-    query.all(db).await
+    query.into_model::<DueTask>().all(db).await
 }
 
 /// Closes the runs whose closing time came.
@@ -168,7 +199,11 @@ pub(crate) async fn advance_ids(
 ) -> Result<TickReport, DbErr> {
     let mut report = TickReport::default();
     for chunk in ids.chunks(1000) {
-        let tasks = task::Entity::find().filter(task::Column::Id.is_in(chunk.iter().copied())).all(db).await?;
+        let tasks = select_for_decision()
+            .filter(task::Column::Id.is_in(chunk.iter().copied()))
+            .into_model::<DueTask>()
+            .all(db)
+            .await?;
         report.absorb(advance(db, tasks, now, actor).await?);
     }
     Ok(report)
@@ -254,12 +289,7 @@ fn parse_schedule(schedule: &str) -> (Vec<i64>, Vec<(i64, String)>) {
 
 /// Decides every task and writes the outcome: new state, next event, handled-until, notices, and a
 /// `task-opened` event per opened task.
-async fn advance(
-    db: &impl ConnectionTrait,
-    tasks: Vec<task::Model>,
-    now: i64,
-    actor: &Actor,
-) -> Result<TickReport, DbErr> {
+async fn advance(db: &impl ConnectionTrait, tasks: Vec<DueTask>, now: i64, actor: &Actor) -> Result<TickReport, DbErr> {
     let mut report = TickReport { tasks: tasks.len(), ..Default::default() };
     if tasks.is_empty() {
         return Ok(report);
@@ -342,7 +372,7 @@ pub(crate) async fn insert_notices(db: &impl ConnectionTrait, rows: Rows, now: i
 }
 
 /// The waiting tasks among `tasks` with a dependency still waiting or open.
-async fn blocked_among(db: &impl ConnectionTrait, tasks: &[task::Model]) -> Result<HashSet<i64>, DbErr> {
+async fn blocked_among(db: &impl ConnectionTrait, tasks: &[DueTask]) -> Result<HashSet<i64>, DbErr> {
     let waiting: Vec<i64> = tasks.iter().filter(|t| t.state == TaskState::Waiting.name()).map(|t| t.id).collect();
     let mut blocked = HashSet::new();
     for chunk in waiting.chunks(1000) {
