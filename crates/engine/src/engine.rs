@@ -281,6 +281,8 @@ impl Engine {
         let mut outcomes: Vec<Outcome> = Vec::new();
         // The last claim came back short: nothing more is due now.
         let mut drained = false;
+        // When the oldest outcome not yet being recorded arrived.
+        let mut oldest_outcome: Option<tokio::time::Instant> = None;
         loop {
             let stopping = self.stopping();
             while sends.len() < parallel && !stopping {
@@ -305,7 +307,15 @@ impl Engine {
                 let lease = self.config.lease.num_seconds();
                 claiming = Some(Box::pin(store::claim_mails(&self.store, now, batch as u64, worker, lease)));
             }
-            if recording.is_none() && !outcomes.is_empty() {
+            // Record outcomes in batches (one statement and one commit each), but soon: a quarter
+            // batch, or whatever is there once nothing else is on its way or the oldest has waited
+            // `RECORD_WAIT` — an unrecorded delivery would be sent again after a crash.
+            let nothing_coming = sends.is_empty() && (queue.is_empty() || stopping);
+            let record_now = outcomes.len() >= batch.div_ceil(4)
+                || nothing_coming
+                || oldest_outcome.is_some_and(|at| at.elapsed() >= RECORD_WAIT);
+            if recording.is_none() && !outcomes.is_empty() && record_now {
+                oldest_outcome = None;
                 recording = Some(Box::pin(self.record_deliveries(std::mem::take(&mut outcomes))));
             }
             let idle = sends.is_empty() && claiming.is_none() && recording.is_none();
@@ -314,7 +324,10 @@ impl Engine {
             }
             tokio::select! {
                 Some(joined) = sends.join_next(), if !sends.is_empty() => match joined {
-                    Ok(outcome) => outcomes.push(outcome),
+                    Ok(outcome) => {
+                        oldest_outcome.get_or_insert_with(tokio::time::Instant::now);
+                        outcomes.push(outcome);
+                    }
                     // The mail stays `sending` under its lease and is sent again when it runs out.
                     Err(e) => tracing::error!(error = %e, "a mail send task failed"),
                 },
@@ -324,6 +337,7 @@ impl Engine {
                     drained = claimed.len() < batch;
                     queue.extend(claimed);
                 }
+                () = wait_until(oldest_outcome.map(|at| at + RECORD_WAIT)), if recording.is_none() && oldest_outcome.is_some() => {}
                 recorded = finish(&mut recording), if recording.is_some() => {
                     recording = None;
                     let recorded = recorded?;
@@ -455,6 +469,17 @@ type InFlight<'a, T> = Option<Pin<Box<dyn Future<Output = T> + Send + 'a>>>;
 async fn finish<T>(call: &mut InFlight<'_, T>) -> T {
     match call {
         Some(call) => call.await,
+        None => std::future::pending().await,
+    }
+}
+
+/// The longest a delivery outcome waits for others to be recorded with.
+const RECORD_WAIT: Duration = Duration::from_millis(50);
+
+/// Sleeps until `at` (forever without one; `select!` only polls this with one).
+async fn wait_until(at: Option<tokio::time::Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
         None => std::future::pending().await,
     }
 }

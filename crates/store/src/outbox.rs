@@ -157,13 +157,10 @@ pub async fn compose<E>(
     .exec(&txn)
     .await
     .map_err(err)?;
-    mail_body::Entity::insert(mail_body::ActiveModel {
-        mail_id: Set(inserted.last_insert_id),
-        raw: Set(composed.raw),
-    })
-    .exec_without_returning(&txn)
-    .await
-    .map_err(err)?;
+    mail_body::Entity::insert(mail_body::ActiveModel { mail_id: Set(inserted.last_insert_id), raw: Set(composed.raw) })
+        .exec_without_returning(&txn)
+        .await
+        .map_err(err)?;
     let ids: Vec<i64> = notices.iter().map(|n| n.id).collect();
     for chunk in ids.chunks(1000) {
         notice::Entity::update_many()
@@ -422,23 +419,33 @@ pub async fn mark_sent(store: &Store, id: i64, worker: &str, now: DateTime<Utc>)
 
 /// Records the delivery of several mails in one statement: the ids still claimed by `worker` become
 /// `sent`. Returns how many did; a mail whose claim was lost meanwhile is left to its new worker.
+///
+/// The ids travel as one JSON array, so the statement's text is the same for any number of them
+/// and the driver prepares it once.
 pub async fn mark_sent_many(store: &Store, ids: &[i64], worker: &str, now: DateTime<Utc>) -> Result<u64, StoreError> {
-    let mut changed = 0;
-    for chunk in ids.chunks(1000) {
-        let result = mail::Entity::update_many()
-            .col_expr(mail::Column::State, Expr::value(MailState::Sent.name()))
-            .col_expr(mail::Column::SentAt, Expr::value(now.timestamp()))
-            .col_expr(mail::Column::LeaseUntil, Expr::value(None::<i64>))
-            .col_expr(mail::Column::LastError, Expr::value(None::<String>))
-            .filter(mail::Column::Id.is_in(chunk.iter().copied()))
-            .filter(mail::Column::ClaimedBy.eq(worker))
-            .filter(mail::Column::State.eq(MailState::Sending.name()))
-            .exec(&store.db)
-            .await
-            .map_err(|e| StoreError::from_db(&store.url, e))?;
-        changed += result.rows_affected;
+    if ids.is_empty() {
+        return Ok(0);
     }
-    Ok(changed)
+    let backend = store.db.get_database_backend();
+    let sql = match backend {
+        DbBackend::Postgres => {
+            "UPDATE mails SET state = 'sent', sent_at = $1, lease_until = NULL, last_error = NULL \
+             WHERE id = ANY(ARRAY(SELECT jsonb_array_elements_text($3::jsonb)::bigint)) \
+             AND claimed_by = $2 AND state = 'sending'"
+        }
+        _ => {
+            "UPDATE mails SET state = 'sent', sent_at = ?1, lease_until = NULL, last_error = NULL \
+             WHERE id IN (SELECT value FROM json_each(?3)) AND claimed_by = ?2 AND state = 'sending'"
+        }
+    };
+    let json = format!("[{}]", ids.iter().map(i64::to_string).collect::<Vec<_>>().join(","));
+    let values = [now.timestamp().into(), worker.into(), json.into()];
+    let result = store
+        .db
+        .execute_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await
+        .map_err(|e| StoreError::from_db(&store.url, e))?;
+    Ok(result.rows_affected())
 }
 
 /// Records a failed attempt: retried at `retry_at`, or failed for good when `retry_at` is `None`.
