@@ -451,12 +451,12 @@ fn same_writes_sql(db: Db, now: i64) -> Vec<String> {
     let overdue = format!(
         "INSERT INTO notices (key, run_id, task_id, kind, recipient, at, created_at) \
          SELECT {padded} || '/overdue/' || due_at || '/' || unit, run_id, id, 'overdue', unit, due_at, {now} \
-         FROM due ON CONFLICT (key) DO NOTHING"
+         FROM due WHERE true ON CONFLICT (key) DO NOTHING"
     );
     let escalation = format!(
         "INSERT INTO notices (key, run_id, task_id, kind, recipient, at, created_at) \
          SELECT {padded} || '/escalation/' || {esc_at} || '/' || {esc_to}, run_id, id, 'escalation', {esc_to}, \
-         {esc_at}, {now} FROM due ON CONFLICT (key) DO NOTHING"
+         {esc_at}, {now} FROM due WHERE true ON CONFLICT (key) DO NOTHING"
     );
     let moved = format!(
         "UPDATE tasks SET next_event_at = due_at + 2 * {DAY}, handled_until = {now}, updated_at = {now} \
