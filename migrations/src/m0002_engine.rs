@@ -111,7 +111,9 @@ impl MigrationTrait for Migration {
                 "CREATE INDEX mails_queue ON mails (next_attempt_at) WHERE state IN ('queued', 'sending')",
             )
             .await?;
-        manager.create_index(Index::create().name("mails_state").table(id("mails")).col(id("state")).to_owned()).await?;
+        manager
+            .create_index(Index::create().name("mails_state").table(id("mails")).col(id("state")).to_owned())
+            .await?;
         // The complete RFC 5322 message, so that a retry sends the very same bytes. Apart from the
         // mail's row: SQLite rewrites a whole record on every UPDATE, so a message kept in `mails`
         // would be copied at each state change (claim, delivery), and it never changes.

@@ -2,18 +2,20 @@
 //! 500 streets and 10,000 communities (20 per street), planned for 2027 (51,502 tasks).
 //!
 //! Measures, with criterion: `plan::plan_year`; a baseline that builds the same output (the same
-//! `PlannedTask` values, equal to the plan's) from precomputed times and dependency indices, with
-//! no calendar or dependency logic; and `campaign::load` (parse + validate) of the 10k directory.
+//! `PlannedTask` values, equal to the plan's, sharing what the plan's share) from precomputed
+//! times, dependency indices and shared values, with no calendar or dependency logic; and
+//! `campaign::load` (parse + validate) of the 10k directory.
 //! Then prints a summary: tasks per second, time per plan, peak heap of one call (counted by a
 //! wrapper around the system allocator) and the ratios plan / baseline.
 //!
 //! `cargo bench -p plan --bench plan_10k` (docs/benchmarks.md).
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::hint::black_box;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use calendar::Tz;
@@ -86,67 +88,106 @@ fn plan_once(workflows: &Workflows) -> Vec<PlannedRun> {
 // ---------------------------------------------------------------------------------------------
 // The baseline: the same output, built without any planning.
 
-/// Everything the planner decides, precomputed: per task its template, unit, times, the indices of
-/// the tasks it waits for, its reminders and escalations.
+/// Everything the planner decides, precomputed: the distinct values the run's tasks share (template
+/// and unit ids, reminder lists, escalation chains), and per task which of them it has, its times
+/// and the indices of the tasks it waits for.
 struct Skeleton<'a> {
     run: &'a PlannedRun,
-    tasks: Vec<TaskSkeleton<'a>>,
+    templates: Vec<&'a str>,
+    units: Vec<&'a str>,
+    reminders: Vec<&'a [DateTime<Tz>]>,
+    /// (time, index into `units`) per escalation.
+    escalations: Vec<Vec<(DateTime<Tz>, usize)>>,
+    tasks: Vec<TaskSkeleton>,
 }
 
-struct TaskSkeleton<'a> {
-    template: &'a str,
-    unit: &'a str,
+/// One task: indices into the skeleton's shared values, its times and dependencies.
+struct TaskSkeleton {
+    template: usize,
+    unit: usize,
     starts_at: DateTime<Tz>,
     due_at: DateTime<Tz>,
     after: Vec<usize>,
-    reminders: &'a [DateTime<Tz>],
-    escalations: Vec<(DateTime<Tz>, &'a str)>,
+    reminders: usize,
+    escalations: usize,
 }
 
-fn skeleton(run: &PlannedRun) -> Skeleton<'_> {
-    let index: std::collections::HashMap<&str, usize> =
-        run.tasks.iter().enumerate().map(|(i, t)| (t.id.as_str(), i)).collect();
-    let tasks = run
-        .tasks
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            let after: Vec<usize> = t.after.iter().map(|a| index[a.as_str()]).collect();
-            assert!(after.iter().all(|&a| a < i), "the baseline needs dependencies listed first");
-            TaskSkeleton {
-                template: &t.template,
-                unit: &t.unit,
-                starts_at: t.starts_at,
-                due_at: t.due_at,
-                after,
-                reminders: &t.reminders,
-                escalations: t.escalations.iter().map(|e| (e.at, e.to.as_str())).collect(),
-            }
+/// Distinct values in order of first appearance, told apart by a key.
+struct Distinct<K, V> {
+    positions: HashMap<K, usize>,
+    values: Vec<V>,
+}
+
+impl<K: std::hash::Hash + Eq, V> Distinct<K, V> {
+    fn new() -> Distinct<K, V> {
+        Distinct { positions: HashMap::new(), values: Vec::new() }
+    }
+
+    /// The position of `key`'s value, adding it if new.
+    fn position(&mut self, key: K, value: impl FnOnce() -> V) -> usize {
+        let next = self.values.len();
+        *self.positions.entry(key).or_insert_with(|| {
+            self.values.push(value());
+            next
         })
-        .collect();
-    Skeleton { run, tasks }
+    }
 }
 
-/// Formats the ids and copies everything into fresh `PlannedTask`s: the output's allocations and
-/// string work, and nothing else.
-fn baseline(s: &Skeleton) -> Vec<PlannedRun> {
-    let run = s.run;
-    let mut tasks: Vec<PlannedTask> = Vec::with_capacity(s.tasks.len());
-    for t in &s.tasks {
-        let after = t.after.iter().map(|&i| tasks[i].id.clone()).collect();
-        tasks.push(PlannedTask {
-            id: format!("{}/{}/{}/{}", run.campaign, run.key, t.template, t.unit),
-            template: t.template.to_string(),
-            unit: t.unit.to_string(),
+/// The skeleton of a plan. Shared lists are told apart as the plan shares them (by allocation), so
+/// that the baseline allocates what the plan does.
+fn skeleton(run: &PlannedRun) -> Skeleton<'_> {
+    let mut templates = Distinct::new();
+    let mut units = Distinct::new();
+    let mut reminders = Distinct::new();
+    let mut escalations = Distinct::new();
+    let mut tasks = Vec::with_capacity(run.tasks.len());
+    for t in &run.tasks {
+        let chain = escalations.position(Arc::as_ptr(&t.escalations), || {
+            t.escalations.iter().map(|e| (e.at, units.position(&*e.to, || &*e.to))).collect()
+        });
+        tasks.push(TaskSkeleton {
+            template: templates.position(&*t.template, || &*t.template),
+            unit: units.position(&*t.unit, || &*t.unit),
             starts_at: t.starts_at,
             due_at: t.due_at,
-            after,
-            reminders: t.reminders.to_vec(),
-            escalations: t
-                .escalations
-                .iter()
-                .map(|(at, to)| PlannedEscalation { at: *at, to: to.to_string() })
-                .collect(),
+            after: t.after.clone(),
+            reminders: reminders.position(Arc::as_ptr(&t.reminders), || &*t.reminders),
+            escalations: chain,
+        });
+    }
+    Skeleton {
+        run,
+        templates: templates.values,
+        units: units.values,
+        reminders: reminders.values,
+        escalations: escalations.values,
+        tasks,
+    }
+}
+
+/// Formats the ids, makes the shared values once and fills fresh `PlannedTask`s: the output's
+/// allocations and string work, and nothing else.
+fn baseline(s: &Skeleton) -> Vec<PlannedRun> {
+    let run = s.run;
+    let templates: Vec<Arc<str>> = s.templates.iter().map(|&t| Arc::from(t)).collect();
+    let units: Vec<Arc<str>> = s.units.iter().map(|&u| Arc::from(u)).collect();
+    let reminders: Vec<Arc<[DateTime<Tz>]>> = s.reminders.iter().map(|&r| Arc::from(r)).collect();
+    let escalations: Vec<Arc<[PlannedEscalation]>> = s
+        .escalations
+        .iter()
+        .map(|chain| chain.iter().map(|&(at, to)| PlannedEscalation { at, to: units[to].clone() }).collect())
+        .collect();
+    let mut tasks: Vec<PlannedTask> = Vec::with_capacity(s.tasks.len());
+    for t in &s.tasks {
+        tasks.push(PlannedTask {
+            id: plan::task_id(&run.campaign, &run.key, s.templates[t.template], s.units[t.unit]),
+            template: templates[t.template].clone(),
+            unit: units[t.unit].clone(),
+            starts_at: t.starts_at,
+            due_at: t.due_at,
+            after: t.after.clone(),
+            reminders: reminders[t.reminders].clone(),
+            escalations: escalations[t.escalations].clone(),
         });
     }
     vec![PlannedRun {

@@ -24,22 +24,21 @@ impl Instances {
         self.by_unit.binary_search_by_key(&unit, |(u, _)| *u).ok().map(|i| self.by_unit[i].1)
     }
 
-    /// The task indices a task of `unit` waits for, in unit order.
-    pub fn scoped(&self, directory: &Directory, unit: usize) -> Vec<usize> {
-        let mut out: Vec<usize> = Vec::new();
-        // Ancestors, nearest last so the result is in preorder.
-        let mut ancestors: Vec<usize> = directory.ancestors(unit).filter_map(|a| self.find(a)).collect();
-        ancestors.reverse();
-        out.extend(ancestors);
+    /// Appends the task indices a task of `unit` waits for to `out`, in unit order (into a buffer
+    /// the caller reuses: the planner asks once per task).
+    pub fn scoped(&self, directory: &Directory, unit: usize, out: &mut Vec<usize>) {
+        let start = out.len();
+        // Ancestors come nearest first: reversed, the result is in preorder.
+        out.extend(directory.ancestors(unit).filter_map(|a| self.find(a)));
+        out[start..].reverse();
         if let Some(own) = self.find(unit) {
             out.push(own);
         }
         let end = directory.units[unit].subtree_end;
         let from = self.by_unit.partition_point(|(u, _)| *u <= unit);
         out.extend(self.by_unit[from..].iter().take_while(|(u, _)| *u < end).map(|(_, t)| *t));
-        if out.is_empty() {
-            out = self.by_unit.iter().map(|(_, t)| *t).collect();
+        if out.len() == start {
+            out.extend(self.by_unit.iter().map(|(_, t)| *t));
         }
-        out
     }
 }

@@ -79,7 +79,7 @@ pub enum TaskChange {
 pub fn schedule_of(task: &PlannedTask) -> String {
     let reminders: Vec<i64> = task.reminders.iter().map(|t| t.timestamp()).collect();
     let escalations: Vec<serde_json::Value> =
-        task.escalations.iter().map(|e| serde_json::json!({"at": e.at.timestamp(), "to": e.to})).collect();
+        task.escalations.iter().map(|e| serde_json::json!({"at": e.at.timestamp(), "to": &*e.to})).collect();
     serde_json::json!({"reminders": reminders, "escalations": escalations}).to_string()
 }
 
@@ -91,8 +91,9 @@ pub fn diff_run(planned: &PlannedRun, existing: &[ExistingTask]) -> Vec<TaskChan
     let mut changes = Vec::new();
     let mut planned_keys = std::collections::HashSet::with_capacity(planned.tasks.len());
     for (index, task) in planned.tasks.iter().enumerate() {
-        planned_keys.insert((task.template.as_str(), task.unit.as_str()));
-        let Some(old) = by_key.get(&(task.template.as_str(), task.unit.as_str())) else {
+        let key = (&*task.template, &*task.unit);
+        planned_keys.insert(key);
+        let Some(old) = by_key.get(&key) else {
             changes.push(TaskChange::Create { planned: index });
             continue;
         };
@@ -123,6 +124,8 @@ pub fn diff_run(planned: &PlannedRun, existing: &[ExistingTask]) -> Vec<TaskChan
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
     use crate::run::{PlannedTask, RunAnchor};
     use calendar::Tz;
@@ -140,8 +143,8 @@ mod tests {
             starts_at: at(1),
             due_at: at(due_day),
             after: Vec::new(),
-            reminders: Vec::new(),
-            escalations: Vec::new(),
+            reminders: Arc::new([]),
+            escalations: Arc::new([]),
         }
     }
 
@@ -159,8 +162,8 @@ mod tests {
 
     fn stored(t: &PlannedTask, state: TaskState) -> ExistingTask {
         ExistingTask {
-            template: t.template.clone(),
-            unit: t.unit.clone(),
+            template: t.template.to_string(),
+            unit: t.unit.to_string(),
             state,
             starts_at: t.starts_at.timestamp(),
             due_at: t.due_at.timestamp(),

@@ -1,12 +1,15 @@
 //! Planning one run: every task of every template for every assigned unit, with its start, due
 //! time, dependencies, reminders and escalations, and the run's report times.
 
-use calendar::{CalendarError, Offset, WorkdayCalendar, apply_offset, resolve_local};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use calendar::{CalendarError, Offset, Tz, WorkdayCalendar, apply_offset, resolve_local};
 use campaign::{
-    Assignees, Campaign, Diagnostic, DiagnosticKind, Directory, EscalationTarget, Landing, Loc, ReportWhen, RunFrame,
-    TimeExpr, resolve,
+    Assignees, Campaign, Diagnostic, DiagnosticKind, Directory, Escalation, EscalationTarget, Landing, Loc, ReportWhen,
+    RunFrame, TimeExpr, resolve,
 };
-use chrono::{NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 
 use crate::dependencies::Instances;
 use crate::occurrences::{Occurrence, occurrences_in_year};
@@ -54,12 +57,28 @@ pub fn plan_run(
         return Err(diagnostics);
     }
 
-    // Templates are planned in dependency order (an `after` may name a later template), each into
-    // its own list; the run lists them in the order they were written.
-    let mut planned: Vec<Vec<PlannedTask>> = vec![Vec::new(); campaign.tasks.len()];
-    let mut instances: Vec<Instances> = vec![Instances::default(); campaign.tasks.len()];
-    for index in dependency_order(campaign) {
-        let template = &campaign.tasks[index];
+    // Where each template's tasks sit in the run (written order, then unit order) follows from the
+    // units it assigns alone. Knowing that first, a task's dependencies are indices known before
+    // their template is planned (an `after` may name a later template), and the run's tasks go
+    // straight into one list of the exact size.
+    let assigned: Vec<Vec<usize>> =
+        campaign.tasks.iter().map(|template| assigned_units(directory, &template.assignees)).collect();
+    let mut instances: Vec<Instances> = Vec::with_capacity(assigned.len());
+    let mut first_task = 0;
+    for units in &assigned {
+        let mut own = Instances::default();
+        for (k, &unit) in units.iter().enumerate() {
+            own.push(unit, first_task + k);
+        }
+        own.finish();
+        instances.push(own);
+        first_task += units.len();
+    }
+    let mut tasks: Vec<PlannedTask> = Vec::with_capacity(first_task);
+    let mut unit_ids = SharedIds::new(directory);
+    let no_escalations: Arc<[PlannedEscalation]> = Arc::new([]);
+    let mut after = Vec::new();
+    for (index, template) in campaign.tasks.iter().enumerate() {
         let field = |key: &str| format!("tasks[{index}].{key}");
         let starts = match &template.starts {
             None => Ok(frame.open),
@@ -96,59 +115,45 @@ pub fn plan_run(
             continue;
         }
         let (starts_at, due_at) = (at(starts), at(due));
-        let reminders = match reminders(campaign, &template.reminders, due, starts, workdays) {
-            Ok(r) => r,
+        let reminders: Arc<[DateTime<Tz>]> = match reminders(campaign, &template.reminders, due, starts, workdays) {
+            Ok(r) => r.into_iter().map(at).collect(),
             Err(e) => {
                 diagnostics.push(calendar_diagnostic(campaign, &field("reminders"), template.loc, &e));
                 continue;
             }
         };
+        let template_id: Arc<str> = Arc::from(template.id.as_str());
         let dependencies: Vec<usize> =
             template.after.iter().filter_map(|dep| campaign.tasks.iter().position(|t| &t.id == dep)).collect();
-        let mut own = Instances::default();
-        let mut list = Vec::new();
-        for unit in assigned_units(directory, &template.assignees) {
-            let unit_id = &directory.units[unit].id;
-            let after = dependencies
-                .iter()
-                .flat_map(|&dep| instances[dep].scoped(directory, unit).into_iter().map(move |i| (dep, i)))
-                .map(|(dep, i)| planned[dep][i].id.clone())
-                .collect();
-            let escalations = match &template.escalate {
-                None => Vec::new(),
-                Some(e) => match escalations(
-                    campaign,
-                    directory,
-                    unit,
-                    &e.to,
-                    (e.after, e.every),
-                    (due, frame.close),
-                    workdays,
-                ) {
-                    Ok(chain) => chain,
+        let mut escalations = template.escalate.as_ref().map(|rule| TemplateEscalations::new(rule, due, frame.close));
+        for &unit in &assigned[index] {
+            after.clear();
+            for &dep in &dependencies {
+                instances[dep].scoped(directory, unit, &mut after);
+            }
+            let escalations = match &mut escalations {
+                None => no_escalations.clone(),
+                Some(shared) => match shared.of(campaign, workdays, &mut unit_ids, unit) {
+                    Ok(list) => list,
                     Err(e) => {
                         diagnostics.push(calendar_diagnostic(campaign, &field("escalate"), template.loc, &e));
                         break;
                     }
                 },
             };
-            own.push(unit, list.len());
-            list.push(PlannedTask {
-                id: task_id(&campaign.id, &occurrence.key, &template.id, unit_id),
-                template: template.id.clone(),
-                unit: unit_id.clone(),
+            tasks.push(PlannedTask {
+                id: task_id(&campaign.id, &occurrence.key, &template.id, &directory.units[unit].id),
+                template: template_id.clone(),
+                unit: unit_ids.get(unit),
                 starts_at,
                 due_at,
-                after,
-                reminders: reminders.iter().map(|t| at(*t)).collect(),
-                escalations: escalations.into_iter().map(|(t, to)| PlannedEscalation { at: at(t), to }).collect(),
+                // An exact copy: `after` is as long-lived as the run.
+                after: after.to_vec(),
+                reminders: reminders.clone(),
+                escalations,
             });
         }
-        own.finish();
-        instances[index] = own;
-        planned[index] = list;
     }
-    let tasks: Vec<PlannedTask> = planned.into_iter().flatten().collect();
 
     let mut reports = Vec::new();
     for (index, report) in campaign.reports.iter().enumerate() {
@@ -240,69 +245,91 @@ fn reminders(
     Ok(times)
 }
 
-/// The escalation chain of a unit's task: after the due time by `after`, then every `every`, one
-/// level higher each time, ending at the campaign owner.
-fn escalations(
+/// The escalations of one template's tasks. A task's list depends only on the units its unit
+/// escalates to (its chain), which all communities of a street share: each distinct chain is timed
+/// once (a calendar question) and its list shared by those tasks.
+struct TemplateEscalations<'a> {
+    rule: &'a Escalation,
+    due: NaiveDateTime,
+    close: NaiveDateTime,
+    by_chain: HashMap<Vec<usize>, Arc<[PlannedEscalation]>>,
+    /// The chain looked up last (a buffer reused from task to task).
+    chain: Vec<usize>,
+}
+
+impl<'a> TemplateEscalations<'a> {
+    fn new(rule: &'a Escalation, due: NaiveDateTime, close: NaiveDateTime) -> TemplateEscalations<'a> {
+        TemplateEscalations { rule, due, close, by_chain: HashMap::new(), chain: Vec::new() }
+    }
+
+    /// The escalations of the template's task for `unit`: after the due time by `after`, then every
+    /// `every`, one level higher each time, ending at the campaign owner; none after the close.
+    fn of(
+        &mut self,
+        campaign: &Campaign,
+        workdays: &WorkdayCalendar,
+        ids: &mut SharedIds,
+        unit: usize,
+    ) -> Result<Arc<[PlannedEscalation]>, CalendarError> {
+        escalation_chain(campaign, ids.directory, unit, &self.rule.to, &mut self.chain);
+        if let Some(shared) = self.by_chain.get(self.chain.as_slice()) {
+            return Ok(shared.clone());
+        }
+        let mut list = Vec::with_capacity(self.chain.len());
+        let mut at = self.due;
+        for (step, &target) in self.chain.iter().enumerate() {
+            let offset = if step == 0 { self.rule.after } else { self.rule.every };
+            at = apply_offset(at, offset, campaign.start_time, workdays)?;
+            // After the close, the closing report lists what is still overdue.
+            if at > self.close {
+                break;
+            }
+            list.push(PlannedEscalation { at: resolve_local(campaign.timezone, at), to: ids.get(target) });
+        }
+        let shared: Arc<[PlannedEscalation]> = list.into();
+        self.by_chain.insert(self.chain.clone(), shared.clone());
+        Ok(shared)
+    }
+}
+
+/// The units a unit's task escalates to, nearest first, into `chain`.
+fn escalation_chain(
     campaign: &Campaign,
     directory: &Directory,
     unit: usize,
     target: &EscalationTarget,
-    (after, every): (Offset, Offset),
-    (due, close): (NaiveDateTime, NaiveDateTime),
-    workdays: &WorkdayCalendar,
-) -> Result<Vec<(NaiveDateTime, String)>, CalendarError> {
+    chain: &mut Vec<usize>,
+) {
+    chain.clear();
     // The owner is the last stop: a unit under the owner climbs one level at a time up to it; the
     // owner's own tasks are not escalated; a unit outside the owner's subtree goes to the owner.
     // An explicit `to: UNIT` is honoured as written.
     let owner = directory.position(&campaign.owner);
-    let chain: Vec<usize> = match (target, owner) {
-        (EscalationTarget::Parent | EscalationTarget::Owner, Some(owner)) if owner == unit => Vec::new(),
+    match (target, owner) {
+        (EscalationTarget::Parent | EscalationTarget::Owner, Some(owner)) if owner == unit => {}
         (EscalationTarget::Parent, Some(owner)) if directory.is_descendant(unit, owner) => {
-            let mut chain: Vec<usize> = directory.ancestors(unit).take_while(|&a| a != owner).collect();
+            chain.extend(directory.ancestors(unit).take_while(|&a| a != owner));
             chain.push(owner);
-            chain
         }
-        (EscalationTarget::Parent | EscalationTarget::Owner, owner) => owner.into_iter().collect(),
-        (EscalationTarget::Unit(id), _) => directory.position(id).filter(|u| *u != unit).into_iter().collect(),
-    };
-    let mut out = Vec::with_capacity(chain.len());
-    let mut at = due;
-    for (step, target) in chain.into_iter().enumerate() {
-        let offset = if step == 0 { after } else { every };
-        at = apply_offset(at, offset, campaign.start_time, workdays)?;
-        // After the close, the closing report lists what is still overdue.
-        if at > close {
-            break;
-        }
-        out.push((at, directory.units[target].id.clone()));
+        (EscalationTarget::Parent | EscalationTarget::Owner, owner) => chain.extend(owner),
+        (EscalationTarget::Unit(id), _) => chain.extend(directory.position(id).filter(|u| *u != unit)),
     }
-    Ok(out)
 }
 
-/// Template indices such that every template comes after those it waits for (validation has
-/// rejected cycles; were one to slip through, the remaining templates keep their written order).
-fn dependency_order(campaign: &Campaign) -> Vec<usize> {
-    let n = campaign.tasks.len();
-    let mut order = Vec::with_capacity(n);
-    let mut placed = vec![false; n];
-    while order.len() < n {
-        let before = order.len();
-        for (i, template) in campaign.tasks.iter().enumerate() {
-            let ready = template
-                .after
-                .iter()
-                .all(|dep| campaign.tasks.iter().position(|t| &t.id == dep).is_none_or(|d| placed[d]));
-            if !placed[i] && ready {
-                placed[i] = true;
-                order.push(i);
-            }
-        }
-        if order.len() == before {
-            order.extend((0..n).filter(|&i| !placed[i]));
-            break;
-        }
+/// One shared copy of each unit id a run names, made when first needed.
+struct SharedIds<'a> {
+    directory: &'a Directory,
+    ids: Vec<Option<Arc<str>>>,
+}
+
+impl<'a> SharedIds<'a> {
+    fn new(directory: &'a Directory) -> SharedIds<'a> {
+        SharedIds { directory, ids: vec![None; directory.units.len()] }
     }
-    order
+
+    fn get(&mut self, unit: usize) -> Arc<str> {
+        self.ids[unit].get_or_insert_with(|| Arc::from(self.directory.units[unit].id.as_str())).clone()
+    }
 }
 
 /// The units a template assigns, in directory preorder.

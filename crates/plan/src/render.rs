@@ -28,13 +28,13 @@ pub fn to_json(runs: &[PlannedRun]) -> Value {
                 .map(|t| {
                     json!({
                         "id": t.id,
-                        "template": t.template,
-                        "unit": t.unit,
+                        "template": &*t.template,
+                        "unit": &*t.unit,
                         "starts_at": rfc3339(&t.starts_at),
                         "due_at": rfc3339(&t.due_at),
-                        "after": t.after,
+                        "after": run.dependencies(t).map(|d| d.id.as_str()).collect::<Vec<_>>(),
                         "reminders": t.reminders.iter().map(rfc3339).collect::<Vec<_>>(),
-                        "escalations": t.escalations.iter().map(|e| json!({"at": rfc3339(&e.at), "to": e.to})).collect::<Vec<_>>(),
+                        "escalations": t.escalations.iter().map(|e| json!({"at": rfc3339(&e.at), "to": &*e.to})).collect::<Vec<_>>(),
                     })
                 })
                 .collect();
@@ -106,7 +106,7 @@ pub fn render_text(run: &PlannedRun, campaign: &Campaign, directory: &Directory,
         let _ = writeln!(out, "  tasks: {}", run.tasks.len());
     }
     for template in &campaign.tasks {
-        let tasks: Vec<_> = run.tasks.iter().filter(|t| t.template == template.id).collect();
+        let tasks: Vec<_> = run.tasks.iter().filter(|t| *t.template == *template.id).collect();
         let _ = writeln!(out);
         if zh {
             let _ = writeln!(out, "  【{}】{}（{} 项）", template.id, template.title, tasks.len());

@@ -1,5 +1,12 @@
 //! The planner's output: a run and its tasks, reminders, escalations and reports, in the
 //! campaign's time zone.
+//!
+//! A district's run holds hundreds of thousands of tasks, and most of what describes one is shared
+//! with many others, so it is held once: template and unit ids are shared strings, a template's
+//! reminders and an escalation chain are shared lists, and a dependency is an index into the run's
+//! tasks rather than a copy of the other task's id.
+
+use std::sync::Arc;
 
 use calendar::Tz;
 use chrono::{DateTime, NaiveDate};
@@ -19,6 +26,13 @@ pub struct PlannedRun {
     pub reports: Vec<PlannedReport>,
 }
 
+impl PlannedRun {
+    /// The tasks `task` (one of this run's) waits for, in the order of its `after`.
+    pub fn dependencies<'a>(&'a self, task: &'a PlannedTask) -> impl Iterator<Item = &'a PlannedTask> {
+        task.after.iter().filter_map(|&index| self.tasks.get(index))
+    }
+}
+
 /// What a run is anchored on.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum RunAnchor {
@@ -31,16 +45,20 @@ pub enum RunAnchor {
 pub struct PlannedTask {
     /// `campaign/run/template/unit`.
     pub id: String,
-    pub template: String,
-    pub unit: String,
+    /// Shared by the run's tasks of the template.
+    pub template: Arc<str>,
+    /// Shared by the run's tasks of the unit and the escalations to it.
+    pub unit: Arc<str>,
     pub starts_at: DateTime<Tz>,
     pub due_at: DateTime<Tz>,
-    /// Ids of the tasks this one waits for.
-    pub after: Vec<String>,
-    /// Ascending; only those after the task starts.
-    pub reminders: Vec<DateTime<Tz>>,
-    /// Ascending, each one level further up.
-    pub escalations: Vec<PlannedEscalation>,
+    /// The tasks this one waits for, as indices into the run's `tasks`
+    /// ([`PlannedRun::dependencies`]).
+    pub after: Vec<usize>,
+    /// Ascending; only those after the task starts. Shared by the run's tasks of the template.
+    pub reminders: Arc<[DateTime<Tz>]>,
+    /// Ascending, each one level further up. Shared by the template's tasks whose units escalate
+    /// to the same units (a street's communities).
+    pub escalations: Arc<[PlannedEscalation]>,
 }
 
 /// An escalation of an overdue task.
@@ -48,7 +66,7 @@ pub struct PlannedTask {
 pub struct PlannedEscalation {
     pub at: DateTime<Tz>,
     /// The unit id notified.
-    pub to: String,
+    pub to: Arc<str>,
 }
 
 /// A report due in a run.

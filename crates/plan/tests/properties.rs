@@ -643,14 +643,14 @@ fn check(tree: &Tree, c: &Campaign, year: i32, runs: &[PlannedRun]) -> Result<()
             let expected = format!("prop/{}/{}/{}", run.key, t.template, t.unit);
             ensure!(t.id == expected, "task id {} is not {expected}", t.id);
         }
-        let ids: HashMap<&str, usize> = run.tasks.iter().enumerate().map(|(i, t)| (t.id.as_str(), i)).collect();
         let template_of = |id: &str| -> Option<usize> { id.split('/').nth(2)?.strip_prefix('t')?.parse().ok() };
 
         let mut expected_tasks: Vec<(usize, usize)> = Vec::new();
         for (ti, t) in c.templates.iter().enumerate() {
             expected_tasks.extend(assigned(&t.assign, &units).into_iter().map(|u| (ti, u)));
         }
-        let got: Vec<(String, String)> = run.tasks.iter().map(|t| (t.template.clone(), t.unit.clone())).collect();
+        let got: Vec<(String, String)> =
+            run.tasks.iter().map(|t| (t.template.to_string(), t.unit.to_string())).collect();
         let want: Vec<(String, String)> =
             expected_tasks.iter().map(|(ti, u)| (format!("t{ti}"), units[*u].id.clone())).collect();
         ensure!(got == want, "tasks (template, unit)\n got {got:?}\nwant {want:?}");
@@ -659,7 +659,7 @@ fn check(tree: &Tree, c: &Campaign, year: i32, runs: &[PlannedRun]) -> Result<()
         for task in &run.tasks {
             let ti = template_of(&task.id).ok_or_else(|| fail(format!("template of {}", task.id)))?;
             let template = &c.templates[ti];
-            let u = position[task.unit.as_str()];
+            let u = position[&*task.unit];
 
             // Times: opens ≤ starts ≤ due ≤ closes, exactly where the expressions say.
             let starts = template.starts.as_ref().map_or(open, |(d, _)| day(*d).and_time(c.start_time));
@@ -670,18 +670,18 @@ fn check(tree: &Tree, c: &Campaign, year: i32, runs: &[PlannedRun]) -> Result<()
             ensure!(task.starts_at <= task.due_at, "{}: due before start", task.id);
             ensure!(task.due_at <= run.closes_at, "{}: due after the run closes", task.id);
 
-            // `after`: ids of the run, of earlier templates, by the scoped rule.
+            // `after`: tasks of the run, of earlier templates, by the scoped rule.
             let mut deps: Vec<usize> = template.after.clone();
             let mut seen_deps = HashSet::new();
             deps.retain(|d| seen_deps.insert(*d));
             let mut expected_after: Vec<&str> = Vec::new();
             for dep in deps {
                 let instances: Vec<&plan::PlannedTask> =
-                    run.tasks.iter().filter(|t| t.template == format!("t{dep}")).collect();
+                    run.tasks.iter().filter(|t| *t.template == format!("t{dep}")).collect();
                 let scoped: Vec<&str> = instances
                     .iter()
                     .filter(|t| {
-                        let v = position[t.unit.as_str()];
+                        let v = position[&*t.unit];
                         v == u || is_ancestor(&units, v, u) || is_ancestor(&units, u, v)
                     })
                     .map(|t| t.id.as_str())
@@ -692,15 +692,17 @@ fn check(tree: &Tree, c: &Campaign, year: i32, runs: &[PlannedRun]) -> Result<()
                     expected_after.extend(scoped);
                 }
             }
+            for &index in &task.after {
+                ensure!(index < run.tasks.len(), "{}: waits for task {index}, not a task of the run", task.id);
+            }
             let mut after_seen = HashSet::new();
-            for id in &task.after {
-                ensure!(after_seen.insert(id.as_str()), "{}: waits twice for {id}", task.id);
-                ensure!(ids.contains_key(id.as_str()), "{}: waits for {id}, not a task of the run", task.id);
+            for id in run.dependencies(task).map(|t| t.id.as_str()) {
+                ensure!(after_seen.insert(id), "{}: waits twice for {id}", task.id);
                 let dep = template_of(id).ok_or_else(|| fail(format!("template of {id}")))?;
                 ensure!(template.after.contains(&dep), "{}: waits for {id}, not of a template it names", task.id);
                 ensure!(c.forward || dep < ti, "{}: waits for {id} of a later template", task.id);
             }
-            let mut got_after: Vec<&str> = task.after.iter().map(String::as_str).collect();
+            let mut got_after: Vec<&str> = run.dependencies(task).map(|t| t.id.as_str()).collect();
             got_after.sort_unstable();
             expected_after.sort_unstable();
             ensure!(got_after == expected_after, "{}: after\n got {got_after:?}\nwant {expected_after:?}", task.id);
@@ -713,12 +715,12 @@ fn check(tree: &Tree, c: &Campaign, year: i32, runs: &[PlannedRun]) -> Result<()
             expected_reminders.dedup();
             let expected_reminders: Vec<_> = expected_reminders.into_iter().map(local).collect();
             ensure!(
-                task.reminders == expected_reminders,
+                *task.reminders == *expected_reminders,
                 "{}: reminders\n got {:?}\nwant {expected_reminders:?}",
                 task.id,
                 task.reminders
             );
-            for r in &task.reminders {
+            for r in task.reminders.iter() {
                 ensure!(task.starts_at < *r && *r < task.due_at, "{}: reminder {r} not inside the task", task.id);
             }
             ensure!(task.reminders.windows(2).all(|w| w[0] < w[1]), "{}: reminders not ascending", task.id);
@@ -739,14 +741,14 @@ fn check(tree: &Tree, c: &Campaign, year: i32, runs: &[PlannedRun]) -> Result<()
                 }
             }
             let got_escalations: Vec<(chrono::DateTime<Tz>, String)> =
-                task.escalations.iter().map(|e| (e.at, e.to.clone())).collect();
+                task.escalations.iter().map(|e| (e.at, e.to.to_string())).collect();
             ensure!(
                 matches!(chain, Some((_, None))) || got_escalations == expected_escalations,
                 "{}: escalations\n got {got_escalations:?}\nwant {expected_escalations:?}",
                 task.id
             );
             ensure!(task.escalations.windows(2).all(|w| w[0].at < w[1].at), "{}: escalations not ascending", task.id);
-            for e in &task.escalations {
+            for e in task.escalations.iter() {
                 ensure!(e.at > task.due_at, "{}: escalation at {} before the due time", task.id, e.at);
                 ensure!(e.at <= run.closes_at, "{}: escalation at {} after the close", task.id, e.at);
             }
@@ -755,8 +757,8 @@ fn check(tree: &Tree, c: &Campaign, year: i32, runs: &[PlannedRun]) -> Result<()
                 // The owner is up the tree: each escalation goes one level further up, and the chain
                 // stops at the owner.
                 let mut below = u;
-                for e in &task.escalations {
-                    let v = position[e.to.as_str()];
+                for e in task.escalations.iter() {
+                    let v = position[&*e.to];
                     ensure!(is_ancestor(&units, v, below), "{}: escalation to {} is not higher up", task.id, e.to);
                     ensure!(
                         v == c.owner || is_ancestor(&units, c.owner, v),
@@ -852,8 +854,11 @@ tasks:\n\
   - { id: late, title: 街道任务, assignees: { level: street }, due: open+1d }\n";
     let workflows = load(campaign, &tree.yaml()).unwrap_or_else(|e| panic!("{e}"));
     let runs = plan_loaded(&workflows, 2027).unwrap_or_else(|e| panic!("{e}"));
-    let waits: Vec<(&str, Vec<&str>)> =
-        runs[0].tasks.iter().map(|t| (t.id.as_str(), t.after.iter().map(String::as_str).collect())).collect();
+    let waits: Vec<(&str, Vec<&str>)> = runs[0]
+        .tasks
+        .iter()
+        .map(|t| (t.id.as_str(), runs[0].dependencies(t).map(|d| d.id.as_str()).collect()))
+        .collect();
     assert_eq!(
         waits,
         vec![

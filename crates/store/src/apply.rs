@@ -344,13 +344,13 @@ pub(crate) fn plan_hash(planned: &PlannedRun) -> String {
     // new format is a new plan. Formatting every task's schedule would double the time this takes.
     let sample = plan::PlannedTask {
         id: String::new(),
-        template: String::new(),
-        unit: String::new(),
+        template: "".into(),
+        unit: "".into(),
         starts_at: planned.opens_at,
         due_at: planned.closes_at,
         after: Vec::new(),
-        reminders: vec![planned.opens_at, planned.closes_at],
-        escalations: vec![plan::PlannedEscalation { at: planned.closes_at, to: "unit".into() }],
+        reminders: vec![planned.opens_at, planned.closes_at].into(),
+        escalations: vec![plan::PlannedEscalation { at: planned.closes_at, to: "unit".into() }].into(),
     };
     text(&mut hash, &schedule_of(&sample));
     int(&mut hash, planned.opens_at.timestamp());
@@ -362,17 +362,18 @@ pub(crate) fn plan_hash(planned: &PlannedRun) -> String {
         int(&mut hash, t.starts_at.timestamp());
         int(&mut hash, t.due_at.timestamp());
         int(&mut hash, t.reminders.len() as i64);
-        for reminder in &t.reminders {
+        for reminder in t.reminders.iter() {
             int(&mut hash, reminder.timestamp());
         }
         int(&mut hash, t.escalations.len() as i64);
-        for escalation in &t.escalations {
+        for escalation in t.escalations.iter() {
             int(&mut hash, escalation.at.timestamp());
             text(&mut hash, &escalation.to);
         }
+        // By id rather than position, as since the hash was introduced: a stored hash stays valid.
         int(&mut hash, t.after.len() as i64);
-        for dependency in &t.after {
-            text(&mut hash, dependency);
+        for dependency in planned.dependencies(t) {
+            text(&mut hash, &dependency.id);
         }
     }
     hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
@@ -417,11 +418,11 @@ async fn apply_run(
         .await?;
         let run_id = inserted.last_insert_id;
         let all: Vec<usize> = (0..planned.tasks.len()).collect();
-        let by_id = plan_index(planned);
         let first_id = reserve_task_ids(txn, all.len()).await?;
-        insert_tasks(txn, campaign, run_id, planned, &all, first_id, Some(&by_id), now).await?;
+        insert_tasks(txn, campaign, run_id, planned, &all, first_id, true, now).await?;
         // Task `i` of the plan got the id `first_id + i`.
-        write_dependencies(txn, planned, &by_id, |i| Some(first_id + i as i64)).await?;
+        let stored = |i: usize| (i < planned.tasks.len()).then(|| first_id + i as i64);
+        write_dependencies(txn, planned, stored).await?;
         let detail = serde_json::json!({ "tasks": planned.tasks.len(), "opens_at": planned.opens_at.timestamp(), "closes_at": planned.closes_at.timestamp() });
         record_event(txn, now, actor, "run-opened", scope, None, detail).await?;
         // The campaign's owner is told the run opened.
@@ -526,7 +527,7 @@ async fn apply_run(
             }
             TaskChange::Restore { planned: i } | TaskChange::Reschedule { planned: i, .. } => {
                 let t = &planned.tasks[*i];
-                let key = (t.template.as_str(), t.unit.as_str());
+                let key = (&*t.template, &*t.unit);
                 let (Some(row), Some(&row_id)) = (by_key.get(&key), ids.get(&key)) else { continue };
                 let restore = matches!(change, TaskChange::Restore { .. });
                 let state = if restore { TaskState::Waiting } else { row.state };
@@ -567,7 +568,7 @@ async fn apply_run(
     }
     let first_id = reserve_task_ids(txn, creates.len()).await?;
     if !creates.is_empty() {
-        insert_tasks(txn, campaign, existing_run.id, planned, &creates, first_id, None, now).await?;
+        insert_tasks(txn, campaign, existing_run.id, planned, &creates, first_id, false, now).await?;
         let mut events = Rows::new();
         for k in 0..creates.len() {
             events.row().int(first_id + k as i64);
@@ -604,11 +605,11 @@ async fn apply_run(
             .await?;
         // The stored id of each planned task: read with the diff, or given to it just now.
         let mut stored: Vec<Option<i64>> =
-            planned.tasks.iter().map(|t| ids.get(&(t.template.as_str(), t.unit.as_str())).copied()).collect();
+            planned.tasks.iter().map(|t| ids.get(&(&*t.template, &*t.unit)).copied()).collect();
         for (k, &i) in creates.iter().enumerate() {
             stored[i] = Some(first_id + k as i64);
         }
-        write_dependencies(txn, planned, &plan_index(planned), |i| stored[i]).await?;
+        write_dependencies(txn, planned, |i| stored.get(i).copied().flatten()).await?;
     }
     let (opens_at, closes_at) = (planned.opens_at.timestamp(), planned.closes_at.timestamp());
     let plan_hash = agrees.then_some(hash);
@@ -641,7 +642,7 @@ fn settled_rows_agree(planned: &PlannedRun, existing: &[ExistingTask]) -> bool {
         return true;
     }
     let by_key: HashMap<(&str, &str), &plan::PlannedTask> =
-        planned.tasks.iter().map(|t| ((t.template.as_str(), t.unit.as_str()), t)).collect();
+        planned.tasks.iter().map(|t| ((&*t.template, &*t.unit), t)).collect();
     settled.all(|row| {
         by_key.get(&(row.template.as_str(), row.unit.as_str())).is_some_and(|t| {
             row.starts_at == t.starts_at.timestamp()
@@ -682,8 +683,8 @@ pub(crate) async fn set_state(
 
 /// Inserts the planned tasks `indices`, in that order, with the ids `first_id`, `first_id + 1`, …;
 /// `CHUNK` at most per statement, each statement holding tasks of one template (plans list tasks
-/// template by template). `new_run` (the plan's index by task id) says that every task of the run
-/// is among them, so a task that waits for another planned task is blocked.
+/// template by template). `new_run` says that every task of the run is among them, so a task that
+/// waits for another (always one of the run) is blocked.
 #[allow(clippy::too_many_arguments)]
 async fn insert_tasks(
     txn: &DatabaseTransaction,
@@ -692,12 +693,11 @@ async fn insert_tasks(
     planned: &PlannedRun,
     indices: &[usize],
     first_id: i64,
-    new_run: Option<&HashMap<&str, usize>>,
+    new_run: bool,
     now: i64,
 ) -> Result<(), sea_orm::DbErr> {
-    let blocked =
-        |i: usize| new_run.is_some_and(|by_id| planned.tasks[i].after.iter().any(|a| by_id.contains_key(a.as_str())));
-    let template_of = |i: &usize| planned.tasks[*i].template.as_str();
+    let blocked = |i: usize| new_run && planned.dependencies(&planned.tasks[i]).next().is_some();
+    let template_of = |i: &usize| &*planned.tasks[*i].template;
     let mut pipeline = Pipeline::new();
     let mut offset = 0;
     for same_template in indices.chunk_by(|a, b| template_of(a) == template_of(b)) {
@@ -736,11 +736,6 @@ async fn insert_tasks(
     pipeline.finish(txn).await
 }
 
-/// The plan's tasks by id.
-fn plan_index(planned: &PlannedRun) -> HashMap<&str, usize> {
-    planned.tasks.iter().enumerate().map(|(i, t)| (t.id.as_str(), i)).collect()
-}
-
 /// Reserves `count` consecutive ids for new tasks, from the database's own sequence, and returns
 /// the first. Only an apply inserts tasks, and applies are serialized (an IMMEDIATE transaction on
 /// SQLite, the advisory lock on PostgreSQL), so nothing else takes an id of the block (the primary
@@ -777,7 +772,6 @@ async fn reserve_task_ids(db: &impl ConnectionTrait, count: usize) -> Result<i64
 async fn write_dependencies(
     txn: &DatabaseTransaction,
     planned: &PlannedRun,
-    by_id: &HashMap<&str, usize>,
     stored: impl Fn(usize) -> Option<i64>,
 ) -> Result<(), sea_orm::DbErr> {
     let insert = BulkInsert {
@@ -796,7 +790,7 @@ async fn write_dependencies(
             for (i, t) in tasks.by_ref() {
                 let Some(task_id) = stored(i) else { continue };
                 depends_on.clear();
-                depends_on.extend(t.after.iter().filter_map(|dep| by_id.get(dep.as_str()).and_then(|&d| stored(d))));
+                depends_on.extend(t.after.iter().filter_map(|&dep| stored(dep)));
                 depends_on.sort_unstable();
                 depends_on.dedup();
                 for &d in &depends_on {
