@@ -4,10 +4,12 @@
 Usage:
 
     /usr/bin/python3 tests/support/smtp_server.py --port PORT --maildir DIR \
-        [--control FILE] [--host 127.0.0.1] [--auth USER:PASSWORD]
+        [--control FILE] [--host 127.0.0.1] [--auth USER:PASSWORD] [--connections FILE] \
+        [--idle-timeout SECONDS [--idle-421]] [--tls-cert PEM --tls-key PEM [--implicit-tls]]
 
 Needs Debian's `python3-aiosmtpd` (run it with /usr/bin/python3: a pyenv python cannot see
-Debian's modules). Plain SMTP only, no TLS: it is for tests on the loopback interface.
+Debian's modules). Plain SMTP unless a certificate is given: it is for tests on the loopback
+interface.
 
 Startup
     Listens on HOST:PORT (`--port 0` picks a free port), then prints `READY <port>` on stdout
@@ -37,6 +39,20 @@ Failure modes
 Authentication
     With `--auth USER:PASSWORD` the server offers AUTH PLAIN/LOGIN without TLS and accepts only
     that pair; without it, no AUTH is offered.
+
+Connections (for tests of a client's connection reuse)
+    With `--connections FILE` the server appends one line per event to FILE: `open` when a client
+    connects, `quit` when a client sends QUIT, `timeout` when the server closes an idle connection
+    (over TLS the connection may end later: after the client's close_notify, or 30 s), `close`
+    when the connection has ended.
+    `--idle-timeout SECONDS` closes a connection that has been silent that long (aiosmtpd's
+    default is 300 s); with `--idle-421` it first says `421 4.4.2 … timeout exceeded`, as Postfix
+    does, otherwise it closes without a word.
+
+TLS
+    `--tls-cert PEM --tls-key PEM` offers STARTTLS and requires it before MAIL (530 otherwise);
+    with `--implicit-tls` the server speaks TLS from the first byte instead (SMTPS) and offers no
+    STARTTLS.
 """
 
 import argparse
@@ -47,10 +63,11 @@ import logging
 import os
 import signal
 import socket
+import ssl
 import sys
 import time
 
-from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword, syntax
 
 # aiosmtpd 1.4 logs a warning about its own use of a deprecated attribute on every AUTH.
 logging.getLogger("mail.log").addFilter(lambda record: "login_data is deprecated" not in record.getMessage())
@@ -122,6 +139,41 @@ class MaildirHandler:
         os.rename(tmp, os.path.join(self.maildir, "new", name))
 
 
+class TestSMTP(SMTP):
+    """aiosmtpd's SMTP session, logging connections and optionally saying 421 at its idle timeout."""
+
+    def __init__(self, handler, connections=None, idle_421=False, **kwargs):
+        super().__init__(handler, **kwargs)
+        self.connections_file = connections
+        self.idle_421 = idle_421
+
+    def log_connection(self, event):
+        if self.connections_file:
+            with open(self.connections_file, "a", encoding="utf-8") as f:
+                f.write(event + "\n")
+
+    def connection_made(self, transport):
+        # Called a second time after STARTTLS, on the same session: only the first is a connection.
+        if self.transport is None:
+            self.log_connection("open")
+        super().connection_made(transport)
+
+    def connection_lost(self, error):
+        self.log_connection("close")
+        super().connection_lost(error)
+
+    @syntax("QUIT")
+    async def smtp_QUIT(self, arg):
+        self.log_connection("quit")
+        await super().smtp_QUIT(arg)
+
+    def _timeout_cb(self):
+        self.log_connection("timeout")
+        if self.idle_421 and self.transport is not None:
+            self.transport.write(f"421 4.4.2 {self.hostname} Error: timeout exceeded\r\n".encode("ascii"))
+        super()._timeout_cb()
+
+
 def authenticator_for(pair):
     """An aiosmtpd authenticator accepting exactly USER:PASSWORD."""
     user, _, password = pair.partition(":")
@@ -142,8 +194,21 @@ async def serve(args):
     kwargs = {"hostname": "guiyan-test-smtp", "decode_data": False, "enable_SMTPUTF8": True}
     if args.auth:
         kwargs.update(authenticator=authenticator_for(args.auth), auth_require_tls=False)
+    if args.idle_timeout:
+        kwargs.update(timeout=args.idle_timeout)
+    context = None
+    if args.tls_cert:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(args.tls_cert, args.tls_key)
+        if not args.implicit_tls:
+            kwargs.update(tls_context=context, require_starttls=True)
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(lambda: SMTP(handler, **kwargs), host=args.host, port=args.port)
+    server = await loop.create_server(
+        lambda: TestSMTP(handler, connections=args.connections, idle_421=args.idle_421, **kwargs),
+        host=args.host,
+        port=args.port,
+        ssl=context if args.implicit_tls else None,
+    )
     port = server.sockets[0].getsockname()[1]
 
     stop = asyncio.Event()
@@ -163,7 +228,15 @@ def main():
     parser.add_argument("--maildir", required=True, help="Maildir to deliver into (created if missing)")
     parser.add_argument("--control", help="JSON control file, re-read on every message")
     parser.add_argument("--auth", help="USER:PASSWORD to require AUTH PLAIN/LOGIN (no TLS)")
+    parser.add_argument("--connections", help="file to append open/quit/timeout/close lines to")
+    parser.add_argument("--idle-timeout", type=float, help="close connections silent this many seconds")
+    parser.add_argument("--idle-421", action="store_true", help="say 421 before closing an idle connection")
+    parser.add_argument("--tls-cert", help="PEM certificate chain: offer (and require) STARTTLS")
+    parser.add_argument("--tls-key", help="PEM private key of --tls-cert")
+    parser.add_argument("--implicit-tls", action="store_true", help="TLS from the first byte (SMTPS)")
     args = parser.parse_args()
+    if bool(args.tls_cert) != bool(args.tls_key) or (args.implicit_tls and not args.tls_cert):
+        parser.error("--tls-cert and --tls-key go together; --implicit-tls needs them")
     try:
         asyncio.run(serve(args))
     except OSError as e:

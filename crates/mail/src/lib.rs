@@ -18,6 +18,7 @@
 mod digest;
 mod mime;
 mod sample;
+mod smtp;
 mod templates;
 mod transport;
 pub mod view;

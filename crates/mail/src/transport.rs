@@ -9,12 +9,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use lettre::address::Envelope;
-use lettre::transport::smtp::{AsyncSmtpTransportBuilder, PoolConfig};
-use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
-use tokio::sync::Semaphore;
-
 use crate::mime::{MailError, Outgoing, sha256_hex};
+pub use crate::smtp::SmtpTransport;
 
 /// A failed delivery. `permanent`: retrying the same mail cannot succeed (SMTP 5xx, a rejected
 /// address); otherwise it is worth retrying later (4xx, connection refused, timeout, TLS or IO
@@ -71,7 +67,7 @@ impl Transport {
     /// capture. A caller starting no more than this never queues a send it may want to withdraw.
     pub fn parallelism(&self) -> usize {
         match self {
-            Transport::Smtp(t) => t.inner.max_connections.max(1),
+            Transport::Smtp(t) => t.max_connections().max(1),
             Transport::Files(_) => 8,
             Transport::Capture(_) => 1,
         }
@@ -108,140 +104,6 @@ pub fn redact_url(url: &str) -> String {
     let userinfo = &authority[..at];
     let Some(colon) = userinfo.find(':') else { return url.to_string() };
     format!("{}{}:***{}", &url[..authority_start], &userinfo[..colon], &url[authority_start + at..])
-}
-
-/// SMTP through lettre's pooled async transport, with at most `max_connections` sends at once
-/// (lettre's pool bounds only idle connections) and a timeout around each whole send (lettre's
-/// covers only connecting).
-#[derive(Clone)]
-pub struct SmtpTransport {
-    inner: Arc<SmtpInner>,
-}
-
-struct SmtpInner {
-    builder: AsyncSmtpTransportBuilder,
-    /// Built at the first send (lettre's pool spawns a task, so it needs the runtime), and
-    /// replaced by a fresh pool after a timeout: a send cut off mid-transaction leaves its
-    /// connection in an unknown state, and the pool would otherwise hand it out again.
-    transport: Mutex<Option<AsyncSmtpTransport<Tokio1Executor>>>,
-    permits: Semaphore,
-    max_connections: usize,
-    timeout: Duration,
-    url: String,
-}
-
-impl fmt::Debug for SmtpTransport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SmtpTransport")
-            .field("url", &self.inner.url)
-            .field("timeout", &self.inner.timeout)
-            .finish_non_exhaustive()
-    }
-}
-
-impl fmt::Display for SmtpTransport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.inner.url)
-    }
-}
-
-impl SmtpTransport {
-    /// `smtp://[user:pass@]host[:port]` (plain, for local relays and tests; port 25 by default),
-    /// `smtp://…?tls=required` (STARTTLS; port 587) or `smtps://…` (implicit TLS; port 465).
-    /// A path segment sets the EHLO name. `timeout` bounds connecting and each whole send.
-    /// Connections are opened at the first send, which must run inside a Tokio runtime.
-    pub fn from_url(url: &str, max_connections: usize, timeout: Duration) -> Result<SmtpTransport, MailError> {
-        let redacted = redact_url(url);
-        if max_connections == 0 {
-            return Err(MailError::BadUrl { url: redacted, detail: "max_connections must be at least 1".to_string() });
-        }
-        let builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-            .map_err(|e| MailError::BadUrl { url: redacted.clone(), detail: e.to_string() })?
-            .timeout(Some(timeout))
-            .pool_config(PoolConfig::new().max_size(u32::try_from(max_connections).unwrap_or(u32::MAX)));
-        Ok(SmtpTransport {
-            inner: Arc::new(SmtpInner {
-                builder,
-                transport: Mutex::new(None),
-                permits: Semaphore::new(max_connections),
-                max_connections,
-                timeout,
-                url: redacted,
-            }),
-        })
-    }
-
-    /// Sends the stored bytes of `outgoing` to its envelope recipient.
-    pub async fn send(&self, outgoing: &Outgoing, key: &str) -> Result<(), SendError> {
-        let envelope = envelope(outgoing)?;
-        let _permit = self.inner.permits.acquire().await.map_err(|_| SendError::transient("transport closed"))?;
-        let transport = self
-            .inner
-            .transport
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get_or_insert_with(|| self.inner.builder.clone().build())
-            .clone();
-        let sent = tokio::time::timeout(self.inner.timeout, transport.send_raw(&envelope, &outgoing.raw)).await;
-        match sent {
-            Ok(Ok(response)) => {
-                tracing::debug!(key, to = %outgoing.to, code = %response.code(), "mail sent");
-                Ok(())
-            }
-            Ok(Err(e)) => {
-                let error = classify(&e);
-                tracing::warn!(key, to = %outgoing.to, permanent = error.permanent, error = %error.message, "mail not sent");
-                Err(error)
-            }
-            Err(_) => {
-                *self.inner.transport.lock().unwrap_or_else(PoisonError::into_inner) = None;
-                let message = format!("no answer from {} within {:?}", self.inner.url, self.inner.timeout);
-                tracing::warn!(key, to = %outgoing.to, "{message}");
-                Err(SendError::transient(message))
-            }
-        }
-    }
-}
-
-impl Drop for SmtpInner {
-    /// lettre's pool closes its connections on a spawned task: outside a runtime (after it has
-    /// shut down) that would panic, so the pool is then left to the operating system.
-    fn drop(&mut self) {
-        let transport = self.transport.get_mut().unwrap_or_else(PoisonError::into_inner).take();
-        if let Some(transport) = transport
-            && tokio::runtime::Handle::try_current().is_err()
-        {
-            std::mem::forget(transport);
-        }
-    }
-}
-
-fn envelope(outgoing: &Outgoing) -> Result<Envelope, SendError> {
-    let parse =
-        |a: &str| a.parse::<Address>().map_err(|e| SendError::permanent(format!("invalid mail address `{a}`: {e}")));
-    Envelope::new(Some(parse(&outgoing.envelope_from)?), vec![parse(&outgoing.to)?])
-        .map_err(|e| SendError::permanent(format!("invalid envelope: {e}")))
-}
-
-/// SMTP reply codes of failed authentication: the setting is wrong, not the mail.
-const AUTH_CODES: [&str; 4] = ["530", "534", "535", "538"];
-
-fn classify(e: &lettre::transport::smtp::Error) -> SendError {
-    let mut message = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        let text = s.to_string();
-        if !message.contains(&text) {
-            message.push_str(": ");
-            message.push_str(&text);
-        }
-        source = s.source();
-    }
-    let code = e.status().map(|c| c.to_string());
-    if code.as_deref().is_some_and(|c| AUTH_CODES.contains(&c)) {
-        return SendError::transient(format!("SMTP authentication failed, check the credentials: {message}"));
-    }
-    if e.is_permanent() || e.is_client() { SendError::permanent(message) } else { SendError::transient(message) }
 }
 
 /// Writes each mail to `DIR/<key>.eml` (written to a temporary file, then renamed), creating the

@@ -1,5 +1,7 @@
 //! SMTP delivery against a real server (tests/support/smtp_server.py on loopback): mails land in
-//! its Maildir byte for byte (plus the empty line lettre's DATA ending adds); 5xx is permanent, 4xx, refused connections and timeouts transient.
+//! its Maildir byte for byte (plus the empty line lettre's DATA ending adds); 5xx is permanent, 4xx,
+//! refused connections and timeouts transient; connections are reused, replaced when the server
+//! closed them while idle, closed with QUIT when idle too long or dropped; STARTTLS and SMTPS.
 
 mod support;
 
@@ -9,7 +11,7 @@ use campaign::Locale;
 use chrono::{TimeZone, Utc};
 use mail::{Digest, MailKind, Mailbox, Outgoing, SmtpTransport, Templates, Transport, build_message, message_id_for};
 use mail_parser::MessageParser;
-use support::{SmtpServer, closed_port};
+use support::{SmtpServer, closed_port, test_ca};
 
 const TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -152,4 +154,202 @@ async fn credentials_in_the_url_authenticate() {
     assert!(!err.permanent, "bad credentials are a setting to fix, not a bad mail: {err}");
     assert!(!err.message.contains("wrong"), "{err}");
     assert_eq!(server.delivered().len(), 1);
+}
+
+/// Waits (up to 10 s) until the server has logged `event` at least `times` times.
+async fn wait_for(server: &SmtpServer, event: &str, times: usize) {
+    for _ in 0..100 {
+        if server.connection_events().iter().filter(|e| *e == event).count() >= times {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the server never logged `{event}` {times} times: {:?}", server.connection_events());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mails_reuse_fewer_connections_than_mails() {
+    let server = SmtpServer::start();
+    let transport = Transport::Smtp(smtp(&server.url(), TIMEOUT));
+    assert_eq!(transport.parallelism(), 2);
+    let mails = mails(24);
+    // 16 at once (at most two in flight: the transport's limit), then 8 one after another.
+    let sends: Vec<_> = mails[..16]
+        .iter()
+        .cloned()
+        .map(|(key, out)| {
+            let transport = transport.clone();
+            tokio::spawn(async move { transport.send(&out, &key).await })
+        })
+        .collect();
+    for send in sends {
+        send.await.expect("task ran").expect("sent");
+    }
+    for (key, out) in &mails[16..] {
+        transport.send(out, key).await.expect("sent");
+    }
+    assert_eq!(server.delivered().len(), 24);
+    let events = server.connection_events();
+    let opened = server.connections_opened();
+    assert!((1..=2).contains(&opened), "{opened} connections for 24 mails: {events:?}");
+    assert!(!events.contains(&"close".to_string()), "no connection was closed in between: {events:?}");
+}
+
+/// The server ends a pooled connection while it is idle (`extra`: how); the next send must still
+/// deliver, once, on a fresh connection, which is pooled in its turn.
+async fn an_idle_connection_closed_by_the_server_is_replaced(extra: &[&str]) {
+    let mut args = vec!["--idle-timeout", "0.5"];
+    args.extend_from_slice(extra);
+    let server = SmtpServer::start_with(&args);
+    let transport = smtp(&server.url(), TIMEOUT);
+    let mails = mails(3);
+    transport.send(&mails[0].1, &mails[0].0).await.expect("first mail");
+    wait_for(&server, "timeout", 1).await;
+    transport.send(&mails[1].1, &mails[1].0).await.expect("sent on a fresh connection");
+    transport.send(&mails[2].1, &mails[2].0).await.expect("sent on the fresh connection, reused");
+    assert_eq!(server.delivered().len(), 3, "each mail once");
+    assert_eq!(server.connections_opened(), 2, "{:?}", server.connection_events());
+}
+
+#[tokio::test]
+async fn an_idle_connection_the_server_closed_silently_is_replaced() {
+    an_idle_connection_closed_by_the_server_is_replaced(&[]).await;
+}
+
+#[tokio::test]
+async fn an_idle_connection_the_server_closed_with_421_is_replaced() {
+    an_idle_connection_closed_by_the_server_is_replaced(&["--idle-421"]).await;
+}
+
+#[tokio::test]
+async fn a_rejected_mail_is_not_sent_again_on_another_connection() {
+    let server = SmtpServer::start();
+    let transport = smtp(&server.url(), TIMEOUT);
+    let mails = mails(4);
+    transport.send(&mails[0].1, &mails[0].0).await.expect("warms a pooled connection");
+
+    server.control(&format!(r#"{{"permfail_rcpt": ["{}"]}}"#, mails[1].1.to));
+    let err = transport.send(&mails[1].1, &mails[1].0).await.unwrap_err();
+    assert!(err.permanent, "550 at RCPT on a reused connection is permanent: {err}");
+    assert_eq!(server.connections_opened(), 1, "not retried: {:?}", server.connection_events());
+
+    server.control(&format!(r#"{{"tempfail_rcpt": ["{}"]}}"#, mails[2].1.to));
+    let err = transport.send(&mails[2].1, &mails[2].0).await.unwrap_err();
+    assert!(!err.permanent, "451 at RCPT is transient: {err}");
+    assert_eq!(server.connections_opened(), 2, "one connection for that send: {:?}", server.connection_events());
+
+    server.control(r#"{"mode": "accept"}"#);
+    transport.send(&mails[3].1, &mails[3].0).await.expect("accepted");
+    assert_eq!(server.delivered().len(), 2);
+}
+
+#[tokio::test]
+async fn idle_connections_are_closed_with_quit() {
+    let server = SmtpServer::start();
+    let transport = smtp(&server.url(), TIMEOUT).with_idle_limit(Duration::from_millis(300));
+    let mails = mails(2);
+    transport.send(&mails[0].1, &mails[0].0).await.expect("sent");
+    wait_for(&server, "close", 1).await;
+    assert_eq!(server.connection_events(), ["open", "quit", "close"]);
+    transport.send(&mails[1].1, &mails[1].0).await.expect("sent on a new connection");
+    assert_eq!(server.connections_opened(), 2);
+}
+
+#[tokio::test]
+async fn dropping_the_transport_says_quit() {
+    let server = SmtpServer::start();
+    let transport = smtp(&server.url(), TIMEOUT);
+    let (key, out) = &mails(1)[0];
+    transport.send(out, key).await.expect("sent");
+    drop(transport);
+    wait_for(&server, "close", 1).await;
+    assert_eq!(server.connection_events(), ["open", "quit", "close"]);
+}
+
+#[test]
+fn a_transport_outliving_its_runtime_is_dropped_quietly() {
+    let server = SmtpServer::start();
+    let transport = smtp(&server.url(), TIMEOUT);
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let (key, out) = &mails(1)[0];
+    runtime.block_on(transport.send(out, key)).expect("sent");
+    drop(runtime);
+    drop(transport);
+    for _ in 0..100 {
+        if server.connection_events().contains(&"close".to_string()) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("the connection stayed open: {:?}", server.connection_events());
+}
+
+#[tokio::test]
+async fn starttls_authenticates_delivers_and_reuses_its_connection() {
+    let server = SmtpServer::start_tls(false, &["--auth", "guiyan:s3cret"]);
+    let url = format!("smtp://guiyan:s3cret@127.0.0.1:{}?tls=required", server.port);
+    let transport = smtp(&url, TIMEOUT).trusting_ca_pem(&test_ca()).expect("the test CA");
+    let mails = mails(4);
+    for (key, out) in &mails[..3] {
+        transport.send(out, key).await.expect("sent over STARTTLS");
+    }
+    assert_eq!(server.delivered().len(), 3);
+    assert_eq!(server.connections_opened(), 1, "{:?}", server.connection_events());
+
+    // The server requires STARTTLS before MAIL: plain SMTP is refused, so the sends above used it.
+    let plain = smtp(&format!("smtp://guiyan:s3cret@127.0.0.1:{}", server.port), TIMEOUT);
+    assert!(plain.send(&mails[3].1, &mails[3].0).await.is_err());
+    // Without the test CA the server's certificate is not trusted: transient, nothing sent.
+    let untrusting = smtp(&url, TIMEOUT);
+    let err = untrusting.send(&mails[3].1, &mails[3].0).await.unwrap_err();
+    assert!(!err.permanent, "{err}");
+    assert!(!err.message.contains("s3cret"), "{err}");
+    assert_eq!(server.delivered().len(), 3);
+}
+
+#[tokio::test]
+async fn smtps_delivers_reuses_and_replaces_a_closed_connection() {
+    let server = SmtpServer::start_tls(true, &["--idle-timeout", "1"]);
+    let url = format!("smtps://127.0.0.1:{}", server.port);
+    let transport = smtp(&url, TIMEOUT).trusting_ca_pem(&test_ca()).expect("the test CA");
+    let mails = mails(4);
+    for (key, out) in &mails[..3] {
+        transport.send(out, key).await.expect("sent over implicit TLS");
+    }
+    assert_eq!(server.connections_opened(), 1, "{:?}", server.connection_events());
+    wait_for(&server, "timeout", 1).await;
+    transport.send(&mails[3].1, &mails[3].0).await.expect("sent on a fresh TLS connection");
+    assert_eq!(server.delivered().len(), 4);
+    assert_eq!(server.connections_opened(), 2, "{:?}", server.connection_events());
+    let message = String::from_utf8_lossy(&server.delivered()[3]).into_owned();
+    assert!(message.contains(&format!("Delivered-To: {}", mails[3].1.to)), "{message}");
+
+    let untrusting = smtp(&url, TIMEOUT);
+    let err = untrusting.send(&mails[0].1, &mails[0].0).await.unwrap_err();
+    assert!(!err.permanent, "{err}");
+}
+
+#[tokio::test]
+async fn a_message_larger_than_the_write_buffer_arrives_whole() {
+    // The socket holds lettre's writes until its next read, and sends them before a write once
+    // 64 KiB are pending. 350 kB, with lines that need dot-stuffing.
+    let server = SmtpServer::start();
+    let transport = smtp(&server.url(), TIMEOUT);
+    let body: String =
+        (0..8_000).map(|i| if i % 7 == 0 { format!(".line {i:05}\r\n") } else { format!("{i:048}\r\n") }).collect();
+    let out = Outgoing {
+        envelope_from: "zzb@shili.example.gov.cn".to_string(),
+        to: "unit1@shili.example.gov.cn".to_string(),
+        raw: format!("Subject: large\r\nMessage-ID: <large@shili.example.gov.cn>\r\n\r\n{body}").into_bytes(),
+    };
+    assert!(out.raw.len() > 5 * 64 * 1024, "{}", out.raw.len());
+    transport.send(&out, "large").await.expect("sent");
+    transport.send(&out, "large-again").await.expect("sent again on the same connection");
+    let delivered = server.delivered();
+    assert_eq!(delivered.len(), 2);
+    for file in &delivered {
+        let got = message_of(file);
+        assert!(got == out.raw.as_slice() || got == [out.raw.as_slice(), b"\r\n"].concat(), "{} bytes", got.len());
+    }
+    assert_eq!(server.connections_opened(), 1);
 }

@@ -1,5 +1,6 @@
 //! Test support: runs `tests/support/smtp_server.py` (Debian's python3-aiosmtpd) on a free
-//! loopback port, with a Maildir and a control file, and stops it when dropped.
+//! loopback port, with a Maildir, a control file and a log of its connections, and stops it when
+//! dropped.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -15,12 +16,23 @@ pub fn script() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/support/smtp_server.py")
 }
 
+/// The test CA and the server certificate it signed for 127.0.0.1 (`tests/support/tls/`).
+pub fn tls_file(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/support/tls").join(name)
+}
+
+/// The test CA's certificate, for `SmtpTransport::trusting_ca_pem`.
+pub fn test_ca() -> Vec<u8> {
+    std::fs::read(tls_file("ca.pem")).expect("tests/support/tls/ca.pem")
+}
+
 /// A running SMTP test server.
 pub struct SmtpServer {
     child: Child,
     pub port: u16,
     pub maildir: PathBuf,
     control: PathBuf,
+    connections: PathBuf,
     _dir: tempfile::TempDir,
 }
 
@@ -36,12 +48,15 @@ impl SmtpServer {
         let dir = tempfile::tempdir().expect("tempdir");
         let maildir = dir.path().join("Maildir");
         let control = dir.path().join("control.json");
+        let connections = dir.path().join("connections.log");
         let mut child = Command::new(PYTHON)
             .arg(script())
             .args(["--port", "0", "--maildir"])
             .arg(&maildir)
             .arg("--control")
             .arg(&control)
+            .arg("--connections")
+            .arg(&connections)
             .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -74,7 +89,20 @@ impl SmtpServer {
                 }
             }
         };
-        SmtpServer { child, port, maildir, control, _dir: dir }
+        SmtpServer { child, port, maildir, control, connections, _dir: dir }
+    }
+
+    /// Starts the server with the test certificate: STARTTLS offered and required before MAIL
+    /// (`implicit`: TLS from the first byte instead), plus `extra` arguments.
+    pub fn start_tls(implicit: bool, extra: &[&str]) -> SmtpServer {
+        let (cert, key) = (tls_file("server.pem"), tls_file("server.key"));
+        let mut args =
+            vec!["--tls-cert", cert.to_str().expect("UTF-8 path"), "--tls-key", key.to_str().expect("UTF-8 path")];
+        if implicit {
+            args.push("--implicit-tls");
+        }
+        args.extend_from_slice(extra);
+        Self::start_with(&args)
     }
 
     /// `smtp://127.0.0.1:PORT`.
@@ -87,6 +115,17 @@ impl SmtpServer {
         let tmp = self.control.with_extension("tmp");
         std::fs::write(&tmp, json).expect("write control");
         std::fs::rename(&tmp, &self.control).expect("replace control");
+    }
+
+    /// What happened to connections so far, in order: `open`, `quit` (the client said QUIT),
+    /// `timeout` (the server closes an idle connection), `close` (the connection ended).
+    pub fn connection_events(&self) -> Vec<String> {
+        std::fs::read_to_string(&self.connections).unwrap_or_default().lines().map(str::to_string).collect()
+    }
+
+    /// How many connections clients opened so far.
+    pub fn connections_opened(&self) -> usize {
+        self.connection_events().iter().filter(|e| *e == "open").count()
     }
 
     /// The delivered messages (`Maildir/new`), oldest first.
