@@ -1143,3 +1143,49 @@ fn simulate_plays_the_season_reproducibly_and_more_completion_means_fewer_escala
     assert!(counts.windows(2).all(|w| w[0].1 >= w[1].1), "escalations by completion rate: {counts:?}");
     assert!(counts[2].1 < counts[0].1, "escalations by completion rate: {counts:?}");
 }
+
+#[test]
+fn smtps_to_a_server_with_a_private_ca_delivers_once_smtp_ca_file_names_the_ca() {
+    let db = TestDb::sqlite();
+    let tls = repo().join("tests/support/tls");
+    let (cert, key) = (tls.join("server.pem"), tls.join("server.key"));
+    let smtp = SmtpServer::start_with(&[
+        "--tls-cert",
+        cert.to_str().expect("UTF-8 path"),
+        "--tls-key",
+        key.to_str().expect("UTF-8 path"),
+        "--implicit-tls",
+    ]);
+    let site = Site::new(&db).with_env("GUIYAN_SMTP_URL", &smtp.smtps_url());
+
+    // The server's certificate is signed by a CA no public root vouches for: every mail is
+    // deferred (a transient failure: the setting can be fixed), nothing arrives.
+    let summary = site.ok(SMTP_DOWN_AT, &["run", "--once"]);
+    let mails = site.mails();
+    assert!(!mails.is_empty());
+    assert!(summary.contains(&format!("sent 0, deferred {}, failed 0", mails.len())), "{summary}");
+    assert_eq!(smtp.count(), 0);
+    assert!(mails.iter().all(|m| m.last_error.as_deref().is_some_and(|e| e.contains("certificate"))), "{mails:?}");
+
+    // A CA file that cannot be read is a clear error naming the setting and the file; no mail moves.
+    let missing = site.path().join("no-such-ca.pem");
+    let broken = Site { env: site.env.clone(), ..Site::new(&db) }
+        .with_env("GUIYAN_SMTP_CA_FILE", missing.to_str().expect("UTF-8 path"));
+    let out = broken.run(AFTER_KILLS, &["run", "--once"]);
+    let err = stderr(&out);
+    assert_ne!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(err.contains("smtp_ca_file") && err.contains("no-such-ca.pem") && !err.contains("panicked"), "{err}");
+    assert_eq!(smtp.count(), 0);
+
+    // Trusting the CA, the deferred mails go out when they are due again, each exactly once.
+    let trusting = Site { env: site.env.clone(), ..Site::new(&db) }
+        .with_env("GUIYAN_SMTP_CA_FILE", tls.join("ca.pem").to_str().expect("UTF-8 path"));
+    trusting.run_once(AFTER_KILLS);
+    let received = smtp.messages();
+    let by_key = exactly_once(&received);
+    let sent: Vec<MailRow> = trusting.mails().into_iter().filter(|m| m.state == "sent").collect();
+    assert_eq!(by_key.len(), sent.len(), "every sent mail arrived once");
+    for m in &mails {
+        assert!(by_key.contains_key(&m.key), "{} was not delivered over SMTPS", m.key);
+    }
+}

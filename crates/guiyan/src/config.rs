@@ -9,6 +9,7 @@ use anyhow::{Context, bail};
 const KEYS: &[(&str, Expect)] = &[
     ("database_url", Expect::Text),
     ("smtp_url", Expect::Text),
+    ("smtp_ca_file", Expect::Text),
     ("mail_from", Expect::Text),
     ("outbox_dir", Expect::Text),
     ("smtp_connections", Expect::Count),
@@ -32,6 +33,9 @@ pub struct Settings {
     pub database_url: String,
     /// `smtp://user:pass@host:port`, `smtps://…`; none: mail is written to `outbox_dir`.
     pub smtp_url: Option<String>,
+    /// PEM certificates of a private CA the SMTP server's certificate is checked against, besides
+    /// the public roots (a government mail server with an internal CA).
+    pub smtp_ca_file: Option<PathBuf>,
     pub mail_from: String,
     pub outbox_dir: PathBuf,
     pub smtp_connections: u64,
@@ -86,6 +90,7 @@ pub fn load(config: &Path, explicit: bool, database_url: Option<String>) -> anyh
     Ok(Settings {
         database_url: database_url.or_else(|| text("database_url")).unwrap_or_else(|| store::DEFAULT_URL.to_string()),
         smtp_url: text("smtp_url"),
+        smtp_ca_file: text("smtp_ca_file").map(PathBuf::from),
         mail_from: text("mail_from").unwrap_or_else(|| "归雁 <guiyan@localhost>".to_string()),
         outbox_dir: PathBuf::from(text("outbox_dir").unwrap_or_else(|| "outbox".to_string())),
         smtp_connections: count("smtp_connections", 4)?,

@@ -96,6 +96,11 @@ impl SmtpServer {
     /// Starts the server on `--port 0` (it binds a free port itself and reports it, so nothing can
     /// take the port in between), accepting everything, and waits for `READY <port>`.
     pub fn start() -> SmtpServer {
+        SmtpServer::start_with(&[])
+    }
+
+    /// Like [`SmtpServer::start`], with more options for `smtp_server.py` (TLS, AUTH, …).
+    pub fn start_with(options: &[&str]) -> SmtpServer {
         let dir = tempfile::Builder::new().prefix("guiyan-smtp-").tempdir().expect("tempdir for the SMTP server");
         let maildir = dir.path().join("Maildir");
         let control = dir.path().join("control.json");
@@ -105,6 +110,7 @@ impl SmtpServer {
             .arg(&maildir)
             .arg("--control")
             .arg(&control)
+            .args(options)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -138,6 +144,11 @@ impl SmtpServer {
             }
         };
         SmtpServer { child, port, maildir, control, _dir: dir }
+    }
+
+    /// `smtps://127.0.0.1:PORT`, for a server started with `--implicit-tls`.
+    pub fn smtps_url(&self) -> String {
+        format!("smtps://127.0.0.1:{}", self.port)
     }
 
     /// `smtp://127.0.0.1:PORT`, for `GUIYAN_SMTP_URL`.

@@ -74,8 +74,18 @@ fn transport(settings: &Settings) -> anyhow::Result<(mail::Transport, String)> {
         Some(url) => {
             let timeout = Duration::from_secs(settings.smtp_timeout_seconds);
             let connections = usize::try_from(settings.smtp_connections).unwrap_or(4);
-            let transport = mail::Transport::from_url(url, connections, timeout)?;
-            Ok((transport, format!("SMTP {}", mail::redact_url(url))))
+            let mut smtp = mail::SmtpTransport::from_url(url, connections, timeout)?;
+            if let Some(ca) = &settings.smtp_ca_file {
+                let pem = std::fs::read(ca)
+                    .with_context(|| format!("smtp_ca_file (GUIYAN_SMTP_CA_FILE): cannot read {}", ca.display()))?;
+                smtp = smtp
+                    .trusting_ca_pem(&pem)
+                    .with_context(|| format!("smtp_ca_file (GUIYAN_SMTP_CA_FILE): {}", ca.display()))?;
+            }
+            Ok((mail::Transport::Smtp(smtp), format!("SMTP {}", mail::redact_url(url))))
+        }
+        None if settings.smtp_ca_file.is_some() => {
+            anyhow::bail!("smtp_ca_file (GUIYAN_SMTP_CA_FILE) is set but smtp_url is not: mail would go to files")
         }
         None => {
             let dir = settings.outbox_dir.clone();
