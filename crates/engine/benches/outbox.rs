@@ -11,11 +11,11 @@
 //!   TCP_NODELAY, with and without lettre's NOOP before each reuse.
 //! - **drain**: the same 20,000 mails drained from PostgreSQL by two processes, each running
 //!   `Engine::step` with the capture transport (so: `store::claim_mails` of 200 with `FOR UPDATE
-//!   SKIP LOCKED`, a send that only copies the message, `store::mark_sent` per mail), against
+//!   SKIP LOCKED`, a send that only copies the message, outcomes recorded in batches by `store::mark_sent_many`), against
 //!   `pgbench -c 2 -j 2 -M prepared` running a bare claim loop at the same batch size until the
 //!   queue is empty: `UPDATE mails SET state = 'sent' WHERE id IN (SELECT id FROM mails WHERE
 //!   state = 'queued' ORDER BY next_attempt_at LIMIT 200 FOR UPDATE SKIP LOCKED)`. Also pgbench
-//!   committing one single-row UPDATE per transaction (the pattern of `mark_sent`), for scale.
+//!   committing one single-row UPDATE per transaction (the pattern of the engine before batching), for scale.
 //!
 //! The mails are guiyan's own: a database migrated by `Store::open` gets 25 runs of the three
 //! bundled campaigns, 400 communities with two tasks each per run and their pending notices (SQL,
@@ -758,7 +758,7 @@ fn ready() {
 /// A prototype of the delivery loop the bench points to (SQL here only to measure it; the real one
 /// belongs in `store`): `store::claim_mails` as the engine does, every claimed mail sent in
 /// parallel, then all outcomes of the batch recorded with one `UPDATE … WHERE id IN (…)` instead
-/// of one `store::mark_sent` transaction per mail. Returns the mails sent.
+/// of one transaction per mail, as the engine did then. Returns the mails sent.
 async fn batched_delivery(store: &Store, conn: &sea_orm::DatabaseConnection, sender: &Sender, worker: &str) -> usize {
     use sea_orm::ConnectionTrait;
     let batch = mail_batch();
@@ -892,7 +892,7 @@ fn pgbench_claim_read_loop(database: &Database, dir: &Path) -> f64 {
     tps * batch as f64
 }
 
-/// What one commit per row costs (the engine's `mark_sent` pattern): pgbench updating one random
+/// What one commit per row costs (the engine's pattern before batching): pgbench updating one random
 /// mail per transaction, 2 clients, 1,000 rows; rows per second.
 fn pgbench_row_commits(database: &Database, dir: &Path) -> f64 {
     database.requeue();

@@ -21,8 +21,8 @@ pub use operate::{
 };
 pub use outbox::{
     ClaimedMail, ComposedMail, DigestData, DigestGroup, DigestTaskData, MailRow, MailState, UnitInfo, claim_mails,
-    compose, list_mails, mail_counts, mark_failed, mark_sent, mark_sent_many, pending_groups, release_claims,
-    resume_orphaned, retry_mail,
+    compose, list_mails, mail_counts, mark_failed, mark_sent_many, pending_groups, release_claims, resume_orphaned,
+    retry_mail,
 };
 pub use status::{FigureTotal, RunStatus, StateCounts, UnitStatus, status};
 pub use tick::{

@@ -400,23 +400,6 @@ pub async fn resume_orphaned(store: &Store, now: DateTime<Utc>) -> Result<u64, S
     Ok(result.rows_affected)
 }
 
-/// Records a delivery; `false` if the claim was lost meanwhile (the lease ran out and another
-/// worker took the mail).
-pub async fn mark_sent(store: &Store, id: i64, worker: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
-    let result = mail::Entity::update_many()
-        .col_expr(mail::Column::State, Expr::value(MailState::Sent.name()))
-        .col_expr(mail::Column::SentAt, Expr::value(now.timestamp()))
-        .col_expr(mail::Column::LeaseUntil, Expr::value(None::<i64>))
-        .col_expr(mail::Column::LastError, Expr::value(None::<String>))
-        .filter(mail::Column::Id.eq(id))
-        .filter(mail::Column::ClaimedBy.eq(worker))
-        .filter(mail::Column::State.eq(MailState::Sending.name()))
-        .exec(&store.db)
-        .await
-        .map_err(|e| StoreError::from_db(&store.url, e))?;
-    Ok(result.rows_affected > 0)
-}
-
 /// Records the delivery of several mails in one statement: the ids still claimed by `worker` become
 /// `sent`. Returns how many did; a mail whose claim was lost meanwhile is left to its new worker.
 ///
