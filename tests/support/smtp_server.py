@@ -5,7 +5,8 @@ Usage:
 
     /usr/bin/python3 tests/support/smtp_server.py --port PORT --maildir DIR \
         [--control FILE] [--host 127.0.0.1] [--auth USER:PASSWORD] [--connections FILE] \
-        [--idle-timeout SECONDS [--idle-421]] [--tls-cert PEM --tls-key PEM [--implicit-tls]]
+        [--idle-timeout SECONDS [--idle-421]] [--tls-cert PEM --tls-key PEM [--implicit-tls]] \
+        [--no-pipelining]
 
 Needs Debian's `python3-aiosmtpd` (run it with /usr/bin/python3: a pyenv python cannot see
 Debian's modules). Plain SMTP unless a certificate is given: it is for tests on the loopback
@@ -45,9 +46,15 @@ Connections (for tests of a client's connection reuse)
     connects, `quit` when a client sends QUIT, `timeout` when the server closes an idle connection
     (over TLS the connection may end later: after the client's close_notify, or 30 s), `close`
     when the connection has ended.
+    A client that sends RCPT before it has read the reply to MAIL (it pipelines) logs `pipelined`
+    for that MAIL command.
     `--idle-timeout SECONDS` closes a connection that has been silent that long (aiosmtpd's
     default is 300 s); with `--idle-421` it first says `421 4.4.2 … timeout exceeded`, as Postfix
     does, otherwise it closes without a word.
+
+Pipelining
+    EHLO offers PIPELINING (RFC 2920), as Postfix does; `--no-pipelining` leaves it out, for
+    tests of a client that must then wait for each reply.
 
 TLS
     `--tls-cert PEM --tls-key PEM` offers STARTTLS and requires it before MAIL (530 otherwise);
@@ -91,13 +98,21 @@ def read_control(path):
 class MaildirHandler:
     """aiosmtpd handler: stores accepted messages in a Maildir, fails as the control file says."""
 
-    def __init__(self, maildir, control):
+    def __init__(self, maildir, control, pipelining=True):
         self.maildir = maildir
         self.control = control
+        self.pipelining = pipelining
         self.counter = itertools.count(1)
         self.host = socket.gethostname().replace("/", "_").replace(":", "_")
         for sub in ("tmp", "new", "cur"):
             os.makedirs(os.path.join(maildir, sub), exist_ok=True)
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        # With this hook aiosmtpd leaves recording the client's name to it.
+        session.host_name = hostname
+        if self.pipelining:
+            responses.insert(len(responses) - 1, "250-PIPELINING")
+        return responses
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         control = read_control(self.control)
@@ -162,6 +177,14 @@ class TestSMTP(SMTP):
         self.log_connection("close")
         super().connection_lost(error)
 
+    @syntax("MAIL FROM: <address>", extended=" [SP <mail-parameters>]")
+    async def smtp_MAIL(self, arg):
+        # Bytes already buffered behind MAIL: the client sent on without waiting for this reply.
+        # (`_buffer` is asyncio.StreamReader's, private but unchanged since Python 3.4.)
+        if self._reader._buffer:
+            self.log_connection("pipelined")
+        await super().smtp_MAIL(arg)
+
     @syntax("QUIT")
     async def smtp_QUIT(self, arg):
         self.log_connection("quit")
@@ -190,7 +213,7 @@ def authenticator_for(pair):
 
 
 async def serve(args):
-    handler = MaildirHandler(args.maildir, args.control)
+    handler = MaildirHandler(args.maildir, args.control, pipelining=not args.no_pipelining)
     kwargs = {"hostname": "guiyan-test-smtp", "decode_data": False, "enable_SMTPUTF8": True}
     if args.auth:
         kwargs.update(authenticator=authenticator_for(args.auth), auth_require_tls=False)
@@ -233,6 +256,7 @@ def main():
     parser.add_argument("--idle-421", action="store_true", help="say 421 before closing an idle connection")
     parser.add_argument("--tls-cert", help="PEM certificate chain: offer (and require) STARTTLS")
     parser.add_argument("--tls-key", help="PEM private key of --tls-cert")
+    parser.add_argument("--no-pipelining", action="store_true", help="do not offer PIPELINING")
     parser.add_argument("--implicit-tls", action="store_true", help="TLS from the first byte (SMTPS)")
     args = parser.parse_args()
     if bool(args.tls_cert) != bool(args.tls_key) or (args.implicit_tls and not args.tls_cert):

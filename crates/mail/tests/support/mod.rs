@@ -117,8 +117,9 @@ impl SmtpServer {
         std::fs::rename(&tmp, &self.control).expect("replace control");
     }
 
-    /// What happened to connections so far, in order: `open`, `quit` (the client said QUIT),
-    /// `timeout` (the server closes an idle connection), `close` (the connection ended).
+    /// What happened to connections so far, in order: `open`, `pipelined` (a MAIL with RCPT sent
+    /// behind it), `quit` (the client said QUIT), `timeout` (the server closes an idle
+    /// connection), `close` (the connection ended).
     pub fn connection_events(&self) -> Vec<String> {
         std::fs::read_to_string(&self.connections).unwrap_or_default().lines().map(str::to_string).collect()
     }
