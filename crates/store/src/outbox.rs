@@ -333,6 +333,7 @@ pub async fn claim_mails(
             claimed.push(read(&row, resumed).map_err(err)?);
         }
     } else {
+        let _turn = store.sqlite_write_turn().await;
         let txn = store.db.begin_with_options(begin_options()).await.map_err(err)?;
         let due_sql = "SELECT id, state FROM mails WHERE state IN ('queued', 'sending') AND next_attempt_at <= ? \
             ORDER BY next_attempt_at LIMIT ?";
@@ -374,6 +375,7 @@ pub async fn claim_mails(
 /// Releases `worker`'s claims that are not yet sent, so that another process (or the next start)
 /// sends them without waiting for the lease: on shutdown.
 pub async fn release_claims(store: &Store, worker: &str, now: DateTime<Utc>) -> Result<u64, StoreError> {
+    let _turn = store.sqlite_write_turn().await;
     let result = mail::Entity::update_many()
         .col_expr(mail::Column::State, Expr::value(MailState::Queued.name()))
         .col_expr(mail::Column::LeaseUntil, Expr::value(None::<i64>))
@@ -423,6 +425,7 @@ pub async fn mark_sent_many(store: &Store, ids: &[i64], worker: &str, now: DateT
     };
     let json = format!("[{}]", ids.iter().map(i64::to_string).collect::<Vec<_>>().join(","));
     let values = [now.timestamp().into(), worker.into(), json.into()];
+    let _turn = store.sqlite_write_turn().await;
     let result = store
         .db
         .execute_raw(Statement::from_sql_and_values(backend, sql, values))
@@ -450,6 +453,7 @@ pub async fn mark_failed(
     if let Some(next) = next {
         update = update.col_expr(mail::Column::NextAttemptAt, Expr::value(next));
     }
+    let _turn = store.sqlite_write_turn().await;
     let result = update
         .filter(mail::Column::Id.eq(id))
         .filter(mail::Column::ClaimedBy.eq(worker))
