@@ -14,7 +14,7 @@ use campaign::Workflows;
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
 use store::{Actor, ApplyReport, ClaimedMail, Source, Store};
-use tokio::sync::watch;
+use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 
 use crate::clock::Clock;
@@ -275,7 +275,9 @@ impl Engine {
         let batch = usize::try_from(self.config.mail_batch).unwrap_or(usize::MAX).max(1);
         let parallel = self.transport.parallelism().max(1);
         let mut queue: VecDeque<ClaimedMail> = VecDeque::new();
-        let mut sends: JoinSet<Outcome> = JoinSet::new();
+        let mut sends: JoinSet<Sent> = JoinSet::new();
+        // One per connection of the transport; a send waits for one before it starts.
+        let connections = Arc::new(Semaphore::new(parallel));
         let mut claiming: InFlight<'_, Result<Vec<ClaimedMail>, store::StoreError>> = None;
         let mut recording: InFlight<'_, Result<Recorded, store::StoreError>> = None;
         let mut outcomes: Vec<Outcome> = Vec::new();
@@ -285,10 +287,18 @@ impl Engine {
         let mut oldest_outcome: Option<tokio::time::Instant> = None;
         loop {
             let stopping = self.stopping();
-            while sends.len() < parallel && !stopping {
+            // Twice the transport's parallelism: a send that finishes hands its connection straight
+            // to one already waiting for it, instead of waiting for this loop to start the next.
+            while sends.len() < 2 * parallel && !stopping {
                 let Some(mut mail) = queue.pop_front() else { break };
                 let transport = Arc::clone(&self.transport);
+                let (connections, stop) = (Arc::clone(&connections), Arc::clone(&self.stopping));
                 sends.spawn(async move {
+                    let Ok(_connection) = connections.acquire_owned().await else { return (mail, None) };
+                    if stop.load(Ordering::SeqCst) {
+                        // Not started: it stays claimed, and is released on the way out.
+                        return (mail, None);
+                    }
                     // The outcome needs the mail's ids, not its bytes.
                     let outgoing = mail::Outgoing {
                         envelope_from: mail.envelope_from.clone(),
@@ -296,12 +306,12 @@ impl Engine {
                         raw: std::mem::take(&mut mail.raw),
                     };
                     let result = transport.send(&outgoing, &mail.key).await;
-                    (mail, result)
+                    (mail, Some(result))
                 });
             }
-            // Claim ahead once half the claimed mails are handed to the transport: at most one and
-            // a half batches wait under lease.
-            if claiming.is_none() && !drained && !stopping && queue.len() < batch.div_ceil(2) {
+            // Claim the next batch as soon as this one is being sent, so that the transport never
+            // waits for a claim: at most two batches wait under lease.
+            if claiming.is_none() && !drained && !stopping && queue.len() < batch {
                 let now = self.clock.now();
                 let worker = &self.config.worker;
                 let lease = self.config.lease.num_seconds();
@@ -324,10 +334,11 @@ impl Engine {
             }
             tokio::select! {
                 Some(joined) = sends.join_next(), if !sends.is_empty() => match joined {
-                    Ok(outcome) => {
+                    Ok((mail, Some(result))) => {
                         oldest_outcome.get_or_insert_with(tokio::time::Instant::now);
-                        outcomes.push(outcome);
+                        outcomes.push((mail, result));
                     }
+                    Ok((_, None)) => {}
                     // The mail stays `sending` under its lease and is sent again when it runs out.
                     Err(e) => tracing::error!(error = %e, "a mail send task failed"),
                 },
@@ -460,6 +471,11 @@ impl Engine {
 }
 
 /// A mail and the result of sending it.
+/// A mail and what its send came to; `None` for a send that never started (the engine was
+/// stopping).
+type Sent = (ClaimedMail, Option<Result<(), mail::SendError>>);
+
+/// A mail and what its send came to.
 type Outcome = (ClaimedMail, Result<(), mail::SendError>);
 
 /// A database call running beside the sends in `deliver_due`.

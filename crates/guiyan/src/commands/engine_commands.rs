@@ -176,7 +176,10 @@ pub fn run(
             handle.stop();
             let _ = stop.send(true);
         });
-        match engine.serve(stopped).await {
+        // On a runtime worker rather than this thread (which is not one): the mails it hands to
+        // the transport then start on the same worker without a cross-thread wake-up each.
+        let served = tokio::spawn(async move { engine.serve(stopped).await }).await;
+        match served.context("the engine stopped unexpectedly")? {
             Ok(()) => {
                 tracing::info!("stopped");
                 Ok(0)
