@@ -7,15 +7,17 @@
 //!   to the same sink. To show where the time goes: `Engine::step` with the in-memory capture
 //!   transport (the database part alone, SQLite and PostgreSQL); `mail::Transport::Smtp` alone
 //!   sending the prebuilt messages without a database, all at once and in the engine's batches of
-//!   200; and the prototype the transport was built from, lettre's SMTP connection on a socket with
-//!   TCP_NODELAY, with and without lettre's NOOP before each reuse.
+//!   200, and once more to a second sink that does not offer PIPELINING (`smtp-sink -p`). Each row
+//!   also gives the CPU time the client (this process, all threads; or smtp-source) and the sink
+//!   spent per 1,000 mails, from `/proc`: on 2 cores the sum of the two bounds the throughput.
 //! - **drain**: the same 20,000 mails drained from PostgreSQL by two processes, each running
 //!   `Engine::step` with the capture transport (so: `store::claim_mails` of 200 with `FOR UPDATE
 //!   SKIP LOCKED`, a send that only copies the message, outcomes recorded in batches by `store::mark_sent_many`), against
 //!   `pgbench -c 2 -j 2 -M prepared` running a bare claim loop at the same batch size until the
 //!   queue is empty: `UPDATE mails SET state = 'sent' WHERE id IN (SELECT id FROM mails WHERE
-//!   state = 'queued' ORDER BY next_attempt_at LIMIT 200 FOR UPDATE SKIP LOCKED)`. Also pgbench
-//!   committing one single-row UPDATE per transaction (the pattern of the engine before batching), for scale.
+//!   state = 'queued' ORDER BY next_attempt_at LIMIT 200 FOR UPDATE SKIP LOCKED)`; also the same
+//!   loop returning the claimed bodies, as a delivery must read them, and pgbench committing one
+//!   single-row UPDATE per transaction (the pattern of the engine before batching), for scale.
 //!
 //! The mails are guiyan's own: a database migrated by `Store::open` gets 25 runs of the three
 //! bundled campaigns, 400 communities with two tasks each per run and their pending notices (SQL,
@@ -28,7 +30,7 @@
 //! Run with `scripts/bench-engine outbox`, or with `GUIYAN_TEST_POSTGRES_URL` set and Postfix's
 //! `smtp-sink`/`smtp-source` and `pgbench` installed:
 //! `cargo bench -p engine --bench outbox [-- delivery|drain|sqlite|postgres] [--postgres-sink]
-//! [--no-engine-sink]` (the last skips the slow delivery by the engine as it is, for quick checks).
+//! [--no-engine-sink]` (the last skips the delivery by the engine to the sink, for quick checks).
 //! Results in docs/benchmarks.md.
 
 use std::collections::BTreeMap;
@@ -44,8 +46,6 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use engine::{Engine, EngineConfig, Mailer, VirtualClock};
-use lettre::transport::smtp::client::AsyncSmtpConnection;
-use lettre::transport::smtp::extension::ClientId;
 use store::Store;
 
 const POSTGRES_URL_VAR: &str = "GUIYAN_TEST_POSTGRES_URL";
@@ -140,6 +140,45 @@ fn load_average() -> String {
         .unwrap_or_default()
 }
 
+/// CPU seconds (user + system) of process `pid` (`self` for this one), and of its children that
+/// have been waited for, from `/proc/<pid>/stat` (in clock ticks of 10 ms: `getconf CLK_TCK` is
+/// 100 on Linux).
+fn cpu_seconds(pid: &str) -> (f64, f64) {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("/proc/<pid>/stat");
+    // The fields after the command name, which is in parentheses and may hold spaces: state is
+    // field 3, utime 14, stime 15, cutime 16, cstime 17.
+    let fields: Vec<f64> = stat
+        .rsplit_once(')')
+        .expect("(comm)")
+        .1
+        .split_whitespace()
+        .skip(11)
+        .take(4)
+        .map(|f| f.parse().expect("a number of ticks"))
+        .collect();
+    ((fields[0] + fields[1]) / 100.0, (fields[2] + fields[3]) / 100.0)
+}
+
+/// CPU seconds spent by this process and by `sink` while `timed` runs, and by this process's
+/// children that `timed` waited for.
+struct Cpu {
+    own: f64,
+    children: f64,
+    sink: f64,
+}
+
+fn cpu_now(sink: &Sink) -> Cpu {
+    let (own, children) = cpu_seconds("self");
+    let (sink, _) = cpu_seconds(&sink.child.id().to_string());
+    Cpu { own, children, sink }
+}
+
+impl Cpu {
+    fn since(&self, earlier: &Cpu) -> Cpu {
+        Cpu { own: self.own - earlier.own, children: self.children - earlier.children, sink: self.sink - earlier.sink }
+    }
+}
+
 /// Postfix's smtp-sink on a free loopback port; killed on drop.
 struct Sink {
     child: Child,
@@ -147,12 +186,17 @@ struct Sink {
 }
 
 impl Sink {
-    fn start() -> Sink {
+    /// A sink as Postfix's smtpd would answer; `pipelining: false` adds `-p` (PIPELINING not
+    /// offered).
+    fn start(pipelining: bool) -> Sink {
         let port = TcpListener::bind("127.0.0.1:0").expect("a free port").local_addr().expect("address").port();
         let mut cmd = Command::new(tool("smtp-sink"));
         if is_root() {
             // smtp-sink refuses to run as root without dropping privileges.
             cmd.args(["-u", "nobody"]);
+        }
+        if !pipelining {
+            cmd.arg("-p");
         }
         let child = cmd
             .arg(format!("127.0.0.1:{port}"))
@@ -523,291 +567,172 @@ fn smtp(sink: &Sink) -> mail::Transport {
     )
 }
 
-/// Seconds for smtp-source to send `MAILS` messages of `size` bytes over `CONNECTIONS` reused
-/// connections.
-fn smtp_source(sink: &Sink, size: usize) -> f64 {
+/// Seconds and CPU for smtp-source to send `MAILS` messages of `size` bytes over `CONNECTIONS`
+/// reused connections; its CPU is this process's waited-for children's.
+fn smtp_source(sink: &Sink, size: usize) -> (f64, Cpu) {
     let mut cmd = Command::new(tool("smtp-source"));
     cmd.args(["-s", &CONNECTIONS.to_string(), "-d", "-m", &MAILS.to_string(), "-l", &size.to_string()])
         .args(["-f", "guiyan@shili.example.gov.cn", "-t", "s01c01@shili.example.gov.cn"])
         .arg(format!("127.0.0.1:{}", sink.port));
+    let before = cpu_now(sink);
     let start = Instant::now();
     run(&mut cmd, None);
-    start.elapsed().as_secs_f64()
+    let secs = start.elapsed().as_secs_f64();
+    (secs, cpu_now(sink).since(&before))
 }
 
-/// Seconds for `Engine::step` to deliver every queued mail through `transport`.
-async fn engine_delivery(prepared: &Prepared, transport: mail::Transport) -> f64 {
+/// Seconds and CPU for `Engine::step` to deliver every queued mail through `transport`.
+async fn engine_delivery(prepared: &Prepared, transport: mail::Transport, sink: &Sink) -> (f64, Cpu) {
     prepared.database.requeue();
     let engine = engine(&prepared.database.url(), transport, "bench").await;
+    let before = cpu_now(sink);
     let start = Instant::now();
-    let report = engine.step().await.expect("step");
+    // On a runtime worker, as `guiyan run` runs its engine.
+    let report = tokio::spawn(async move { engine.step().await }).await.expect("the step ran").expect("step");
     let secs = start.elapsed().as_secs_f64();
+    let cpu = cpu_now(sink).since(&before);
     assert_eq!(report.mails_sent, MAILS, "every mail sent: {report:?}");
     assert_eq!(prepared.database.count("SELECT count(*) FROM mails WHERE state = 'sent';"), MAILS);
-    secs
+    (secs, cpu)
 }
 
-/// A prototype of the transport fix this bench points to: lettre's SMTP client on our own
-/// sockets with TCP_NODELAY, pooled here (lettre's pool opens its sockets with Nagle's algorithm
-/// on, and writes the final `.` of each message in a separate small segment, which then waits for
-/// the server's delayed ACK, about 40 ms). `noop`: test an idle connection with NOOP before reusing
-/// it, as lettre's pool does.
-struct NoDelayPool {
-    port: u16,
-    noop: bool,
-    idle: std::sync::Mutex<Vec<AsyncSmtpConnection>>,
-    permits: tokio::sync::Semaphore,
-}
-
-impl NoDelayPool {
-    fn new(sink: &Sink, noop: bool) -> NoDelayPool {
-        NoDelayPool {
-            port: sink.port,
-            noop,
-            idle: std::sync::Mutex::new(Vec::new()),
-            permits: tokio::sync::Semaphore::new(CONNECTIONS),
-        }
-    }
-
-    async fn connect(&self) -> AsyncSmtpConnection {
-        let stream = tokio::net::TcpStream::connect(("127.0.0.1", self.port)).await.expect("connect to the sink");
-        stream.set_nodelay(true).expect("TCP_NODELAY");
-        AsyncSmtpConnection::connect_with_transport(Box::new(stream), &ClientId::default()).await.expect("EHLO")
-    }
-
-    async fn send(&self, out: &mail::Outgoing) {
-        let _permit = self.permits.acquire().await.expect("a permit");
-        let idle = self.idle.lock().expect("pool").pop();
-        let mut conn = match idle {
-            Some(mut conn) => {
-                if !self.noop || conn.test_connected().await {
-                    conn
-                } else {
-                    self.connect().await
-                }
-            }
-            None => self.connect().await,
-        };
-        let from: lettre::Address = out.envelope_from.parse().expect("from");
-        let to: lettre::Address = out.to.parse().expect("to");
-        let envelope = lettre::address::Envelope::new(Some(from), vec![to]).expect("envelope");
-        conn.send(&envelope, &out.raw).await.expect("sent");
-        if !conn.has_broken() {
-            self.idle.lock().expect("pool").push(conn);
-        }
-    }
-}
-
-#[derive(Clone)]
-enum Sender {
-    Guiyan(Arc<mail::Transport>),
-    NoDelay(Arc<NoDelayPool>),
-}
-
-/// Seconds to send `outgoing` with `sender` (a fresh one: connections included), `batch` spawned
-/// at a time and all awaited before the next, as `Engine::step` does (all at once when `None`).
-async fn transport_alone(outgoing: &[(String, mail::Outgoing)], sender: Sender, batch: Option<usize>) -> f64 {
+/// Seconds and CPU to send `outgoing` with a fresh `transport` (connections included), `batch`
+/// spawned at a time and all awaited before the next (all at once when `None`).
+async fn transport_alone(
+    outgoing: &[(String, mail::Outgoing)],
+    transport: mail::Transport,
+    batch: Option<usize>,
+    sink: &Sink,
+) -> (f64, Cpu) {
+    let transport = Arc::new(transport);
+    let before = cpu_now(sink);
     let start = Instant::now();
     for chunk in outgoing.chunks(batch.unwrap_or(outgoing.len())) {
         let mut sends = tokio::task::JoinSet::new();
         for (key, out) in chunk {
-            let (key, out, sender) = (key.clone(), out.clone(), sender.clone());
-            sends.spawn(async move {
-                match sender {
-                    Sender::Guiyan(t) => t.send(&out, &key).await.expect("sent"),
-                    Sender::NoDelay(p) => p.send(&out).await,
-                }
-            });
+            let (key, out, transport) = (key.clone(), out.clone(), Arc::clone(&transport));
+            sends.spawn(async move { transport.send(&out, &key).await.expect("sent") });
         }
         while let Some(sent) = sends.join_next().await {
             sent.expect("the send ran");
         }
     }
-    start.elapsed().as_secs_f64()
-}
-
-/// Seconds for the prototype loop of [`batched_delivery`] to send every queued mail with `sender`.
-async fn prototype_delivery(prepared: &Prepared, sender: Sender) -> f64 {
-    prepared.database.requeue();
-    let url = prepared.database.url();
-    let store = Store::open(&url).await.expect("open the store");
-    let conn = sea_orm::Database::connect(url.as_str()).await.expect("connect");
-    let start = Instant::now();
-    let sent = batched_delivery(&store, &conn, &sender, "prototype").await;
     let secs = start.elapsed().as_secs_f64();
-    assert_eq!(sent, MAILS);
-    assert_eq!(prepared.database.count("SELECT count(*) FROM mails WHERE state = 'sent';"), MAILS);
-    secs
+    (secs, cpu_now(sink).since(&before))
 }
 
-/// One line of the delivery table: seconds per repetition for `mails` mails.
+/// One line of the delivery table: seconds, and CPU seconds of the client and of the sink, per
+/// repetition, for `MAILS` mails.
 struct Measured {
     label: String,
-    mails: usize,
     secs: Vec<f64>,
+    client_cpu: Vec<f64>,
+    sink_cpu: Vec<f64>,
 }
 
 impl Measured {
     fn rate(&self) -> f64 {
-        self.mails as f64 / median(&self.secs)
+        MAILS as f64 / median(&self.secs)
+    }
+
+    /// Median CPU milliseconds per 1,000 mails.
+    fn per_thousand(cpu: &[f64]) -> f64 {
+        median(cpu) * 1000.0 / (MAILS as f64 / 1000.0)
     }
 }
 
-/// Everything measured against smtp-sink, with smtp-source runs in between.
-async fn deliveries(
-    prepared: &[&Prepared],
-    sink: &Sink,
-    engine_sink: bool,
-    postgres_sink: bool,
-) -> (Vec<f64>, Vec<Measured>) {
+/// Adds a repetition to the row called `label`, starting it if needed.
+fn push(rows: &mut Vec<Measured>, label: String, (secs, cpu): (f64, Cpu), client: f64) {
+    let row = match rows.iter().position(|r| r.label == label) {
+        Some(i) => &mut rows[i],
+        None => {
+            rows.push(Measured { label, secs: Vec::new(), client_cpu: Vec::new(), sink_cpu: Vec::new() });
+            rows.last_mut().expect("just pushed")
+        }
+    };
+    row.secs.push(secs);
+    row.client_cpu.push(client);
+    row.sink_cpu.push(cpu.sink);
+}
+
+/// Everything measured against smtp-sink, with smtp-source runs in between; the first row is
+/// smtp-source's, the baseline.
+async fn deliveries(prepared: &[&Prepared], engine_sink: bool, postgres_sink: bool) -> Vec<Measured> {
+    let sink = Sink::start(true);
+    let sink_without_pipelining = Sink::start(false);
     let size = prepared[0].mean_size();
     let outgoing = &prepared[0].outgoing;
     let batch = mail_batch() as usize;
-    let mut source = Vec::new();
     let mut rows: Vec<Measured> = Vec::new();
-    let push = |rows: &mut Vec<Measured>, label: String, mails: usize, secs: f64| match rows
-        .iter_mut()
-        .find(|r| r.label == label)
-    {
-        Some(row) => row.secs.push(secs),
-        None => rows.push(Measured { label, mails, secs: vec![secs] }),
+    let source_label = format!("smtp-source -s {CONNECTIONS} -d (baseline)");
+    let source = |rows: &mut Vec<Measured>| {
+        let (secs, cpu) = smtp_source(&sink, size);
+        let client = cpu.children;
+        push(rows, source_label.clone(), (secs, cpu), client);
     };
-    // guiyan as it is: the engine delivering to the sink. Slow (see the transport rows), so one
-    // repetition when it takes over 30 s.
-    for p in prepared {
-        let db = p.database.db;
-        if !engine_sink || (db == Db::Postgres && !postgres_sink) {
-            continue;
-        }
-        for rep in 1..=REPS {
-            eprintln!("outbox: {} {rep}: smtp-source, then Engine::step to smtp-sink ...", db.name());
-            source.push(smtp_source(sink, size));
-            let secs = engine_delivery(p, smtp(sink)).await;
-            eprintln!("outbox: {} {rep}: Engine::step delivered {MAILS} in {secs:.1} s", db.name());
-            push(&mut rows, format!("Engine::step, {}", db.name()), MAILS, secs);
-            if secs > 30.0 {
-                break;
-            }
-        }
-    }
-    // Where the time goes: the database part (the capture transport), and the transport alone.
     for rep in 1..=REPS {
-        eprintln!("outbox: {rep}/{REPS}: smtp-source, Engine::step to capture, transports alone ...");
-        source.push(smtp_source(sink, size));
         for p in prepared {
-            let secs = engine_delivery(p, mail::Transport::Capture(mail::CaptureTransport::new())).await;
-            push(&mut rows, format!("Engine::step, {}, capture transport", p.database.db.name()), MAILS, secs);
+            let db = p.database.db;
+            if !engine_sink || (db == Db::Postgres && !postgres_sink) {
+                continue;
+            }
+            eprintln!("outbox: {} {rep}/{REPS}: smtp-source, then Engine::step to smtp-sink ...", db.name());
+            source(&mut rows);
+            let measured = engine_delivery(p, smtp(&sink), &sink).await;
+            eprintln!("outbox: {} {rep}: Engine::step delivered {MAILS} in {:.2} s", db.name(), measured.0);
+            let own = measured.1.own;
+            push(&mut rows, format!("Engine::step, {}", db.name()), measured, own);
         }
-        let guiyan = || Sender::Guiyan(Arc::new(smtp(sink)));
-        let secs = transport_alone(outgoing, guiyan(), None).await;
-        push(&mut rows, "mail::Transport::Smtp alone, all at once".into(), MAILS, secs);
-        let secs = transport_alone(outgoing, guiyan(), Some(batch)).await;
-        push(&mut rows, format!("mail::Transport::Smtp alone, batches of {batch}"), MAILS, secs);
-        let nodelay = |noop| Sender::NoDelay(Arc::new(NoDelayPool::new(sink, noop)));
-        let secs = transport_alone(outgoing, nodelay(false), None).await;
-        push(&mut rows, "TCP_NODELAY prototype, all at once".into(), MAILS, secs);
-        let secs = transport_alone(outgoing, nodelay(false), Some(batch)).await;
-        push(&mut rows, format!("TCP_NODELAY prototype, batches of {batch}"), MAILS, secs);
-        let secs = transport_alone(outgoing, nodelay(true), None).await;
-        push(&mut rows, "TCP_NODELAY prototype + NOOP, all at once".into(), MAILS, secs);
+        // Where the time goes: the database part (the capture transport), and the transport alone.
+        eprintln!("outbox: {rep}/{REPS}: smtp-source, Engine::step to capture, the transport alone ...");
+        source(&mut rows);
         for p in prepared {
-            let db = p.database.db.name();
-            let capture = Sender::Guiyan(Arc::new(mail::Transport::Capture(mail::CaptureTransport::new())));
-            let secs = prototype_delivery(p, capture).await;
-            push(&mut rows, format!("prototype, {db}: batch UPDATE, capture"), MAILS, secs);
-            let secs = prototype_delivery(p, nodelay(false)).await;
-            push(&mut rows, format!("prototype, {db}: batch UPDATE + TCP_NODELAY"), MAILS, secs);
+            let capture = mail::Transport::Capture(mail::CaptureTransport::new());
+            let measured = engine_delivery(p, capture, &sink).await;
+            let own = measured.1.own;
+            push(&mut rows, format!("Engine::step, {}, capture transport", p.database.db.name()), measured, own);
         }
+        let measured = transport_alone(outgoing, smtp(&sink), None, &sink).await;
+        let own = measured.1.own;
+        push(&mut rows, "mail::Transport::Smtp alone, all at once".into(), measured, own);
+        let measured = transport_alone(outgoing, smtp(&sink), Some(batch), &sink).await;
+        let own = measured.1.own;
+        push(&mut rows, format!("mail::Transport::Smtp alone, batches of {batch}"), measured, own);
+        let measured = transport_alone(outgoing, smtp(&sink_without_pipelining), None, &sink_without_pipelining).await;
+        let own = measured.1.own;
+        push(&mut rows, "mail::Transport::Smtp alone, no PIPELINING".into(), measured, own);
     }
-    (source, rows)
+    rows
 }
 
 // ---------------------------------------------------------------------------------------------
 // Two processes draining PostgreSQL.
 
-/// A drain process: opens the store, says READY, waits for a line on stdin, drains with the
-/// capture transport, says how many it sent. `engine`: one `Engine::step`; `batched`: the
-/// prototype loop of [`batched_delivery`].
-fn drain_child(url: &str, worker: &str, mode: &str) {
+/// A drain process: opens the store, says READY, waits for a line on stdin, runs one
+/// `Engine::step` with the capture transport, says how many it sent.
+fn drain_child(url: &str, worker: &str) {
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
     runtime.block_on(async {
         let capture = mail::CaptureTransport::new();
-        let transport = mail::Transport::Capture(capture.clone());
-        let sent = if mode == "engine" {
-            let engine = engine(url, transport, worker).await;
-            ready();
-            engine.step().await.expect("step").mails_sent
-        } else {
-            let store = Store::open(url).await.expect("open the store");
-            let conn = sea_orm::Database::connect(url).await.expect("connect");
-            ready();
-            batched_delivery(&store, &conn, &Sender::Guiyan(Arc::new(transport)), worker).await
-        };
+        let engine = engine(url, mail::Transport::Capture(capture.clone()), worker).await;
+        println!("READY");
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line).expect("go");
+        let sent = engine.step().await.expect("step").mails_sent;
         assert_eq!(sent, capture.len());
         println!("DONE {sent}");
     });
 }
 
-/// Says READY and waits for the go.
-fn ready() {
-    println!("READY");
-    let mut line = String::new();
-    std::io::stdin().read_line(&mut line).expect("go");
-}
-
-/// A prototype of the delivery loop the bench points to (SQL here only to measure it; the real one
-/// belongs in `store`): `store::claim_mails` as the engine does, every claimed mail sent in
-/// parallel, then all outcomes of the batch recorded with one `UPDATE … WHERE id IN (…)` instead
-/// of one transaction per mail, as the engine did then. Returns the mails sent.
-async fn batched_delivery(store: &Store, conn: &sea_orm::DatabaseConnection, sender: &Sender, worker: &str) -> usize {
-    use sea_orm::ConnectionTrait;
-    let batch = mail_batch();
-    let lease = EngineConfig::default().lease.num_seconds();
-    let mut sent = 0;
-    loop {
-        let claimed = store::claim_mails(store, now(), batch, worker, lease).await.expect("claim");
-        let count = claimed.len() as u64;
-        let mut sends = tokio::task::JoinSet::new();
-        for mail in claimed {
-            let sender = sender.clone();
-            sends.spawn(async move {
-                let out = mail::Outgoing { envelope_from: mail.envelope_from, to: mail.to_address, raw: mail.raw };
-                match sender {
-                    Sender::Guiyan(t) => t.send(&out, &mail.key).await.expect("sent"),
-                    Sender::NoDelay(p) => p.send(&out).await,
-                }
-                mail.id
-            });
-        }
-        let mut ids = Vec::new();
-        while let Some(id) = sends.join_next().await {
-            ids.push(id.expect("the send ran").to_string());
-        }
-        if !ids.is_empty() {
-            let sql = format!(
-                "UPDATE mails SET state = 'sent', sent_at = {}, lease_until = NULL, last_error = NULL \
-                 WHERE id IN ({}) AND claimed_by = '{worker}' AND state = 'sending'",
-                now().timestamp(),
-                ids.join(", ")
-            );
-            let done = conn.execute_unprepared(&sql).await.expect("mark the batch sent");
-            sent += done.rows_affected() as usize;
-        }
-        if count < batch {
-            return sent;
-        }
-    }
-}
-
 /// Seconds for `processes` drain processes to send every queued mail, from the moment all are
 /// connected and told to start until the last one finishes.
-fn engine_drain(database: &Database, url: &str, processes: usize, mode: &str) -> f64 {
+fn engine_drain(database: &Database, url: &str, processes: usize) -> f64 {
     database.requeue();
     let exe = std::env::current_exe().expect("this binary");
     let mut children: Vec<(Child, BufReader<std::process::ChildStdout>)> = (0..processes)
         .map(|k| {
             let mut child = Command::new(&exe)
-                .args(["--drain-child", url, &format!("drain-{k}"), mode])
+                .args(["--drain-child", url, &format!("drain-{k}")])
                 .stdin(Stdio::piped())
                 .stdout(Stdio::piped())
                 .stderr(Stdio::inherit())
@@ -908,17 +833,10 @@ struct Drain {
     claim_read: Vec<f64>,
     row_commits: Vec<f64>,
     two: Vec<f64>,
-    two_batched: Vec<f64>,
 }
 
 fn drain(database: &Database, dir: &Path) -> Drain {
-    let mut d = Drain {
-        claim_loop: Vec::new(),
-        claim_read: Vec::new(),
-        row_commits: Vec::new(),
-        two: Vec::new(),
-        two_batched: Vec::new(),
-    };
+    let mut d = Drain { claim_loop: Vec::new(), claim_read: Vec::new(), row_commits: Vec::new(), two: Vec::new() };
     for rep in 1..=REPS {
         eprintln!("outbox: drain {rep}/{REPS}: pgbench, then two engine processes ...");
         for _ in 0..2 {
@@ -926,8 +844,7 @@ fn drain(database: &Database, dir: &Path) -> Drain {
             d.claim_read.push(pgbench_claim_read_loop(database, dir));
         }
         d.row_commits.push(pgbench_row_commits(database, dir));
-        d.two.push(engine_drain(database, &database.url(), 2, "engine"));
-        d.two_batched.push(engine_drain(database, &database.url(), 2, "batched"));
+        d.two.push(engine_drain(database, &database.url(), 2));
     }
     d
 }
@@ -956,7 +873,7 @@ fn all(values: &[f64]) -> String {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if let Some(i) = args.iter().position(|a| a == "--drain-child") {
-        drain_child(&args[i + 1], &args[i + 2], &args[i + 3]);
+        drain_child(&args[i + 1], &args[i + 2]);
         return;
     }
     if !args.iter().any(|a| a == "--bench") {
@@ -965,7 +882,7 @@ fn main() {
     }
     mail::install_crypto_provider();
     let postgres_sink = args.iter().any(|a| a == "--postgres-sink");
-    // For quick checks: skip the slow delivery of the engine as it is to smtp-sink.
+    // For quick checks: skip the engine's delivery to smtp-sink.
     let engine_sink = !args.iter().any(|a| a == "--no-engine-sink");
     let filters: Vec<&str> = args.iter().map(String::as_str).filter(|a| !a.starts_with('-')).collect();
     let (parts, dbs) = (["delivery", "drain"], ["sqlite", "postgres"]);
@@ -999,9 +916,8 @@ fn main() {
     let delivered = if delivery_dbs.is_empty() {
         None
     } else {
-        let sink = Sink::start();
         let list: Vec<&Prepared> = delivery_dbs.iter().map(|d| &prepared[d.name()]).collect();
-        Some(runtime.block_on(deliveries(&list, &sink, engine_sink, postgres_sink)))
+        Some(runtime.block_on(deliveries(&list, engine_sink, postgres_sink)))
     };
     let drained = if run_drain {
         if !prepared.contains_key("postgres") {
@@ -1019,9 +935,9 @@ fn main() {
          load average before {load_before}, after {load_after}",
         mail_batch()
     );
-    if let Some((source, rows)) = &delivered {
+    if let Some(rows) = &delivered {
         let first = prepared.values().next().expect("prepared");
-        let base = MAILS as f64 / median(source);
+        let base = rows[0].rate();
         println!(
             "delivery to smtp-sink (mean message {} bytes; compose, untimed setup: {})",
             first.mean_size(),
@@ -1031,23 +947,20 @@ fn main() {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        println!("{:<44} {:>6} {:>9} {:>9} {:>10}", "", "mails", "seconds", "mails/s", "vs source");
         println!(
-            "{:<44} {:>6} {:>9.2} {:>9.0} {:>10}",
-            format!("smtp-source -s {CONNECTIONS} -d (baseline)"),
-            MAILS,
-            median(source),
-            base,
-            "1.00x"
+            "{:<46} {:>8} {:>8} {:>10} {:>12} {:>12}",
+            "", "seconds", "mails/s", "vs source", "client CPU", "sink CPU"
         );
+        println!("{:<46} {:>8} {:>8} {:>10} {:>12} {:>12}", "", "", "", "", "ms/1k mails", "ms/1k mails");
         for r in rows {
             println!(
-                "{:<44} {:>6} {:>9.2} {:>9.0} {:>9.3}x",
+                "{:<46} {:>8.2} {:>8.0} {:>9.3}x {:>12.0} {:>12.0}",
                 r.label,
-                r.mails,
                 median(&r.secs),
                 r.rate(),
-                r.rate() / base
+                r.rate() / base,
+                Measured::per_thousand(&r.client_cpu),
+                Measured::per_thousand(&r.sink_cpu)
             );
         }
         let verdict = |ok: bool| if ok { "met" } else { "MISSED" };
@@ -1055,7 +968,6 @@ fn main() {
             let ratio = r.rate() / base;
             println!("target: {} / smtp-source >= 0.7x: {ratio:.3}x, {}", r.label, verdict(ratio >= 0.7));
         }
-        println!("  smtp-source: [{}] s", all(source));
         for r in rows {
             println!("  {}: [{}] s", r.label, all(&r.secs));
         }
@@ -1098,28 +1010,17 @@ fn main() {
             rate(t),
             rate(t) / base
         );
-        let t = median(&d.two_batched);
-        println!(
-            "{:<44} {:>6} {:>9.2} {:>9.0} {:>9.3}x",
-            "2 processes, prototype: one UPDATE a batch",
-            MAILS,
-            t,
-            rate(t),
-            rate(t) / base
-        );
         let two = rate(median(&d.two)) / base;
         let verdict = if two >= 0.5 { "met" } else { "MISSED" };
         println!("target: 2 engine processes / pgbench claim loop >= 0.5x: {two:.3}x, {verdict}");
         let fair = rate(median(&d.two)) / read;
         println!("2 engine processes / pgbench claim loop reading the bodies: {fair:.3}x");
         println!(
-            "  claim loop rows/s [{}]; reading the bodies [{}]; row commits rows/s [{}]; two processes [{}] s; \
-             prototype [{}] s",
+            "  claim loop rows/s [{}]; reading the bodies [{}]; row commits rows/s [{}]; two processes [{}] s",
             d.claim_loop.iter().map(|r| format!("{r:.0}")).collect::<Vec<_>>().join(", "),
             d.claim_read.iter().map(|r| format!("{r:.0}")).collect::<Vec<_>>().join(", "),
             d.row_commits.iter().map(|r| format!("{r:.0}")).collect::<Vec<_>>().join(", "),
-            all(&d.two),
-            all(&d.two_batched)
+            all(&d.two)
         );
     }
 }
