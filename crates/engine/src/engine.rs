@@ -470,7 +470,6 @@ impl Engine {
     }
 }
 
-/// A mail and the result of sending it.
 /// A mail and what its send came to; `None` for a send that never started (the engine was
 /// stopping).
 type Sent = (ClaimedMail, Option<Result<(), mail::SendError>>);

@@ -1,8 +1,8 @@
 //! SMTP delivery against a real server (tests/support/smtp_server.py on loopback): mails land in
 //! its Maildir byte for byte; 5xx is permanent, 4xx, refused connections and timeouts transient;
-//! connections are reused, replaced when the server
-//! closed them while idle, closed with QUIT when idle too long or dropped; MAIL, RCPT and DATA
-//! pipelined only where the server offers it; STARTTLS and SMTPS.
+//! connections are reused, replaced when the server closed them while idle, closed with QUIT when
+//! idle too long or dropped; MAIL, RCPT and DATA pipelined only where the server offers it;
+//! STARTTLS and SMTPS.
 
 mod support;
 
