@@ -428,6 +428,45 @@ fn edit_spring_festival(mut text: String) -> String {
 }
 
 #[test]
+fn a_changed_title_or_figure_label_reaches_the_unfinished_tasks_of_a_run_and_not_the_done_ones() {
+    for_each_db(|db| {
+        let site = Site::new(db);
+        site.ok(&["apply"]);
+        let done = task_id("publicity", "jiefang-1");
+        site.ok(&["task", "done", &done, "--figure", "banners=2", "--figure", "letters=3", "--by", "王芳"]);
+        let old_title = "悬挂横幅、张贴家书,利用LED屏、微信公众号、微信群宣传";
+        let new_title = "悬挂横幅、张贴公开信,利用LED屏、微信公众号、微信群宣传";
+        site.edit_campaign(|text| {
+            assert!(text.contains(old_title) && text.contains("label: 张贴公开信,"), "update this test");
+            text.replace(old_title, new_title).replace("label: 张贴公开信,", "label: 张贴致乡贤公开信,")
+        });
+        let expected = format!(
+            "recorded spring-festival definition version 2\n{RUN}:\n  ~ {RUN}/publicity/*  \
+             title and figures updated on 7 unfinished task(s)\n"
+        );
+        let dry = site.ok(&["apply", "--dry-run"]);
+        assert_eq!(dry, format!("(dry run: nothing is written)\n{expected}"));
+        let label = |label: &str| {
+            sql_i64(
+                db,
+                &format!("SELECT COUNT(*) FROM tasks WHERE template = 'publicity' AND figure_spec LIKE '%{label}%'"),
+            )
+        };
+        assert_eq!(label("张贴致乡贤公开信"), 0, "the dry run wrote");
+        assert_eq!(site.ok(&["apply"]), expected);
+
+        let publicity: Vec<Value> = site.tasks().into_iter().filter(|t| t["template"] == "publicity").collect();
+        assert_eq!(publicity.len(), 8);
+        for t in &publicity {
+            let title = if t["id"] == done.as_str() { old_title } else { new_title };
+            assert_eq!(t["title"], title, "{}", t["id"]);
+        }
+        assert_eq!((label("张贴致乡贤公开信"), label("\"张贴公开信\"")), (7, 1));
+        assert_eq!(site.ok(&["apply"]), "nothing to change: the database already matches the definitions\n");
+    });
+}
+
+#[test]
 fn definition_edits_change_exactly_the_edited_tasks_and_leave_settled_work_alone() {
     for_each_db(|db| {
         let site = Site::new(db);

@@ -8,8 +8,9 @@ use chrono::{DateTime, Utc};
 use plan::{ExistingTask, PlannedRun, RunAnchor, TaskChange, TaskState, diff_run, schedule_of};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait, Value,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
+    Value,
 };
 use sha2::{Digest, Sha256};
 
@@ -60,13 +61,15 @@ pub struct AppliedRun {
     pub changes: Vec<RunChange>,
 }
 
-/// One change to a task of an existing run, for display.
+/// One change to a task of an existing run, for display. `Retitled`: a template's title or figure
+/// list changed, and `tasks` of its waiting or open tasks now show the new one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RunChange {
     Created { task: String, due_at: i64 },
     Cancelled { task: String },
     Restored { task: String },
     Rescheduled { task: String, starts_at: (i64, i64), due_at: (i64, i64) },
+    Retitled { template: String, tasks: u64 },
 }
 
 /// Tasks per insert statement (dependencies: twice as many).
@@ -326,11 +329,12 @@ fn new_task(rows: &mut Rows, planned: &PlannedRun, index: usize, id: i64, blocke
 }
 
 /// A digest of everything an apply derives from a plan for a run's tasks: the run's opening and
-/// closing, and each planned task's template, unit, start, due time, reminders, escalations and
-/// dependencies. An apply stores it with the run once the run's rows agree with that plan (see
-/// `apply_run`); an apply with the same digest has nothing to compare, since only an apply changes
-/// the times and membership of a run's tasks.
-pub(crate) fn plan_hash(planned: &PlannedRun) -> String {
+/// closing, each planned task's template, unit, start, due time, reminders, escalations and
+/// dependencies, and the title and figure list of each template. An apply stores it with the run
+/// once the run's rows agree with that plan (see `apply_run`); an apply with the same digest has
+/// nothing to compare, since only an apply changes the times, membership, titles and figure lists
+/// of a run's tasks.
+pub(crate) fn plan_hash(planned: &PlannedRun, campaign: &Campaign) -> String {
     fn text(hash: &mut Sha256, value: &str) {
         hash.update((value.len() as u64).to_le_bytes());
         hash.update(value.as_bytes());
@@ -339,7 +343,8 @@ pub(crate) fn plan_hash(planned: &PlannedRun) -> String {
         hash.update(value.to_le_bytes());
     }
     let mut hash = Sha256::new();
-    text(&mut hash, "guiyan plan v1");
+    // v2: with the templates' titles and figure lists (a v1 hash never matches: one full compare).
+    text(&mut hash, "guiyan plan v2");
     // The stored form of a schedule (`schedule_of`, which the diff compares), shown on a sample: a
     // new format is a new plan. Formatting every task's schedule would double the time this takes.
     let sample = plan::PlannedTask {
@@ -376,6 +381,11 @@ pub(crate) fn plan_hash(planned: &PlannedRun) -> String {
             text(&mut hash, &dependency.id);
         }
     }
+    for template in templates_of(planned) {
+        text(&mut hash, template);
+        text(&mut hash, campaign.task(template).map(|t| t.title.as_str()).unwrap_or_default());
+        text(&mut hash, &figure_spec(campaign, template));
+    }
     hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -399,7 +409,7 @@ async fn apply_run(
         .one(txn)
         .await?;
     let scope = Some((planned.campaign.as_str(), Some(planned.key.as_str())));
-    let hash = plan_hash(planned);
+    let hash = plan_hash(planned, campaign);
     let Some(existing_run) = existing_run else {
         let inserted = run::Entity::insert(run::ActiveModel {
             campaign: Set(planned.campaign.clone()),
@@ -566,6 +576,14 @@ async fn apply_run(
             }
         }
     }
+    for template in templates_of(planned) {
+        let retitled = retitle(txn, campaign, existing_run.id, template, now).await?;
+        if retitled > 0 {
+            let detail = serde_json::json!({"template": template, "tasks": retitled});
+            record_event(txn, now, actor, "tasks-retitled", scope, None, detail).await?;
+            shown.push(RunChange::Retitled { template: template.to_string(), tasks: retitled });
+        }
+    }
     let first_id = reserve_task_ids(txn, creates.len()).await?;
     if !creates.is_empty() {
         insert_tasks(txn, campaign, existing_run.id, planned, &creates, first_id, false, now).await?;
@@ -630,6 +648,37 @@ async fn apply_run(
         update.filter(run::Column::Id.eq(existing_run.id)).exec(txn).await?;
     }
     Ok((AppliedRun { changes: shown, ..unchanged(&existing_run) }, !changes.is_empty()))
+}
+
+/// The templates of a plan's tasks, each once, in plan order.
+fn templates_of(planned: &PlannedRun) -> Vec<&str> {
+    let mut seen = std::collections::HashSet::new();
+    planned.tasks.iter().map(|t| &*t.template).filter(|template| seen.insert(*template)).collect()
+}
+
+/// Gives the waiting and open tasks of `template` in run `run_id` the template's current title and
+/// figure list, where they differ; returns how many changed. Done, waived and cancelled tasks keep
+/// what they were done (or dropped) under.
+async fn retitle(
+    txn: &DatabaseTransaction,
+    campaign: &Campaign,
+    run_id: i64,
+    template: &str,
+    now: i64,
+) -> Result<u64, sea_orm::DbErr> {
+    let title = campaign.task(template).map(|t| t.title.clone()).unwrap_or_default();
+    let spec = figure_spec(campaign, template);
+    let updated = task::Entity::update_many()
+        .col_expr(task::Column::Title, Expr::value(title.clone()))
+        .col_expr(task::Column::FigureSpec, Expr::value(spec.clone()))
+        .col_expr(task::Column::UpdatedAt, Expr::value(now))
+        .filter(task::Column::RunId.eq(run_id))
+        .filter(task::Column::Template.eq(template))
+        .filter(task::Column::State.is_in(ACTIVE.map(TaskState::name)))
+        .filter(Condition::any().add(task::Column::Title.ne(title)).add(task::Column::FigureSpec.ne(spec)))
+        .exec(txn)
+        .await?;
+    Ok(updated.rows_affected)
 }
 
 /// Whether every done or waived row is planned, with the planned times and schedule: such a row is

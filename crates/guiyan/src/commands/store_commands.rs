@@ -248,6 +248,14 @@ fn print_apply(report: &ApplyReport, runs: &[plan::PlannedRun], dry_run: bool, l
                     }
                     outln!("  ~ {task}  {}", parts.join(if zh { "；" } else { "; " }));
                 }
+                RunChange::Retitled { template, tasks } => {
+                    let all = format!("{}/{}/{template}/*", run.campaign, run.key);
+                    if zh {
+                        outln!("  ~ {all}  {tasks} 项未完成任务的标题、填报项按新定义更新")
+                    } else {
+                        outln!("  ~ {all}  title and figures updated on {tasks} unfinished task(s)")
+                    }
+                }
             }
         }
     }
