@@ -467,6 +467,48 @@ fn a_changed_title_or_figure_label_reaches_the_unfinished_tasks_of_a_run_and_not
 }
 
 #[test]
+fn an_edit_of_dependencies_alone_reaches_a_run_in_progress_and_opens_what_it_unblocks() {
+    for_each_db(|db| {
+        let site = Site::new(db);
+        site.ok(&["apply"]);
+        // Publicity has started but waits for its street's deployment, which is not done.
+        assert_eq!(site.task("publicity", "jiefang-1")["state"], "waiting");
+        let after = "\n    after: [street-deployment]         # each community waits for its own street office\n";
+        site.edit_campaign(|text| {
+            let publicity = task_entry(&text, "publicity");
+            assert!(text[publicity.clone()].contains(after), "publicity's dependencies changed; update this test");
+            let entry = text[publicity.clone()].replacen(after, "\n", 1);
+            let mut text = text.clone();
+            text.replace_range(publicity, &entry);
+            text
+        });
+        let expected = format!(
+            "recorded spring-festival definition version 2\n{RUN}:\n  ~ dependencies changed on 8 task(s)\n\
+             8 task(s) opened (start reached, dependencies met)\n"
+        );
+        assert_eq!(site.ok(&["apply", "--dry-run"]), format!("(dry run: nothing is written)\n{expected}"));
+        assert_eq!(site.task("publicity", "jiefang-1")["state"], "waiting", "the dry run wrote");
+        assert_eq!(site.ok(&["apply"]), expected);
+        let publicity: Vec<Value> = site.tasks().into_iter().filter(|t| t["template"] == "publicity").collect();
+        assert_eq!(publicity.len(), 8);
+        assert!(publicity.iter().all(|t| t["state"] == "open"), "{publicity:?}");
+        let dependencies = "SELECT COUNT(*) FROM task_dependencies d JOIN tasks t ON t.id = d.task_id \
+                            WHERE t.template = 'publicity'";
+        assert_eq!(sql_i64(db, dependencies), 0);
+        assert_eq!(site.ok(&["apply"]), "nothing to change: the database already matches the definitions\n");
+
+        // Back as it was: the dependencies return; tasks already open stay open.
+        site.restore_campaign();
+        assert_eq!(
+            site.ok(&["apply"]),
+            format!("recorded spring-festival definition version 3\n{RUN}:\n  ~ dependencies changed on 8 task(s)\n")
+        );
+        assert_eq!(sql_i64(db, dependencies), 8);
+        assert_eq!(site.task("publicity", "jiefang-1")["state"], "open");
+    });
+}
+
+#[test]
 fn definition_edits_change_exactly_the_edited_tasks_and_leave_settled_work_alone() {
     for_each_db(|db| {
         let site = Site::new(db);

@@ -1,7 +1,7 @@
 //! `guiyan apply`: record definitions, sync the unit directory, and materialize the runs open now —
 //! creating, cancelling, restoring or rescheduling tasks — in one transaction, idempotently.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use campaign::{Campaign, Directory, FigureKind, Workflows};
 use chrono::{DateTime, Utc};
@@ -62,7 +62,8 @@ pub struct AppliedRun {
 }
 
 /// One change to a task of an existing run, for display. `Retitled`: a template's title or figure
-/// list changed, and `tasks` of its waiting or open tasks now show the new one.
+/// list changed, and `tasks` of its waiting or open tasks now show the new one. `Rewired`: the
+/// dependencies of `tasks` tasks changed while nothing else about them did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RunChange {
     Created { task: String, due_at: i64 },
@@ -70,6 +71,7 @@ pub enum RunChange {
     Restored { task: String },
     Rescheduled { task: String, starts_at: (i64, i64), due_at: (i64, i64) },
     Retitled { template: String, tasks: u64 },
+    Rewired { tasks: usize },
 }
 
 /// Tasks per insert statement (dependencies: twice as many).
@@ -608,7 +610,12 @@ async fn apply_run(
         .exec(txn, events)
         .await?;
     }
-    if !changes.is_empty() {
+    // An edit of dependencies alone changes no task row: compare the stored ones with the plan's.
+    let rewired = if changes.is_empty() { rewired_tasks(txn, planned, existing_run.id, &ids).await? } else { 0 };
+    if rewired > 0 {
+        shown.push(RunChange::Rewired { tasks: rewired });
+    }
+    if !changes.is_empty() || rewired > 0 {
         task_dependency::Entity::delete_many()
             .filter(
                 task_dependency::Column::TaskId.in_subquery(
@@ -647,12 +654,50 @@ async fn apply_run(
         }
         update.filter(run::Column::Id.eq(existing_run.id)).exec(txn).await?;
     }
-    Ok((AppliedRun { changes: shown, ..unchanged(&existing_run) }, !changes.is_empty()))
+    Ok((AppliedRun { changes: shown, ..unchanged(&existing_run) }, !changes.is_empty() || rewired > 0))
+}
+
+/// How many tasks of run `run_id` have stored dependencies other than the plan's, when every
+/// planned task has a row (`ids`: stored id by template and unit).
+async fn rewired_tasks(
+    txn: &DatabaseTransaction,
+    planned: &PlannedRun,
+    run_id: i64,
+    ids: &HashMap<(&str, &str), i64>,
+) -> Result<usize, sea_orm::DbErr> {
+    let stored: HashSet<(i64, i64)> = task_dependency::Entity::find()
+        .select_only()
+        .columns([task_dependency::Column::TaskId, task_dependency::Column::DependsOn])
+        .filter(
+            task_dependency::Column::TaskId.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(task::Column::Id)
+                    .from(task::Entity)
+                    .and_where(task::Column::RunId.eq(run_id))
+                    .to_owned(),
+            ),
+        )
+        .into_tuple()
+        .all(txn)
+        .await?
+        .into_iter()
+        .collect();
+    let mut wanted = HashSet::with_capacity(stored.len());
+    for t in &planned.tasks {
+        let Some(&task_id) = ids.get(&(&*t.template, &*t.unit)) else { continue };
+        for dependency in planned.dependencies(t) {
+            if let Some(&depends_on) = ids.get(&(&*dependency.template, &*dependency.unit)) {
+                wanted.insert((task_id, depends_on));
+            }
+        }
+    }
+    let tasks: HashSet<i64> = stored.symmetric_difference(&wanted).map(|(task_id, _)| *task_id).collect();
+    Ok(tasks.len())
 }
 
 /// The templates of a plan's tasks, each once, in plan order.
 fn templates_of(planned: &PlannedRun) -> Vec<&str> {
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = HashSet::new();
     planned.tasks.iter().map(|t| &*t.template).filter(|template| seen.insert(*template)).collect()
 }
 

@@ -248,6 +248,13 @@ fn print_apply(report: &ApplyReport, runs: &[plan::PlannedRun], dry_run: bool, l
                     }
                     outln!("  ~ {task}  {}", parts.join(if zh { "；" } else { "; " }));
                 }
+                RunChange::Rewired { tasks } => {
+                    if zh {
+                        outln!("  ~ {tasks} 项任务的前置任务按新定义调整")
+                    } else {
+                        outln!("  ~ dependencies changed on {tasks} task(s)")
+                    }
+                }
                 RunChange::Retitled { template, tasks } => {
                     let all = format!("{}/{}/{template}/*", run.campaign, run.key);
                     if zh {
