@@ -1026,6 +1026,27 @@ fn sigterm_while_mail_goes_out_stops_within_5_seconds_and_releases_the_rest() {
 // --- 7. .eml files and template overrides ----------------------------------------------------------
 
 #[test]
+fn mail_list_shows_times_in_the_campaigns_time_zone() {
+    // Regression: `mail list` showed every time in Asia/Shanghai, whatever the campaign said.
+    let db = TestDb::sqlite();
+    let site = Site::new(&db);
+    let file = site.path().join("workflows/spring-festival.yaml");
+    let text = std::fs::read_to_string(&file).expect("read the campaign");
+    assert!(text.contains("\ntimezone: Asia/Shanghai\n"), "update this test");
+    std::fs::write(&file, text.replace("\ntimezone: Asia/Shanghai\n", "\ntimezone: Asia/Urumqi\n")).expect("write");
+    site.run_once(SMTP_DOWN_AT);
+    let json: Value = serde_json::from_str(&site.ok(SMTP_DOWN_AT, &["mail", "list", "--json"])).expect("JSON");
+    let mails = json["mails"].as_array().expect("mails");
+    assert!(!mails.is_empty());
+    assert!(mails.iter().all(|m| m["timezone"] == "Asia/Urumqi"), "{mails:?}");
+    // 10:00 in Beijing is 08:00 in Urumqi (UTC+6).
+    let listed = site.ok(SMTP_DOWN_AT, &["mail", "list"]);
+    let lines: Vec<&str> = listed.lines().filter(|l| l.contains("2027-02-")).collect();
+    assert_eq!(lines.len(), mails.len(), "{listed}");
+    assert!(lines.iter().all(|l| l.contains("2027-02-08 08:00")), "{listed}");
+}
+
+#[test]
 fn without_smtp_mail_goes_to_eml_files_and_templates_are_overridden_from_workflows() {
     for_each_db(|db| {
         let site = Site::new(db);

@@ -483,6 +483,8 @@ pub struct MailRow {
     pub created_at: i64,
     pub sent_at: Option<i64>,
     pub next_attempt_at: Option<i64>,
+    /// The time zone of the mail's run (its campaign's), in which to show its times.
+    pub timezone: String,
 }
 
 /// Mails, newest first: all, or only those in `state`.
@@ -512,11 +514,26 @@ pub async fn list_mails(store: &Store, state: Option<MailState>, limit: u64) -> 
     if let Some(state) = state {
         query = query.filter(mail::Column::State.eq(state.name()));
     }
-    let rows: Vec<ListedMail> =
-        query.into_model().all(&store.db).await.map_err(|e| StoreError::from_db(&store.url, e))?;
+    let err = |e| StoreError::from_db(&store.url, e);
+    let rows: Vec<ListedMail> = query.into_model().all(&store.db).await.map_err(err)?;
+    // The runs' time zones: a handful of runs for any number of mails.
+    let campaigns: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.campaign.as_str()).collect();
+    let zones: HashMap<(String, String), String> = run::Entity::find()
+        .select_only()
+        .columns([run::Column::Campaign, run::Column::Key, run::Column::Timezone])
+        .filter(run::Column::Campaign.is_in(campaigns))
+        .into_tuple::<(String, String, String)>()
+        .all(&store.db)
+        .await
+        .map_err(err)?
+        .into_iter()
+        .map(|(campaign, key, zone)| ((campaign, key), zone))
+        .collect();
     Ok(rows
         .into_iter()
         .map(|r| MailRow {
+            // Every mail belongs to a run; UTC only if its run were gone.
+            timezone: zones.get(&(r.campaign.clone(), r.run_key.clone())).cloned().unwrap_or_else(|| "UTC".into()),
             next_attempt_at: (r.state == MailState::Queued.name()).then_some(r.next_attempt_at),
             id: r.id,
             key: r.key,

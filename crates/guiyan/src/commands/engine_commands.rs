@@ -415,7 +415,7 @@ pub fn mail_list(url: &str, state: Option<MailState>, limit: u64, json: bool, la
             outln!("{}", if lang == Lang::Zh { "没有邮件" } else { "no mail" });
         }
         for m in &mails {
-            let created = local(m.created_at, "Asia/Shanghai");
+            let created = local(m.created_at, &m.timezone);
             outln!("{:>6}  {:<8} {created}  {} → {} <{}>  {}", m.id, m.state, m.kind, m.recipient, m.to, m.subject);
             if let Some(error) = &m.last_error {
                 let label = if lang == Lang::Zh { "最近错误" } else { "last error" };
