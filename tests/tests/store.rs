@@ -324,8 +324,12 @@ fn apply_creates_the_planned_tasks_once_and_dry_run_writes_nothing() {
     for_each_db(|db| {
         let site = Site::new(db);
 
-        // A dry run on a fresh database shows the new run and writes nothing.
+        // A dry run on a fresh database shows the new run and writes nothing: on SQLite, not even
+        // the file (a mistyped path must not become an empty database).
         let dry = site.ok(&["apply", "--dry-run"]);
+        if db.kind == DbKind::Sqlite {
+            assert!(!Path::new(&db.name).exists(), "the dry run created {}", db.name);
+        }
         assert!(dry.starts_with("(dry run: nothing is written)\n"), "{dry}");
         assert!(dry.contains("spring-festival/2027: new run, 51 task(s) created\n"), "{dry}");
         assert!(dry.contains("1 task(s) opened (start reached, dependencies met)\n"), "{dry}");

@@ -49,12 +49,18 @@ pub fn normalize_url(url: &str) -> String {
     }
 }
 
+/// The database file of an SQLite URL (`None` for PostgreSQL or an in-memory database).
+pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let url = normalize_url(url);
+    let rest = url.strip_prefix("sqlite://")?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    (!path.is_empty() && path != ":memory:").then(|| std::path::PathBuf::from(path))
+}
+
 impl Store {
     /// The database file, for SQLite (`None` for PostgreSQL or an in-memory database).
     pub fn sqlite_path(&self) -> Option<std::path::PathBuf> {
-        let rest = self.url.strip_prefix("sqlite://")?;
-        let path = rest.split('?').next().unwrap_or(rest);
-        (!path.is_empty() && path != ":memory:").then(|| std::path::PathBuf::from(path))
+        sqlite_file(&self.url)
     }
 
     /// Connects without touching the schema.

@@ -157,7 +157,21 @@ pub fn apply(url: &str, paths: &[PathBuf], now: DateTime<Utc>, dry_run: bool, la
         }
     };
     let definitions = engine::definitions(&workflows)?;
-    with_store(url, lang, async |store| {
+    // A dry run must not leave a new SQLite file behind (a mistyped path would become an empty
+    // database): against a file that does not exist yet, it rehearses on an empty one of its own,
+    // which is what the file would be.
+    let rehearsal = match store::sqlite_file(url) {
+        Some(file) if dry_run && !file.exists() => Some(
+            tempfile::Builder::new()
+                .prefix("guiyan-dry-run-")
+                .tempdir()
+                .context("cannot make a folder for the dry run")?,
+        ),
+        _ => None,
+    };
+    let rehearsal_url =
+        rehearsal.as_ref().map(|dir| format!("sqlite://{}?mode=rwc", dir.path().join("guiyan.db").display()));
+    with_store(rehearsal_url.as_deref().unwrap_or(url), lang, async |store| {
         let report = store::apply(store, &workflows, &definitions, &runs, now, &actor(None), dry_run).await?;
         print_apply(&report, &runs, dry_run, lang);
         Ok(0)
