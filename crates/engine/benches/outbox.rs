@@ -39,16 +39,16 @@ use std::fmt::Write as _;
 use std::hash::{BuildHasher, Hasher};
 use std::io::{BufRead, BufReader, Write as _};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use bench_support::{POSTGRES_URL_VAR, load_average, median, run, tool, with_database};
 use chrono::{DateTime, Utc};
 use engine::{Engine, EngineConfig, Mailer, VirtualClock};
 use store::Store;
 
-const POSTGRES_URL_VAR: &str = "GUIYAN_TEST_POSTGRES_URL";
 /// The engine's time: 2027-02-10 09:00 +08:00.
 const NOW: &str = "2027-02-10T09:00:00+08:00";
 const DAY: i64 = 86_400;
@@ -91,53 +91,11 @@ impl Db {
 // ---------------------------------------------------------------------------------------------
 // Tools and child processes.
 
-/// A program on PATH, in /usr/sbin (Postfix), or among the PostgreSQL server binaries.
-fn tool(name: &str) -> PathBuf {
-    let mut dirs: Vec<PathBuf> =
-        std::env::var_os("PATH").map(|p| std::env::split_paths(&p).collect()).unwrap_or_default();
-    dirs.push("/usr/sbin".into());
-    let mut server: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.path().join("bin"))
-        .collect();
-    server.sort();
-    server.reverse();
-    dirs.extend(server);
-    dirs.into_iter().map(|d| d.join(name)).find(|p| p.is_file()).unwrap_or_else(|| {
-        panic!("`{name}` not found: run scripts/bench-engine (installs it), or install postfix / postgresql-client")
-    })
-}
-
-/// Runs a command to completion; panics with its output on failure; returns stdout.
-fn run(cmd: &mut Command, stdin: Option<&str>) -> String {
-    let mut child = cmd
-        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
-    if let Some(text) = stdin {
-        child.stdin.take().expect("stdin").write_all(text.as_bytes()).expect("write stdin");
-    }
-    let out = child.wait_with_output().expect("wait");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{cmd:?} failed ({}):\n{stderr}", out.status);
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 fn is_root() -> bool {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| s.lines().find_map(|l| l.strip_prefix("Uid:").map(|u| u.split_whitespace().nth(1) == Some("0"))))
         .unwrap_or(false)
-}
-
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_default()
 }
 
 /// CPU seconds (user + system) of process `pid` (`self` for this one), and of its children that
@@ -229,19 +187,6 @@ impl Drop for Sink {
 
 // ---------------------------------------------------------------------------------------------
 // Databases and data.
-
-/// The server's admin URL with another database name.
-fn with_database(admin: &str, name: &str) -> String {
-    let (base, query) = admin.split_once('?').map_or((admin, None), |(b, q)| (b, Some(q)));
-    let authority_end = base.find("://").map_or(0, |i| i + 3);
-    let slash = base[authority_end..].find('/').map_or(base.len(), |i| authority_end + i);
-    let mut url = format!("{}/{name}", &base[..slash]);
-    if let Some(q) = query {
-        url.push('?');
-        url.push_str(q);
-    }
-    url
-}
 
 /// One database, removed on drop.
 struct Database {
@@ -851,16 +796,6 @@ fn drain(database: &Database, dir: &Path) -> Drain {
 
 // ---------------------------------------------------------------------------------------------
 // The table.
-
-fn median(values: &[f64]) -> f64 {
-    let mut v = values.to_vec();
-    v.sort_by(f64::total_cmp);
-    match v.len() {
-        0 => f64::NAN,
-        n if n % 2 == 1 => v[n / 2],
-        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
-    }
-}
 
 fn rate(secs: f64) -> f64 {
     MAILS as f64 / secs

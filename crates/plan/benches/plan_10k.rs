@@ -12,7 +12,6 @@
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
-use std::fmt::Write as _;
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -39,37 +38,12 @@ const DIRECTORY_PATH: &str = "workflows/units.yaml";
 
 use campaign::MemoryFiles as MemFiles;
 
-/// The directory: `district-org` > `street-NNN` > `street-NNN-MM`, and the `leadership` group the
-/// campaign's reports go to.
-fn directory_yaml() -> String {
-    let mut y = String::with_capacity(STREETS * COMMUNITIES_PER_STREET * 120);
-    y.push_str("levels: [district, street, community]\nunits:\n");
-    y.push_str("  - id: district-org\n    name: 示例区委组织部\n    level: district\n");
-    y.push_str("    email: zzb@shili.example.gov.cn\n    children:\n");
-    for s in 1..=STREETS {
-        let _ = write!(
-            y,
-            "      - id: street-{s:03}\n        name: 第{s}街道办事处\n        level: street\n        \
-             email: street-{s:03}@shili.example.gov.cn\n        children:\n"
-        );
-        for c in 1..=COMMUNITIES_PER_STREET {
-            let _ = writeln!(
-                y,
-                "          - {{ id: street-{s:03}-{c:02}, name: 第{s}街道第{c}社区, level: community, \
-                 email: s{s:03}c{c:02}@shili.example.gov.cn }}"
-            );
-        }
-    }
-    y.push_str("groups:\n  leadership:\n    - { name: 区委书记, email: shuji@shili.example.gov.cn }\n");
-    y
-}
-
 fn files() -> MemFiles {
     let real = concat!(env!("CARGO_MANIFEST_DIR"), "/../../workflows/spring-festival.yaml");
     let campaign = std::fs::read(real).unwrap_or_else(|e| panic!("{real}: {e}"));
     MemFiles(BTreeMap::from([
         (PathBuf::from(CAMPAIGN_PATH), campaign),
-        (PathBuf::from(DIRECTORY_PATH), directory_yaml().into_bytes()),
+        (PathBuf::from(DIRECTORY_PATH), bench_support::directory_yaml(STREETS, COMMUNITIES_PER_STREET).into_bytes()),
     ]))
 }
 

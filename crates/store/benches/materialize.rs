@@ -33,6 +33,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
+use bench_support::{POSTGRES_URL_VAR, tool, with_database};
 use campaign::Workflows;
 use chrono::{DateTime, Utc};
 use serde_json::json;
@@ -43,7 +44,6 @@ const COMMUNITIES_PER_STREET: usize = 20;
 /// The rehearsal time: the 2027 run opened on 2027-01-16 09:00; only `kickoff` is ready.
 const NOW: &str = "2027-01-17T10:00:00+08:00";
 const DIRECTORY_PATH: &str = "workflows/units.yaml";
-const POSTGRES_URL_VAR: &str = "GUIYAN_TEST_POSTGRES_URL";
 /// Applies and baseline loads per size and database, each into a fresh database; medians reported.
 const REPS: usize = 3;
 /// How many times the five community templates appear in the large variant.
@@ -144,30 +144,6 @@ fn size(name: &str) -> &'static Size {
 // The workflows: the real campaign, a 30-community-template variant, a generated directory.
 
 use campaign::MemoryFiles as MemFiles;
-
-/// `district-org` > `street-NNN` > `street-NNN-MM`, and the `leadership` group (as plan_10k).
-fn directory_yaml() -> String {
-    let mut y = String::with_capacity(STREETS * COMMUNITIES_PER_STREET * 120);
-    y.push_str("levels: [district, street, community]\nunits:\n");
-    y.push_str("  - id: district-org\n    name: 示例区委组织部\n    level: district\n");
-    y.push_str("    email: zzb@shili.example.gov.cn\n    children:\n");
-    for s in 1..=STREETS {
-        let _ = write!(
-            y,
-            "      - id: street-{s:03}\n        name: 第{s}街道办事处\n        level: street\n        \
-             email: street-{s:03}@shili.example.gov.cn\n        children:\n"
-        );
-        for c in 1..=COMMUNITIES_PER_STREET {
-            let _ = writeln!(
-                y,
-                "          - {{ id: street-{s:03}-{c:02}, name: 第{s}街道第{c}社区, level: community, \
-                 email: s{s:03}c{c:02}@shili.example.gov.cn }}"
-            );
-        }
-    }
-    y.push_str("groups:\n  leadership:\n    - { name: 区委书记, email: shuji@shili.example.gov.cn }\n");
-    y
-}
 
 /// The spring-festival campaign up to its community templates (same dates, defaults, district and
 /// street templates), under another id.
@@ -303,7 +279,7 @@ fn files() -> MemFiles {
     MemFiles(BTreeMap::from([
         (PathBuf::from(SIZES[0].path), campaign),
         (PathBuf::from(SIZES[1].path), variant_yaml().into_bytes()),
-        (PathBuf::from(DIRECTORY_PATH), directory_yaml().into_bytes()),
+        (PathBuf::from(DIRECTORY_PATH), bench_support::directory_yaml(STREETS, COMMUNITIES_PER_STREET).into_bytes()),
     ]))
 }
 
@@ -387,29 +363,6 @@ fn child(db: Db, size: &Size, url: &str) {
 // ---------------------------------------------------------------------------------------------
 // The parent: databases, children, baselines, the table.
 
-/// A program on PATH, or (psql) from the PostgreSQL server binaries.
-fn tool(name: &str) -> PathBuf {
-    let on_path = std::env::var_os("PATH")
-        .into_iter()
-        .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
-        .map(|d| d.join(name))
-        .find(|p| p.is_file());
-    let server = || {
-        let mut found: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
-            .into_iter()
-            .flatten()
-            .flatten()
-            .map(|e| e.path().join("bin").join(name))
-            .filter(|p| p.is_file())
-            .collect();
-        found.sort();
-        found.pop()
-    };
-    on_path.or_else(server).unwrap_or_else(|| {
-        panic!("`{name}` not found: run scripts/bench-store (installs it), or `apt-get install -y {name}`")
-    })
-}
-
 /// Runs a command to completion; panics with its stderr on failure; returns stdout.
 fn run(cmd: &mut Command, stdin: Option<&str>) -> String {
     run_with(cmd, stdin, Stdio::piped())
@@ -430,19 +383,6 @@ fn run_with(cmd: &mut Command, stdin: Option<&str>, stderr: Stdio) -> String {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success() && stderr.trim().is_empty(), "{cmd:?} failed ({}):\n{stderr}", out.status);
     String::from_utf8(out.stdout).expect("UTF-8 output")
-}
-
-/// The server's admin URL with another database name.
-fn with_database(admin: &str, name: &str) -> String {
-    let (base, query) = admin.split_once('?').map_or((admin, None), |(b, q)| (b, Some(q)));
-    let authority_end = base.find("://").map_or(0, |i| i + 3);
-    let slash = base[authority_end..].find('/').map_or(base.len(), |i| authority_end + i);
-    let mut url = format!("{}/{name}", &base[..slash]);
-    if let Some(q) = query {
-        url.push('?');
-        url.push_str(q);
-    }
-    url
 }
 
 /// One database of either kind, removed on drop.

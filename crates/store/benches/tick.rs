@@ -39,11 +39,11 @@ use std::hash::{BuildHasher, Hasher};
 use std::path::Path;
 use std::time::Instant;
 
+use bench_support::{POSTGRES_URL_VAR, load_average, median, with_database};
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, Statement, TransactionTrait};
 use store::{Actor, Source, Store};
 
-const POSTGRES_URL_VAR: &str = "GUIYAN_TEST_POSTGRES_URL";
 /// The tick's time: 2027-02-10 09:00 +08:00.
 const NOW: &str = "2027-02-10T09:00:00+08:00";
 const DAY: i64 = 86_400;
@@ -275,19 +275,6 @@ fn restore_sql(total: i64) -> Vec<String> {
 // ---------------------------------------------------------------------------------------------
 // Databases.
 
-/// The server's admin URL with another database name.
-fn with_database(admin: &str, name: &str) -> String {
-    let (base, query) = admin.split_once('?').map_or((admin, None), |(b, q)| (b, Some(q)));
-    let authority_end = base.find("://").map_or(0, |i| i + 3);
-    let slash = base[authority_end..].find('/').map_or(base.len(), |i| authority_end + i);
-    let mut url = format!("{}/{name}", &base[..slash]);
-    if let Some(q) = query {
-        url.push('?');
-        url.push_str(q);
-    }
-    url
-}
-
 /// One database, removed on drop.
 struct Bench {
     url: String,
@@ -392,16 +379,6 @@ struct Row {
     /// The tick's reads and writes as one set-based SQL transaction (`same_writes_sql`).
     sql: Vec<f64>,
     plan: Vec<String>,
-}
-
-fn median(values: &[f64]) -> f64 {
-    let mut v = values.to_vec();
-    v.sort_by(f64::total_cmp);
-    match v.len() {
-        0 => f64::NAN,
-        n if n % 2 == 1 => v[n / 2],
-        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
-    }
 }
 
 /// The tick's own read: every column of the due rows, locked on PostgreSQL, rolled back.
@@ -718,12 +695,6 @@ fn print_table(rows: &[Row]) {
     for plan in plans {
         println!("{plan}");
     }
-}
-
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_default()
 }
 
 fn main() {

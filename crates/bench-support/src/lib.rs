@@ -1,0 +1,131 @@
+//! What the benches of `plan`, `store` and `engine` share: finding and running the tools they
+//! compare against (sqlite3, psql, pgbench, Postfix's smtp-sink), PostgreSQL URLs, the generated
+//! unit directory, the load average and medians. A dev-dependency only: nothing here ships.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+/// The PostgreSQL server to use (an admin URL), as for the tests; `scripts/bench-*` set it.
+pub const POSTGRES_URL_VAR: &str = "GUIYAN_TEST_POSTGRES_URL";
+
+/// A program on PATH, in /usr/sbin (Postfix's), or among the newest PostgreSQL server binaries
+/// (`pgbench`, `initdb`); panics naming the script that installs it.
+pub fn tool(name: &str) -> PathBuf {
+    let on_path = std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .chain(std::iter::once(PathBuf::from("/usr/sbin")))
+        .map(|d| d.join(name))
+        .find(|p| p.is_file());
+    let server = || {
+        let mut found: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path().join("bin").join(name))
+            .filter(|p| p.is_file())
+            .collect();
+        found.sort();
+        found.pop()
+    };
+    on_path.or_else(server).unwrap_or_else(|| {
+        panic!(
+            "`{name}` not found: run the bench through scripts/bench-store or scripts/bench-engine (they install it)"
+        )
+    })
+}
+
+/// Runs a command to completion, `stdin` written to it; panics with its error output on failure;
+/// returns its standard output.
+pub fn run(cmd: &mut Command, stdin: Option<&str>) -> String {
+    let mut child = cmd
+        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
+    if let Some(text) = stdin {
+        child.stdin.take().expect("stdin").write_all(text.as_bytes()).expect("write stdin");
+    }
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{cmd:?} failed ({}):\n{stderr}", out.status);
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The server's admin URL with another database name (its query string kept).
+pub fn with_database(admin: &str, name: &str) -> String {
+    let (base, query) = admin.split_once('?').map_or((admin, None), |(b, q)| (b, Some(q)));
+    let authority_end = base.find("://").map_or(0, |i| i + 3);
+    let slash = base[authority_end..].find('/').map_or(base.len(), |i| authority_end + i);
+    let mut url = format!("{}/{name}", &base[..slash]);
+    if let Some(q) = query {
+        url.push('?');
+        url.push_str(q);
+    }
+    url
+}
+
+/// The 1-, 5- and 15-minute load averages, to print beside a measurement.
+pub fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_default()
+}
+
+/// The median (the mean of the middle two for an even count; NaN for none).
+pub fn median(values: &[f64]) -> f64 {
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    match v.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => v[n / 2],
+        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
+    }
+}
+
+/// The benches' unit directory (`units.yaml`): a district, `streets` street offices of
+/// `communities` communities each, and a leadership group.
+pub fn directory_yaml(streets: usize, communities: usize) -> String {
+    let mut y = String::with_capacity(streets * communities * 120);
+    y.push_str("levels: [district, street, community]\nunits:\n");
+    y.push_str("  - id: district-org\n    name: 示例区委组织部\n    level: district\n");
+    y.push_str("    email: zzb@shili.example.gov.cn\n    children:\n");
+    for s in 1..=streets {
+        let _ = write!(
+            y,
+            "      - id: street-{s:03}\n        name: 第{s}街道办事处\n        level: street\n        \
+             email: street-{s:03}@shili.example.gov.cn\n        children:\n"
+        );
+        for c in 1..=communities {
+            let _ = writeln!(
+                y,
+                "          - {{ id: street-{s:03}-{c:02}, name: 第{s}街道第{c}社区, level: community, \
+                 email: s{s:03}c{c:02}@shili.example.gov.cn }}"
+            );
+        }
+    }
+    y.push_str("groups:\n  leadership:\n    - { name: 区委书记, email: shuji@shili.example.gov.cn }\n");
+    y
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn with_database_swaps_only_the_database_name() {
+        assert_eq!(with_database("postgres://u@h:5432/postgres", "b1"), "postgres://u@h:5432/b1");
+        assert_eq!(with_database("postgres://u@h/postgres?sslmode=disable", "b1"), "postgres://u@h/b1?sslmode=disable");
+        assert_eq!(with_database("postgres://u@h", "b1"), "postgres://u@h/b1");
+    }
+
+    #[test]
+    fn median_of_odd_even_and_no_values() {
+        assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), 2.5);
+        assert!(median(&[]).is_nan());
+    }
+}
