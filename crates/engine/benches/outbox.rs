@@ -117,8 +117,7 @@ fn cpu_seconds(pid: &str) -> (f64, f64) {
     ((fields[0] + fields[1]) / 100.0, (fields[2] + fields[3]) / 100.0)
 }
 
-/// CPU seconds spent by this process and by `sink` while `timed` runs, and by this process's
-/// children that `timed` waited for.
+/// CPU seconds so far of this process, of its children it has waited for, and of `sink`.
 struct Cpu {
     own: f64,
     children: f64,
@@ -131,10 +130,12 @@ fn cpu_now(sink: &Sink) -> Cpu {
     Cpu { own, children, sink }
 }
 
-impl Cpu {
-    fn since(&self, earlier: &Cpu) -> Cpu {
-        Cpu { own: self.own - earlier.own, children: self.children - earlier.children, sink: self.sink - earlier.sink }
-    }
+/// One timed delivery: seconds, and CPU seconds of the client (this process, or smtp-source) and
+/// of the sink.
+struct Sample {
+    secs: f64,
+    client: f64,
+    sink: f64,
 }
 
 /// Postfix's smtp-sink on a free loopback port; killed on drop.
@@ -512,9 +513,9 @@ fn smtp(sink: &Sink) -> mail::Transport {
     )
 }
 
-/// Seconds and CPU for smtp-source to send `MAILS` messages of `size` bytes over `CONNECTIONS`
-/// reused connections; its CPU is this process's waited-for children's.
-fn smtp_source(sink: &Sink, size: usize) -> (f64, Cpu) {
+/// smtp-source sending `MAILS` messages of `size` bytes over `CONNECTIONS` reused connections;
+/// its CPU is this process's waited-for children's.
+fn smtp_source(sink: &Sink, size: usize) -> Sample {
     let mut cmd = Command::new(tool("smtp-source"));
     cmd.args(["-s", &CONNECTIONS.to_string(), "-d", "-m", &MAILS.to_string(), "-l", &size.to_string()])
         .args(["-f", "guiyan@shili.example.gov.cn", "-t", "s01c01@shili.example.gov.cn"])
@@ -523,32 +524,39 @@ fn smtp_source(sink: &Sink, size: usize) -> (f64, Cpu) {
     let start = Instant::now();
     run(&mut cmd, None);
     let secs = start.elapsed().as_secs_f64();
-    (secs, cpu_now(sink).since(&before))
+    let after = cpu_now(sink);
+    Sample { secs, client: after.children - before.children, sink: after.sink - before.sink }
 }
 
-/// Seconds and CPU for `Engine::step` to deliver every queued mail through `transport`.
-async fn engine_delivery(prepared: &Prepared, transport: mail::Transport, sink: &Sink) -> (f64, Cpu) {
+/// `Engine::step` delivering every queued mail through `transport`.
+async fn engine_delivery(prepared: &Prepared, transport: mail::Transport, sink: &Sink) -> Sample {
     prepared.database.requeue();
     let engine = engine(&prepared.database.url(), transport, "bench").await;
     let before = cpu_now(sink);
     let start = Instant::now();
     // On a runtime worker, as `guiyan run` runs its engine.
     let report = tokio::spawn(async move { engine.step().await }).await.expect("the step ran").expect("step");
-    let secs = start.elapsed().as_secs_f64();
-    let cpu = cpu_now(sink).since(&before);
+    let sample = own_sample(start, &before, sink);
     assert_eq!(report.mails_sent, MAILS, "every mail sent: {report:?}");
     assert_eq!(prepared.database.count("SELECT count(*) FROM mails WHERE state = 'sent';"), MAILS);
-    (secs, cpu)
+    sample
 }
 
-/// Seconds and CPU to send `outgoing` with a fresh `transport` (connections included), `batch`
-/// spawned at a time and all awaited before the next (all at once when `None`).
+/// What this process did since `start` and `before`.
+fn own_sample(start: Instant, before: &Cpu, sink: &Sink) -> Sample {
+    let secs = start.elapsed().as_secs_f64();
+    let after = cpu_now(sink);
+    Sample { secs, client: after.own - before.own, sink: after.sink - before.sink }
+}
+
+/// Sending `outgoing` with a fresh `transport` (connections included), `batch` spawned at a time
+/// and all awaited before the next (all at once when `None`).
 async fn transport_alone(
     outgoing: &[(String, mail::Outgoing)],
     transport: mail::Transport,
     batch: Option<usize>,
     sink: &Sink,
-) -> (f64, Cpu) {
+) -> Sample {
     let transport = Arc::new(transport);
     let before = cpu_now(sink);
     let start = Instant::now();
@@ -562,8 +570,7 @@ async fn transport_alone(
             sent.expect("the send ran");
         }
     }
-    let secs = start.elapsed().as_secs_f64();
-    (secs, cpu_now(sink).since(&before))
+    own_sample(start, &before, sink)
 }
 
 /// One line of the delivery table: seconds, and CPU seconds of the client and of the sink, per
@@ -587,7 +594,7 @@ impl Measured {
 }
 
 /// Adds a repetition to the row called `label`, starting it if needed.
-fn push(rows: &mut Vec<Measured>, label: String, (secs, cpu): (f64, Cpu), client: f64) {
+fn push(rows: &mut Vec<Measured>, label: String, sample: Sample) {
     let row = match rows.iter().position(|r| r.label == label) {
         Some(i) => &mut rows[i],
         None => {
@@ -595,9 +602,9 @@ fn push(rows: &mut Vec<Measured>, label: String, (secs, cpu): (f64, Cpu), client
             rows.last_mut().expect("just pushed")
         }
     };
-    row.secs.push(secs);
-    row.client_cpu.push(client);
-    row.sink_cpu.push(cpu.sink);
+    row.secs.push(sample.secs);
+    row.client_cpu.push(sample.client);
+    row.sink_cpu.push(sample.sink);
 }
 
 /// Everything measured against smtp-sink, with smtp-source runs in between; the first row is
@@ -611,9 +618,7 @@ async fn deliveries(prepared: &[&Prepared], engine_sink: bool, postgres_sink: bo
     let mut rows: Vec<Measured> = Vec::new();
     let source_label = format!("smtp-source -s {CONNECTIONS} -d (baseline)");
     let source = |rows: &mut Vec<Measured>| {
-        let (secs, cpu) = smtp_source(&sink, size);
-        let client = cpu.children;
-        push(rows, source_label.clone(), (secs, cpu), client);
+        push(rows, source_label.clone(), smtp_source(&sink, size));
     };
     for rep in 1..=REPS {
         for p in prepared {
@@ -623,29 +628,25 @@ async fn deliveries(prepared: &[&Prepared], engine_sink: bool, postgres_sink: bo
             }
             eprintln!("outbox: {} {rep}/{REPS}: smtp-source, then Engine::step to smtp-sink ...", db.name());
             source(&mut rows);
-            let measured = engine_delivery(p, smtp(&sink), &sink).await;
-            eprintln!("outbox: {} {rep}: Engine::step delivered {MAILS} in {:.2} s", db.name(), measured.0);
-            let own = measured.1.own;
-            push(&mut rows, format!("Engine::step, {}", db.name()), measured, own);
+            let sample = engine_delivery(p, smtp(&sink), &sink).await;
+            eprintln!("outbox: {} {rep}: Engine::step delivered {MAILS} in {:.2} s", db.name(), sample.secs);
+            push(&mut rows, format!("Engine::step, {}", db.name()), sample);
         }
         // Where the time goes: the database part (the capture transport), and the transport alone.
         eprintln!("outbox: {rep}/{REPS}: smtp-source, Engine::step to capture, the transport alone ...");
         source(&mut rows);
         for p in prepared {
             let capture = mail::Transport::Capture(mail::CaptureTransport::new());
-            let measured = engine_delivery(p, capture, &sink).await;
-            let own = measured.1.own;
-            push(&mut rows, format!("Engine::step, {}, capture transport", p.database.db.name()), measured, own);
+            let sample = engine_delivery(p, capture, &sink).await;
+            push(&mut rows, format!("Engine::step, {}, capture transport", p.database.db.name()), sample);
         }
-        let measured = transport_alone(outgoing, smtp(&sink), None, &sink).await;
-        let own = measured.1.own;
-        push(&mut rows, "mail::Transport::Smtp alone, all at once".into(), measured, own);
-        let measured = transport_alone(outgoing, smtp(&sink), Some(batch), &sink).await;
-        let own = measured.1.own;
-        push(&mut rows, format!("mail::Transport::Smtp alone, batches of {batch}"), measured, own);
-        let measured = transport_alone(outgoing, smtp(&sink_without_pipelining), None, &sink_without_pipelining).await;
-        let own = measured.1.own;
-        push(&mut rows, "mail::Transport::Smtp alone, no PIPELINING".into(), measured, own);
+        let sample = transport_alone(outgoing, smtp(&sink), None, &sink).await;
+        push(&mut rows, "mail::Transport::Smtp alone, all at once".into(), sample);
+        let sample = transport_alone(outgoing, smtp(&sink), Some(batch), &sink).await;
+        push(&mut rows, format!("mail::Transport::Smtp alone, batches of {batch}"), sample);
+        let plain = &sink_without_pipelining;
+        let sample = transport_alone(outgoing, smtp(plain), None, plain).await;
+        push(&mut rows, "mail::Transport::Smtp alone, no PIPELINING".into(), sample);
     }
     rows
 }
