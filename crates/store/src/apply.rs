@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use campaign::{Campaign, Directory, FigureKind, Workflows};
+use campaign::{Campaign, Directory, FigureKind, TaskTemplate, Workflows};
 use chrono::{DateTime, Utc};
 use plan::{ExistingTask, PlannedRun, RunAnchor, TaskChange, TaskState, diff_run, schedule_of};
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -332,7 +332,7 @@ fn new_task(rows: &mut Rows, planned: &PlannedRun, index: usize, id: i64, blocke
 
 /// A digest of everything an apply derives from a plan for a run's tasks: the run's opening and
 /// closing, each planned task's template, unit, start, due time, reminders, escalations and
-/// dependencies, and the title and figure list of each template. An apply stores it with the run
+/// dependencies, and the title and figure list of each of the campaign's templates. An apply stores it with the run
 /// once the run's rows agree with that plan (see `apply_run`); an apply with the same digest has
 /// nothing to compare, since only an apply changes the times, membership, titles and figure lists
 /// of a run's tasks.
@@ -383,10 +383,10 @@ pub(crate) fn plan_hash(planned: &PlannedRun, campaign: &Campaign) -> String {
             text(&mut hash, &dependency.id);
         }
     }
-    for template in templates_of(planned) {
-        text(&mut hash, template);
-        text(&mut hash, campaign.task(template).map(|t| t.title.as_str()).unwrap_or_default());
-        text(&mut hash, &figure_spec(campaign, template));
+    for template in &campaign.tasks {
+        text(&mut hash, &template.id);
+        text(&mut hash, &template.title);
+        text(&mut hash, &figure_spec(campaign, &template.id));
     }
     hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -578,12 +578,12 @@ async fn apply_run(
             }
         }
     }
-    for template in templates_of(planned) {
+    for template in &campaign.tasks {
         let retitled = retitle(txn, campaign, existing_run.id, template, now).await?;
         if retitled > 0 {
-            let detail = serde_json::json!({"template": template, "tasks": retitled});
+            let detail = serde_json::json!({"template": template.id, "tasks": retitled});
             record_event(txn, now, actor, "tasks-retitled", scope, None, detail).await?;
-            shown.push(RunChange::Retitled { template: template.to_string(), tasks: retitled });
+            shown.push(RunChange::Retitled { template: template.id.clone(), tasks: retitled });
         }
     }
     let first_id = reserve_task_ids(txn, creates.len()).await?;
@@ -695,12 +695,6 @@ async fn rewired_tasks(
     Ok(tasks.len())
 }
 
-/// The templates of a plan's tasks, each once, in plan order.
-fn templates_of(planned: &PlannedRun) -> Vec<&str> {
-    let mut seen = HashSet::new();
-    planned.tasks.iter().map(|t| &*t.template).filter(|template| seen.insert(*template)).collect()
-}
-
 /// Gives the waiting and open tasks of `template` in run `run_id` the template's current title and
 /// figure list, where they differ; returns how many changed. Done, waived and cancelled tasks keep
 /// what they were done (or dropped) under.
@@ -708,17 +702,17 @@ async fn retitle(
     txn: &DatabaseTransaction,
     campaign: &Campaign,
     run_id: i64,
-    template: &str,
+    template: &TaskTemplate,
     now: i64,
 ) -> Result<u64, sea_orm::DbErr> {
-    let title = campaign.task(template).map(|t| t.title.clone()).unwrap_or_default();
-    let spec = figure_spec(campaign, template);
+    let title = template.title.clone();
+    let spec = figure_spec(campaign, &template.id);
     let updated = task::Entity::update_many()
         .col_expr(task::Column::Title, Expr::value(title.clone()))
         .col_expr(task::Column::FigureSpec, Expr::value(spec.clone()))
         .col_expr(task::Column::UpdatedAt, Expr::value(now))
         .filter(task::Column::RunId.eq(run_id))
-        .filter(task::Column::Template.eq(template))
+        .filter(task::Column::Template.eq(&template.id))
         .filter(task::Column::State.is_in(ACTIVE.map(TaskState::name)))
         .filter(Condition::any().add(task::Column::Title.ne(title)).add(task::Column::FigureSpec.ne(spec)))
         .exec(txn)
