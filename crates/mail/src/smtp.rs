@@ -126,13 +126,6 @@ struct Connection {
     pipelining: bool,
 }
 
-impl Connection {
-    /// Says QUIT (unless lettre saw the connection break) and shuts the socket down.
-    async fn abort(&mut self) {
-        self.smtp.abort().await;
-    }
-}
-
 /// Why a send failed.
 enum Failure {
     /// No TCP connection to the server.
@@ -344,7 +337,7 @@ impl SmtpTransport {
                     drop(conn);
                 }
                 Err(failure) => {
-                    conn.abort().await;
+                    conn.smtp.abort().await;
                     return Err(failure);
                 }
             }
@@ -356,7 +349,7 @@ impl SmtpTransport {
                 Ok(response)
             }
             Err(failure) => {
-                conn.abort().await;
+                conn.smtp.abort().await;
                 Err(failure)
             }
         }
