@@ -327,8 +327,14 @@ fn apply_creates_the_planned_tasks_once_and_dry_run_writes_nothing() {
         // A dry run on a fresh database shows the new run and writes nothing: on SQLite, not even
         // the file (a mistyped path must not become an empty database).
         let dry = site.ok(&["apply", "--dry-run"]);
-        if db.kind == DbKind::Sqlite {
-            assert!(!Path::new(&db.name).exists(), "the dry run created {}", db.name);
+        match db.kind {
+            DbKind::Sqlite => assert!(!Path::new(&db.name).exists(), "the dry run created {}", db.name),
+            // Regression: a dry run on an empty PostgreSQL database used to migrate it.
+            DbKind::Postgres => assert_eq!(
+                sql_i64(db, "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'"),
+                0,
+                "the dry run created tables"
+            ),
         }
         assert!(dry.starts_with("(dry run: nothing is written)\n"), "{dry}");
         assert!(dry.contains("spring-festival/2027: new run, 51 task(s) created\n"), "{dry}");
@@ -1247,6 +1253,26 @@ fn databases_that_cannot_be_opened_or_written_fail_in_one_line() {
                 }
             }
         }
+    });
+}
+
+#[test]
+fn a_dry_run_on_a_database_whose_schema_is_behind_migrates_nothing() {
+    for_each_db(|db| {
+        let site = Site::new(db);
+        site.ok(&["apply"]);
+        // As if the newest migration had not run yet (its tables stay: the dry run must not look).
+        let migrations = <migrations::Migrator as migrations::MigratorTrait>::migrations();
+        let newest = migrations.last().expect("migrations").name().to_string();
+        sql_exec(db, &format!("DELETE FROM seaql_migrations WHERE version = '{newest}'"));
+        let (rows, counts) = (task_rows(db), table_counts(db));
+        let out = site.run(&["apply", "--dry-run"]);
+        assert_one_line_failure(&out, 2, &["lacks 1 migration(s)", &newest, "guiyan db migrate"]);
+        assert_eq!((task_rows(db), table_counts(db)), (rows, counts), "something was written");
+        assert_eq!(sql_i64(db, &format!("SELECT COUNT(*) FROM seaql_migrations WHERE version = '{newest}'")), 0);
+        // Without --lang en the message is in Chinese.
+        let out = site.bare().args(["--now", REHEARSAL, "apply", "--dry-run"]).output().expect("run guiyan");
+        assert_one_line_failure(&out, 2, &["尚缺本程序的 1 个结构迁移", "guiyan db migrate"]);
     });
 }
 

@@ -14,6 +14,11 @@ pub enum StoreError {
     )]
     SchemaNewer { url: String, found: String, known: String },
     #[error(
+        "the database {url} lacks {pending} migration(s) of this guiyan (first: {first}); a dry run changes nothing, \
+         so run `guiyan db migrate` first"
+    )]
+    SchemaBehind { url: String, pending: usize, first: String },
+    #[error(
         "no task `{0}`; task ids look like campaign/run/template/unit, e.g. spring-festival/2027/publicity/jiefang-1"
     )]
     NoSuchTask(String),

@@ -35,6 +35,9 @@ fn localize(err: &StoreError, lang: Lang) -> String {
         StoreError::SchemaNewer { url, found, known } => {
             format!("数据库 {url} 的结构版本 {found} 比本程序支持的 {known} 更新，请升级 guiyan")
         }
+        StoreError::SchemaBehind { url, pending, first } => format!(
+            "数据库 {url} 尚缺本程序的 {pending} 个结构迁移（第一个：{first}）；预演不改动数据库，请先运行 guiyan db migrate"
+        ),
         StoreError::NoSuchTask(id) => {
             format!("没有任务 `{id}`；任务标识形如 工作/期/任务/单位，例如 spring-festival/2027/publicity/jiefang-1")
         }
@@ -157,24 +160,50 @@ pub fn apply(url: &str, paths: &[PathBuf], now: DateTime<Utc>, dry_run: bool, la
         }
     };
     let definitions = engine::definitions(&workflows)?;
-    // A dry run must not leave a new SQLite file behind (a mistyped path would become an empty
-    // database): against a file that does not exist yet, it rehearses on an empty one of its own,
-    // which is what the file would be.
-    let rehearsal = match store::sqlite_file(url) {
-        Some(file) if dry_run && !file.exists() => Some(
-            tempfile::Builder::new()
-                .prefix("guiyan-dry-run-")
-                .tempdir()
-                .context("cannot make a folder for the dry run")?,
-        ),
-        _ => None,
-    };
-    let rehearsal_url =
-        rehearsal.as_ref().map(|dir| format!("sqlite://{}?mode=rwc", dir.path().join("guiyan.db").display()));
-    with_store(rehearsal_url.as_deref().unwrap_or(url), lang, async |store| {
-        let report = store::apply(store, &workflows, &definitions, &runs, now, &actor(None), dry_run).await?;
-        print_apply(&report, &runs, dry_run, lang);
-        Ok(0)
+    if !dry_run {
+        return with_store(url, lang, async |store| {
+            let report = store::apply(store, &workflows, &definitions, &runs, now, &actor(None), false).await?;
+            print_apply(&report, &runs, false, lang);
+            Ok(0)
+        });
+    }
+    // A dry run writes nothing, the schema included. Against a database that is still empty (or
+    // an SQLite file that does not exist yet: a mistyped path must not become an empty database)
+    // it rehearses on an empty database of its own, which is what that one would become; against
+    // one whose schema is behind it refuses, as rehearsing would need the migrated data.
+    let rehearsal =
+        tempfile::Builder::new().prefix("guiyan-dry-run-").tempdir().context("cannot make a folder for the dry run")?;
+    let rehearsal_url = format!("sqlite://{}?mode=rwc", rehearsal.path().join("guiyan.db").display());
+    runtime()?.block_on(async {
+        let outcome = async {
+            let existing = match store::sqlite_file(url) {
+                Some(file) if !file.exists() => None,
+                _ => Some(Store::connect(url).await?),
+            };
+            let store = match existing {
+                Some(store) => {
+                    let migrations = store.migration_status().await?;
+                    let pending: Vec<_> = migrations.iter().filter(|m| !m.applied).collect();
+                    match pending.first() {
+                        None => store,
+                        Some(_) if pending.len() == migrations.len() => Store::open(&rehearsal_url).await?,
+                        Some(first) => {
+                            return Err(StoreError::SchemaBehind {
+                                url: store.display_url(),
+                                pending: pending.len(),
+                                first: first.name.clone(),
+                            });
+                        }
+                    }
+                }
+                None => Store::open(&rehearsal_url).await?,
+            };
+            let report = store::apply(&store, &workflows, &definitions, &runs, now, &actor(None), true).await?;
+            print_apply(&report, &runs, true, lang);
+            Ok(0)
+        }
+        .await;
+        Ok(outcome.unwrap_or_else(|e| store_exit(&e, lang)))
     })
 }
 
