@@ -32,6 +32,7 @@ Failure modes
         {"mode": "permfail"}    550 5.1.1 no such user   (at DATA; nothing is stored)
         {"permfail_rcpt": ["a@example.org"]}   550 5.1.1 at RCPT for those recipients only
         {"tempfail_rcpt": ["b@example.org"]}   451 4.3.0 at RCPT for those recipients only
+        {"permfail_data": ["c@example.org"]}   550 5.1.1 after the message, for mails to them only
         {"delay_ms": 2000}      wait that long before answering DATA (to test client timeouts)
 
     Keys combine, e.g. `{"mode": "accept", "permfail_rcpt": ["nobody@example.org"]}`. Write the
@@ -47,7 +48,8 @@ Connections (for tests of a client's connection reuse)
     (over TLS the connection may end later: after the client's close_notify, or 30 s), `close`
     when the connection has ended.
     A client that sends RCPT before it has read the reply to MAIL (it pipelines) logs `pipelined`
-    for that MAIL command.
+    for that MAIL command, and `chained` for a message whose final dot had the next commands
+    behind it.
     `--idle-timeout SECONDS` closes a connection that has been silent that long (aiosmtpd's
     default is 300 s); with `--idle-421` it first says `421 4.4.2 … timeout exceeded`, as Postfix
     does, otherwise it closes without a word.
@@ -125,11 +127,18 @@ class MaildirHandler:
         return "250 2.1.5 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        # Bytes already buffered behind the message's final dot: the client sent the next mail's
+        # commands without waiting for this reply (it chains mails, RFC 2920 section 3.1).
+        if server._reader._buffer:
+            server.log_connection("chained")
         control = read_control(self.control)
         delay_ms = control.get("delay_ms", 0)
         if isinstance(delay_ms, (int, float)) and delay_ms > 0:
             await asyncio.sleep(delay_ms / 1000)
         mode = control.get("mode", "accept")
+        refused = {a.lower() for a in control.get("permfail_data", [])}
+        if any(rcpt.lower() in refused for rcpt in envelope.rcpt_tos):
+            return PERMFAIL
         if mode == "tempfail":
             return TEMPFAIL
         if mode == "permfail":

@@ -14,7 +14,7 @@ use campaign::Workflows;
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
 use store::{Actor, ApplyReport, ClaimedMail, Source, Store};
-use tokio::sync::{Semaphore, watch};
+use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 use crate::clock::Clock;
@@ -265,19 +265,17 @@ impl Engine {
     }
 
     /// Sends every mail due now. Three things overlap so that delivery runs at the transport's
-    /// speed, not at the sum of the transport's and the database's: sends (as many in flight as the
-    /// transport has connections), claiming the next `mail_batch` while the current one is sent, and
-    /// recording outcomes — every outcome that arrived while the previous record was written goes
-    /// into the next one, in one statement. A stop request starts no new send or claim; the sends in
-    /// flight finish and are recorded, and the claims not started are left to `serve`, which
-    /// releases them.
+    /// speed, not at the sum of the transport's and the database's: sends (twice as many handed to
+    /// the transport as it has connections), claiming the next `mail_batch` while the current one
+    /// is sent, and recording outcomes — every outcome that arrived while the previous record was
+    /// written goes into the next one, in one statement. A stop request starts no new send or
+    /// claim and withdraws the sends the transport has not started; the sends under way finish and
+    /// are recorded, and the mails not sent are left to `serve`, which releases their claims.
     async fn deliver_due(&self, report: &mut StepReport) -> Result<(), EngineError> {
         let batch = usize::try_from(self.config.mail_batch).unwrap_or(usize::MAX).max(1);
         let parallel = self.transport.parallelism().max(1);
         let mut queue: VecDeque<ClaimedMail> = VecDeque::new();
         let mut sends: JoinSet<Sent> = JoinSet::new();
-        // One per connection of the transport; a send waits for one before it starts.
-        let connections = Arc::new(Semaphore::new(parallel));
         let mut claiming: InFlight<'_, Result<Vec<ClaimedMail>, store::StoreError>> = None;
         let mut recording: InFlight<'_, Result<Recorded, store::StoreError>> = None;
         let mut outcomes: Vec<Outcome> = Vec::new();
@@ -287,26 +285,22 @@ impl Engine {
         let mut oldest_outcome: Option<tokio::time::Instant> = None;
         loop {
             let stopping = self.stopping();
-            // Twice the transport's parallelism: a send that finishes hands its connection straight
-            // to one already waiting for it, instead of waiting for this loop to start the next.
+            // Twice the transport's parallelism: a connection that comes free (over SMTP, one that
+            // is writing a message) has the next mail at hand instead of waiting for this loop.
             while sends.len() < 2 * parallel && !stopping {
                 let Some(mut mail) = queue.pop_front() else { break };
-                let transport = Arc::clone(&self.transport);
-                let (connections, stop) = (Arc::clone(&connections), Arc::clone(&self.stopping));
+                let (transport, stop) = (Arc::clone(&self.transport), Arc::clone(&self.stopping));
                 sends.spawn(async move {
-                    let Ok(_connection) = connections.acquire_owned().await else { return (mail, None) };
-                    if stop.load(Ordering::SeqCst) {
-                        // Not started: it stays claimed, and is released on the way out.
-                        return (mail, None);
-                    }
                     // The outcome needs the mail's ids, not its bytes.
                     let outgoing = mail::Outgoing {
                         envelope_from: mail.envelope_from.clone(),
                         to: mail.to_address.clone(),
                         raw: std::mem::take(&mut mail.raw),
                     };
-                    let result = transport.send(&outgoing, &mail.key).await;
-                    (mail, Some(result))
+                    // Withdrawn when the engine stops before the transport started on it: it
+                    // stays claimed, and is released on the way out.
+                    let result = transport.send_unless_withdrawn(outgoing, &mail.key, &stop).await;
+                    (mail, result)
                 });
             }
             // Claim the next batch as soon as this one is being sent, so that the transport never

@@ -8,19 +8,25 @@
 //! the dot-stuffed message), but on sockets opened by us with TCP_NODELAY, which also hold lettre's
 //! writes until its next read, so that a message's body and final dot leave together
 //! ([`WritesBeforeReads`]). Where the server offers PIPELINING (RFC 2920), MAIL, RCPT and DATA go
-//! out as one group ([`EnvelopeGroup`]) through lettre's public `command` and `read_response`.
+//! out as one group ([`EnvelopeGroup`]) through lettre's public `command` and `read_response`, and
+//! a message goes out in one write with the next mail's group ([`Chained`]): one round trip a mail
+//! while mails are queued.
 //!
-//! The pool: a semaphore bounds the sends in flight (and so the connections) to
-//! `max_connections`; a send takes the most recently used idle connection or opens one, and puts it
-//! back when the server accepted the mail. No NOOP probes a connection before reuse (a round trip
-//! per mail): instead, when a reused connection turns out to be closed before the server accepted
-//! `DATA` (nothing of the message was sent), the mail goes out once more on a fresh connection.
-//! Idle connections are closed with QUIT after [`IDLE_LIMIT`].
+//! Sending: a send queues its mail and waits for the outcome. Up to `max_connections` worker tasks
+//! take queued mails in turn, each on one connection (the most recently used idle one, or a new
+//! one) for as long as mails are queued and the connection stays good; then the connection goes
+//! back to the pool and the worker ends. A mail can be withdrawn while it is queued
+//! ([`SmtpTransport::send_unless_withdrawn`]). No NOOP probes a connection before reuse (a round
+//! trip per mail): instead, when a reused connection turns out to be closed before the server
+//! accepted `DATA` (nothing of the message was sent), the mail goes out once more on a fresh
+//! connection. Idle connections are closed with QUIT after [`IDLE_LIMIT`].
 
+use std::collections::VecDeque;
 use std::fmt;
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
@@ -37,7 +43,7 @@ use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
-use tokio::sync::Semaphore;
+use tokio::sync::oneshot;
 use tokio::time::Instant;
 
 use crate::mime::{MailError, Outgoing};
@@ -58,8 +64,9 @@ const CLOSING: &str = "421";
 /// SMTP reply codes of failed authentication: the setting is wrong, not the mail.
 const AUTH_CODES: [&str; 4] = ["530", "534", "535", "538"];
 
-/// SMTP through lettre's connection code on a pool of at most `max_connections` connections, with
-/// a timeout around each whole send (connecting, a retry on a fresh connection, the transaction).
+/// SMTP through lettre's connection code on at most `max_connections` connections, each driven by
+/// a worker task that takes the queued mails in turn; a timeout bounds every exchange with the
+/// server (connecting, a command and its replies).
 #[derive(Clone)]
 pub struct SmtpTransport {
     inner: Arc<SmtpInner>,
@@ -67,8 +74,7 @@ pub struct SmtpTransport {
 
 struct SmtpInner {
     settings: Settings,
-    permits: Semaphore,
-    pool: Mutex<Pool>,
+    shared: Mutex<Shared>,
 }
 
 /// Everything a URL says, and the limits.
@@ -106,8 +112,13 @@ impl Security {
     }
 }
 
+/// What the senders and the workers share.
 #[derive(Default)]
-struct Pool {
+struct Shared {
+    /// Mails waiting for a connection, oldest first.
+    queue: VecDeque<Job>,
+    /// Worker tasks running; each holds at most one connection.
+    workers: usize,
     /// Idle connections, the most recently used last.
     idle: Vec<Idle>,
     /// Whether a task is closing connections as they pass [`Settings::idle_limit`].
@@ -117,6 +128,41 @@ struct Pool {
 struct Idle {
     conn: Connection,
     since: Instant,
+}
+
+/// A mail waiting for a connection, and where its outcome goes: `Some(result)`, or `None` when it
+/// was withdrawn before a connection took it.
+struct Job {
+    envelope: Envelope,
+    raw: Vec<u8>,
+    key: String,
+    to: String,
+    withdrawn: Option<Arc<AtomicBool>>,
+    reply: oneshot::Sender<Option<Result<(), SendError>>>,
+}
+
+impl Job {
+    /// Whether nobody wants the outcome any more: withdrawn, or the sender stopped waiting.
+    fn is_abandoned(&self) -> bool {
+        self.reply.is_closed() || self.withdrawn.as_ref().is_some_and(|w| w.load(Ordering::SeqCst))
+    }
+
+    /// Reports the server's answer (and logs it).
+    fn finish(self, outcome: Result<Response, Failure>, settings: &Settings) {
+        let (key, to) = (&self.key, &self.to);
+        let outcome = match outcome {
+            Ok(response) => {
+                tracing::debug!(key, to, code = %response.code(), "mail sent");
+                Ok(())
+            }
+            Err(failure) => {
+                let error = classify(&failure, settings);
+                tracing::warn!(key, to, permanent = error.permanent, error = %error.message, "mail not sent");
+                Err(error)
+            }
+        };
+        let _ = self.reply.send(Some(outcome));
+    }
 }
 
 /// One open SMTP connection: lettre's, and whether the server pipelines (RFC 2920), which lettre's
@@ -136,6 +182,8 @@ enum Failure {
     /// `before_data`: it came before the server accepted `DATA`, so nothing of the message was
     /// sent and sending it on another connection cannot deliver it twice.
     Smtp { error: lettre::transport::smtp::Error, before_data: bool },
+    /// No answer within [`Settings::timeout`]; the connection is dropped.
+    Timeout,
 }
 
 impl From<lettre::transport::smtp::Error> for Failure {
@@ -286,100 +334,220 @@ impl SmtpTransport {
     }
 
     fn with_settings(settings: Settings) -> SmtpTransport {
-        let permits = Semaphore::new(settings.max_connections);
-        SmtpTransport { inner: Arc::new(SmtpInner { settings, permits, pool: Mutex::default() }) }
+        SmtpTransport { inner: Arc::new(SmtpInner { settings, shared: Mutex::default() }) }
     }
 
-    /// How many sends (and so connections) run at once at most.
+    /// How many connections (and so sends) run at once at most.
     pub fn max_connections(&self) -> usize {
         self.inner.settings.max_connections
     }
 
     /// Sends the stored bytes of `outgoing` to its envelope recipient.
     pub async fn send(&self, outgoing: &Outgoing, key: &str) -> Result<(), SendError> {
-        let envelope = envelope(outgoing)?;
-        let _permit = self.inner.permits.acquire().await.map_err(|_| SendError::transient("transport closed"))?;
-        let settings = &self.inner.settings;
-        // A send cut off by the timeout drops the connection it was using (owned by the future):
-        // a connection in an unknown state never goes back to the pool.
-        match tokio::time::timeout(settings.timeout, self.deliver(&envelope, &outgoing.raw)).await {
-            Ok(Ok(response)) => {
-                tracing::debug!(key, to = %outgoing.to, code = %response.code(), "mail sent");
-                Ok(())
-            }
-            Ok(Err(failure)) => {
-                let error = classify(&failure, &settings.url);
-                tracing::warn!(key, to = %outgoing.to, permanent = error.permanent, error = %error.message, "mail not sent");
-                Err(error)
-            }
-            Err(_) => {
-                let message = format!("no answer from {} within {:?}", settings.url, settings.timeout);
-                tracing::warn!(key, to = %outgoing.to, "{message}");
-                Err(SendError::transient(message))
-            }
-        }
+        self.send_unless_withdrawn(outgoing.clone(), key, None)
+            .await
+            .unwrap_or_else(|| Err(SendError::transient("the send was withdrawn")))
     }
 
-    /// One mail on a pooled connection, or on a fresh one when there is none or the pooled one
-    /// turns out to be closed before anything of the mail was sent.
-    async fn deliver(&self, envelope: &Envelope, raw: &[u8]) -> Result<Response, Failure> {
-        if let Some(mut conn) = self.take_idle() {
-            match transact(&mut conn, envelope, raw).await {
-                Ok(response) => {
-                    self.put_back(conn);
-                    return Ok(response);
-                }
-                Err(failure) if failure.is_stale_connection() => {
-                    if let Failure::Smtp { error, .. } = &failure {
-                        tracing::debug!(url = %self.inner.settings.url, %error, "pooled SMTP connection was closed; sending on a fresh one");
-                    }
-                    // The server has gone from it: no QUIT, the socket just closes.
-                    drop(conn);
-                }
-                Err(failure) => {
-                    conn.smtp.abort().await;
-                    return Err(failure);
-                }
-            }
-        }
-        let mut conn = self.inner.settings.connect().await?;
-        match transact(&mut conn, envelope, raw).await {
-            Ok(response) => {
-                self.put_back(conn);
-                Ok(response)
-            }
-            Err(failure) => {
-                conn.smtp.abort().await;
-                Err(failure)
-            }
-        }
-    }
-
-    fn take_idle(&self) -> Option<Connection> {
-        self.inner.lock_pool().idle.pop().map(|idle| idle.conn)
-    }
-
-    /// Returns a connection to the pool (unless lettre saw it break), starting the task that
-    /// closes idle connections if none runs.
-    fn put_back(&self, conn: Connection) {
-        if conn.smtp.has_broken() {
-            return;
-        }
-        let start_reaper = {
-            let mut pool = self.inner.lock_pool();
-            pool.idle.push(Idle { conn, since: Instant::now() });
-            !std::mem::replace(&mut pool.reaper, true)
+    /// Queues `outgoing` for the next free connection and waits for the server's answer. `None`:
+    /// `withdrawn` was set before a connection took the mail, and nothing of it was sent.
+    pub async fn send_unless_withdrawn(
+        &self,
+        outgoing: Outgoing,
+        key: &str,
+        withdrawn: Option<&Arc<AtomicBool>>,
+    ) -> Option<Result<(), SendError>> {
+        let envelope = match envelope(&outgoing) {
+            Ok(envelope) => envelope,
+            Err(error) => return Some(Err(error)),
         };
-        if start_reaper {
-            tokio::spawn(reap(Arc::downgrade(&self.inner)));
+        let (reply, answer) = oneshot::channel();
+        let job = Job {
+            envelope,
+            raw: outgoing.raw,
+            key: key.to_string(),
+            to: outgoing.to,
+            withdrawn: withdrawn.cloned(),
+            reply,
+        };
+        let start_worker = {
+            let mut shared = self.inner.lock();
+            shared.queue.push_back(job);
+            let start = shared.workers < self.inner.settings.max_connections;
+            shared.workers += usize::from(start);
+            start
+        };
+        if start_worker {
+            tokio::spawn(work(Arc::clone(&self.inner)));
         }
+        answer.await.unwrap_or_else(|_| Some(Err(SendError::transient("the SMTP worker stopped before answering"))))
     }
 }
 
 impl SmtpInner {
-    fn lock_pool(&self) -> std::sync::MutexGuard<'_, Pool> {
-        self.pool.lock().unwrap_or_else(PoisonError::into_inner)
+    fn lock(&self) -> std::sync::MutexGuard<'_, Shared> {
+        self.shared.lock().unwrap_or_else(PoisonError::into_inner)
     }
+
+    /// The next mail somebody still waits for, if one is queued.
+    fn next_job(shared: &mut Shared) -> Option<Job> {
+        while let Some(job) = shared.queue.pop_front() {
+            if !job.is_abandoned() {
+                return Some(job);
+            }
+            // A withdrawn mail is told so; a mail whose sender is gone is just dropped.
+            let _ = job.reply.send(None);
+        }
+        None
+    }
+
+    /// The next queued mail for a worker; when there is none, the worker ends: its connection
+    /// goes back to the pool and it is counted out, under the lock a sender queues under, so a
+    /// mail queued meanwhile either finds this worker or starts another.
+    fn next_job_or_retire(self: &Arc<Self>, conn: &mut Option<Connection>) -> Option<Job> {
+        let start_reaper = {
+            let mut shared = self.lock();
+            if let Some(job) = SmtpInner::next_job(&mut shared) {
+                return Some(job);
+            }
+            shared.workers -= 1;
+            match conn.take() {
+                Some(conn) if !conn.smtp.has_broken() => {
+                    shared.idle.push(Idle { conn, since: Instant::now() });
+                    !std::mem::replace(&mut shared.reaper, true)
+                }
+                _ => false,
+            }
+        };
+        if start_reaper {
+            tokio::spawn(reap(Arc::downgrade(self)));
+        }
+        None
+    }
+
+    fn take_idle(&self) -> Option<Connection> {
+        self.lock().idle.pop().map(|idle| idle.conn)
+    }
+
+    /// Delivers `first` and, on a server that pipelines, every mail queued by the time the last
+    /// one's message is written, each message going out in one write with the next mail's MAIL,
+    /// RCPT and DATA (RFC 2920 §3.1 lets the message content start a group): one round trip a
+    /// mail. Returns the connection when it is still good for another mail.
+    async fn deliver_chain(&self, conn: Option<Connection>, first: Job) -> Option<Connection> {
+        let settings = &self.settings;
+        // The first mail's MAIL, RCPT and DATA: on the worker's or an idle connection, or on a
+        // fresh one when there is none or the reused one turns out to be closed before anything
+        // of the mail was sent.
+        let opened = match conn.or_else(|| self.take_idle()) {
+            Some(mut reused) => match settings.exchange(open_transaction(&mut reused, &first)).await {
+                Ok(()) => Ok(reused),
+                Err(failure) if failure.is_stale_connection() => {
+                    if let Failure::Smtp { error, .. } = &failure {
+                        tracing::debug!(url = %settings.url, %error, "pooled SMTP connection was closed; sending on a fresh one");
+                    }
+                    // The server has gone from it: no QUIT, the socket just closes.
+                    drop(reused);
+                    settings.open_fresh(&first).await
+                }
+                Err(failure) => {
+                    abort(reused).await;
+                    Err(failure)
+                }
+            },
+            None => settings.open_fresh(&first).await,
+        };
+        let mut conn = match opened {
+            Ok(conn) => conn,
+            Err(failure) => {
+                first.finish(Err(failure), settings);
+                return None;
+            }
+        };
+        let mut job = first;
+        loop {
+            // The server has said 354 to `job`'s DATA: its message now, with the next mail's
+            // envelope behind it where that can go in the same write.
+            let text = std::str::from_utf8(&job.raw).ok();
+            let next = match text {
+                Some(_) if conn.pipelining => self.next_chained(&conn),
+                _ => None,
+            };
+            let Some((next, next_mail)) = next else {
+                let sent = settings.exchange(send_message(&mut conn, &job.raw)).await;
+                let good = sent.is_ok();
+                job.finish(sent, settings);
+                if good {
+                    return Some(conn);
+                }
+                abort(conn).await;
+                return None;
+            };
+            let group = EnvelopeGroup { mail: next_mail, recipients: next.envelope.to() };
+            let message = DataContent(text.unwrap_or_default());
+            let sent = settings.exchange(async {
+                conn.smtp
+                    .command(Chained { message, group })
+                    .await
+                    .map_err(|error| Failure::Smtp { error, before_data: false })
+            });
+            let sent = sent.await;
+            let good = sent.is_ok();
+            job.finish(sent, settings);
+            if !good {
+                // Whatever the server made of the next mail's envelope, none of its message went
+                // out: it waits for another connection, first in line.
+                abort(conn).await;
+                self.lock().queue.push_front(next);
+                return None;
+            }
+            if next.is_abandoned() {
+                // Withdrawn while the last message went out (the engine is stopping): its
+                // message is not sent; closing the connection in the middle of the transaction
+                // leaves the server nothing to deliver.
+                abort(conn).await;
+                let _ = next.reply.send(None);
+                return None;
+            }
+            if let Err(failure) = settings.exchange(read_envelope_replies(&mut conn, &next)).await {
+                abort(conn).await;
+                next.finish(Err(failure), settings);
+                return None;
+            }
+            job = next;
+        }
+    }
+
+    /// The next queued mail and its MAIL command, to chain behind the message being sent. A mail
+    /// this connection cannot carry fails at once (it never will be able to).
+    fn next_chained(&self, conn: &Connection) -> Option<(Job, Mail)> {
+        loop {
+            let next = SmtpInner::next_job(&mut self.lock())?;
+            match mail_command(&conn.smtp, &next) {
+                Ok(mail) => return Some((next, mail)),
+                Err(failure) => next.finish(Err(failure), &self.settings),
+            }
+        }
+    }
+}
+
+/// A worker: delivers queued mails until there are none, on one connection as long as it stays
+/// good; then its connection goes back to the pool and it ends.
+async fn work(inner: Arc<SmtpInner>) {
+    // A worker that panicked is still counted out, or the transport would lose a connection.
+    struct CountedOut<'a>(&'a SmtpInner, bool);
+    impl Drop for CountedOut<'_> {
+        fn drop(&mut self) {
+            if !self.1 {
+                self.0.lock().workers -= 1;
+            }
+        }
+    }
+    let mut counted = CountedOut(&inner, false);
+    let mut conn = None;
+    while let Some(job) = inner.next_job_or_retire(&mut conn) {
+        conn = inner.deliver_chain(conn.take(), job).await;
+    }
+    counted.1 = true;
 }
 
 /// Closes pooled connections as they pass the idle limit; ends when the pool is empty (the next
@@ -390,15 +558,15 @@ async fn reap(inner: Weak<SmtpInner>) {
         let (expired, next) = {
             let Some(inner) = inner.upgrade() else { return };
             let limit = inner.settings.idle_limit;
-            let mut pool = inner.lock_pool();
+            let mut shared = inner.lock();
             let now = Instant::now();
             let (expired, kept): (Vec<Idle>, Vec<Idle>) =
-                std::mem::take(&mut pool.idle).into_iter().partition(|idle| now.duration_since(idle.since) >= limit);
-            pool.idle = kept;
-            let next = pool.idle.iter().map(|idle| idle.since + limit).min();
+                std::mem::take(&mut shared.idle).into_iter().partition(|idle| now.duration_since(idle.since) >= limit);
+            shared.idle = kept;
+            let next = shared.idle.iter().map(|idle| idle.since + limit).min();
             if next.is_none() {
                 // Decided under the lock: a connection put back from now on starts a new reaper.
-                pool.reaper = false;
+                shared.reaper = false;
             }
             (expired, next)
         };
@@ -417,11 +585,17 @@ async fn quit(mut conn: Connection) {
     let _ = tokio::time::timeout(QUIT_LIMIT, conn.smtp.quit()).await;
 }
 
+/// Drops a connection after a failure: QUIT if it still works (lettre's `abort`), never waiting
+/// longer than [`QUIT_LIMIT`]. A message cut short by it is discarded by the server.
+async fn abort(mut conn: Connection) {
+    let _ = tokio::time::timeout(QUIT_LIMIT, conn.smtp.abort()).await;
+}
+
 impl Drop for SmtpInner {
     /// Closes the idle connections with QUIT on a task of the current runtime, never waiting for
     /// it; outside a runtime (after it has shut down) they are dropped and the sockets just close.
     fn drop(&mut self) {
-        let idle = std::mem::take(&mut self.pool.get_mut().unwrap_or_else(PoisonError::into_inner).idle);
+        let idle = std::mem::take(&mut self.shared.get_mut().unwrap_or_else(PoisonError::into_inner).idle);
         if idle.is_empty() {
             return;
         }
@@ -436,6 +610,23 @@ impl Drop for SmtpInner {
 }
 
 impl Settings {
+    /// `exchange` with the server, or [`Failure::Timeout`] when it takes longer than the timeout.
+    async fn exchange<T>(&self, exchange: impl Future<Output = Result<T, Failure>>) -> Result<T, Failure> {
+        tokio::time::timeout(self.timeout, exchange).await.unwrap_or(Err(Failure::Timeout))
+    }
+
+    /// A new connection with `job`'s transaction started on it (closed again if that fails).
+    async fn open_fresh(&self, job: &Job) -> Result<Connection, Failure> {
+        let mut conn = self.exchange(self.connect()).await?;
+        match self.exchange(open_transaction(&mut conn, job)).await {
+            Ok(()) => Ok(conn),
+            Err(failure) => {
+                abort(conn).await;
+                Err(failure)
+            }
+        }
+    }
+
     /// A new connection: TCP with TCP_NODELAY, TLS for `smtps://`, the greeting and EHLO,
     /// STARTTLS when asked for, a second EHLO of our own to learn whether the server pipelines,
     /// AUTH when the URL has credentials.
@@ -486,12 +677,10 @@ impl Settings {
     }
 }
 
-/// One SMTP transaction: MAIL, RCPT, DATA, then the message. Sends what lettre's
-/// `AsyncSmtpConnection::send` sends, but tells a failure before `DATA` was accepted from one
-/// after, and, where the server pipelines, sends MAIL, RCPT and DATA as one group and then reads
-/// their replies: two round trips a mail instead of four.
-async fn transact(conn: &mut Connection, envelope: &Envelope, raw: &[u8]) -> Result<Response, Failure> {
-    let Connection { smtp: conn, pipelining } = conn;
+/// MAIL with the parameters this mail needs from this server: SMTPUTF8 for an address that is not
+/// ASCII, 8BITMIME for a message that is not.
+fn mail_command(conn: &AsyncSmtpConnection, job: &Job) -> Result<Mail, Failure> {
+    let envelope = &job.envelope;
     let mut options = Vec::new();
     let ascii_addresses = envelope.from().into_iter().chain(envelope.to()).all(|a| AsRef::<str>::as_ref(a).is_ascii());
     if !ascii_addresses {
@@ -500,34 +689,75 @@ async fn transact(conn: &mut Connection, envelope: &Envelope, raw: &[u8]) -> Res
         }
         options.push(MailParameter::SmtpUtfEight);
     }
-    if !raw.is_ascii() {
+    if !job.raw.is_ascii() {
         if !conn.server_info().supports_feature(Extension::EightBitMime) {
             return Err(Failure::Unsupported("the message is not ASCII and the server does not support 8BITMIME"));
         }
         options.push(MailParameter::Body(MailBodyParameter::EightBitMime));
     }
-    let before_data = |error| Failure::Smtp { error, before_data: true };
-    let mail = Mail::new(envelope.from().cloned(), options);
-    if *pipelining {
-        // The first negative reply ends the send; the connection is then closed, not reused, so
-        // the replies still unread do not matter. The message itself waits for DATA's 354.
-        conn.command(EnvelopeGroup { mail, recipients: envelope.to() }).await.map_err(before_data)?;
-        for _ in envelope.to() {
-            conn.read_response().await.map_err(before_data)?;
-        }
-        conn.read_response().await.map_err(before_data)?;
-    } else {
-        conn.command(mail).await.map_err(before_data)?;
-        for to in envelope.to() {
-            conn.command(Rcpt::new(to.clone(), Vec::new())).await.map_err(before_data)?;
-        }
-        conn.command(Data).await.map_err(before_data)?;
+    Ok(Mail::new(envelope.from().cloned(), options))
+}
+
+/// Starts a mail's transaction: MAIL, RCPT, DATA, up to the server's 354. Where the server
+/// pipelines they go as one group and their replies are read together; otherwise one at a time,
+/// as lettre's `AsyncSmtpConnection::send` does. A failure here is before `DATA` was accepted.
+async fn open_transaction(conn: &mut Connection, job: &Job) -> Result<(), Failure> {
+    let mail = mail_command(&conn.smtp, job)?;
+    let recipients = job.envelope.to();
+    if conn.pipelining {
+        let group = EnvelopeGroup { mail, recipients };
+        conn.smtp.command(group).await.map_err(before_data)?;
+        return read_envelope_replies_after_mail(conn, recipients.len()).await;
     }
+    conn.smtp.command(mail).await.map_err(before_data)?;
+    for to in recipients {
+        conn.smtp.command(Rcpt::new(to.clone(), Vec::new())).await.map_err(before_data)?;
+    }
+    conn.smtp.command(Data).await.map_err(before_data)?;
+    Ok(())
+}
+
+/// The replies to a pipelined group's RCPTs and DATA, MAIL's having been read. The first negative
+/// reply ends the send; the connection is then closed, not reused, so the replies still unread do
+/// not matter. The message itself waits for DATA's 354.
+async fn read_envelope_replies_after_mail(conn: &mut Connection, recipients: usize) -> Result<(), Failure> {
+    for _ in 0..recipients {
+        conn.smtp.read_response().await.map_err(before_data)?;
+    }
+    conn.smtp.read_response().await.map_err(before_data)?;
+    Ok(())
+}
+
+/// The replies to a chained mail's MAIL, RCPTs and DATA, written behind the last message.
+async fn read_envelope_replies(conn: &mut Connection, job: &Job) -> Result<(), Failure> {
+    conn.smtp.read_response().await.map_err(before_data)?;
+    read_envelope_replies_after_mail(conn, job.envelope.to().len()).await
+}
+
+fn before_data(error: lettre::transport::smtp::Error) -> Failure {
+    Failure::Smtp { error, before_data: true }
+}
+
+/// A message after DATA's 354, alone, and the server's reply to it.
+async fn send_message(conn: &mut Connection, raw: &[u8]) -> Result<Response, Failure> {
     let after_data = |error| Failure::Smtp { error, before_data: false };
     match std::str::from_utf8(raw) {
-        Ok(text) => conn.command(DataContent(text)).await.map_err(after_data),
+        Ok(text) => conn.smtp.command(DataContent(text)).await.map_err(after_data),
         // Not UTF-8 (never a message guiyan composed): lettre's own encoding, byte by byte.
-        Err(_) => conn.message(raw).await.map_err(after_data),
+        Err(_) => conn.smtp.message(raw).await.map_err(after_data),
+    }
+}
+
+/// A message and the next mail's envelope group, written together; lettre then reads one reply,
+/// the message's.
+struct Chained<'a> {
+    message: DataContent<'a>,
+    group: EnvelopeGroup<'a>,
+}
+
+impl fmt::Display for Chained<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}{}", self.message, self.group)
     }
 }
 
@@ -586,9 +816,13 @@ fn envelope(outgoing: &Outgoing) -> Result<Envelope, SendError> {
 
 /// Permanent: 5xx replies and what the server can never accept; transient: 4xx, network, TLS,
 /// timeouts, and failed authentication (a setting to fix, not a bad mail).
-fn classify(failure: &Failure, url: &str) -> SendError {
+fn classify(failure: &Failure, settings: &Settings) -> SendError {
+    let url = &settings.url;
     let error = match failure {
         Failure::Connect(e) => return SendError::transient(format!("cannot connect to {url}: {e}")),
+        Failure::Timeout => {
+            return SendError::transient(format!("no answer from {url} within {:?}", settings.timeout));
+        }
         Failure::Unsupported(what) => return SendError::permanent(format!("{url}: {what}")),
         Failure::Smtp { error, .. } => error,
     };

@@ -5,7 +5,7 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -63,8 +63,9 @@ impl Transport {
         })
     }
 
-    /// How many sends are worth running at once: the SMTP connections, a few file writes, one
-    /// capture. A caller starting no more than this never queues a send it may want to withdraw.
+    /// How many sends run at once: the SMTP connections, a few file writes, one capture. A caller
+    /// keeps more sends than this waiting, so that a connection that comes free (or, over SMTP,
+    /// one whose message is being written) always has the next mail at hand.
     pub fn parallelism(&self) -> usize {
         match self {
             Transport::Smtp(t) => t.max_connections().max(1),
@@ -79,6 +80,25 @@ impl Transport {
             Transport::Smtp(t) => t.send(outgoing, key).await,
             Transport::Files(t) => t.send(outgoing, key).await,
             Transport::Capture(t) => t.send(outgoing, key).await,
+        }
+    }
+}
+
+impl Transport {
+    /// Delivers one mail unless `withdrawn` is set before the transport starts on it: `None` then,
+    /// and nothing of it was sent. A caller that stops sets it and still waits for every send: the
+    /// ones under way finish, the others come back at once.
+    pub async fn send_unless_withdrawn(
+        &self,
+        outgoing: Outgoing,
+        key: &str,
+        withdrawn: &Arc<AtomicBool>,
+    ) -> Option<Result<(), SendError>> {
+        match self {
+            Transport::Smtp(t) => t.send_unless_withdrawn(outgoing, key, Some(withdrawn)).await,
+            _ if withdrawn.load(Ordering::SeqCst) => None,
+            Transport::Files(t) => Some(t.send(&outgoing, key).await),
+            Transport::Capture(t) => Some(t.send(&outgoing, key).await),
         }
     }
 }

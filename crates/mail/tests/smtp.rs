@@ -6,6 +6,8 @@
 
 mod support;
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use campaign::Locale;
@@ -226,6 +228,83 @@ async fn mail_rcpt_and_data_go_out_as_one_group_where_the_server_pipelines() {
     assert_eq!(server.delivered().len(), 3);
     let pipelined = server.connection_events().iter().filter(|e| *e == "pipelined").count();
     assert_eq!(pipelined, 3, "every MAIL had RCPT and DATA behind it: {:?}", server.connection_events());
+}
+
+/// Queues every mail at once on this (single-threaded) runtime, so that all are waiting before
+/// the transport's first connection is open; the outcomes in the mails' order.
+async fn send_queued(transport: &SmtpTransport, mails: &[(String, Outgoing)]) -> Vec<Result<(), mail::SendError>> {
+    let mut sends = tokio::task::JoinSet::new();
+    for (i, (key, out)) in mails.iter().cloned().enumerate() {
+        let transport = transport.clone();
+        sends.spawn(async move { (i, transport.send(&out, &key).await) });
+    }
+    let mut outcomes = sends.join_all().await;
+    outcomes.sort_by_key(|(i, _)| *i);
+    outcomes.into_iter().map(|(_, outcome)| outcome).collect()
+}
+
+#[tokio::test]
+async fn queued_mails_go_out_chained_each_message_with_the_next_envelope() {
+    let server = SmtpServer::start();
+    let transport = SmtpTransport::from_url(&server.url(), 1, TIMEOUT).expect("valid url");
+    let mails = mails(5);
+    for outcome in send_queued(&transport, &mails).await {
+        outcome.expect("sent");
+    }
+    let delivered = server.delivered();
+    assert_eq!(delivered.len(), 5);
+    for (file, (_, out)) in delivered.iter().zip(&mails) {
+        assert_eq!(message_of(file), &out.raw[..], "byte for byte, in order");
+    }
+    let events = server.connection_events();
+    let count = |event: &str| events.iter().filter(|e| *e == event).count();
+    assert_eq!((count("open"), count("pipelined"), count("chained")), (1, 5, 4), "{events:?}");
+}
+
+#[tokio::test]
+async fn a_mail_refused_in_a_chain_fails_alone_and_the_next_is_delivered_once() {
+    let server = SmtpServer::start();
+    let transport = SmtpTransport::from_url(&server.url(), 1, TIMEOUT).expect("valid url");
+    let mails = mails(6);
+    // Refused after its message (the next mail's envelope is already behind it), then refused at
+    // RCPT (its envelope was chained behind the last message).
+    server.control(&format!(r#"{{"permfail_data": ["{}"], "permfail_rcpt": ["{}"]}}"#, mails[1].1.to, mails[4].1.to));
+    let outcomes = send_queued(&transport, &mails).await;
+    let refused: Vec<usize> = (0..6).filter(|i| outcomes[*i].is_err()).collect();
+    assert_eq!(refused, [1, 4], "{outcomes:?}");
+    assert!(
+        outcomes.iter().flatten().count() == 4 && outcomes.iter().filter_map(|o| o.as_ref().err()).all(|e| e.permanent)
+    );
+    let delivered = server.delivered();
+    let expected: Vec<&[u8]> = [0, 2, 3, 5].iter().map(|i| &mails[*i].1.raw[..]).collect();
+    let got: Vec<&[u8]> = delivered.iter().map(|file| message_of(file)).collect();
+    assert_eq!(got, expected, "each accepted mail exactly once, in order");
+    // A refusal closes the connection: the mail chained behind it goes on a fresh one.
+    assert_eq!(server.connections_opened(), 3, "{:?}", server.connection_events());
+}
+
+#[tokio::test]
+async fn withdrawn_mails_are_not_sent_not_even_when_chained_behind_a_message_under_way() {
+    let server = SmtpServer::start();
+    let transport = SmtpTransport::from_url(&server.url(), 1, TIMEOUT).expect("valid url");
+    let mails = mails(4);
+    // Each message takes the server a second: time to withdraw the rest while the first is sent
+    // (the second's envelope then already follows it on the connection).
+    server.control(r#"{"delay_ms": 1000}"#);
+    let withdrawn = Arc::new(AtomicBool::new(false));
+    let mut sends = tokio::task::JoinSet::new();
+    for (i, (key, out)) in mails.iter().cloned().enumerate() {
+        let (transport, withdrawn) = (transport.clone(), Arc::clone(&withdrawn));
+        sends.spawn(async move { (i, transport.send_unless_withdrawn(out, &key, Some(&withdrawn)).await) });
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    withdrawn.store(true, Ordering::SeqCst);
+    let mut outcomes = sends.join_all().await;
+    outcomes.sort_by_key(|(i, _)| *i);
+    let outcomes: Vec<_> = outcomes.into_iter().map(|(_, outcome)| outcome).collect();
+    assert_eq!(outcomes, [Some(Ok(())), None, None, None]);
+    assert_eq!(server.delivered().len(), 1);
+    assert_eq!(server.connection_events().iter().filter(|e| *e == "chained").count(), 1, "the second was chained");
 }
 
 #[tokio::test]
