@@ -47,8 +47,19 @@ fn pure_crates_depend_only_on_allowed_crates() {
 
 #[test]
 fn internal_dependencies_point_inward() {
-    // `bench-support` is in no crate's list: a dev-dependency of benches only.
-    let internal = ["calendar", "campaign", "plan", "migrations", "store", "mail", "engine", "guiyan", "bench-support"];
+    // `bench-support` and `smtp-test-server` are in no crate's list: dev-dependencies only.
+    let internal = [
+        "calendar",
+        "campaign",
+        "plan",
+        "migrations",
+        "store",
+        "mail",
+        "engine",
+        "guiyan",
+        "bench-support",
+        "smtp-test-server",
+    ];
     let allowed: &[(&str, &str, &[&str])] = &[
         ("calendar", "crates/calendar/Cargo.toml", &[]),
         ("campaign", "crates/campaign/Cargo.toml", &["calendar"]),

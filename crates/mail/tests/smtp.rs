@@ -4,8 +4,6 @@
 //! idle too long or dropped; MAIL, RCPT and DATA pipelined only where the server offers it;
 //! STARTTLS and SMTPS.
 
-mod support;
-
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -14,7 +12,7 @@ use campaign::Locale;
 use chrono::{TimeZone, Utc};
 use mail::{Digest, MailKind, Mailbox, Outgoing, SmtpTransport, Templates, Transport, build_message, message_id_for};
 use mail_parser::MessageParser;
-use support::{SmtpServer, closed_port, test_ca};
+use smtp_test_server::{SmtpServer, closed_port, test_ca};
 
 const TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -102,17 +100,17 @@ async fn failures_are_classified_and_modes_switch_at_runtime() {
     let transport = smtp(&server.url(), TIMEOUT);
     let mails = mails(4);
 
-    server.control(r#"{"mode": "permfail"}"#);
+    server.write_control(r#"{"mode": "permfail"}"#);
     let err = transport.send(&mails[0].1, &mails[0].0).await.unwrap_err();
     assert!(err.permanent, "550 is permanent: {err}");
     assert!(err.message.contains("550") || err.message.contains("no such user"), "{err}");
 
-    server.control(r#"{"mode": "tempfail"}"#);
+    server.write_control(r#"{"mode": "tempfail"}"#);
     let err = transport.send(&mails[0].1, &mails[0].0).await.unwrap_err();
     assert!(!err.permanent, "451 is transient: {err}");
     assert!(err.message.contains("451") || err.message.contains("try later"), "{err}");
 
-    server.control(&format!(r#"{{"mode": "accept", "permfail_rcpt": ["{}"]}}"#, mails[1].1.to));
+    server.write_control(&format!(r#"{{"mode": "accept", "permfail_rcpt": ["{}"]}}"#, mails[1].1.to));
     let err = transport.send(&mails[1].1, &mails[1].0).await.unwrap_err();
     assert!(err.permanent, "550 at RCPT is permanent: {err}");
     transport.send(&mails[0].1, &mails[0].0).await.expect("accepted again, no restart");
@@ -134,11 +132,11 @@ async fn a_slow_server_times_out_transiently_and_the_next_send_works() {
     let transport = smtp(&server.url(), Duration::from_millis(1500));
     let mails = mails(2);
     transport.send(&mails[0].1, &mails[0].0).await.expect("warm connection in the pool");
-    server.control(r#"{"delay_ms": 4000}"#);
+    server.write_control(r#"{"delay_ms": 4000}"#);
     let err = transport.send(&mails[1].1, &mails[1].0).await.unwrap_err();
     assert!(!err.permanent, "{err}");
     assert!(err.message.contains("within"), "{err}");
-    server.control(r#"{"mode": "accept"}"#);
+    server.write_control(r#"{"mode": "accept"}"#);
     // The cut-off connection is not reused: a fresh one delivers.
     transport.send(&mails[1].1, &mails[1].0).await.expect("sent after the timeout");
     tokio::time::sleep(Duration::from_secs(3)).await;
@@ -268,7 +266,10 @@ async fn a_mail_refused_in_a_chain_fails_alone_and_the_next_is_delivered_once() 
     let mails = mails(6);
     // Refused after its message (the next mail's envelope is already behind it), then refused at
     // RCPT (its envelope was chained behind the last message).
-    server.control(&format!(r#"{{"permfail_data": ["{}"], "permfail_rcpt": ["{}"]}}"#, mails[1].1.to, mails[4].1.to));
+    server.write_control(&format!(
+        r#"{{"permfail_data": ["{}"], "permfail_rcpt": ["{}"]}}"#,
+        mails[1].1.to, mails[4].1.to
+    ));
     let outcomes = send_queued(&transport, &mails).await;
     let refused: Vec<usize> = (0..6).filter(|i| outcomes[*i].is_err()).collect();
     assert_eq!(refused, [1, 4], "{outcomes:?}");
@@ -290,7 +291,7 @@ async fn withdrawn_mails_are_not_sent_not_even_when_chained_behind_a_message_und
     let mails = mails(4);
     // Each message takes the server a second: time to withdraw the rest while the first is sent
     // (the second's envelope then already follows it on the connection).
-    server.control(r#"{"delay_ms": 1000}"#);
+    server.write_control(r#"{"delay_ms": 1000}"#);
     let withdrawn = Arc::new(AtomicBool::new(false));
     let mut sends = tokio::task::JoinSet::new();
     for (i, (key, out)) in mails.iter().cloned().enumerate() {
@@ -326,17 +327,17 @@ async fn a_rejected_mail_is_not_sent_again_on_another_connection() {
     let mails = mails(4);
     transport.send(&mails[0].1, &mails[0].0).await.expect("warms a pooled connection");
 
-    server.control(&format!(r#"{{"permfail_rcpt": ["{}"]}}"#, mails[1].1.to));
+    server.write_control(&format!(r#"{{"permfail_rcpt": ["{}"]}}"#, mails[1].1.to));
     let err = transport.send(&mails[1].1, &mails[1].0).await.unwrap_err();
     assert!(err.permanent, "550 at RCPT on a reused connection is permanent: {err}");
     assert_eq!(server.connections_opened(), 1, "not retried: {:?}", server.connection_events());
 
-    server.control(&format!(r#"{{"tempfail_rcpt": ["{}"]}}"#, mails[2].1.to));
+    server.write_control(&format!(r#"{{"tempfail_rcpt": ["{}"]}}"#, mails[2].1.to));
     let err = transport.send(&mails[2].1, &mails[2].0).await.unwrap_err();
     assert!(!err.permanent, "451 at RCPT is transient: {err}");
     assert_eq!(server.connections_opened(), 2, "one connection for that send: {:?}", server.connection_events());
 
-    server.control(r#"{"mode": "accept"}"#);
+    server.write_control(r#"{"mode": "accept"}"#);
     transport.send(&mails[3].1, &mails[3].0).await.expect("accepted");
     assert_eq!(server.delivered().len(), 2);
 }

@@ -1,6 +1,7 @@
-//! The SMTP test server for the engine tests: `tests/support/smtp_server.py` (Debian's
-//! python3-aiosmtpd) on a free loopback port with its own Maildir and control file, and the
-//! delivered messages parsed back with mail-parser.
+//! The SMTP test server for the engine tests: `smtp-test-server`'s (`tests/support/smtp_server.py`,
+//! Debian's python3-aiosmtpd, on a free loopback port with its own Maildir and control file),
+//! answering in the engine's terms ([`Mode`]), with the delivered messages parsed back with
+//! mail-parser.
 //!
 //! ```ignore
 //! let smtp = SmtpServer::start();
@@ -12,24 +13,9 @@
 //!
 //! Dropping the server stops it (SIGTERM, then SIGKILL) and removes its folder.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
 
 use mail_parser::{MessageParser, MimeHeaders};
-
-/// The interpreter that sees Debian's python3-aiosmtpd (a pyenv python does not).
-const PYTHON: &str = "/usr/bin/python3";
-
-/// How long the server may take to report `READY <port>`.
-const READY_TIMEOUT: Duration = Duration::from_secs(20);
-
-/// The server script, shared with the mail crate's tests.
-pub fn script() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("support/smtp_server.py")
-}
 
 /// What the server answers at DATA.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,83 +63,31 @@ pub struct Received {
     pub html_parts: usize,
 }
 
-/// A running SMTP test server.
+/// A running SMTP test server (stopped when dropped).
+#[derive(Debug)]
 pub struct SmtpServer {
-    child: Child,
-    pub port: u16,
-    pub maildir: PathBuf,
-    control: PathBuf,
-    _dir: tempfile::TempDir,
-}
-
-impl std::fmt::Debug for SmtpServer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SmtpServer").field("port", &self.port).field("maildir", &self.maildir).finish()
-    }
+    server: smtp_test_server::SmtpServer,
 }
 
 impl SmtpServer {
-    /// Starts the server on `--port 0` (it binds a free port itself and reports it, so nothing can
-    /// take the port in between), accepting everything, and waits for `READY <port>`.
+    /// Starts the server on a free port, accepting everything.
     pub fn start() -> SmtpServer {
         SmtpServer::start_with(&[])
     }
 
     /// Like [`SmtpServer::start`], with more options for `smtp_server.py` (TLS, AUTH, …).
     pub fn start_with(options: &[&str]) -> SmtpServer {
-        let dir = tempfile::Builder::new().prefix("guiyan-smtp-").tempdir().expect("tempdir for the SMTP server");
-        let maildir = dir.path().join("Maildir");
-        let control = dir.path().join("control.json");
-        let mut child = Command::new(PYTHON)
-            .arg(script())
-            .args(["--port", "0", "--maildir"])
-            .arg(&maildir)
-            .arg("--control")
-            .arg(&control)
-            .args(options)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot run {PYTHON} (apt-get install python3-aiosmtpd): {e}"));
-        let stdout = child.stdout.take().expect("piped stdout");
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let port = loop {
-            match rx.recv_timeout(READY_TIMEOUT) {
-                Ok(line) => {
-                    if let Some(port) = line.strip_prefix("READY ") {
-                        break port.trim().parse().expect("READY <port>");
-                    }
-                }
-                Err(e) => {
-                    let _ = child.kill();
-                    let status = child.wait();
-                    panic!(
-                        "the SMTP test server did not report READY ({e}; exit {status:?}); is python3-aiosmtpd \
-                         installed for {PYTHON}? (scripts/test installs it)"
-                    );
-                }
-            }
-        };
-        SmtpServer { child, port, maildir, control, _dir: dir }
+        SmtpServer { server: smtp_test_server::SmtpServer::start_with(options) }
     }
 
     /// `smtps://127.0.0.1:PORT`, for a server started with `--implicit-tls`.
     pub fn smtps_url(&self) -> String {
-        format!("smtps://127.0.0.1:{}", self.port)
+        self.server.smtps_url()
     }
 
     /// `smtp://127.0.0.1:PORT`, for `GUIYAN_SMTP_URL`.
     pub fn url(&self) -> String {
-        format!("smtp://127.0.0.1:{}", self.port)
+        self.server.url()
     }
 
     /// Answers `mode` at DATA, and 550 at RCPT for the addresses in `permfail_rcpt`.
@@ -164,29 +98,17 @@ impl SmtpServer {
     /// Like [`set_mode`](Self::set_mode), and waits `delay_ms` before answering DATA.
     pub fn control(&self, mode: Mode, permfail_rcpt: &[&str], delay_ms: u64) {
         let json = serde_json::json!({ "mode": mode.name(), "permfail_rcpt": permfail_rcpt, "delay_ms": delay_ms });
-        // Atomically: the server re-reads the file on every RCPT and DATA.
-        let tmp = self.control.with_extension("tmp");
-        std::fs::write(&tmp, json.to_string()).expect("write the control file");
-        std::fs::rename(&tmp, &self.control).expect("replace the control file");
-    }
-
-    /// The Maildir files of the delivered messages, in delivery order (the names start with the
-    /// time in nanoseconds).
-    pub fn files(&self) -> Vec<PathBuf> {
-        let Ok(entries) = std::fs::read_dir(self.maildir.join("new")) else { return Vec::new() };
-        let mut files: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-        files.sort();
-        files
+        self.server.write_control(&json.to_string());
     }
 
     /// How many messages were delivered.
     pub fn count(&self) -> usize {
-        self.files().len()
+        self.server.files().len()
     }
 
     /// Every delivered message, parsed, in delivery order. Panics on a message that does not parse.
     pub fn messages(&self) -> Vec<Received> {
-        self.files().iter().map(|f| parse_file(f)).collect()
+        self.server.files().iter().map(|f| parse_file(f)).collect()
     }
 }
 
@@ -228,20 +150,5 @@ fn parse(file: &Path, bytes: &[u8]) -> Received {
         content_type,
         text_parts: message.text_body_count(),
         html_parts: message.html_body_count(),
-    }
-}
-
-impl Drop for SmtpServer {
-    /// SIGTERM (the server closes its listener and exits), SIGKILL if it is still there after 5 s.
-    fn drop(&mut self) {
-        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
-        for _ in 0..50 {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }

@@ -1,6 +1,13 @@
-//! Test support: runs `tests/support/smtp_server.py` (Debian's python3-aiosmtpd) on a free
-//! loopback port, with a Maildir, a control file and a log of its connections, and stops it when
-//! dropped.
+//! The SMTP server of the tests: `tests/support/smtp_server.py` (Debian's python3-aiosmtpd) run
+//! on a free loopback port with its own Maildir, control file and connection log, stopped when
+//! dropped. The mail crate's SMTP tests and the engine's integration tests both use it.
+//!
+//! ```ignore
+//! let server = SmtpServer::start();
+//! transport_url = server.url();
+//! server.write_control(r#"{"mode": "tempfail"}"#); // see the script's help for the keys
+//! let files = server.files();                      // Maildir/new, in delivery order
+//! ```
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -11,19 +18,33 @@ use std::time::Duration;
 /// The interpreter that sees Debian's python3-aiosmtpd (a pyenv python does not).
 const PYTHON: &str = "/usr/bin/python3";
 
-/// The server script, shared with the engine's integration tests.
+/// How long the server may take to report `READY <port>`.
+const READY_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// The workspace's `tests/support` folder: the server script and the test certificates.
+fn support_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/support")
+}
+
+/// The server script.
 pub fn script() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/support/smtp_server.py")
+    support_dir().join("smtp_server.py")
 }
 
 /// The test CA and the server certificate it signed for 127.0.0.1 (`tests/support/tls/`).
 pub fn tls_file(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/support/tls").join(name)
+    support_dir().join("tls").join(name)
 }
 
-/// The test CA's certificate, for `SmtpTransport::trusting_ca_pem`.
+/// The test CA's certificate, for a client that must trust the server.
 pub fn test_ca() -> Vec<u8> {
     std::fs::read(tls_file("ca.pem")).expect("tests/support/tls/ca.pem")
+}
+
+/// A loopback port nobody listens on (bound, then released).
+pub fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    listener.local_addr().expect("addr").port()
 }
 
 /// A running SMTP test server.
@@ -36,16 +57,23 @@ pub struct SmtpServer {
     _dir: tempfile::TempDir,
 }
 
+impl std::fmt::Debug for SmtpServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpServer").field("port", &self.port).field("maildir", &self.maildir).finish()
+    }
+}
+
 impl SmtpServer {
-    /// Starts the server (`--port 0`: it binds a free port itself and reports it, so no other
-    /// process can take the port between choosing and binding) and waits for `READY <port>`.
+    /// Starts the server on `--port 0` (it binds a free port itself and reports it, so nothing can
+    /// take the port in between), accepting everything, and waits for `READY <port>`.
     pub fn start() -> SmtpServer {
-        Self::start_with(&[])
+        SmtpServer::start_with(&[])
     }
 
-    /// Starts the server with extra arguments, e.g. `["--auth", "user:pass"]`.
-    pub fn start_with(extra: &[&str]) -> SmtpServer {
-        let dir = tempfile::tempdir().expect("tempdir");
+    /// Like [`SmtpServer::start`], with more options for the script (`--auth`, `--no-pipelining`,
+    /// `--idle-timeout`, …).
+    pub fn start_with(options: &[&str]) -> SmtpServer {
+        let dir = tempfile::Builder::new().prefix("guiyan-smtp-").tempdir().expect("tempdir for the SMTP server");
         let maildir = dir.path().join("Maildir");
         let control = dir.path().join("control.json");
         let connections = dir.path().join("connections.log");
@@ -57,7 +85,7 @@ impl SmtpServer {
             .arg(&control)
             .arg("--connections")
             .arg(&connections)
-            .args(extra)
+            .args(options)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -74,7 +102,7 @@ impl SmtpServer {
             }
         });
         let port = loop {
-            match rx.recv_timeout(Duration::from_secs(15)) {
+            match rx.recv_timeout(READY_TIMEOUT) {
                 Ok(line) => {
                     if let Some(port) = line.strip_prefix("READY ") {
                         break port.trim().parse().expect("READY <port>");
@@ -84,7 +112,8 @@ impl SmtpServer {
                     let _ = child.kill();
                     let status = child.wait();
                     panic!(
-                        "SMTP test server did not report READY ({e}; exit {status:?}); is python3-aiosmtpd installed?"
+                        "the SMTP test server did not report READY ({e}; exit {status:?}); is python3-aiosmtpd \
+                         installed for {PYTHON}? (scripts/test installs it)"
                     );
                 }
             }
@@ -93,16 +122,16 @@ impl SmtpServer {
     }
 
     /// Starts the server with the test certificate: STARTTLS offered and required before MAIL
-    /// (`implicit`: TLS from the first byte instead), plus `extra` arguments.
-    pub fn start_tls(implicit: bool, extra: &[&str]) -> SmtpServer {
+    /// (`implicit`: TLS from the first byte instead), plus `options`.
+    pub fn start_tls(implicit: bool, options: &[&str]) -> SmtpServer {
         let (cert, key) = (tls_file("server.pem"), tls_file("server.key"));
         let mut args =
             vec!["--tls-cert", cert.to_str().expect("UTF-8 path"), "--tls-key", key.to_str().expect("UTF-8 path")];
         if implicit {
             args.push("--implicit-tls");
         }
-        args.extend_from_slice(extra);
-        Self::start_with(&args)
+        args.extend_from_slice(options);
+        SmtpServer::start_with(&args)
     }
 
     /// `smtp://127.0.0.1:PORT`.
@@ -110,16 +139,22 @@ impl SmtpServer {
         format!("smtp://127.0.0.1:{}", self.port)
     }
 
-    /// Replaces the control file atomically: `{"mode": "tempfail"}`, …
-    pub fn control(&self, json: &str) {
+    /// `smtps://127.0.0.1:PORT`, for a server started with `--implicit-tls`.
+    pub fn smtps_url(&self) -> String {
+        format!("smtps://127.0.0.1:{}", self.port)
+    }
+
+    /// Replaces the control file, atomically (the server re-reads it on every RCPT and DATA):
+    /// `{"mode": "tempfail"}`, `{"permfail_rcpt": […]}`, … (see the script's help).
+    pub fn write_control(&self, json: &str) {
         let tmp = self.control.with_extension("tmp");
-        std::fs::write(&tmp, json).expect("write control");
-        std::fs::rename(&tmp, &self.control).expect("replace control");
+        std::fs::write(&tmp, json).expect("write the control file");
+        std::fs::rename(&tmp, &self.control).expect("replace the control file");
     }
 
     /// What happened to connections so far, in order: `open`, `pipelined` (a MAIL with RCPT sent
-    /// behind it), `quit` (the client said QUIT), `timeout` (the server closes an idle
-    /// connection), `close` (the connection ended).
+    /// behind it), `chained` (a message with the next commands behind it), `quit` (the client said
+    /// QUIT), `timeout` (the server closes an idle connection), `close` (the connection ended).
     pub fn connection_events(&self) -> Vec<String> {
         std::fs::read_to_string(&self.connections).unwrap_or_default().lines().map(str::to_string).collect()
     }
@@ -129,12 +164,19 @@ impl SmtpServer {
         self.connection_events().iter().filter(|e| *e == "open").count()
     }
 
-    /// The delivered messages (`Maildir/new`), oldest first.
-    pub fn delivered(&self) -> Vec<Vec<u8>> {
+    /// The Maildir files of the delivered messages, in delivery order (the names start with the
+    /// time in nanoseconds).
+    pub fn files(&self) -> Vec<PathBuf> {
         let Ok(entries) = std::fs::read_dir(self.maildir.join("new")) else { return Vec::new() };
         let mut files: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
         files.sort();
-        files.into_iter().map(|f| std::fs::read(f).expect("read mail")).collect()
+        files
+    }
+
+    /// The delivered messages' bytes, the server's `Return-Path` and `Delivered-To` lines first,
+    /// in delivery order.
+    pub fn delivered(&self) -> Vec<Vec<u8>> {
+        self.files().into_iter().map(|f| std::fs::read(f).expect("read a delivered mail")).collect()
     }
 }
 
@@ -151,10 +193,4 @@ impl Drop for SmtpServer {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// A loopback port nobody listens on (bound, then released).
-pub fn closed_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    listener.local_addr().expect("addr").port()
 }
