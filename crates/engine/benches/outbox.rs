@@ -10,6 +10,9 @@
 //!   200, and once more to a second sink that does not offer PIPELINING (`smtp-sink -p`). Each row
 //!   also gives the CPU time the client (this process, all threads; or smtp-source) and the sink
 //!   spent per 1,000 mails, from `/proc`: on 2 cores the sum of the two bounds the throughput.
+//!   Then 2,000 mails over a link with a delay of 1 ms each way (a proxy in the bench; loopback has
+//!   no latency, a relay elsewhere does): smtp-source, and the transport alone to both sinks, to
+//!   show what round trips cost.
 //! - **drain**: the same 20,000 mails drained from PostgreSQL by two processes, each running
 //!   `Engine::step` with the capture transport (so: `store::claim_mails` of 200 with `FOR UPDATE
 //!   SKIP LOCKED`, a send that only copies the message, outcomes recorded in batches by `store::mark_sent_many`), against
@@ -64,6 +67,9 @@ const COMMUNITIES_PER_STREET: i64 = 20;
 const COMMUNITIES: i64 = STREETS * COMMUNITIES_PER_STREET;
 const CAMPAIGNS: [&str; 3] = ["spring-festival", "mid-autumn", "qingming"];
 const MAILS: usize = (RUNS * COMMUNITIES * 2) as usize;
+/// Mails sent over the slow link, and its delay each way.
+const LINK_MAILS: usize = 2_000;
+const LINK_DELAY: Duration = Duration::from_millis(1);
 
 fn now() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(NOW).expect("NOW parses").with_timezone(&Utc)
@@ -516,10 +522,15 @@ fn smtp(sink: &Sink) -> mail::Transport {
 /// smtp-source sending `MAILS` messages of `size` bytes over `CONNECTIONS` reused connections;
 /// its CPU is this process's waited-for children's.
 fn smtp_source(sink: &Sink, size: usize) -> Sample {
+    smtp_source_to(sink, sink.port, MAILS, size)
+}
+
+/// smtp-source sending `mails` messages to `port` (the sink's, or a link in front of it).
+fn smtp_source_to(sink: &Sink, port: u16, mails: usize, size: usize) -> Sample {
     let mut cmd = Command::new(tool("smtp-source"));
-    cmd.args(["-s", &CONNECTIONS.to_string(), "-d", "-m", &MAILS.to_string(), "-l", &size.to_string()])
+    cmd.args(["-s", &CONNECTIONS.to_string(), "-d", "-m", &mails.to_string(), "-l", &size.to_string()])
         .args(["-f", "guiyan@shili.example.gov.cn", "-t", "s01c01@shili.example.gov.cn"])
-        .arg(format!("127.0.0.1:{}", sink.port));
+        .arg(format!("127.0.0.1:{port}"));
     let before = cpu_now(sink);
     let start = Instant::now();
     run(&mut cmd, None);
@@ -573,6 +584,84 @@ async fn transport_alone(
     own_sample(start, &before, sink)
 }
 
+/// A TCP proxy on a free loopback port in front of `target` that passes every chunk on `delay`
+/// after it arrived, in order, both ways: a link with a round trip of twice `delay` (a relay
+/// elsewhere in the building), which loopback lacks. Runs until the runtime ends.
+async fn slow_link(target: u16, delay: Duration) -> u16 {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind the link");
+    let port = listener.local_addr().expect("address").port();
+    tokio::spawn(async move {
+        while let Ok((client, _)) = listener.accept().await {
+            let Ok(server) = tokio::net::TcpStream::connect(("127.0.0.1", target)).await else { continue };
+            let _ = (client.set_nodelay(true), server.set_nodelay(true));
+            let (client_read, client_write) = client.into_split();
+            let (server_read, server_write) = server.into_split();
+            tokio::spawn(delayed(client_read, server_write, delay));
+            tokio::spawn(delayed(server_read, client_write, delay));
+        }
+    });
+    port
+}
+
+/// One direction of [`slow_link`].
+async fn delayed(mut from: tokio::net::tcp::OwnedReadHalf, mut to: tokio::net::tcp::OwnedWriteHalf, delay: Duration) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (chunks, mut arriving) = tokio::sync::mpsc::unbounded_channel::<(tokio::time::Instant, Vec<u8>)>();
+    let writer = tokio::spawn(async move {
+        while let Some((at, bytes)) = arriving.recv().await {
+            tokio::time::sleep_until(at).await;
+            if to.write_all(&bytes).await.is_err() {
+                return;
+            }
+        }
+        let _ = to.shutdown().await;
+    });
+    let mut buffer = vec![0; 64 * 1024];
+    while let Ok(n @ 1..) = from.read(&mut buffer).await {
+        // Acknowledge now rather than with the next data (Linux delays an ACK it can piggyback):
+        // a sender with Nagle's algorithm on (smtp-sink) would hold its next write until then.
+        let _ = socket2::SockRef::from(from.as_ref()).set_tcp_quickack(true);
+        if chunks.send((tokio::time::Instant::now() + delay, buffer[..n].to_vec())).is_err() {
+            break;
+        }
+    }
+    drop(chunks);
+    let _ = writer.await;
+}
+
+/// The first `LINK_MAILS` mails over a [`slow_link`] to each sink: smtp-source, then guiyan's
+/// transport (pipelining and chaining: one round trip a mail), then guiyan's transport to the
+/// sink without PIPELINING (four round trips a mail, as smtp-source). Seconds per repetition.
+async fn over_a_link(
+    outgoing: &[(String, mail::Outgoing)],
+    size: usize,
+    sink: &Sink,
+    plain: &Sink,
+) -> Vec<(String, Vec<f64>)> {
+    let (link, plain_link) = (slow_link(sink.port, LINK_DELAY).await, slow_link(plain.port, LINK_DELAY).await);
+    let via = |port: u16| {
+        let url = format!("smtp://127.0.0.1:{port}");
+        mail::Transport::Smtp(mail::SmtpTransport::from_url(&url, CONNECTIONS, Duration::from_secs(30)).expect("smtp"))
+    };
+    let mut rows: Vec<(String, Vec<f64>)> = [
+        format!("smtp-source -s {CONNECTIONS} -d (baseline)"),
+        "mail::Transport::Smtp alone".to_string(),
+        "mail::Transport::Smtp alone, no PIPELINING".to_string(),
+    ]
+    .into_iter()
+    .map(|label| (label, Vec::new()))
+    .collect();
+    let outgoing = &outgoing[..LINK_MAILS];
+    for rep in 1..=REPS {
+        eprintln!("outbox: {rep}/{REPS}: over a link of {LINK_DELAY:?} each way ...");
+        let source = tokio::task::block_in_place(|| smtp_source_to(sink, link, LINK_MAILS, size));
+        rows[0].1.push(source.secs);
+        rows[1].1.push(transport_alone(outgoing, via(link), None, sink).await.secs);
+        rows[2].1.push(transport_alone(outgoing, via(plain_link), None, plain).await.secs);
+    }
+    rows
+}
+
 /// One line of the delivery table: seconds, and CPU seconds of the client and of the sink, per
 /// repetition, for `MAILS` mails.
 struct Measured {
@@ -609,7 +698,11 @@ fn push(rows: &mut Vec<Measured>, label: String, sample: Sample) {
 
 /// Everything measured against smtp-sink, with smtp-source runs in between; the first row is
 /// smtp-source's, the baseline.
-async fn deliveries(prepared: &[&Prepared], engine_sink: bool, postgres_sink: bool) -> Vec<Measured> {
+async fn deliveries(
+    prepared: &[&Prepared],
+    engine_sink: bool,
+    postgres_sink: bool,
+) -> (Vec<Measured>, Vec<(String, Vec<f64>)>) {
     let sink = Sink::start(true);
     let sink_without_pipelining = Sink::start(false);
     let size = prepared[0].mean_size();
@@ -648,7 +741,8 @@ async fn deliveries(prepared: &[&Prepared], engine_sink: bool, postgres_sink: bo
         let sample = transport_alone(outgoing, smtp(plain), None, plain).await;
         push(&mut rows, "mail::Transport::Smtp alone, no PIPELINING".into(), sample);
     }
-    rows
+    let link = over_a_link(outgoing, size, &sink, &sink_without_pipelining).await;
+    (rows, link)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -871,7 +965,7 @@ fn main() {
          load average before {load_before}, after {load_after}",
         mail_batch()
     );
-    if let Some(rows) = &delivered {
+    if let Some((rows, link)) = &delivered {
         let first = prepared.values().next().expect("prepared");
         let base = rows[0].rate();
         println!(
@@ -906,6 +1000,14 @@ fn main() {
         }
         for r in rows {
             println!("  {}: [{}] s", r.label, all(&r.secs));
+        }
+        println!(
+            "over a link of {LINK_DELAY:?} each way (a proxy in this process), {LINK_MAILS} mails: seconds, mails/s, vs source"
+        );
+        let base = median(&link[0].1);
+        for (label, secs) in link {
+            let rate = LINK_MAILS as f64 / median(secs);
+            println!("{label:<46} {:>8.2} {rate:>8.0} {:>9.3}x   [{}] s", median(secs), base / median(secs), all(secs));
         }
     }
     if let Some(d) = drained {
