@@ -235,7 +235,8 @@ impl SmtpTransport {
     /// `smtp://…?tls=required` (STARTTLS; port 587), `smtp://…?tls=opportunistic` (STARTTLS when
     /// the server offers it) or `smtps://…` (implicit TLS; port 465). A path segment sets the EHLO
     /// name; user and password (percent-encoded) authenticate with AUTH PLAIN or LOGIN. `timeout`
-    /// bounds each whole send, connecting included. Connections are opened at the first send,
+    /// bounds each exchange with the server: connecting (greeting, EHLO, STARTTLS, AUTH), a mail's
+    /// MAIL, RCPT and DATA, its message. Connections are opened at the first send,
     /// which must run inside a Tokio runtime. Servers' certificates are checked against the
     /// built-in Mozilla roots.
     pub fn from_url(url: &str, max_connections: usize, timeout: Duration) -> Result<SmtpTransport, MailError> {
