@@ -1026,6 +1026,18 @@ fn sigterm_while_mail_goes_out_stops_within_5_seconds_and_releases_the_rest() {
 // --- 7. .eml files and template overrides ----------------------------------------------------------
 
 #[test]
+fn text_logs_into_a_file_or_a_pipe_carry_no_colour_codes() {
+    // Regression: `guiyan run` wrote ANSI colour codes into log files and journals.
+    let db = TestDb::sqlite();
+    let site = Site::new(&db);
+    let out = site.run(SMTP_DOWN_AT, &["run", "--once"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let logs = stderr(&out);
+    assert!(logs.contains("mail sent") && logs.contains("key="), "{logs}");
+    assert!(!logs.contains('\u{1b}'), "colour codes in {logs:?}");
+}
+
+#[test]
 fn mail_list_shows_times_in_the_campaigns_time_zone() {
     // Regression: `mail list` showed every time in Asia/Shanghai, whatever the campaign said.
     let db = TestDb::sqlite();

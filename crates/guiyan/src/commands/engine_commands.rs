@@ -27,11 +27,14 @@ pub enum LogFormat {
     Json,
 }
 
-/// Sends logs to stderr; `RUST_LOG` filters them (default: info).
+/// Sends logs to stderr; `RUST_LOG` filters them (default: info). Text is coloured only on a
+/// terminal (and not with `NO_COLOR` set): a log file or a journal gets plain lines.
 pub fn init_logging(format: LogFormat) {
+    use std::io::IsTerminal;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(colour);
     let _ = match format {
         LogFormat::Text => builder.try_init(),
         LogFormat::Json => builder.json().flatten_event(true).try_init(),
