@@ -82,9 +82,7 @@ impl Transport {
             Transport::Capture(t) => t.send(outgoing, key).await,
         }
     }
-}
 
-impl Transport {
     /// Delivers one mail unless `withdrawn` is set before the transport starts on it: `None` then,
     /// and nothing of it was sent. A caller that stops sets it and still waits for every send: the
     /// ones under way finish, the others come back at once.
