@@ -468,12 +468,11 @@ impl SmtpInner {
         loop {
             // The server has said 354 to `job`'s DATA: its message now, with the next mail's
             // envelope behind it where that can go in the same write.
-            let text = std::str::from_utf8(&job.raw).ok();
-            let next = match text {
-                Some(_) if conn.pipelining => self.next_chained(&conn),
+            let chained = match std::str::from_utf8(&job.raw) {
+                Ok(text) if conn.pipelining => self.next_chained(&conn).map(|(next, mail)| (text, next, mail)),
                 _ => None,
             };
-            let Some((next, next_mail)) = next else {
+            let Some((text, next, next_mail)) = chained else {
                 let sent = settings.exchange(send_message(&mut conn, &job.raw)).await;
                 let good = sent.is_ok();
                 job.finish(sent, settings);
@@ -484,7 +483,7 @@ impl SmtpInner {
                 return None;
             };
             let group = EnvelopeGroup { mail: next_mail, recipients: next.envelope.to() };
-            let message = DataContent(text.unwrap_or_default());
+            let message = DataContent(text);
             let sent = settings.exchange(async {
                 conn.smtp
                     .command(Chained { message, group })
