@@ -1180,15 +1180,7 @@ fn simulate_plays_the_season_reproducibly_and_more_completion_means_fewer_escala
 #[test]
 fn smtps_to_a_server_with_a_private_ca_delivers_once_smtp_ca_file_names_the_ca() {
     let db = TestDb::sqlite();
-    let tls = repo().join("tests/support/tls");
-    let (cert, key) = (tls.join("server.pem"), tls.join("server.key"));
-    let smtp = SmtpServer::start_with(&[
-        "--tls-cert",
-        cert.to_str().expect("UTF-8 path"),
-        "--tls-key",
-        key.to_str().expect("UTF-8 path"),
-        "--implicit-tls",
-    ]);
+    let smtp = SmtpServer::start_tls(true);
     let site = Site::new(&db).with_env("GUIYAN_SMTP_URL", &smtp.smtps_url());
 
     // The server's certificate is signed by a CA no public root vouches for: every mail is
@@ -1212,7 +1204,7 @@ fn smtps_to_a_server_with_a_private_ca_delivers_once_smtp_ca_file_names_the_ca()
 
     // Trusting the CA, the deferred mails go out when they are due again, each exactly once.
     let trusting = Site { env: site.env.clone(), ..Site::new(&db) }
-        .with_env("GUIYAN_SMTP_CA_FILE", tls.join("ca.pem").to_str().expect("UTF-8 path"));
+        .with_env("GUIYAN_SMTP_CA_FILE", smtp_test_server::tls_file("ca.pem").to_str().expect("UTF-8 path"));
     trusting.run_once(AFTER_KILLS);
     let received = smtp.messages();
     let by_key = exactly_once(&received);

@@ -72,12 +72,13 @@ pub struct SmtpServer {
 impl SmtpServer {
     /// Starts the server on a free port, accepting everything.
     pub fn start() -> SmtpServer {
-        SmtpServer::start_with(&[])
+        SmtpServer { server: smtp_test_server::SmtpServer::start() }
     }
 
-    /// Like [`SmtpServer::start`], with more options for `smtp_server.py` (TLS, AUTH, …).
-    pub fn start_with(options: &[&str]) -> SmtpServer {
-        SmtpServer { server: smtp_test_server::SmtpServer::start_with(options) }
+    /// With the test certificate: STARTTLS offered and required (`implicit`: TLS from the first
+    /// byte instead).
+    pub fn start_tls(implicit: bool) -> SmtpServer {
+        SmtpServer { server: smtp_test_server::SmtpServer::start_tls(implicit, &[]) }
     }
 
     /// `smtps://127.0.0.1:PORT`, for a server started with `--implicit-tls`.
