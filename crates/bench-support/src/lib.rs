@@ -40,10 +40,26 @@ pub fn tool(name: &str) -> PathBuf {
 /// Runs a command to completion, `stdin` written to it; panics with its error output on failure;
 /// returns its standard output.
 pub fn run(cmd: &mut Command, stdin: Option<&str>) -> String {
+    finish(cmd, stdin, Stdio::piped(), false)
+}
+
+/// `run` for a command that must also stay silent: anything on its error output is a failure
+/// (a warning from `sqlite3` or `psql` would otherwise go unseen in a bench's setup).
+pub fn run_quiet(cmd: &mut Command, stdin: Option<&str>) -> String {
+    finish(cmd, stdin, Stdio::piped(), true)
+}
+
+/// Runs a bench's own child process, its error output (progress lines) passed through to ours;
+/// panics on failure; returns its standard output.
+pub fn run_child(cmd: &mut Command) -> String {
+    finish(cmd, None, Stdio::inherit(), false)
+}
+
+fn finish(cmd: &mut Command, stdin: Option<&str>, stderr: Stdio, quiet: bool) -> String {
     let mut child = cmd
         .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stderr(stderr)
         .spawn()
         .unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
     if let Some(text) = stdin {
@@ -52,6 +68,7 @@ pub fn run(cmd: &mut Command, stdin: Option<&str>) -> String {
     let out = child.wait_with_output().expect("wait");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{cmd:?} failed ({}):\n{stderr}", out.status);
+    assert!(!quiet || stderr.trim().is_empty(), "{cmd:?} wrote to its error output:\n{stderr}");
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 

@@ -21,6 +21,8 @@
 //!   state = 'queued' ORDER BY next_attempt_at LIMIT 200 FOR UPDATE SKIP LOCKED)`; also the same
 //!   loop returning the claimed bodies, as a delivery must read them, and pgbench committing one
 //!   single-row UPDATE per transaction (the pattern of the engine before batching), for scale.
+//!   A ceiling: the same loop returning each body deflated (level 1, stored uncompressed by the
+//!   server and kept in the row), what any design storing compressed bodies would have to read.
 //!
 //! The mails are guiyan's own: a database migrated by `Store::open` gets 25 runs of the three
 //! bundled campaigns, 400 communities with two tasks each per run and their pending notices (SQL,
@@ -868,20 +870,79 @@ fn pgbench_row_commits(database: &Database, dir: &Path) -> f64 {
     pgbench(database, dir, &script, 500)
 }
 
+/// The claim loop returning the bodies deflated: a ceiling for any design that stores them
+/// compressed. rows/s.
+fn pgbench_claim_deflated_loop(database: &Database, dir: &Path) -> f64 {
+    database.requeue();
+    let batch = mail_batch();
+    let per_client = MAILS as u64 / (2 * batch);
+    let script = format!(
+        "WITH c AS (UPDATE mails SET state = 'sent' WHERE id IN (SELECT id FROM mails WHERE state = 'queued' \
+         ORDER BY next_attempt_at LIMIT {batch} FOR UPDATE SKIP LOCKED) RETURNING id) \
+         SELECT bench_deflated_bodies.raw FROM c JOIN bench_deflated_bodies ON bench_deflated_bodies.mail_id = c.id;\n"
+    );
+    let tps = pgbench(database, dir, &script, per_client);
+    assert_eq!(database.count("SELECT count(*) FROM mails WHERE state = 'queued';"), 0, "pgbench drained all");
+    tps * batch as f64
+}
+
+/// Fills `bench_deflated_bodies` (untimed): each mail's message deflated at level 1, stored as is
+/// (`STORAGE MAIN`: no second compression by the server, kept in the row where it fits). Returns
+/// the mean deflated size in bytes.
+fn deflated_bodies(prepared: &Prepared) -> usize {
+    let mut copy = String::from(
+        "CREATE TABLE bench_deflated_bodies (mail_id bigint PRIMARY KEY REFERENCES mails (id), raw bytea NOT NULL);\n\
+         ALTER TABLE bench_deflated_bodies ALTER COLUMN raw SET STORAGE MAIN;\n\
+         CREATE TEMPORARY TABLE deflated (key text NOT NULL, raw bytea NOT NULL);\n\
+         COPY deflated (key, raw) FROM STDIN;\n",
+    );
+    let mut total = 0;
+    for (key, outgoing) in &prepared.outgoing {
+        let deflated = miniz_oxide::deflate::compress_to_vec(&outgoing.raw, 1);
+        total += deflated.len();
+        assert!(!key.contains(['\t', '\\', '\n']), "a key COPY takes as is: {key}");
+        let _ = write!(copy, "{key}\t\\\\x");
+        for byte in deflated {
+            let _ = write!(copy, "{byte:02x}");
+        }
+        copy.push('\n');
+    }
+    copy.push_str(
+        "\\.\n\
+         INSERT INTO bench_deflated_bodies SELECT mails.id, deflated.raw FROM deflated JOIN mails USING (key);\n\
+         VACUUM ANALYZE bench_deflated_bodies;\n",
+    );
+    prepared.database.sql(&copy);
+    assert_eq!(prepared.database.count("SELECT count(*) FROM bench_deflated_bodies;"), MAILS);
+    total / MAILS
+}
+
 struct Drain {
     claim_loop: Vec<f64>,
     claim_read: Vec<f64>,
+    claim_deflated: Vec<f64>,
+    /// The mean size of a deflated body, bytes.
+    deflated_size: usize,
     row_commits: Vec<f64>,
     two: Vec<f64>,
 }
 
-fn drain(database: &Database, dir: &Path) -> Drain {
-    let mut d = Drain { claim_loop: Vec::new(), claim_read: Vec::new(), row_commits: Vec::new(), two: Vec::new() };
+fn drain(prepared: &Prepared, dir: &Path) -> Drain {
+    let database = &prepared.database;
+    let mut d = Drain {
+        claim_loop: Vec::new(),
+        claim_read: Vec::new(),
+        claim_deflated: Vec::new(),
+        deflated_size: deflated_bodies(prepared),
+        row_commits: Vec::new(),
+        two: Vec::new(),
+    };
     for rep in 1..=REPS {
         eprintln!("outbox: drain {rep}/{REPS}: pgbench, then two engine processes ...");
         for _ in 0..2 {
             d.claim_loop.push(pgbench_claim_loop(database, dir));
             d.claim_read.push(pgbench_claim_read_loop(database, dir));
+            d.claim_deflated.push(pgbench_claim_deflated_loop(database, dir));
         }
         d.row_commits.push(pgbench_row_commits(database, dir));
         d.two.push(engine_drain(database, &database.url(), 2));
@@ -953,7 +1014,7 @@ fn main() {
         if !prepared.contains_key("postgres") {
             prepared.insert("postgres", runtime.block_on(prepare(Db::Postgres, dir.path(), &admin, &tag)));
         }
-        Some(drain(&prepared["postgres"].database, dir.path()))
+        Some(drain(&prepared["postgres"], dir.path()))
     } else {
         None
     };
@@ -1030,6 +1091,15 @@ fn main() {
             read,
             read / base
         );
+        let deflated = median(&d.claim_deflated);
+        println!(
+            "{:<44} {:>6} {:>9.2} {:>9.0} {:>9.3}x",
+            format!("pgbench -c 2 ... reading them deflated ({} B)", d.deflated_size),
+            MAILS,
+            MAILS as f64 / deflated,
+            deflated,
+            deflated / base
+        );
         let commits = median(&d.row_commits);
         println!(
             "{:<44} {:>6} {:>9.2} {:>9.0} {:>9.3}x",
@@ -1054,9 +1124,10 @@ fn main() {
         let fair = rate(median(&d.two)) / read;
         println!("2 engine processes / pgbench claim loop reading the bodies: {fair:.3}x");
         println!(
-            "  claim loop rows/s [{}]; reading the bodies [{}]; row commits rows/s [{}]; two processes [{}] s",
+            "  claim loop rows/s [{}]; reading the bodies [{}]; deflated [{}]; row commits rows/s [{}]; two processes [{}] s",
             d.claim_loop.iter().map(|r| format!("{r:.0}")).collect::<Vec<_>>().join(", "),
             d.claim_read.iter().map(|r| format!("{r:.0}")).collect::<Vec<_>>().join(", "),
+            d.claim_deflated.iter().map(|r| format!("{r:.0}")).collect::<Vec<_>>().join(", "),
             d.row_commits.iter().map(|r| format!("{r:.0}")).collect::<Vec<_>>().join(", "),
             all(&d.two)
         );

@@ -28,12 +28,11 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::hash::{BuildHasher, Hasher};
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use bench_support::{POSTGRES_URL_VAR, tool, with_database};
+use bench_support::{POSTGRES_URL_VAR, run_child, run_quiet, tool, with_database};
 use campaign::Workflows;
 use chrono::{DateTime, Utc};
 use serde_json::json;
@@ -363,28 +362,6 @@ fn child(db: Db, size: &Size, url: &str) {
 // ---------------------------------------------------------------------------------------------
 // The parent: databases, children, baselines, the table.
 
-/// Runs a command to completion; panics with its stderr on failure; returns stdout.
-fn run(cmd: &mut Command, stdin: Option<&str>) -> String {
-    run_with(cmd, stdin, Stdio::piped())
-}
-
-/// `run`, with the child's stderr going to `stderr` (piped: must stay empty).
-fn run_with(cmd: &mut Command, stdin: Option<&str>, stderr: Stdio) -> String {
-    let mut child = cmd
-        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
-        .stdout(Stdio::piped())
-        .stderr(stderr)
-        .spawn()
-        .unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
-    if let Some(text) = stdin {
-        child.stdin.take().expect("stdin").write_all(text.as_bytes()).expect("write stdin");
-    }
-    let out = child.wait_with_output().expect("wait");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success() && stderr.trim().is_empty(), "{cmd:?} failed ({}):\n{stderr}", out.status);
-    String::from_utf8(out.stdout).expect("UTF-8 output")
-}
-
 /// One database of either kind, removed on drop.
 struct Database {
     db: Db,
@@ -400,7 +377,7 @@ impl Database {
             Db::Postgres => {
                 let name = format!("guiyan_bench_{}_{label}", pg.tag);
                 let url = with_database(&pg.admin, &name);
-                run(
+                run_quiet(
                     Command::new(&pg.psql)
                         .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", &pg.admin, "-c"])
                         .arg(format!("CREATE DATABASE {name}")),
@@ -427,10 +404,13 @@ impl Database {
 
     fn query(&self, tools: &Tools, sql: &str) -> String {
         match self.db {
-            Db::Sqlite => {
-                run(Command::new(&tools.sqlite3).args(["-cmd", ".timeout 10000"]).arg(&self.target).arg(sql), None)
+            Db::Sqlite => run_quiet(
+                Command::new(&tools.sqlite3).args(["-cmd", ".timeout 10000"]).arg(&self.target).arg(sql),
+                None,
+            ),
+            Db::Postgres => {
+                run_quiet(Command::new(&tools.pg.psql).args(["-X", "-At", "-d", &self.target, "-c", sql]), None)
             }
-            Db::Postgres => run(Command::new(&tools.pg.psql).args(["-X", "-At", "-d", &self.target, "-c", sql]), None),
         }
     }
 
@@ -448,7 +428,7 @@ impl Database {
             let file = dir.join(format!("{table}.csv"));
             match self.db {
                 Db::Sqlite => {
-                    let csv = run(
+                    let csv = run_quiet(
                         Command::new(&tools.sqlite3).arg("-csv").arg(&self.target).arg(format!(
                             "SELECT {cols} FROM {table} ORDER BY {}",
                             columns[..columns.len().min(2)].join(", ")
@@ -463,7 +443,7 @@ impl Database {
                         "\\copy (SELECT {cols} FROM {table} ORDER BY {order}) TO '{}' WITH (FORMAT csv)",
                         file.display()
                     );
-                    run(
+                    run_quiet(
                         Command::new(&tools.pg.psql).args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", &self.target]),
                         Some(&copy),
                     );
@@ -526,7 +506,7 @@ impl Database {
             }
         };
         let start = Instant::now();
-        run(&mut cmd, Some(&script));
+        run_quiet(&mut cmd, Some(&script));
         start.elapsed().as_secs_f64()
     }
 }
@@ -610,7 +590,7 @@ fn median(mut values: Vec<f64>) -> f64 {
 /// measured step pays for another's checkpoint.
 fn settle(tools: &Tools, db: Db) {
     if db == Db::Postgres {
-        run(Command::new(&tools.pg.psql).args(["-X", "-q", "-d", &tools.pg.admin, "-c", "CHECKPOINT"]), None);
+        run_quiet(Command::new(&tools.pg.psql).args(["-X", "-q", "-d", &tools.pg.admin, "-c", "CHECKPOINT"]), None);
     }
 }
 
@@ -621,16 +601,12 @@ fn measure(tools: &Tools, db: Db, size: &Size) -> Row {
         let applied = Database::create(db, dir.path(), &format!("{}_apply{rep}", size.name), &tools.pg);
         settle(tools, db);
         eprintln!("materialize: {} {}: apply {}/{REPS} ...", db.name(), size.name, rep + 1);
-        let out = run_with(
-            Command::new(std::env::current_exe().expect("this binary")).args([
-                "--child",
-                db.name(),
-                size.name,
-                &applied.target,
-            ]),
-            None,
-            Stdio::inherit(),
-        );
+        let out = run_child(Command::new(std::env::current_exe().expect("this binary")).args([
+            "--child",
+            db.name(),
+            size.name,
+            &applied.target,
+        ]));
         let line = out.lines().find_map(|l| l.strip_prefix("RESULT ")).expect("the child's RESULT line");
         row.children.push(serde_json::from_str(line).expect("JSON"));
         let counts = applied.counts(tools);
