@@ -1,6 +1,7 @@
 //! What the benches of `plan`, `store` and `engine` share: finding and running the tools they
-//! compare against (sqlite3, psql, pgbench, Postfix's smtp-sink), PostgreSQL URLs, the generated
-//! unit directory, the load average and medians. A dev-dependency only: nothing here ships.
+//! compare against (sqlite3, psql, pgbench, Postfix's smtp-sink), the databases and the command-line
+//! filters, PostgreSQL URLs, the generated unit directory, the load average and medians. A
+//! dev-dependency only: nothing here ships.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -9,6 +10,79 @@ use std::process::{Command, Stdio};
 
 /// The PostgreSQL server to use (an admin URL), as for the tests; `scripts/bench-*` set it.
 pub const POSTGRES_URL_VAR: &str = "GUIYAN_TEST_POSTGRES_URL";
+
+/// The two databases a bench measures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+impl Db {
+    pub const ALL: [Db; 2] = [Db::Sqlite, Db::Postgres];
+    /// The names that select them on a bench's command line.
+    pub const NAMES: [&'static str; 2] = ["sqlite", "postgres"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Db::Sqlite => "sqlite",
+            Db::Postgres => "postgres",
+        }
+    }
+
+    /// The database a name selects; panics on any other name.
+    pub fn parse(name: &str) -> Db {
+        Db::ALL.into_iter().find(|d| d.name() == name).unwrap_or_else(|| panic!("unknown database {name}"))
+    }
+}
+
+/// A bench's arguments after the program name, or `None` when `cargo test --benches` runs the
+/// binary (without `--bench`) and there is nothing to do.
+pub fn bench_args() -> Option<Vec<String>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    args.iter().any(|a| a == "--bench").then_some(args)
+}
+
+/// The words of a bench's command line that choose what it measures, each of one kind (databases,
+/// sizes, parts); a kind none of whose words is given is chosen whole.
+pub struct Filters {
+    words: Vec<String>,
+}
+
+impl Filters {
+    /// The arguments not starting with `-`; panics on a word of no kind, listing the kinds.
+    pub fn parse(args: &[String], kinds: &[&[&str]]) -> Filters {
+        let words: Vec<String> = args.iter().filter(|a| !a.starts_with('-')).cloned().collect();
+        if let Some(unknown) = words.iter().find(|w| !kinds.iter().any(|k| k.contains(&w.as_str()))) {
+            panic!("unknown filter {unknown}: expected any of {kinds:?}");
+        }
+        Filters { words }
+    }
+
+    /// Whether `name`, one of `kind`, is measured.
+    pub fn chosen(&self, name: &str, kind: &[&str]) -> bool {
+        let given = |n: &str| self.words.iter().any(|w| w == n);
+        given(name) || !kind.iter().any(|n| given(n))
+    }
+
+    /// The databases chosen.
+    pub fn databases(&self) -> Vec<Db> {
+        Db::ALL.into_iter().filter(|d| self.chosen(d.name(), &Db::NAMES)).collect()
+    }
+}
+
+/// The PostgreSQL admin URL from `POSTGRES_URL_VAR`, empty when unset; panics naming `script`
+/// when it is `needed` and unset.
+pub fn postgres_admin(needed: bool, script: &str) -> String {
+    let admin = std::env::var(POSTGRES_URL_VAR).unwrap_or_default();
+    if needed && admin.is_empty() {
+        panic!(
+            "{POSTGRES_URL_VAR} is not set: run {script}, or \
+             `export {POSTGRES_URL_VAR}=\"$(scripts/postgres.sh)\"` first"
+        );
+    }
+    admin
+}
 
 /// A program on PATH, in /usr/sbin (Postfix's), or among the newest PostgreSQL server binaries
 /// (`pgbench`, `initdb`); panics naming the script that installs it.
@@ -144,5 +218,31 @@ mod tests {
         assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
         assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), 2.5);
         assert!(median(&[]).is_nan());
+    }
+
+    fn args(words: &[&str]) -> Vec<String> {
+        words.iter().map(|w| w.to_string()).collect()
+    }
+
+    #[test]
+    fn filters_choose_a_whole_kind_when_none_of_its_words_is_given() {
+        let sizes = ["300k", "3m"];
+        let filters = Filters::parse(&args(&["--bench", "postgres"]), &[&Db::NAMES, &sizes]);
+        assert_eq!(filters.databases(), [Db::Postgres]);
+        assert!(filters.chosen("300k", &sizes) && filters.chosen("3m", &sizes));
+        let filters = Filters::parse(&args(&["3m", "--bench"]), &[&Db::NAMES, &sizes]);
+        assert_eq!(filters.databases(), Db::ALL);
+        assert!(!filters.chosen("300k", &sizes) && filters.chosen("3m", &sizes));
+    }
+
+    #[test]
+    #[should_panic(expected = "unknown filter mysql")]
+    fn filters_refuse_a_word_of_no_kind() {
+        Filters::parse(&args(&["--bench", "mysql"]), &[&Db::NAMES]);
+    }
+
+    #[test]
+    fn databases_parse_from_their_names() {
+        assert_eq!(Db::ALL.map(|d| Db::parse(d.name())), Db::ALL);
     }
 }

@@ -49,7 +49,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use bench_support::{POSTGRES_URL_VAR, load_average, median, run, tool, with_database};
+use bench_support::{Db, Filters, bench_args, load_average, median, postgres_admin, run, tool, with_database};
 use chrono::{DateTime, Utc};
 use engine::{Engine, EngineConfig, Mailer, VirtualClock};
 use store::Store;
@@ -79,21 +79,6 @@ fn now() -> DateTime<Utc> {
 
 fn mail_batch() -> u64 {
     EngineConfig::default().mail_batch
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Db {
-    Sqlite,
-    Postgres,
-}
-
-impl Db {
-    fn name(self) -> &'static str {
-        match self {
-            Db::Sqlite => "sqlite",
-            Db::Postgres => "postgres",
-        }
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -844,15 +829,16 @@ fn pgbench_claim_loop(database: &Database, dir: &Path) -> f64 {
 }
 
 /// The claim loop that also reads what it claims: the same statement returning the claimed
-/// mails' bodies (about 1.7 MB per batch), as a delivery must. rows/s.
-fn pgbench_claim_read_loop(database: &Database, dir: &Path) -> f64 {
+/// mails' bodies from `bodies` (`mail_bodies`: about 1.7 MB per batch, as a delivery must read
+/// them; `bench_deflated_bodies`: the ceiling for bodies stored compressed). rows/s.
+fn pgbench_claim_read_loop(database: &Database, dir: &Path, bodies: &str) -> f64 {
     database.requeue();
     let batch = mail_batch();
     let per_client = MAILS as u64 / (2 * batch);
     let script = format!(
         "WITH c AS (UPDATE mails SET state = 'sent' WHERE id IN (SELECT id FROM mails WHERE state = 'queued' \
          ORDER BY next_attempt_at LIMIT {batch} FOR UPDATE SKIP LOCKED) RETURNING id) \
-         SELECT mail_bodies.raw FROM c JOIN mail_bodies ON mail_bodies.mail_id = c.id;\n"
+         SELECT {bodies}.raw FROM c JOIN {bodies} ON {bodies}.mail_id = c.id;\n"
     );
     let tps = pgbench(database, dir, &script, per_client);
     assert_eq!(database.count("SELECT count(*) FROM mails WHERE state = 'queued';"), 0, "pgbench drained all");
@@ -868,22 +854,6 @@ fn pgbench_row_commits(database: &Database, dir: &Path) -> f64 {
          last_error = NULL WHERE id = :id;\n"
     );
     pgbench(database, dir, &script, 500)
-}
-
-/// The claim loop returning the bodies deflated: a ceiling for any design that stores them
-/// compressed. rows/s.
-fn pgbench_claim_deflated_loop(database: &Database, dir: &Path) -> f64 {
-    database.requeue();
-    let batch = mail_batch();
-    let per_client = MAILS as u64 / (2 * batch);
-    let script = format!(
-        "WITH c AS (UPDATE mails SET state = 'sent' WHERE id IN (SELECT id FROM mails WHERE state = 'queued' \
-         ORDER BY next_attempt_at LIMIT {batch} FOR UPDATE SKIP LOCKED) RETURNING id) \
-         SELECT bench_deflated_bodies.raw FROM c JOIN bench_deflated_bodies ON bench_deflated_bodies.mail_id = c.id;\n"
-    );
-    let tps = pgbench(database, dir, &script, per_client);
-    assert_eq!(database.count("SELECT count(*) FROM mails WHERE state = 'queued';"), 0, "pgbench drained all");
-    tps * batch as f64
 }
 
 /// Fills `bench_deflated_bodies` (untimed): each mail's message deflated at level 1, stored as is
@@ -941,8 +911,8 @@ fn drain(prepared: &Prepared, dir: &Path) -> Drain {
         eprintln!("outbox: drain {rep}/{REPS}: pgbench, then two engine processes ...");
         for _ in 0..2 {
             d.claim_loop.push(pgbench_claim_loop(database, dir));
-            d.claim_read.push(pgbench_claim_read_loop(database, dir));
-            d.claim_deflated.push(pgbench_claim_deflated_loop(database, dir));
+            d.claim_read.push(pgbench_claim_read_loop(database, dir, "mail_bodies"));
+            d.claim_deflated.push(pgbench_claim_read_loop(database, dir, "bench_deflated_bodies"));
         }
         d.row_commits.push(pgbench_row_commits(database, dir));
         d.two.push(engine_drain(database, &database.url(), 2));
@@ -967,33 +937,19 @@ fn main() {
         drain_child(&args[i + 1], &args[i + 2]);
         return;
     }
-    if !args.iter().any(|a| a == "--bench") {
+    let Some(args) = bench_args() else {
         // `cargo test --benches` runs this binary without --bench: nothing to check here.
         return;
-    }
+    };
     mail::install_crypto_provider();
     let postgres_sink = args.iter().any(|a| a == "--postgres-sink");
     // For quick checks: skip the engine's delivery to smtp-sink.
     let engine_sink = !args.iter().any(|a| a == "--no-engine-sink");
-    let filters: Vec<&str> = args.iter().map(String::as_str).filter(|a| !a.starts_with('-')).collect();
-    let (parts, dbs) = (["delivery", "drain"], ["sqlite", "postgres"]);
-    if let Some(unknown) = filters.iter().find(|f| !parts.contains(f) && !dbs.contains(f)) {
-        panic!("unknown filter {unknown}: expected any of {parts:?} and {dbs:?}");
-    }
-    let chosen = |name: &str, kind: &[&str]| filters.contains(&name) || !kind.iter().any(|n| filters.contains(n));
-    let delivery_dbs: Vec<Db> = if chosen("delivery", &parts) {
-        [Db::Sqlite, Db::Postgres].into_iter().filter(|d| chosen(d.name(), &dbs)).collect()
-    } else {
-        Vec::new()
-    };
-    let run_drain = chosen("drain", &parts) && chosen("postgres", &dbs);
-    let admin = std::env::var(POSTGRES_URL_VAR).unwrap_or_default();
-    if (run_drain || delivery_dbs.contains(&Db::Postgres)) && admin.is_empty() {
-        panic!(
-            "{POSTGRES_URL_VAR} is not set: run scripts/bench-engine, or \
-             `export {POSTGRES_URL_VAR}=\"$(scripts/postgres.sh)\"` first"
-        );
-    }
+    let parts = ["delivery", "drain"];
+    let filters = Filters::parse(&args, &[&parts, &Db::NAMES]);
+    let delivery_dbs = if filters.chosen("delivery", &parts) { filters.databases() } else { Vec::new() };
+    let run_drain = filters.chosen("drain", &parts) && filters.databases().contains(&Db::Postgres);
+    let admin = postgres_admin(run_drain || delivery_dbs.contains(&Db::Postgres), "scripts/bench-engine");
     let tag = format!("{:08x}", RandomState::new().build_hasher().finish() as u32);
     let dir = tempfile::Builder::new().prefix("guiyan-bench-outbox-").tempdir().expect("a temporary folder");
     let load_before = load_average();

@@ -32,7 +32,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use bench_support::{POSTGRES_URL_VAR, run_child, run_quiet, tool, with_database};
+use bench_support::{Db, Filters, postgres_admin, run_child, run_quiet, tool, with_database};
 use campaign::Workflows;
 use chrono::{DateTime, Utc};
 use serde_json::json;
@@ -100,29 +100,6 @@ const TABLES: &[(&str, &[&str])] = &[
 /// Nullable foreign-key columns that SQLite's `.import` (which has no syntax for NULL) would fill
 /// with `''`, failing the key: those tables go through a staging table and `NULLIF`.
 const SQLITE_NULL_FOREIGN_KEYS: &[(&str, &[&str])] = &[("notices", &["task_id", "mail_id"])];
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Db {
-    Sqlite,
-    Postgres,
-}
-
-impl Db {
-    fn name(self) -> &'static str {
-        match self {
-            Db::Sqlite => "sqlite",
-            Db::Postgres => "postgres",
-        }
-    }
-
-    fn parse(name: &str) -> Db {
-        match name {
-            "sqlite" => Db::Sqlite,
-            "postgres" => Db::Postgres,
-            other => panic!("unknown database {other}"),
-        }
-    }
-}
 
 struct Size {
     name: &'static str,
@@ -721,22 +698,11 @@ fn main() {
         // `cargo test --benches` runs this binary without --bench: nothing to check here.
         return;
     }
-    // Optional filters: database names and size names; none of a kind means all of that kind.
-    let filters: Vec<&str> = args.iter().map(String::as_str).filter(|a| !a.starts_with('-')).collect();
-    let (db_names, size_names) = (["sqlite", "postgres"], SIZES.map(|s| s.name));
-    if let Some(unknown) = filters.iter().find(|f| !db_names.contains(f) && !size_names.contains(f)) {
-        panic!("unknown filter {unknown}: expected any of {db_names:?} and {size_names:?}");
-    }
-    let chosen = |name: &str, kind: &[&str]| filters.contains(&name) || !kind.iter().any(|n| filters.contains(n));
-    let dbs: Vec<Db> = [Db::Sqlite, Db::Postgres].into_iter().filter(|d| chosen(d.name(), &db_names)).collect();
-    let sizes: Vec<&Size> = SIZES.iter().filter(|s| chosen(s.name, &size_names)).collect();
-    let admin = std::env::var(POSTGRES_URL_VAR).unwrap_or_default();
-    if dbs.contains(&Db::Postgres) && admin.is_empty() {
-        panic!(
-            "{POSTGRES_URL_VAR} is not set: run scripts/bench-store, or \
-             `export {POSTGRES_URL_VAR}=\"$(scripts/postgres.sh)\"` first"
-        );
-    }
+    let size_names = SIZES.map(|s| s.name);
+    let filters = Filters::parse(&args, &[&Db::NAMES, &size_names]);
+    let dbs = filters.databases();
+    let sizes: Vec<&Size> = SIZES.iter().filter(|s| filters.chosen(s.name, &size_names)).collect();
+    let admin = postgres_admin(dbs.contains(&Db::Postgres), "scripts/bench-store");
     let tag = format!("{:016x}", std::collections::hash_map::RandomState::new().build_hasher().finish());
     let tools = Tools {
         sqlite3: tool("sqlite3"),

@@ -39,7 +39,7 @@ use std::hash::{BuildHasher, Hasher};
 use std::path::Path;
 use std::time::Instant;
 
-use bench_support::{POSTGRES_URL_VAR, load_average, median, with_database};
+use bench_support::{Db, Filters, bench_args, load_average, median, postgres_admin, with_database};
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, Statement, TransactionTrait};
 use store::{Actor, Source, Store};
@@ -67,21 +67,6 @@ struct Size {
 }
 
 const SIZES: [Size; 2] = [Size { name: "300k", runs: 6 }, Size { name: "3m", runs: 60 }];
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Db {
-    Sqlite,
-    Postgres,
-}
-
-impl Db {
-    fn name(self) -> &'static str {
-        match self {
-            Db::Sqlite => "sqlite",
-            Db::Postgres => "postgres",
-        }
-    }
-}
 
 fn now() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(NOW).expect("NOW parses").with_timezone(&Utc)
@@ -698,26 +683,15 @@ fn print_table(rows: &[Row]) {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if !args.iter().any(|a| a == "--bench") {
+    let Some(args) = bench_args() else {
         // `cargo test --benches` runs this binary without --bench: nothing to check here.
         return;
-    }
-    let filters: Vec<&str> = args.iter().map(String::as_str).filter(|a| !a.starts_with('-')).collect();
-    let (db_names, size_names) = (["sqlite", "postgres"], SIZES.map(|s| s.name));
-    if let Some(unknown) = filters.iter().find(|f| !db_names.contains(f) && !size_names.contains(f)) {
-        panic!("unknown filter {unknown}: expected any of {db_names:?} and {size_names:?}");
-    }
-    let chosen = |name: &str, kind: &[&str]| filters.contains(&name) || !kind.iter().any(|n| filters.contains(n));
-    let dbs: Vec<Db> = [Db::Sqlite, Db::Postgres].into_iter().filter(|d| chosen(d.name(), &db_names)).collect();
-    let sizes: Vec<&Size> = SIZES.iter().filter(|s| chosen(s.name, &size_names)).collect();
-    let admin = std::env::var(POSTGRES_URL_VAR).unwrap_or_default();
-    if dbs.contains(&Db::Postgres) && admin.is_empty() {
-        panic!(
-            "{POSTGRES_URL_VAR} is not set: run scripts/bench-engine, or \
-             `export {POSTGRES_URL_VAR}=\"$(scripts/postgres.sh)\"` first"
-        );
-    }
+    };
+    let size_names = SIZES.map(|s| s.name);
+    let filters = Filters::parse(&args, &[&Db::NAMES, &size_names]);
+    let dbs = filters.databases();
+    let sizes: Vec<&Size> = SIZES.iter().filter(|s| filters.chosen(s.name, &size_names)).collect();
+    let admin = postgres_admin(dbs.contains(&Db::Postgres), "scripts/bench-engine");
     let tag = format!("{:08x}", RandomState::new().build_hasher().finish() as u32);
     let dir = tempfile::Builder::new().prefix("guiyan-bench-tick-").tempdir().expect("a temporary folder");
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
