@@ -7,15 +7,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::Value;
-use support::guiyan_bin;
+use support::{guiyan_bin, repo};
 
 /// The crate's folder; tests run with it as the working directory.
 fn here() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn repo() -> PathBuf {
-    here().join("..")
 }
 
 /// Runs guiyan in `dir` with a clean locale; `LANG` only when given.

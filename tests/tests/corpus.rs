@@ -6,26 +6,13 @@
 //! Paths are relative to this crate's folder, which is the working directory of `cargo test`, so
 //! the snapshots read `data/err/x.yaml:3:1: error: ...`.
 
+mod support;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use campaign::{Anchor, Campaign, Diagnostic, Files, Lang, ReadProblem, ReportWhen, TimeExpr, Workflows};
-
-/// The disk, as the loader sees it.
-struct Disk;
-
-impl Files for Disk {
-    fn read(&self, path: &Path) -> Result<Vec<u8>, ReadProblem> {
-        std::fs::read(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => ReadProblem::NotFound,
-            _ => ReadProblem::Other(e.to_string()),
-        })
-    }
-
-    fn exists(&self, path: &Path) -> bool {
-        path.is_file()
-    }
-}
+use campaign::{Anchor, Campaign, Diagnostic, Lang, ReportWhen, TimeExpr, Workflows};
+use support::Disk;
 
 /// Every `.yaml` file under `dir`, recursively, sorted.
 fn yaml_files(dir: &Path) -> Vec<PathBuf> {

@@ -22,10 +22,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use campaign::{Files, ReadProblem};
 use serde_json::Value;
 use support::smtp::{Mode, Received, SmtpServer, parse_file};
-use support::{DbKind, TestDb, for_each_db, guiyan_bin};
+use support::{DbKind, Disk, TestDb, copy_of_workflows, for_each_db, guiyan_bin, repo};
 
 const RUN: &str = "spring-festival/2027";
 /// The campaign's name as mail subjects show it, with the run.
@@ -36,10 +35,6 @@ const READY_LINE: &str = "Press Ctrl-C to stop.";
 const PATIENCE: Duration = Duration::from_secs(90);
 /// How long SIGTERM may take to stop an engine.
 const STOP_LIMIT: Duration = Duration::from_secs(5);
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
 
 fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
@@ -63,22 +58,6 @@ fn wait_for<T>(what: &str, limit: Duration, mut probe: impl FnMut() -> Result<T,
             Err(state) if started.elapsed() > limit => panic!("gave up after {limit:?} waiting for {what}; {state}"),
             Err(_) => std::thread::sleep(Duration::from_millis(50)),
         }
-    }
-}
-
-/// Reads files from disk for `campaign::load`.
-struct Disk;
-
-impl Files for Disk {
-    fn read(&self, path: &Path) -> Result<Vec<u8>, ReadProblem> {
-        std::fs::read(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => ReadProblem::NotFound,
-            _ => ReadProblem::Other(e.to_string()),
-        })
-    }
-
-    fn exists(&self, path: &Path) -> bool {
-        path.is_file()
     }
 }
 
@@ -139,15 +118,7 @@ struct Site<'a> {
 
 impl<'a> Site<'a> {
     fn new(db: &'a TestDb) -> Site<'a> {
-        let dir = tempfile::Builder::new().prefix("guiyan-engine-").tempdir().expect("tempdir");
-        let target = dir.path().join("workflows");
-        std::fs::create_dir(&target).expect("create workflows/");
-        for entry in std::fs::read_dir(repo().join("workflows")).expect("read workflows/") {
-            let entry = entry.expect("workflows/ entry");
-            if entry.path().is_file() {
-                std::fs::copy(entry.path(), target.join(entry.file_name())).expect("copy a workflows file");
-            }
-        }
+        let dir = copy_of_workflows("guiyan-engine-");
         Site { db, dir, env: Vec::new(), spawned: Cell::new(0) }
     }
 

@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 use sqlx::postgres::PgConnection;
 use sqlx::sqlite::SqliteConnection;
 use sqlx::{AssertSqlSafe, Connection};
-use support::{DbKind, TestDb, block_on, for_each_db, guiyan_bin};
+use support::{DbKind, TestDb, block_on, copy_of_workflows, for_each_db, guiyan_bin};
 
 /// Inside the 2027 spring-festival run (opens 2027-01-16 09:00, closes 2027-03-08 17:30, Shanghai).
 const REHEARSAL: &str = "2027-01-20T10:00:00+08:00";
@@ -33,10 +33,6 @@ const STREETS: [(&str, &[&str]); 3] = [
     ("renmin", &["renmin-1", "renmin-2", "renmin-3"]),
     ("binhe", &["binhe-1", "binhe-2"]),
 ];
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
 
 fn task_id(template: &str, unit: &str) -> String {
     format!("{RUN}/{template}/{unit}")
@@ -79,15 +75,8 @@ struct Site<'a> {
 
 impl<'a> Site<'a> {
     fn new(db: &'a TestDb) -> Site<'a> {
-        let dir = tempfile::Builder::new().prefix("guiyan-store-").tempdir().expect("tempdir");
+        let dir = copy_of_workflows("guiyan-store-");
         let target = dir.path().join("workflows");
-        std::fs::create_dir(&target).expect("create workflows/");
-        for entry in std::fs::read_dir(repo().join("workflows")).expect("read workflows/") {
-            let entry = entry.expect("workflows/ entry");
-            if entry.path().is_file() {
-                std::fs::copy(entry.path(), target.join(entry.file_name())).expect("copy a workflows file");
-            }
-        }
         let original = std::fs::read_to_string(target.join("spring-festival.yaml")).expect("read the campaign");
         Site { db, dir, original }
     }

@@ -262,6 +262,42 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
     }
 }
 
+/// The repository's root folder.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// A scratch folder (named `prefix…`) holding `workflows/` with a copy of each file of the bundled
+/// `workflows/`, for a test to run guiyan in and edit freely.
+pub fn copy_of_workflows(prefix: &str) -> TempDir {
+    let dir = tempfile::Builder::new().prefix(prefix).tempdir().expect("tempdir");
+    let target = dir.path().join("workflows");
+    std::fs::create_dir(&target).expect("create workflows/");
+    for entry in std::fs::read_dir(repo().join("workflows")).expect("read workflows/") {
+        let entry = entry.expect("workflows/ entry");
+        if entry.path().is_file() {
+            std::fs::copy(entry.path(), target.join(entry.file_name())).expect("copy a workflows file");
+        }
+    }
+    dir
+}
+
+/// The disk, as `campaign::load` reads it.
+pub struct Disk;
+
+impl campaign::Files for Disk {
+    fn read(&self, path: &Path) -> Result<Vec<u8>, campaign::ReadProblem> {
+        std::fs::read(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => campaign::ReadProblem::NotFound,
+            _ => campaign::ReadProblem::Other(e.to_string()),
+        })
+    }
+
+    fn exists(&self, path: &Path) -> bool {
+        path.is_file()
+    }
+}
+
 /// The `guiyan` binary of this build profile, built once per test process (a no-op when it is up
 /// to date; needed when this package is tested alone, since `cargo test -p guiyan-tests` does not
 /// build other packages' binaries).
@@ -271,9 +307,8 @@ pub fn guiyan_bin() -> &'static Path {
         let exe = std::env::current_exe().expect("test executable path");
         let profile_dir = exe.parent().and_then(Path::parent).expect("target/<profile>");
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
         let mut build = Command::new(cargo);
-        build.args(["build", "--quiet", "-p", "guiyan", "--bin", "guiyan"]).current_dir(repo);
+        build.args(["build", "--quiet", "-p", "guiyan", "--bin", "guiyan"]).current_dir(repo());
         if profile_dir.file_name().is_some_and(|n| n == "release") {
             build.arg("--release");
         }
