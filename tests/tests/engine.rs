@@ -965,6 +965,36 @@ fn sigterm_stops_a_serving_engine_within_5_seconds_with_exit_0() {
 }
 
 #[test]
+/// Regression test: `guiyan run` opened a run from the campaigns it had read at its start and
+/// recorded them as the newest definition, undoing one edited and applied while it ran.
+fn a_campaign_edited_and_applied_while_the_engine_runs_is_the_one_its_next_run_opens_from() {
+    const BUNDLED: &str = "联系清明返乡的乡土人才,更新人才档案";
+    const EDITED: &str = "联系清明返乡人才（已修订）";
+    for_each_db(|db| {
+        let site = Site::new(db);
+        // The clock runs on from here: the Qingming run opens 20 seconds later.
+        let mut engine = site.spawn_engine("2027-03-26T08:59:40+08:00");
+        engine.wait_ready();
+        let path = site.path().join("workflows/qingming.yaml");
+        let text = std::fs::read_to_string(&path).expect("read qingming.yaml");
+        assert!(text.contains(BUNDLED), "the bundled title");
+        std::fs::write(&path, text.replacen(BUNDLED, EDITED, 1)).expect("write qingming.yaml");
+        site.ok("2027-03-26T08:59:41+08:00", &["apply"]);
+        let titles = wait_for("the Qingming run to open", PATIENCE, || {
+            let listed = site.ok("2027-03-26T09:05:00+08:00", &["task", "list", "--run", "qingming/2027", "--json"]);
+            let titles: Vec<String> = parse_json(&listed)
+                .as_array()
+                .map(|tasks| tasks.iter().filter_map(|t| t["title"].as_str().map(str::to_string)).collect())
+                .unwrap_or_default();
+            if titles.is_empty() { Err(format!("no task yet; {}", engine.describe())) } else { Ok(titles) }
+        });
+        assert!(titles.iter().any(|t| t == EDITED), "{titles:?}");
+        assert!(!titles.iter().any(|t| t == BUNDLED), "{titles:?}");
+        assert_eq!(engine.terminate().code(), Some(0), "{}", engine.describe());
+    });
+}
+
+#[test]
 /// Regression test: on SIGTERM the engine used to send every mail of the batch it had claimed (up to
 /// 200, queued behind the SMTP connections, each up to the timeout) instead of releasing the rest.
 fn sigterm_while_mail_goes_out_stops_within_5_seconds_and_releases_the_rest() {

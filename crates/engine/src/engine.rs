@@ -6,8 +6,8 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use campaign::Workflows;
@@ -119,12 +119,35 @@ impl StopHandle {
     }
 }
 
+/// Reads the campaigns anew (for `guiyan run`: the workflows folder, from disk), or says in one
+/// message (English, for the log) why they do not load.
+pub type ReadWorkflows = Box<dyn Fn() -> Result<Workflows, String> + Send + Sync>;
+
+/// The campaigns the engine works from, and the text of each campaign file, as read together.
+#[derive(Debug)]
+struct Campaigns {
+    workflows: Arc<Workflows>,
+    definitions: Vec<store::Definition>,
+}
+
+/// Where `Campaigns` are read again from, when the engine was given a way.
+struct Rereader(ReadWorkflows);
+
+impl std::fmt::Debug for Rereader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Rereader")
+    }
+}
+
 /// The engine over one store.
 #[derive(Debug)]
 pub struct Engine {
     store: Store,
-    workflows: Arc<Workflows>,
-    definitions: Vec<store::Definition>,
+    /// Replaced whole when the campaigns are read again; never held across an await.
+    campaigns: RwLock<Arc<Campaigns>>,
+    rereader: Option<Rereader>,
+    /// The newest definition version this engine has seen recorded (`store::newest_definition_id`).
+    seen_definition: AtomicI64,
     mailer: Mailer,
     transport: Arc<mail::Transport>,
     clock: Arc<dyn Clock>,
@@ -145,8 +168,9 @@ impl Engine {
         let definitions = materialize::definitions(&workflows)?;
         Ok(Engine {
             store,
-            workflows: Arc::new(workflows),
-            definitions,
+            campaigns: RwLock::new(Arc::new(Campaigns { workflows: Arc::new(workflows), definitions })),
+            rereader: None,
+            seen_definition: AtomicI64::new(0),
             mailer,
             transport: Arc::new(transport),
             clock,
@@ -160,8 +184,54 @@ impl Engine {
         &self.store
     }
 
-    pub fn workflows(&self) -> &Workflows {
-        &self.workflows
+    /// Lets the engine read its campaigns again with `read`: before it opens a run, and after another
+    /// process (`guiyan apply`) recorded a changed definition. Without it the campaigns given to
+    /// `new` are kept (a simulation, a bench).
+    pub fn rereading_with(mut self, read: ReadWorkflows) -> Engine {
+        self.rereader = Some(Rereader(read));
+        self
+    }
+
+    /// The campaigns in use now.
+    pub fn workflows(&self) -> Arc<Workflows> {
+        Arc::clone(&self.campaigns().workflows)
+    }
+
+    fn campaigns(&self) -> Arc<Campaigns> {
+        Arc::clone(&self.campaigns.read().unwrap_or_else(|poisoned| poisoned.into_inner()))
+    }
+
+    /// Reads the campaigns again, when the engine has a way to: true when they load (and are now in
+    /// use), false when they do not (logged; the ones in use stay, and no run is opened from them,
+    /// since they may be older than what was applied).
+    fn reread(&self) -> Result<bool, EngineError> {
+        let Some(Rereader(read)) = &self.rereader else { return Ok(true) };
+        match read() {
+            Ok(workflows) => {
+                let definitions = materialize::definitions(&workflows)?;
+                let fresh = Arc::new(Campaigns { workflows: Arc::new(workflows), definitions });
+                *self.campaigns.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = fresh;
+                Ok(true)
+            }
+            Err(problem) => {
+                tracing::error!(
+                    %problem,
+                    "the campaigns do not load; no run opens until they do (fix them, check with `guiyan validate`)"
+                );
+                Ok(false)
+            }
+        }
+    }
+
+    /// Reads the campaigns again if another process recorded a changed definition since this engine
+    /// last looked, so that what it plans and when it wakes follow the newest applied definitions.
+    async fn follow_applied_definitions(&self) -> Result<(), EngineError> {
+        let newest = store::newest_definition_id(&self.store).await?;
+        if self.seen_definition.swap(newest, Ordering::SeqCst) != newest && self.rereader.is_some() {
+            tracing::info!("definitions were applied: reading the campaigns again");
+            self.reread()?;
+        }
+        Ok(())
     }
 
     pub fn mailer(&self) -> &Mailer {
@@ -190,14 +260,20 @@ impl Engine {
     /// `guiyan apply` does.
     pub async fn apply_all(&self) -> Result<ApplyReport, EngineError> {
         let now = self.clock.now();
-        let runs = materialize::runs_to_open(&self.workflows, now, &Default::default()).map_err(plan_error)?;
-        Ok(store::apply(&self.store, &self.workflows, &self.definitions, &runs, now, &self.actor, false).await?)
+        let campaigns = self.campaigns();
+        let workflows = &campaigns.workflows;
+        let runs = materialize::runs_to_open(workflows, now, &Default::default()).map_err(plan_error)?;
+        let report =
+            store::apply(&self.store, workflows, &campaigns.definitions, &runs, now, &self.actor, false).await?;
+        self.seen_definition.store(store::newest_definition_id(&self.store).await?, Ordering::SeqCst);
+        Ok(report)
     }
 
     /// Does everything due now.
     pub async fn step(&self) -> Result<StepReport, EngineError> {
         let now = self.clock.now();
         let mut report = StepReport { at: now.timestamp(), ..Default::default() };
+        self.follow_applied_definitions().await?;
         self.open_runs(now, &mut report).await?;
         let tick = store::tick(&self.store, now, self.config.tick_batch, &self.actor).await?;
         report.runs_closed = tick.closed_runs.clone();
@@ -209,15 +285,25 @@ impl Engine {
         Ok(report)
     }
 
-    /// Materializes the runs whose time came.
+    /// Materializes the runs whose time came, from the campaigns as they are now: read again first,
+    /// so that a run never opens from (and the apply never records) a definition older than the
+    /// one on disk, edited and applied while the engine ran.
     async fn open_runs(&self, now: DateTime<Utc>, report: &mut StepReport) -> Result<(), EngineError> {
         let known = store::known_runs(&self.store).await?;
-        let runs = materialize::runs_to_open(&self.workflows, now, &known).map_err(plan_error)?;
+        if materialize::runs_to_open(&self.workflows(), now, &known).map_err(plan_error)?.is_empty()
+            || !self.reread()?
+        {
+            return Ok(());
+        }
+        let campaigns = self.campaigns();
+        let workflows = &campaigns.workflows;
+        let runs = materialize::runs_to_open(workflows, now, &known).map_err(plan_error)?;
         if runs.is_empty() {
             return Ok(());
         }
         let applied =
-            store::apply(&self.store, &self.workflows, &self.definitions, &runs, now, &self.actor, false).await?;
+            store::apply(&self.store, workflows, &campaigns.definitions, &runs, now, &self.actor, false).await?;
+        self.seen_definition.store(store::newest_definition_id(&self.store).await?, Ordering::SeqCst);
         for run in applied.runs.iter().filter(|r| r.new_run) {
             tracing::info!(campaign = %run.campaign, run = %run.key, tasks = run.tasks, "run opened");
             report.runs_opened.push((run.campaign.clone(), run.key.clone(), run.tasks));
@@ -227,6 +313,7 @@ impl Engine {
 
     /// Turns pending notices into digest mails.
     async fn compose_pending(&self, now: DateTime<Utc>, report: &mut StepReport) -> Result<(), EngineError> {
+        let workflows = self.workflows();
         loop {
             let groups = store::pending_groups(&self.store, 500).await?;
             let mut progress = false;
@@ -236,7 +323,7 @@ impl Engine {
                 }
                 let mut info = None;
                 let outcome = store::compose(&self.store, group, now, |data| {
-                    let composed = self.mailer.compose(data, &self.workflows, now)?;
+                    let composed = self.mailer.compose(data, &workflows, now)?;
                     info = Some(ComposedInfo {
                         key: data.key.clone(),
                         kind: data.kind.clone(),
@@ -398,7 +485,7 @@ impl Engine {
     pub async fn next_wakeup(&self) -> Result<Option<DateTime<Utc>>, EngineError> {
         let now = self.clock.now();
         let stored = store::next_due(&self.store).await?;
-        let opening = materialize::next_opening(&self.workflows, now);
+        let opening = materialize::next_opening(&self.workflows(), now);
         Ok([stored, opening].into_iter().flatten().min())
     }
 

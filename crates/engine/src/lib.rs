@@ -10,7 +10,7 @@ mod materialize;
 mod simulate;
 
 pub use clock::{Clock, SystemClock, VirtualClock};
-pub use engine::{ComposedInfo, Engine, EngineConfig, StepReport, StopHandle};
+pub use engine::{ComposedInfo, Engine, EngineConfig, ReadWorkflows, StepReport, StopHandle};
 pub use error::EngineError;
 pub use lock::{EngineLock, lock_sqlite};
 pub use mailer::Mailer;

@@ -14,9 +14,14 @@ fn workflows_dir() -> PathBuf {
 }
 
 fn workflows() -> campaign::Workflows {
+    load_folder(&workflows_dir()).expect("the bundled workflows/ load")
+}
+
+/// The campaigns of the `.yaml` files in `folder`, as they are on disk now, or their diagnostics.
+fn load_folder(folder: &Path) -> Result<campaign::Workflows, String> {
     let mut files = campaign::MemoryFiles::default();
     let mut paths = Vec::new();
-    for entry in std::fs::read_dir(workflows_dir()).expect("workflows/") {
+    for entry in std::fs::read_dir(folder).expect("the workflows folder") {
         let path = entry.expect("entry").path();
         if path.extension().is_some_and(|e| e == "yaml") {
             files.0.insert(path.clone(), std::fs::read(&path).expect("read"));
@@ -25,8 +30,23 @@ fn workflows() -> campaign::Workflows {
     }
     paths.sort();
     let (workflows, diagnostics) = campaign::load(&paths, &files);
-    assert!(diagnostics.is_empty(), "{diagnostics:?}");
-    workflows
+    if diagnostics.is_empty() {
+        Ok(workflows)
+    } else {
+        Err(diagnostics.iter().map(|d| d.render(campaign::Lang::En)).collect::<Vec<_>>().join("; "))
+    }
+}
+
+/// A scratch copy of the bundled `workflows/` to edit while an engine runs.
+fn scratch_workflows() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for entry in std::fs::read_dir(workflows_dir()).expect("workflows/") {
+        let path = entry.expect("entry").path();
+        if path.is_file() {
+            std::fs::copy(&path, dir.path().join(path.file_name().expect("a name"))).expect("copy");
+        }
+    }
+    dir
 }
 
 fn at(text: &str) -> DateTime<Utc> {
@@ -56,6 +76,21 @@ impl Rig {
         let transport = mail::Transport::Capture(self.capture.clone());
         let config = EngineConfig { worker: "test".into(), ..EngineConfig::default() };
         Engine::new(store, workflows(), mailer, transport, Arc::new(self.clock.clone()), config).expect("engine")
+    }
+
+    /// A new engine that reads its campaigns from `folder`, again before it opens a run, as
+    /// `guiyan run` does.
+    async fn engine_reading(&self, folder: &Path) -> Engine {
+        let store = Store::open(&self.url).await.expect("open");
+        let templates = mail::Templates::load(None).expect("templates");
+        let mailer = Mailer::new(templates, "归雁 <guiyan@example.org>").expect("mailer");
+        let transport = mail::Transport::Capture(self.capture.clone());
+        let config = EngineConfig { worker: "test".into(), ..EngineConfig::default() };
+        let workflows = load_folder(folder).expect("the scratch workflows load");
+        let folder = folder.to_path_buf();
+        Engine::new(store, workflows, mailer, transport, Arc::new(self.clock.clone()), config)
+            .expect("engine")
+            .rereading_with(Box::new(move || load_folder(&folder)))
     }
 
     /// Captured mails as (kind, recipient unit, key).
@@ -249,4 +284,83 @@ fn a_simulated_season_is_reproducible_and_sends_each_mail_once() {
         .chain([format!("completed {} (late {})", first.tasks_completed, first.tasks_completed_late)])
         .collect();
     insta::assert_snapshot!(summary.join("\n"));
+}
+
+/// The Qingming campaign's first task title, as bundled, and the next run's opening.
+const QINGMING_TITLE: &str = "联系清明返乡的乡土人才,更新人才档案";
+const BEFORE_QINGMING: &str = "2027-03-26T08:00:00+08:00";
+const AFTER_QINGMING: &str = "2027-03-26T09:00:01+08:00";
+
+fn edit_qingming(folder: &Path, from: &str, to: &str) {
+    let path = folder.join("qingming.yaml");
+    let text = std::fs::read_to_string(&path).expect("read qingming.yaml");
+    assert!(text.contains(from), "qingming.yaml holds `{from}`");
+    std::fs::write(&path, text.replacen(from, to, 1)).expect("write qingming.yaml");
+}
+
+async fn qingming_titles(engine: &Engine) -> Vec<String> {
+    let filter = TaskFilter { run: Some("qingming/2027".into()), ..TaskFilter::default() };
+    let mut titles: Vec<String> = store::list_tasks(engine.store(), &filter, engine.now())
+        .await
+        .expect("tasks")
+        .into_iter()
+        .map(|t| t.title)
+        .collect();
+    titles.dedup();
+    titles
+}
+
+/// Regression: an engine opened a run from the campaigns it read at its start and recorded them
+/// as the newest definition, undoing a definition applied (`guiyan apply`) while it ran.
+#[test]
+fn a_definition_applied_while_the_engine_runs_is_the_one_its_next_run_opens_from() {
+    runtime().block_on(async {
+        let folder = scratch_workflows();
+        let rig = Rig::new(BEFORE_QINGMING);
+        let engine = rig.engine_reading(folder.path()).await;
+        engine.apply_all().await.expect("apply on start");
+        engine.step().await.expect("step");
+
+        // The administrator edits the campaign and applies it, from the command line, before the run opens.
+        edit_qingming(folder.path(), QINGMING_TITLE, "联系清明返乡人才（已修订）");
+        let edited = load_folder(folder.path()).expect("the edited campaigns load");
+        let definitions = engine::definitions(&edited).expect("definitions");
+        let admin = Actor { name: "admin".into(), source: Source::Cli };
+        store::apply(engine.store(), &edited, &definitions, &[], engine.now(), &admin, false).await.expect("apply");
+        let applied = store::newest_definition_id(engine.store()).await.expect("newest");
+
+        rig.clock.set(at(AFTER_QINGMING));
+        let report = engine.step().await.expect("step");
+        assert!(report.runs_opened.iter().any(|(c, k, _)| c == "qingming" && k == "2027"), "{report:?}");
+        let titles = qingming_titles(&engine).await;
+        assert!(titles.iter().any(|t| t == "联系清明返乡人才（已修订）"), "{titles:?}");
+        assert!(!titles.iter().any(|t| t == QINGMING_TITLE), "{titles:?}");
+        assert_eq!(
+            store::newest_definition_id(engine.store()).await.expect("newest"),
+            applied,
+            "the engine recorded no definition over the administrator's"
+        );
+    });
+}
+
+#[test]
+fn a_campaign_edited_into_an_invalid_file_opens_no_run_until_it_is_fixed() {
+    runtime().block_on(async {
+        let folder = scratch_workflows();
+        let rig = Rig::new(BEFORE_QINGMING);
+        let engine = rig.engine_reading(folder.path()).await;
+        engine.apply_all().await.expect("apply on start");
+        let good = std::fs::read_to_string(folder.path().join("qingming.yaml")).expect("read");
+        edit_qingming(folder.path(), "title:", "titel:");
+
+        rig.clock.set(at(AFTER_QINGMING));
+        let report = engine.step().await.expect("a step with a broken campaign file still succeeds");
+        assert!(report.runs_opened.is_empty(), "{report:?}");
+        assert!(qingming_titles(&engine).await.is_empty());
+
+        std::fs::write(folder.path().join("qingming.yaml"), good).expect("restore qingming.yaml");
+        let report = engine.step().await.expect("step");
+        assert!(report.runs_opened.iter().any(|(c, k, _)| c == "qingming" && k == "2027"), "{report:?}");
+        assert!(qingming_titles(&engine).await.iter().any(|t| t == QINGMING_TITLE));
+    });
 }

@@ -143,6 +143,19 @@ fn sha256(text: &str) -> String {
     Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The id of the newest recorded definition version (0 before any): it grows whenever an apply,
+/// from any process, records a changed definition, so an engine compares it to notice one.
+pub async fn newest_definition_id(store: &Store) -> Result<i64, StoreError> {
+    let newest: Option<Option<i64>> = definition::Entity::find()
+        .select_only()
+        .column_as(definition::Column::Id.max(), "newest")
+        .into_tuple()
+        .one(&store.db)
+        .await
+        .map_err(|e| StoreError::from_db(&store.url, e))?;
+    Ok(newest.flatten().unwrap_or(0))
+}
+
 /// Records a definition if its text changed; returns its id and the new version number, if any.
 async fn record_definition(
     txn: &DatabaseTransaction,

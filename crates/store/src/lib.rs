@@ -12,7 +12,7 @@ mod outbox;
 mod status;
 mod tick;
 
-pub use apply::{AppliedRun, ApplyReport, Definition, RunChange, apply};
+pub use apply::{AppliedRun, ApplyReport, Definition, RunChange, apply, newest_definition_id};
 pub use connect::{DEFAULT_URL, MigrationState, Store, normalize_url, sqlite_file};
 pub use due::{due_tasks, due_tasks_sql, explain_due_tasks};
 pub use error::{FigureProblem, StoreError, redact};

@@ -13,7 +13,7 @@ use engine::{Engine, EngineConfig, EngineError, Mailer, SimulationOptions, Syste
 use store::{MailState, Store};
 
 use super::store_commands::{local, runtime, store_exit, with_store};
-use super::validate::load_valid;
+use super::validate::{load, load_valid};
 use crate::config::Settings;
 use crate::files::DEFAULT_FOLDER;
 use crate::output::{errln, outln};
@@ -150,7 +150,7 @@ pub fn run(
         let config = engine_config(settings);
         let worker = config.worker.clone();
         let engine = match Engine::new(store.clone(), workflows, mailer, transport, Arc::new(clock), config) {
-            Ok(engine) => engine,
+            Ok(engine) => engine.rereading_with(reread(paths)),
             Err(e) => return Ok(engine_error(e, lang)),
         };
         if store.sqlite_path().is_some() {
@@ -225,6 +225,21 @@ async fn wait_for_signal() {
     }
 }
 
+/// How the engine reads the campaigns again while it runs: from the same paths, folders expanded
+/// anew (a campaign file added since the start counts), validated as at the start. A problem is
+/// one English line for the log.
+fn reread(paths: &[PathBuf]) -> engine::ReadWorkflows {
+    let paths = paths.to_vec();
+    Box::new(move || {
+        let (workflows, diagnostics) = load(&paths).map_err(|e| format!("{e:#}"))?;
+        if diagnostics.is_empty() {
+            Ok(workflows)
+        } else {
+            Err(diagnostics.iter().map(|d| d.render(Lang::En)).collect::<Vec<_>>().join("; "))
+        }
+    })
+}
+
 /// What the service serves and what comes next, for the person who just started it.
 async fn banner(
     engine: &Engine,
@@ -236,7 +251,8 @@ async fn banner(
 ) {
     let zh = lang == Lang::Zh;
     let now = engine.now();
-    let tz: Tz = engine.workflows().campaigns.first().map(|c| c.timezone).unwrap_or(Tz::Asia__Shanghai);
+    let workflows = engine.workflows();
+    let tz: Tz = workflows.campaigns.first().map(|c| c.timezone).unwrap_or(Tz::Asia__Shanghai);
     let show = |t: DateTime<Utc>| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string();
     if zh {
         outln!("归雁引擎已启动（{worker}），当前时间 {}", show(now));
@@ -247,8 +263,8 @@ async fn banner(
         outln!("  database: {}", store.display_url());
         outln!("  mail: {mail_target}, from {}", engine.mailer().from());
     }
-    for campaign in &engine.workflows().campaigns {
-        let next = plan::next_opening(campaign, engine.workflows().workdays_of(campaign), now).map(show);
+    for campaign in &workflows.campaigns {
+        let next = plan::next_opening(campaign, workflows.workdays_of(campaign), now).map(show);
         let next = next.unwrap_or_else(|| "-".into());
         if zh {
             outln!("  工作：{}（{}），下一期开启 {next}", campaign.name, campaign.id);
