@@ -119,6 +119,9 @@ impl StopHandle {
     }
 }
 
+/// How soon a run that could not open (its campaigns do not load) is tried again.
+const BLOCKED_RETRY: TimeDelta = TimeDelta::seconds(60);
+
 /// Reads the campaigns anew (for `guiyan run`: the workflows folder, from disk), or says in one
 /// message (English, for the log) why they do not load.
 pub type ReadWorkflows = Box<dyn Fn() -> Result<Workflows, String> + Send + Sync>;
@@ -148,6 +151,8 @@ pub struct Engine {
     rereader: Option<Rereader>,
     /// The newest definition version this engine has seen recorded (`store::newest_definition_id`).
     seen_definition: AtomicI64,
+    /// A run is due to open but the campaigns do not load: look again every `BLOCKED_RETRY`.
+    opening_blocked: AtomicBool,
     mailer: Mailer,
     transport: Arc<mail::Transport>,
     clock: Arc<dyn Clock>,
@@ -171,6 +176,7 @@ impl Engine {
             campaigns: RwLock::new(Arc::new(Campaigns { workflows: Arc::new(workflows), definitions })),
             rereader: None,
             seen_definition: AtomicI64::new(0),
+            opening_blocked: AtomicBool::new(false),
             mailer,
             transport: Arc::new(transport),
             clock,
@@ -216,7 +222,7 @@ impl Engine {
             Err(problem) => {
                 tracing::error!(
                     %problem,
-                    "the campaigns do not load; no run opens until they do (fix them, check with `guiyan validate`)"
+                    "the campaigns do not load; no run opens until they do (fix them: `guiyan validate` checks, `guiyan apply` applies)"
                 );
                 Ok(false)
             }
@@ -263,10 +269,7 @@ impl Engine {
         let campaigns = self.campaigns();
         let workflows = &campaigns.workflows;
         let runs = materialize::runs_to_open(workflows, now, &Default::default()).map_err(plan_error)?;
-        let report =
-            store::apply(&self.store, workflows, &campaigns.definitions, &runs, now, &self.actor, false).await?;
-        self.seen_definition.store(store::newest_definition_id(&self.store).await?, Ordering::SeqCst);
-        Ok(report)
+        Ok(store::apply(&self.store, workflows, &campaigns.definitions, &runs, now, &self.actor, false).await?)
     }
 
     /// Does everything due now.
@@ -290,9 +293,12 @@ impl Engine {
     /// one on disk, edited and applied while the engine ran.
     async fn open_runs(&self, now: DateTime<Utc>, report: &mut StepReport) -> Result<(), EngineError> {
         let known = store::known_runs(&self.store).await?;
-        if materialize::runs_to_open(&self.workflows(), now, &known).map_err(plan_error)?.is_empty()
-            || !self.reread()?
-        {
+        if materialize::runs_to_open(&self.workflows(), now, &known).map_err(plan_error)?.is_empty() {
+            return Ok(());
+        }
+        let loaded = self.reread()?;
+        self.opening_blocked.store(!loaded, Ordering::SeqCst);
+        if !loaded {
             return Ok(());
         }
         let campaigns = self.campaigns();
@@ -303,7 +309,6 @@ impl Engine {
         }
         let applied =
             store::apply(&self.store, workflows, &campaigns.definitions, &runs, now, &self.actor, false).await?;
-        self.seen_definition.store(store::newest_definition_id(&self.store).await?, Ordering::SeqCst);
         for run in applied.runs.iter().filter(|r| r.new_run) {
             tracing::info!(campaign = %run.campaign, run = %run.key, tasks = run.tasks, "run opened");
             report.runs_opened.push((run.campaign.clone(), run.key.clone(), run.tasks));
@@ -486,7 +491,8 @@ impl Engine {
         let now = self.clock.now();
         let stored = store::next_due(&self.store).await?;
         let opening = materialize::next_opening(&self.workflows(), now);
-        Ok([stored, opening].into_iter().flatten().min())
+        let blocked = self.opening_blocked.load(Ordering::SeqCst).then(|| now + BLOCKED_RETRY);
+        Ok([stored, opening, blocked].into_iter().flatten().min())
     }
 
     /// Runs until `shutdown` turns true: a step, then sleep until the next event or a change by

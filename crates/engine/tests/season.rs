@@ -357,6 +357,8 @@ fn a_campaign_edited_into_an_invalid_file_opens_no_run_until_it_is_fixed() {
         let report = engine.step().await.expect("a step with a broken campaign file still succeeds");
         assert!(report.runs_opened.is_empty(), "{report:?}");
         assert!(qingming_titles(&engine).await.is_empty());
+        let retry = engine.next_wakeup().await.expect("next wake-up").expect("a wake-up");
+        assert!(retry <= engine.now() + chrono::TimeDelta::seconds(60), "looks again within a minute: {retry}");
 
         std::fs::write(folder.path().join("qingming.yaml"), good).expect("restore qingming.yaml");
         let report = engine.step().await.expect("step");
