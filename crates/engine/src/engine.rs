@@ -233,8 +233,12 @@ impl Engine {
     /// last looked, so that what it plans and when it wakes follow the newest applied definitions.
     async fn follow_applied_definitions(&self) -> Result<(), EngineError> {
         let newest = store::newest_definition_id(&self.store).await?;
-        if self.seen_definition.swap(newest, Ordering::SeqCst) != newest && self.rereader.is_some() {
-            tracing::info!("definitions were applied: reading the campaigns again");
+        let seen = self.seen_definition.swap(newest, Ordering::SeqCst);
+        if seen != newest && self.rereader.is_some() {
+            // The first look (seen 0) follows this engine's own apply at start: nothing to tell.
+            if seen != 0 {
+                tracing::info!("definitions were applied: reading the campaigns again");
+            }
             self.reread()?;
         }
         Ok(())
