@@ -24,10 +24,7 @@ impl Db {
     pub const NAMES: [&'static str; 2] = ["sqlite", "postgres"];
 
     pub fn name(self) -> &'static str {
-        match self {
-            Db::Sqlite => "sqlite",
-            Db::Postgres => "postgres",
-        }
+        Db::NAMES[self as usize]
     }
 
     /// The database a name selects; panics on any other name.

@@ -300,14 +300,12 @@ fn edit_qingming(folder: &Path, from: &str, to: &str) {
 
 async fn qingming_titles(engine: &Engine) -> Vec<String> {
     let filter = TaskFilter { run: Some("qingming/2027".into()), ..TaskFilter::default() };
-    let mut titles: Vec<String> = store::list_tasks(engine.store(), &filter, engine.now())
+    store::list_tasks(engine.store(), &filter, engine.now())
         .await
         .expect("tasks")
         .into_iter()
         .map(|t| t.title)
-        .collect();
-    titles.dedup();
-    titles
+        .collect()
 }
 
 /// Regression: an engine opened a run from the campaigns it read at its start and recorded them
