@@ -1,10 +1,13 @@
-//! Opening a database: SQLite (WAL, busy timeout, foreign keys) or PostgreSQL, then migrating.
+//! Opening a database: SQLite (WAL, busy timeout, foreign keys) or PostgreSQL, then migrating;
+//! read-only where the file cannot be written; closing it with the WAL checkpointed.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use migrations::{Migrator, MigratorTrait};
-use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::sqlx::postgres::PgTransactionManager;
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous, SqliteTransactionManager};
+use sqlx_core::transaction::TransactionManager;
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, SqliteTransactionMode, Statement,
     TransactionOptions, TransactionTrait,
@@ -25,6 +28,16 @@ pub struct Store {
     pub(crate) url: String,
     /// SQLite: this process's outbox writes take turns here (see [`Store::sqlite_write_turn`]).
     outbox_writes: Arc<tokio::sync::Mutex<()>>,
+    /// Opened read-only: an SQLite file that cannot be written.
+    read_only: bool,
+}
+
+/// How a database is opened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Access {
+    ReadWrite,
+    /// SQLite, read-only; `immutable` when no write-ahead log is there to read.
+    ReadOnly { immutable: bool },
 }
 
 /// One migration and whether it is applied.
@@ -49,6 +62,19 @@ pub fn normalize_url(url: &str) -> String {
     }
 }
 
+/// The URL of an SQLite file opened read-only (`mode=ro`, and `immutable=1` if asked).
+fn read_only_url(url: &str, immutable: bool) -> String {
+    let path = sqlite_file(url).map(|p| p.display().to_string()).unwrap_or_default();
+    if immutable { format!("sqlite://{path}?mode=ro&immutable=1") } else { format!("sqlite://{path}?mode=ro") }
+}
+
+/// The write-ahead log beside an SQLite file: `guiyan.db-wal`.
+pub(crate) fn wal_file(database: &std::path::Path) -> std::path::PathBuf {
+    let mut name = database.as_os_str().to_owned();
+    name.push("-wal");
+    std::path::PathBuf::from(name)
+}
+
 /// The database file of an SQLite URL (`None` for PostgreSQL or an in-memory database).
 pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
     let url = normalize_url(url);
@@ -65,19 +91,49 @@ impl Store {
 
     /// Connects without touching the schema.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
-        let url = normalize_url(url);
+        Store::connect_with(url, Access::ReadWrite).await
+    }
+
+    async fn connect_with(url: &str, access: Access) -> Result<Store, StoreError> {
+        let url = match access {
+            Access::ReadWrite => normalize_url(url),
+            Access::ReadOnly { immutable } => read_only_url(url, immutable),
+        };
         if let Some(address) = postgres_address(&url) {
             // The pool would retry an unreachable server until its acquire timeout and then say
             // only "pool timed out": try the address once, briefly, and say why it failed.
             probe(&address).await.map_err(|detail| StoreError::Open { url: redact(&url), detail })?;
         }
         let mut options = ConnectOptions::new(url.clone());
-        options.sqlx_logging(false).acquire_timeout(Duration::from_secs(10)).map_sqlx_sqlite_opts(|o| {
-            o.journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
-                .busy_timeout(BUSY_TIMEOUT)
-                .foreign_keys(true)
-        });
+        let writable = access == Access::ReadWrite;
+        options
+            .sqlx_logging(false)
+            .acquire_timeout(Duration::from_secs(10))
+            .map_sqlx_sqlite_opts(move |o| {
+                let o = o.synchronous(SqliteSynchronous::Normal).busy_timeout(BUSY_TIMEOUT).foreign_keys(true);
+                // Setting the journal mode writes; a read-only file keeps the one it has (WAL).
+                if writable { o.journal_mode(SqliteJournalMode::Wal) } else { o }
+            })
+            // A connection goes back to the pool only outside any transaction. When a write fails
+            // (a full disk), SQLite may roll the transaction back by itself; sqlx, not knowing, still
+            // counts one open, fails to roll it back, and would later nest the next transaction in
+            // a SAVEPOINT whose `ROLLBACK TO` leaves the transaction, and its write lock, open for
+            // good: every later write, from any connection, then waits for this process itself. A
+            // connection sqlx believes to be in a transaction is closed instead of reused.
+            .map_sqlx_sqlite_pool_opts(|o| {
+                o.after_release(|conn, _| {
+                    Box::pin(async move {
+                        // The rollback of a failed transaction is queued behind this ping.
+                        sqlx_core::connection::Connection::ping(conn).await?;
+                        Ok(SqliteTransactionManager::get_transaction_depth(conn) == 0)
+                    })
+                })
+            })
+            .map_sqlx_postgres_pool_opts(|o| {
+                o.after_release(|conn, _| {
+                    Box::pin(async move { Ok(PgTransactionManager::get_transaction_depth(conn) == 0) })
+                })
+            });
         if url.starts_with("sqlite:") {
             // One writer at a time is SQLite's model; a small pool keeps readers concurrent.
             options.max_connections(4);
@@ -88,7 +144,57 @@ impl Store {
         })?;
         // Touch the file so that an unwritable or locked database is reported now, in one line.
         db.execute_unprepared("SELECT 1").await.map_err(|e| StoreError::from_db(&url, e))?;
-        Ok(Store { db, url, outbox_writes: Arc::default() })
+        Ok(Store { db, url, outbox_writes: Arc::default(), read_only: !writable })
+    }
+
+    /// Opens a database only to read it (`status`, `mail list`, `task list`): as [`Store::open`]
+    /// does, or, where an SQLite file cannot be written (a read-only file or file system, a
+    /// backup on a read-only medium), read-only without migrating: a schema older than this
+    /// guiyan is then refused, since it cannot be brought up to date.
+    pub async fn open_to_read(url: &str) -> Result<Store, StoreError> {
+        let writable = Store::open(url).await;
+        let Some(file) = sqlite_file(url) else { return writable };
+        match writable {
+            Err(StoreError::ReadOnly { .. } | StoreError::Open { .. } | StoreError::Database(_))
+                if file.is_file() =>
+            {
+                // Without a write-ahead log to read, the file is all there is: SQLite may read it as
+                // immutable, needing no shared-memory file beside it (it could not create one).
+                let immutable = !wal_file(&file).is_file();
+                let store = Store::connect_with(url, Access::ReadOnly { immutable }).await?;
+                store.check_not_newer(&store.db).await?;
+                let pending = Migrator::get_pending_migrations_read_only(&store.db)
+                    .await
+                    .map_err(|e| StoreError::from_db(&store.url, e))?;
+                if let Some(first) = pending.first() {
+                    return Err(StoreError::ReadOnly {
+                        url: redact(&store.url),
+                        detail: format!(
+                            "it lacks {} migration(s) of this guiyan (first: {}) and cannot be migrated",
+                            pending.len(),
+                            first.name()
+                        ),
+                    });
+                }
+                Ok(store)
+            }
+            other => other,
+        }
+    }
+
+    /// Whether this store was opened read-only ([`Store::open_to_read`] on an unwritable file).
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// Closes every connection. On SQLite the write-ahead log is first folded into the database
+    /// file (a checkpoint), so that the `.db` file alone holds everything: a copy of it is whole.
+    /// Best effort: a database that cannot be written keeps its log, which SQLite reads next time.
+    pub async fn close(&self) {
+        if self.backend() == DbBackend::Sqlite && !self.read_only {
+            let _ = self.db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)").await;
+        }
+        let _ = self.db.close_by_ref().await;
     }
 
     /// Connects and brings the schema up to date (migrations run automatically on start). A database

@@ -2,7 +2,9 @@
 //! PostgreSQL through one code path. The only crate that knows SQL; entities never leave it.
 
 mod apply;
+mod backup;
 mod bulk;
+mod cause;
 mod connect;
 mod due;
 mod entities;
@@ -13,6 +15,7 @@ mod status;
 mod tick;
 
 pub use apply::{AppliedRun, ApplyReport, Definition, RunChange, apply, newest_definition_id};
+pub use backup::{BackupError, check_backup};
 pub use connect::{DEFAULT_URL, MigrationState, Store, normalize_url, sqlite_file};
 pub use due::{due_tasks, due_tasks_sql, explain_due_tasks};
 pub use error::{FigureProblem, StoreError, redact};

@@ -8,63 +8,17 @@ use calendar::Tz;
 use campaign::Lang;
 use chrono::{DateTime, Utc};
 use plan::TaskState;
-use store::{Actor, ApplyReport, FigureProblem, MailState, RunChange, Source, Store, StoreError, TaskFilter};
+use store::{Actor, ApplyReport, MailState, RunChange, Source, Store, StoreError, TaskFilter};
 
 use super::validate::{load_valid, print_diagnostics};
 use crate::output::{errln, outln};
 
 /// A store error as an exit code: rejected input is 1, database trouble 2.
 pub fn store_exit(err: &StoreError, lang: Lang) -> u8 {
-    errln!("guiyan: {}", localize(err, lang));
+    errln!("guiyan: {}", err.message(lang));
     match err {
         StoreError::NoSuchTask(_) | StoreError::WrongState { .. } | StoreError::Figures(_) => 1,
         _ => 2,
-    }
-}
-
-fn localize(err: &StoreError, lang: Lang) -> String {
-    if lang == Lang::En {
-        return err.to_string();
-    }
-    match err {
-        StoreError::Open { url, detail } => format!("无法打开数据库 {url}：{detail}"),
-        StoreError::Locked { url, seconds } => {
-            format!("数据库 {url} 正被其他进程占用（等待超过 {seconds} 秒），请稍后重试")
-        }
-        StoreError::ReadOnly { url, detail } => format!("数据库 {url} 无法写入：{detail}"),
-        StoreError::SchemaNewer { url, found, known } => {
-            format!("数据库 {url} 的结构版本 {found} 比本程序支持的 {known} 更新，请升级 guiyan")
-        }
-        StoreError::SchemaBehind { url, pending, first } => format!(
-            "数据库 {url} 尚缺本程序的 {pending} 个结构迁移（第一个：{first}）；预演不改动数据库，请先运行 guiyan db migrate"
-        ),
-        StoreError::NoSuchTask(id) => {
-            format!("没有任务 `{id}`；任务标识形如 工作/期/任务/单位，例如 spring-festival/2027/publicity/jiefang-1")
-        }
-        StoreError::WrongState { task, state, action, .. } => {
-            format!("任务 `{task}` 的状态为 {state}，不能执行 {action}")
-        }
-        StoreError::Figures(problems) => {
-            let lines: Vec<String> = problems.iter().map(figure_problem_zh).collect();
-            format!("数据项有误：{}", lines.join("；"))
-        }
-        StoreError::Database(detail) => format!("数据库错误：{detail}"),
-    }
-}
-
-fn figure_problem_zh(problem: &FigureProblem) -> String {
-    match problem {
-        FigureProblem::Unknown { key, expected } if expected.is_empty() => {
-            format!("未知的数据项 `{key}`，该任务无需报送数据")
-        }
-        FigureProblem::Unknown { key, expected } => {
-            format!("未知的数据项 `{key}`，应为以下之一：{}", expected.join("、"))
-        }
-        FigureProblem::Twice { key } => format!("数据项 `{key}` 重复填写"),
-        FigureProblem::Invalid { key, label, value, decimal } => {
-            format!("数据项 `{key}`（{label}）为 `{value}`，应为{}", if *decimal { "非负数" } else { "非负整数" })
-        }
-        FigureProblem::Missing { key, label } => format!("缺少必填数据项 `{key}`（{label}），请加 --figure {key}=N"),
     }
 }
 
@@ -78,7 +32,7 @@ pub fn with_store(
     lang: Lang,
     work: impl AsyncFnOnce(&Store) -> Result<u8, StoreError>,
 ) -> anyhow::Result<u8> {
-    run_store(url, lang, true, work)
+    run_store(url, lang, Opening::Migrate, work)
 }
 
 /// Like [`with_store`], but without migrating (for `db` commands, which report on the schema).
@@ -87,19 +41,49 @@ fn with_connection(
     lang: Lang,
     work: impl AsyncFnOnce(&Store) -> Result<u8, StoreError>,
 ) -> anyhow::Result<u8> {
-    run_store(url, lang, false, work)
+    run_store(url, lang, Opening::Connect, work)
+}
+
+/// Like [`with_store`], for commands that only read: a database that cannot be written (a
+/// read-only file, a backup on read-only media) is read as it stands.
+pub fn with_store_to_read(
+    url: &str,
+    lang: Lang,
+    work: impl AsyncFnOnce(&Store) -> Result<u8, StoreError>,
+) -> anyhow::Result<u8> {
+    run_store(url, lang, Opening::Read, work)
+}
+
+/// How a command opens the database.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Opening {
+    /// Migrating it first.
+    Migrate,
+    /// As it is, without migrating.
+    Connect,
+    /// Migrating it if it can be written; read-only as it is otherwise.
+    Read,
 }
 
 fn run_store(
     url: &str,
     lang: Lang,
-    migrate: bool,
+    opening: Opening,
     work: impl AsyncFnOnce(&Store) -> Result<u8, StoreError>,
 ) -> anyhow::Result<u8> {
     runtime()?.block_on(async {
-        let opened = if migrate { Store::open(url).await } else { Store::connect(url).await };
+        let opened = match opening {
+            Opening::Migrate => Store::open(url).await,
+            Opening::Connect => Store::connect(url).await,
+            Opening::Read => Store::open_to_read(url).await,
+        };
         let outcome = match opened {
-            Ok(store) => work(&store).await,
+            Ok(store) => {
+                let outcome = work(&store).await;
+                // Checkpointed, so that the database file alone holds what this command wrote.
+                store.close().await;
+                outcome
+            }
             Err(e) => Err(e),
         };
         Ok(outcome.unwrap_or_else(|e| store_exit(&e, lang)))
@@ -319,7 +303,7 @@ fn print_apply(report: &ApplyReport, runs: &[plan::PlannedRun], dry_run: bool, l
 }
 
 pub fn status(url: &str, filter: Option<&str>, now: DateTime<Utc>, json: bool, lang: Lang) -> anyhow::Result<u8> {
-    with_store(url, lang, async |store| {
+    with_store_to_read(url, lang, async |store| {
         let runs = store::status(store, filter, now).await?;
         let (mails, pending) = store::mail_counts(store).await?;
         let count = |state: MailState| mails.get(state.name()).copied().unwrap_or(0);
@@ -362,7 +346,7 @@ pub struct TaskArgs<'a> {
 }
 
 pub fn task_list(a: &TaskArgs, filter: TaskFilter, json: bool) -> anyhow::Result<u8> {
-    with_store(a.url, a.lang, async |store| {
+    with_store_to_read(a.url, a.lang, async |store| {
         let rows = store::list_tasks(store, &filter, a.now).await?;
         if json {
             let list: Vec<_> = rows
@@ -443,7 +427,7 @@ pub fn task_reopen(a: &TaskArgs, id: &str) -> anyhow::Result<u8> {
 }
 
 pub fn task_history(a: &TaskArgs, id: &str, json: bool) -> anyhow::Result<u8> {
-    with_store(a.url, a.lang, async |store| {
+    with_store_to_read(a.url, a.lang, async |store| {
         let entries = store::task_history(store, id).await?;
         if json {
             let list: Vec<_> = entries
