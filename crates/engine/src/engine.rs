@@ -3,21 +3,20 @@
 //! digest mails, deliver due mails — and `serve` repeats it, sleeping until the next event or a
 //! change made by another process.
 
-use std::collections::{BTreeMap, VecDeque};
-use std::future::Future;
-use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::Duration;
 
 use campaign::Workflows;
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
-use store::{Actor, ApplyReport, ClaimedMail, Source, Store};
+use store::{Actor, ApplyReport, Source, Store};
 use tokio::sync::watch;
-use tokio::task::JoinSet;
 
 use crate::clock::Clock;
+use crate::deliver::{self, Held};
 use crate::error::EngineError;
 use crate::mailer::Mailer;
 use crate::materialize;
@@ -119,6 +118,13 @@ impl StopHandle {
     }
 }
 
+/// The longest pause between steps after a failing one (the database went away, the disk is full):
+/// the engine recovers at most this long after the cause is gone.
+const MAX_PAUSE: Duration = Duration::from_secs(30);
+
+/// How long a stopping engine keeps trying to record outcomes the database would not take.
+const SETTLE_PATIENCE: Duration = Duration::from_secs(3);
+
 /// How soon a run that could not open (its campaigns do not load) is tried again.
 const BLOCKED_RETRY: TimeDelta = TimeDelta::seconds(60);
 
@@ -145,7 +151,7 @@ impl std::fmt::Debug for Rereader {
 /// The engine over one store.
 #[derive(Debug)]
 pub struct Engine {
-    store: Store,
+    pub(crate) store: Store,
     /// Replaced whole when the campaigns are read again; never held across an await.
     campaigns: RwLock<Arc<Campaigns>>,
     rereader: Option<Rereader>,
@@ -154,11 +160,19 @@ pub struct Engine {
     /// A run is due to open but the campaigns do not load: look again every `BLOCKED_RETRY`.
     opening_blocked: AtomicBool,
     mailer: Mailer,
-    transport: Arc<mail::Transport>,
-    clock: Arc<dyn Clock>,
-    config: EngineConfig,
+    pub(crate) transport: Arc<mail::Transport>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) config: EngineConfig,
     actor: Actor,
-    stopping: Arc<AtomicBool>,
+    pub(crate) stopping: Arc<AtomicBool>,
+    /// Claimed mails held between steps: outcomes not yet recorded, mails not yet sent.
+    held: Mutex<Held>,
+    /// Mails this engine has claimed and not yet settled (recorded or released): its leases are
+    /// renewed while there are any.
+    pub(crate) holding: AtomicUsize,
+    /// Where accepted mails whose outcome the database would not take are written on the way
+    /// out, to be recorded at the next start (beside an SQLite file).
+    journal: Option<PathBuf>,
 }
 
 impl Engine {
@@ -183,7 +197,37 @@ impl Engine {
             config,
             actor: Actor { name: "engine".into(), source: Source::Engine },
             stopping: Arc::new(AtomicBool::new(false)),
+            held: Mutex::default(),
+            holding: AtomicUsize::new(0),
+            journal: None,
         })
+    }
+
+    /// Keeps mails the server accepted, whose outcome the database would not take before the
+    /// engine stopped, in the journal at `path`; [`Engine::recover_journal`] records them at the next
+    /// start. Without one they are logged, and may be sent again after the restart.
+    pub fn with_journal(mut self, path: PathBuf) -> Engine {
+        self.journal = Some(path);
+        self
+    }
+
+    /// Records the mails the journal says a server accepted (a previous engine stopped before the
+    /// database took their outcome), then removes it. Returns how many it recorded.
+    pub async fn recover_journal(&self) -> Result<u64, EngineError> {
+        let Some(path) = &self.journal else { return Ok(0) };
+        let ids = deliver::read_journal(path)
+            .map_err(|e| EngineError::Read { path: path.clone(), detail: e.to_string() })?;
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let recorded = store::record_accepted(&self.store, &ids, self.clock.now()).await?;
+        tracing::info!(mails = ids.len(), recorded, journal = %path.display(), "recorded mails the previous engine sent but could not record");
+        std::fs::remove_file(path).map_err(|e| EngineError::Read { path: path.clone(), detail: e.to_string() })?;
+        Ok(recorded)
+    }
+
+    pub(crate) fn held(&self) -> MutexGuard<'_, Held> {
+        self.held.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     pub fn store(&self) -> &Store {
@@ -262,7 +306,7 @@ impl Engine {
         StopHandle(Arc::clone(&self.stopping))
     }
 
-    fn stopping(&self) -> bool {
+    pub(crate) fn stopping(&self) -> bool {
         self.stopping.load(Ordering::SeqCst)
     }
 
@@ -276,8 +320,15 @@ impl Engine {
         Ok(store::apply(&self.store, workflows, &campaigns.definitions, &runs, now, &self.actor, false).await?)
     }
 
-    /// Does everything due now.
+    /// Does everything due now, renewing this engine's mail claims meanwhile.
     pub async fn step(&self) -> Result<StepReport, EngineError> {
+        tokio::select! {
+            stepped = self.step_once() => stepped,
+            () = self.renew_claims_forever() => unreachable!("renewal never ends"),
+        }
+    }
+
+    async fn step_once(&self) -> Result<StepReport, EngineError> {
         let now = self.clock.now();
         let mut report = StepReport { at: now.timestamp(), ..Default::default() };
         self.follow_applied_definitions().await?;
@@ -360,136 +411,6 @@ impl Engine {
         }
     }
 
-    /// Sends every mail due now. Three things overlap so that delivery runs at the transport's
-    /// speed, not at the sum of the transport's and the database's: sends (twice as many handed to
-    /// the transport as it has connections), claiming the next `mail_batch` while the current one
-    /// is sent, and recording outcomes — every outcome that arrived while the previous record was
-    /// written goes into the next one, in one statement. A stop request starts no new send or
-    /// claim and withdraws the sends the transport has not started; the sends under way finish and
-    /// are recorded, and the mails not sent are left to `serve`, which releases their claims.
-    async fn deliver_due(&self, report: &mut StepReport) -> Result<(), EngineError> {
-        let batch = usize::try_from(self.config.mail_batch).unwrap_or(usize::MAX).max(1);
-        let parallel = self.transport.parallelism().max(1);
-        let mut queue: VecDeque<ClaimedMail> = VecDeque::new();
-        let mut sends: JoinSet<Sent> = JoinSet::new();
-        let mut claiming: InFlight<'_, Result<Vec<ClaimedMail>, store::StoreError>> = None;
-        let mut recording: InFlight<'_, Result<Recorded, store::StoreError>> = None;
-        let mut outcomes: Vec<Outcome> = Vec::new();
-        // The last claim came back short: nothing more is due now.
-        let mut drained = false;
-        // When the oldest outcome not yet being recorded arrived.
-        let mut oldest_outcome: Option<tokio::time::Instant> = None;
-        loop {
-            let stopping = self.stopping();
-            // Twice the transport's parallelism: a connection that comes free (over SMTP, one that
-            // is writing a message) has the next mail at hand instead of waiting for this loop.
-            while sends.len() < 2 * parallel && !stopping {
-                let Some(mut mail) = queue.pop_front() else { break };
-                let (transport, stop) = (Arc::clone(&self.transport), Arc::clone(&self.stopping));
-                sends.spawn(async move {
-                    // The outcome needs the mail's ids, not its bytes.
-                    let outgoing = mail::Outgoing {
-                        envelope_from: mail.envelope_from.clone(),
-                        to: mail.to_address.clone(),
-                        raw: std::mem::take(&mut mail.raw),
-                    };
-                    // Withdrawn when the engine stops before the transport started on it: it
-                    // stays claimed, and is released on the way out.
-                    let result = transport.send_unless_withdrawn(outgoing, &mail.key, &stop).await;
-                    (mail, result)
-                });
-            }
-            // Claim the next batch as soon as this one is being sent, so that the transport never
-            // waits for a claim: at most two batches wait under lease.
-            if claiming.is_none() && !drained && !stopping && queue.len() < batch {
-                let now = self.clock.now();
-                let worker = &self.config.worker;
-                let lease = self.config.lease.num_seconds();
-                claiming = Some(Box::pin(store::claim_mails(&self.store, now, batch as u64, worker, lease)));
-            }
-            // Record outcomes in batches (one statement and one commit each), but soon: a quarter
-            // batch, or whatever is there once nothing else is on its way or the oldest has waited
-            // `RECORD_WAIT` — an unrecorded delivery would be sent again after a crash.
-            let nothing_coming = sends.is_empty() && (queue.is_empty() || stopping);
-            let record_now = outcomes.len() >= batch.div_ceil(4)
-                || nothing_coming
-                || oldest_outcome.is_some_and(|at| at.elapsed() >= RECORD_WAIT);
-            if recording.is_none() && !outcomes.is_empty() && record_now {
-                oldest_outcome = None;
-                recording = Some(Box::pin(self.record_deliveries(std::mem::take(&mut outcomes))));
-            }
-            let idle = sends.is_empty() && claiming.is_none() && recording.is_none();
-            if idle && (stopping || (drained && queue.is_empty())) {
-                return Ok(());
-            }
-            tokio::select! {
-                Some(joined) = sends.join_next(), if !sends.is_empty() => match joined {
-                    Ok((mail, Some(result))) => {
-                        oldest_outcome.get_or_insert_with(tokio::time::Instant::now);
-                        outcomes.push((mail, result));
-                    }
-                    Ok((_, None)) => {}
-                    // The mail stays `sending` under its lease and is sent again when it runs out.
-                    Err(e) => tracing::error!(error = %e, "a mail send task failed"),
-                },
-                claimed = finish(&mut claiming), if claiming.is_some() => {
-                    claiming = None;
-                    let claimed = claimed?;
-                    drained = claimed.len() < batch;
-                    queue.extend(claimed);
-                }
-                () = wait_until(oldest_outcome.map(|at| at + RECORD_WAIT)), if recording.is_none() && oldest_outcome.is_some() => {}
-                recorded = finish(&mut recording), if recording.is_some() => {
-                    recording = None;
-                    let recorded = recorded?;
-                    report.mails_sent += recorded.sent;
-                    report.mails_deferred += recorded.deferred;
-                    report.mails_failed += recorded.failed;
-                }
-            }
-        }
-    }
-
-    /// Records delivery outcomes: every success in one statement, each failure on its own (rare,
-    /// and each has its own retry time and error). Logs one line per mail.
-    async fn record_deliveries(&self, outcomes: Vec<Outcome>) -> Result<Recorded, store::StoreError> {
-        let now = self.clock.now();
-        let worker = &self.config.worker;
-        let mut recorded = Recorded::default();
-        let sent: Vec<i64> = outcomes.iter().filter(|(_, result)| result.is_ok()).map(|(mail, _)| mail.id).collect();
-        if !sent.is_empty() {
-            let changed = store::mark_sent_many(&self.store, &sent, worker, now).await?;
-            if changed < sent.len() as u64 {
-                // The lease ran out before the outcome was recorded; the mail's new worker sends it
-                // again (at-least-once, same Message-ID).
-                tracing::warn!(sent = sent.len(), recorded = changed, "some mails were sent after their lease ran out");
-            }
-        }
-        for (mail, result) in outcomes {
-            match result {
-                Ok(()) => {
-                    recorded.sent += 1;
-                    tracing::info!(key = %mail.key, to = %mail.to_address, message_id = %mail.message_id, attempt = mail.attempts, resumed = mail.resumed, "mail sent");
-                }
-                Err(e) => {
-                    let retry_at = if e.permanent { None } else { self.config.retry_after(mail.attempts, now) };
-                    store::mark_failed(&self.store, mail.id, worker, &e.message, retry_at).await?;
-                    match retry_at {
-                        Some(at) => {
-                            recorded.deferred += 1;
-                            tracing::warn!(key = %mail.key, to = %mail.to_address, error = %e.message, retry_at = %at, "mail deferred");
-                        }
-                        None => {
-                            recorded.failed += 1;
-                            tracing::error!(key = %mail.key, to = %mail.to_address, error = %e.message, attempts = mail.attempts, "mail failed");
-                        }
-                    }
-                }
-            }
-        }
-        Ok(recorded)
-    }
-
     /// The next moment something is due: a task event, a run closing or opening, a mail attempt.
     pub async fn next_wakeup(&self) -> Result<Option<DateTime<Utc>>, EngineError> {
         let now = self.clock.now();
@@ -501,13 +422,35 @@ impl Engine {
 
     /// Runs until `shutdown` turns true: a step, then sleep until the next event or a change by
     /// another process (a task completed from the command line), then again. A failing step (the
-    /// database went away) is logged and retried after a pause. Claims not yet sent are released
-    /// on the way out.
+    /// database went away, the disk is full) is logged and retried after a pause that doubles up to
+    /// `MAX_PAUSE`. This engine's mail claims are renewed throughout. On the way out, outcomes still
+    /// held are written (or kept in the journal) and claims not yet sent are released.
     pub async fn serve(&self, mut shutdown: watch::Receiver<bool>) -> Result<(), EngineError> {
+        tokio::select! {
+            () = self.serve_until_stopped(&mut shutdown) => {}
+            () = self.renew_claims_forever() => unreachable!("renewal never ends"),
+        }
+        self.stop();
+        let accepted = self.settle_held(SETTLE_PATIENCE).await;
+        if !accepted.is_empty() {
+            let keys: Vec<&str> = accepted.iter().map(|m| m.key.as_str()).collect();
+            match &self.journal {
+                Some(path) => match deliver::write_journal(path, &accepted) {
+                    Ok(()) => tracing::warn!(mails = accepted.len(), journal = %path.display(), "sent mails whose outcome the database would not take are kept in the journal; the next start records them"),
+                    Err(e) => tracing::error!(error = %e, journal = %path.display(), ?keys, "cannot write the journal: these sent mails may be sent again after a restart"),
+                },
+                None => tracing::error!(?keys, "these sent mails could not be recorded and may be sent again after a restart"),
+            }
+        }
+        Ok(())
+    }
+
+    /// The loop of [`Engine::serve`]: step, sleep, repeat, until asked to stop.
+    async fn serve_until_stopped(&self, shutdown: &mut watch::Receiver<bool>) {
         let mut pause = Duration::from_secs(1);
         while !*shutdown.borrow() && !self.stopping() {
             let marker = store::change_marker(&self.store).await.unwrap_or_default();
-            match self.step().await {
+            match self.step_once().await {
                 Ok(report) => {
                     pause = Duration::from_secs(1);
                     log_step(&report);
@@ -518,20 +461,14 @@ impl Engine {
                         _ = tokio::time::sleep(pause) => {}
                         _ = shutdown.changed() => {}
                     }
-                    pause = (pause * 2).min(Duration::from_secs(60));
+                    pause = (pause * 2).min(MAX_PAUSE);
                     continue;
                 }
             }
             let next = self.next_wakeup().await.ok().flatten();
             let marker = store::change_marker(&self.store).await.unwrap_or(marker);
-            self.wait(next, marker, &mut shutdown).await;
+            self.wait(next, marker, shutdown).await;
         }
-        self.stop();
-        let released = store::release_claims(&self.store, &self.config.worker, self.clock.now()).await?;
-        if released > 0 {
-            tracing::info!(released, "released mail claims");
-        }
-        Ok(())
     }
 
     /// Sleeps until `next`, a change marker other than `marker`, or shutdown.
@@ -559,43 +496,6 @@ impl Engine {
             }
         }
     }
-}
-
-/// A mail and what its send came to; `None` for a send that never started (the engine was
-/// stopping).
-type Sent = (ClaimedMail, Option<Result<(), mail::SendError>>);
-
-/// A mail and what its send came to.
-type Outcome = (ClaimedMail, Result<(), mail::SendError>);
-
-/// A database call running beside the sends in `deliver_due`.
-type InFlight<'a, T> = Option<Pin<Box<dyn Future<Output = T> + Send + 'a>>>;
-
-/// Waits for the call in flight; only polled (by `select!`) while there is one.
-async fn finish<T>(call: &mut InFlight<'_, T>) -> T {
-    match call {
-        Some(call) => call.await,
-        None => std::future::pending().await,
-    }
-}
-
-/// The longest a delivery outcome waits for others to be recorded with.
-const RECORD_WAIT: Duration = Duration::from_millis(50);
-
-/// Sleeps until `at` (forever without one; `select!` only polls this with one).
-async fn wait_until(at: Option<tokio::time::Instant>) {
-    match at {
-        Some(at) => tokio::time::sleep_until(at).await,
-        None => std::future::pending().await,
-    }
-}
-
-/// What one `record_deliveries` recorded.
-#[derive(Default)]
-struct Recorded {
-    sent: usize,
-    deferred: usize,
-    failed: usize,
 }
 
 fn log_step(report: &StepReport) {

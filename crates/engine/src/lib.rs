@@ -2,6 +2,7 @@
 //! notices into digest mails and delivers them, all on an injected clock.
 
 mod clock;
+mod deliver;
 mod engine;
 mod error;
 mod lock;

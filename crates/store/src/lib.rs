@@ -24,7 +24,7 @@ pub use operate::{
 };
 pub use outbox::{
     ClaimedMail, ComposedMail, DigestData, DigestGroup, DigestTaskData, MailRow, MailState, UnitInfo, claim_mails,
-    compose, list_mails, mail_counts, mark_failed, mark_sent_many, pending_groups, release_claims, resume_orphaned,
+    compose, list_mails, mail_counts, mark_failed, mark_sent_many, pending_groups, record_accepted, release_claims, renew_claims, resume_orphaned,
     retry_mail,
 };
 pub use status::{FigureTotal, RunStatus, StateCounts, UnitStatus, status};

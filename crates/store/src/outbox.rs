@@ -150,6 +150,7 @@ pub async fn compose<E>(
         task_count: Set(i32::try_from(data.tasks.len()).unwrap_or(i32::MAX)),
         state: Set(MailState::Queued.name().to_string()),
         attempts: Set(0),
+        claims: Set(0),
         next_attempt_at: Set(now),
         created_at: Set(now),
         ..Default::default()
@@ -276,15 +277,20 @@ pub struct ClaimedMail {
     pub envelope_from: String,
     pub to_address: String,
     pub raw: Vec<u8>,
-    /// Attempts so far, this one included.
+    /// SMTP tries recorded before this claim (a try cut short by a crash is not counted).
     pub attempts: i32,
+    /// Claims so far, this one included.
+    pub claims: i32,
     /// The previous attempt's lease ran out: a process stopped while sending it, so the server may
     /// already have it.
     pub resumed: bool,
 }
 
 /// Claims up to `limit` mails due at `now` for `worker`, leased until `now + lease_secs`, oldest
-/// first, with their message bytes.
+/// first, with their message bytes. A mail `worker` itself holds is never claimed again: a live
+/// worker keeps its claims (renewing them) until it records their outcome or releases them, and a
+/// worker's name is never reused by another process. Claiming is not an attempt: `claims` counts it,
+/// `attempts` only the SMTP tries whose outcome was recorded.
 ///
 /// PostgreSQL claims in one statement (the due rows locked with `SKIP LOCKED`, so that concurrent
 /// workers take disjoint batches, updated and returned with their bodies). SQLite, where one engine
@@ -309,6 +315,7 @@ pub async fn claim_mails(
             envelope_from: row.try_get("", "envelope_from")?,
             to_address: row.try_get("", "to_address")?,
             attempts: row.try_get("", "attempts")?,
+            claims: row.try_get("", "claims")?,
             raw: row.try_get("", "raw")?,
             resumed,
         })
@@ -319,13 +326,14 @@ pub async fn claim_mails(
         let sql = "WITH due AS ( \
                 SELECT id, state FROM mails \
                 WHERE state IN ('queued', 'sending') AND next_attempt_at <= $3 \
+                    AND NOT (state = 'sending' AND claimed_by = $2) \
                 ORDER BY next_attempt_at LIMIT $4 FOR UPDATE SKIP LOCKED), \
             claimed AS ( \
                 UPDATE mails SET state = 'sending', lease_until = $1, next_attempt_at = $1, claimed_by = $2, \
-                    attempts = mails.attempts + 1 \
+                    claims = mails.claims + 1 \
                 FROM due WHERE mails.id = due.id \
                 RETURNING mails.id, mails.key, mails.message_id, mails.envelope_from, mails.to_address, \
-                    mails.attempts, due.state = 'sending' AS resumed) \
+                    mails.attempts, mails.claims, due.state = 'sending' AS resumed) \
             SELECT claimed.*, mail_bodies.raw FROM claimed JOIN mail_bodies ON mail_bodies.mail_id = claimed.id";
         let values = [lease_until.into(), worker.into(), now.into(), limit.into()];
         for row in store.db.query_all_raw(Statement::from_sql_and_values(backend, sql, values)).await.map_err(err)? {
@@ -335,10 +343,10 @@ pub async fn claim_mails(
     } else {
         let _turn = store.sqlite_write_turn().await;
         let txn = store.db.begin_with_options(begin_options()).await.map_err(err)?;
-        let due_sql = "SELECT id, state FROM mails WHERE state IN ('queued', 'sending') AND next_attempt_at <= ? \
-            ORDER BY next_attempt_at LIMIT ?";
+        let due_sql = "SELECT id, state FROM mails WHERE state IN ('queued', 'sending') AND next_attempt_at <= ?1 \
+            AND NOT (state = 'sending' AND claimed_by = ?3) ORDER BY next_attempt_at LIMIT ?2";
         let due = txn
-            .query_all_raw(Statement::from_sql_and_values(backend, due_sql, [now.into(), limit.into()]))
+            .query_all_raw(Statement::from_sql_and_values(backend, due_sql, [now.into(), limit.into(), worker.into()]))
             .await
             .map_err(err)?;
         if due.is_empty() {
@@ -355,9 +363,9 @@ pub async fn claim_mails(
         let ids = resumed.keys().map(|id| id.to_string()).collect::<Vec<_>>().join(",");
         let sql = format!(
             "UPDATE mails SET state = 'sending', lease_until = ?1, next_attempt_at = ?1, claimed_by = ?2, \
-                attempts = attempts + 1 \
+                claims = claims + 1 \
              WHERE id IN ({ids}) \
-             RETURNING id, key, message_id, envelope_from, to_address, attempts, \
+             RETURNING id, key, message_id, envelope_from, to_address, attempts, claims, \
                 (SELECT raw FROM mail_bodies WHERE mail_id = mails.id) AS raw"
         );
         let values = [lease_until.into(), worker.into()];
@@ -373,14 +381,31 @@ pub async fn claim_mails(
 }
 
 /// Releases `worker`'s claims that are not yet sent, so that another process (or the next start)
-/// sends them without waiting for the lease: on shutdown.
-pub async fn release_claims(store: &Store, worker: &str, now: DateTime<Utc>) -> Result<u64, StoreError> {
+/// sends them without waiting for the lease: on shutdown. `keep` are mails the server accepted
+/// whose outcome could not be recorded: they stay claimed, never re-queued.
+pub async fn release_claims(store: &Store, worker: &str, now: DateTime<Utc>, keep: &[i64]) -> Result<u64, StoreError> {
     let _turn = store.sqlite_write_turn().await;
     let result = mail::Entity::update_many()
         .col_expr(mail::Column::State, Expr::value(MailState::Queued.name()))
         .col_expr(mail::Column::LeaseUntil, Expr::value(None::<i64>))
         .col_expr(mail::Column::NextAttemptAt, Expr::value(now.timestamp()))
-        .col_expr(mail::Column::Attempts, Expr::col(mail::Column::Attempts).sub(1))
+        .filter(mail::Column::State.eq(MailState::Sending.name()))
+        .filter(mail::Column::ClaimedBy.eq(worker))
+        .filter(mail::Column::Id.is_not_in(keep.iter().copied()))
+        .exec(&store.db)
+        .await
+        .map_err(|e| StoreError::from_db(&store.url, e))?;
+    Ok(result.rows_affected)
+}
+
+/// Extends every lease `worker` holds to `now + lease_secs`: a live worker's claims never run out
+/// while it still sends them or holds their outcome. Returns how many it holds.
+pub async fn renew_claims(store: &Store, worker: &str, now: DateTime<Utc>, lease_secs: i64) -> Result<u64, StoreError> {
+    let until = now.timestamp().saturating_add(lease_secs);
+    let _turn = store.sqlite_write_turn().await;
+    let result = mail::Entity::update_many()
+        .col_expr(mail::Column::LeaseUntil, Expr::value(until))
+        .col_expr(mail::Column::NextAttemptAt, Expr::value(until))
         .filter(mail::Column::State.eq(MailState::Sending.name()))
         .filter(mail::Column::ClaimedBy.eq(worker))
         .exec(&store.db)
@@ -414,12 +439,14 @@ pub async fn mark_sent_many(store: &Store, ids: &[i64], worker: &str, now: DateT
     let backend = store.db.get_database_backend();
     let sql = match backend {
         DbBackend::Postgres => {
-            "UPDATE mails SET state = 'sent', sent_at = $1, lease_until = NULL, last_error = NULL \
+            "UPDATE mails SET state = 'sent', sent_at = $1, lease_until = NULL, last_error = NULL, \
+                attempts = attempts + 1 \
              WHERE id = ANY(ARRAY(SELECT jsonb_array_elements_text($3::jsonb)::bigint)) \
              AND claimed_by = $2 AND state = 'sending'"
         }
         _ => {
-            "UPDATE mails SET state = 'sent', sent_at = ?1, lease_until = NULL, last_error = NULL \
+            "UPDATE mails SET state = 'sent', sent_at = ?1, lease_until = NULL, last_error = NULL, \
+                attempts = attempts + 1 \
              WHERE id IN (SELECT value FROM json_each(?3)) AND claimed_by = ?2 AND state = 'sending'"
         }
     };
@@ -434,7 +461,30 @@ pub async fn mark_sent_many(store: &Store, ids: &[i64], worker: &str, now: DateT
     Ok(result.rows_affected())
 }
 
-/// Records a failed attempt: retried at `retry_at`, or failed for good when `retry_at` is `None`.
+/// Records as sent the mails a server accepted whose outcome a stopped engine could not write
+/// (its journal), whoever holds their claim now. Mails already settled are left alone.
+pub async fn record_accepted(store: &Store, ids: &[i64], now: DateTime<Utc>) -> Result<u64, StoreError> {
+    let _turn = store.sqlite_write_turn().await;
+    let mut recorded = 0;
+    for chunk in ids.chunks(1000) {
+        let result = mail::Entity::update_many()
+            .col_expr(mail::Column::State, Expr::value(MailState::Sent.name()))
+            .col_expr(mail::Column::SentAt, Expr::value(now.timestamp()))
+            .col_expr(mail::Column::LeaseUntil, Expr::value(None::<i64>))
+            .col_expr(mail::Column::LastError, Expr::value(None::<String>))
+            .col_expr(mail::Column::Attempts, Expr::col(mail::Column::Attempts).add(1))
+            .filter(mail::Column::Id.is_in(chunk.iter().copied()))
+            .filter(mail::Column::State.is_in([MailState::Queued.name(), MailState::Sending.name()]))
+            .exec(&store.db)
+            .await
+            .map_err(|e| StoreError::from_db(&store.url, e))?;
+        recorded += result.rows_affected;
+    }
+    Ok(recorded)
+}
+
+/// Records a failed SMTP attempt: retried at `retry_at`, or failed for good when `retry_at` is
+/// `None`. Only while `worker` still holds the mail's claim.
 pub async fn mark_failed(
     store: &Store,
     id: i64,
@@ -449,7 +499,8 @@ pub async fn mark_failed(
     let mut update = mail::Entity::update_many()
         .col_expr(mail::Column::State, Expr::value(state.name()))
         .col_expr(mail::Column::LeaseUntil, Expr::value(None::<i64>))
-        .col_expr(mail::Column::LastError, Expr::value(error));
+        .col_expr(mail::Column::LastError, Expr::value(error))
+        .col_expr(mail::Column::Attempts, Expr::col(mail::Column::Attempts).add(1));
     if let Some(next) = next {
         update = update.col_expr(mail::Column::NextAttemptAt, Expr::value(next));
     }
@@ -478,7 +529,10 @@ pub struct MailRow {
     pub subject: String,
     pub tasks: i32,
     pub state: String,
+    /// SMTP tries whose outcome was recorded.
     pub attempts: i32,
+    /// Times a worker claimed it (more than `attempts` when a worker stopped mid-send).
+    pub claims: i32,
     pub last_error: Option<String>,
     pub created_at: i64,
     pub sent_at: Option<i64>,
@@ -504,6 +558,7 @@ pub async fn list_mails(store: &Store, state: Option<MailState>, limit: u64) -> 
             mail::Column::TaskCount,
             mail::Column::State,
             mail::Column::Attempts,
+            mail::Column::Claims,
             mail::Column::LastError,
             mail::Column::CreatedAt,
             mail::Column::SentAt,
@@ -547,6 +602,7 @@ pub async fn list_mails(store: &Store, state: Option<MailState>, limit: u64) -> 
             tasks: r.task_count,
             state: r.state,
             attempts: r.attempts,
+            claims: r.claims,
             last_error: r.last_error,
             created_at: r.created_at,
             sent_at: r.sent_at,
@@ -569,6 +625,7 @@ struct ListedMail {
     task_count: i32,
     state: String,
     attempts: i32,
+    claims: i32,
     last_error: Option<String>,
     created_at: i64,
     sent_at: Option<i64>,

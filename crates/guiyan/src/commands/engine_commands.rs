@@ -12,7 +12,7 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use engine::{Engine, EngineConfig, EngineError, Mailer, SimulationOptions, SystemClock, TimelineEvent};
 use store::{MailState, Store};
 
-use super::store_commands::{local, runtime, store_exit, with_store};
+use super::store_commands::{local, runtime, store_exit, with_store, with_store_to_read};
 use super::validate::{load, load_valid};
 use crate::config::Settings;
 use crate::files::DEFAULT_FOLDER;
@@ -59,13 +59,23 @@ fn mailer(paths: &[PathBuf], settings: &Settings) -> anyhow::Result<Mailer> {
 fn engine_config(settings: &Settings) -> EngineConfig {
     let seconds = |n: u64| TimeDelta::seconds(i64::try_from(n).unwrap_or(i64::MAX / 1000));
     EngineConfig {
-        worker: format!("{}-{}", hostname(), std::process::id()),
+        worker: worker_name(),
         lease: seconds(settings.mail_lease_seconds),
         retry_first: seconds(settings.mail_retry_first_seconds),
         retry_max: seconds(settings.mail_retry_max_seconds),
         max_attempts: i32::try_from(settings.mail_max_attempts).unwrap_or(i32::MAX),
         ..EngineConfig::default()
     }
+}
+
+/// This process's name in mail claims: host, pid and a random part, never reused by another
+/// process (a restarted container often gets the same pid), since a worker never claims again what
+/// a worker of its name holds.
+fn worker_name() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut random = std::collections::hash_map::RandomState::new().build_hasher();
+    random.write_u32(std::process::id());
+    format!("{}-{}-{:04x}", hostname(), std::process::id(), random.finish() & 0xffff)
 }
 
 fn hostname() -> String {
@@ -149,25 +159,38 @@ pub fn run(
         };
         let config = engine_config(settings);
         let worker = config.worker.clone();
-        let engine = match Engine::new(store.clone(), workflows, mailer, transport, Arc::new(clock), config) {
+        let mut engine = match Engine::new(store.clone(), workflows, mailer, transport, Arc::new(clock), config) {
             Ok(engine) => engine.rereading_with(reread(paths)),
             Err(e) => return Ok(engine_error(e, lang)),
         };
-        if store.sqlite_path().is_some() {
+        if let Some(path) = store.sqlite_path() {
+            engine = engine.with_journal(journal_path(&path));
+            // Mails the previous engine sent but could not record are recorded first, never resent.
+            if let Err(e) = engine.recover_journal().await {
+                return Ok(engine_error(e, lang));
+            }
             // Alone on this file: a mail left `sending` by a killed process is due again now.
-            store::resume_orphaned(&store, engine.now()).await.map_err(|e| anyhow::anyhow!(e))?;
+            if let Err(e) = store::resume_orphaned(&store, engine.now()).await {
+                return Ok(store_exit(&e, lang));
+            }
         }
         let applied = match engine.apply_all().await {
             Ok(report) => report,
             Err(e) => return Ok(engine_error(e, lang)),
         };
         if once {
-            return match engine.step().await {
-                Ok(report) => {
+            let stepped = engine.step().await;
+            // Whatever could not be recorded or sent is settled as on a stop.
+            let (stop, stopped) = tokio::sync::watch::channel(true);
+            drop(stop);
+            let settled = engine.serve(stopped).await;
+            store.close().await;
+            return match (stepped, settled) {
+                (Ok(report), Ok(())) => {
                     print_step(&report, &applied, lang);
                     Ok(0)
                 }
-                Err(e) => Ok(engine_error(e, lang)),
+                (Err(e), _) | (_, Err(e)) => Ok(engine_error(e, lang)),
             };
         }
         banner(&engine, &store, &mail_target, &worker, &applied, lang).await;
@@ -182,6 +205,8 @@ pub fn run(
         // On a runtime worker rather than this thread (which is not one): the mails it hands to
         // the transport then start on the same worker without a cross-thread wake-up each.
         let served = tokio::spawn(async move { engine.serve(stopped).await }).await;
+        // Checkpointed on a clean exit: the database file alone holds everything.
+        store.close().await;
         match served.context("the engine stopped unexpectedly")? {
             Ok(()) => {
                 tracing::info!("stopped");
@@ -190,6 +215,13 @@ pub fn run(
             Err(e) => Ok(engine_error(e, lang)),
         }
     })
+}
+
+/// The accepted-mail journal beside an SQLite database: `guiyan.db.accepted`.
+fn journal_path(database: &Path) -> PathBuf {
+    let mut name = database.as_os_str().to_owned();
+    name.push(".accepted");
+    PathBuf::from(name)
 }
 
 /// The summary of `guiyan run --once`: the start's apply and the step together.
@@ -424,7 +456,7 @@ fn print_timeline(timeline: &engine::Timeline, tz: Tz, names: &std::collections:
 
 /// `guiyan mail list`.
 pub fn mail_list(url: &str, state: Option<MailState>, limit: u64, json: bool, lang: Lang) -> anyhow::Result<u8> {
-    with_store(url, lang, async |store| {
+    with_store_to_read(url, lang, async |store| {
         let mails = store::list_mails(store, state, limit).await?;
         if json {
             outln!("{}", serde_json::to_string_pretty(&serde_json::json!({ "mails": mails })).unwrap_or_default());
@@ -437,8 +469,10 @@ pub fn mail_list(url: &str, state: Option<MailState>, limit: u64, json: bool, la
             let created = local(m.created_at, &m.timezone);
             outln!("{:>6}  {:<8} {created}  {} → {} <{}>  {}", m.id, m.state, m.kind, m.recipient, m.to, m.subject);
             if let Some(error) = &m.last_error {
-                let label = if lang == Lang::Zh { "最近错误" } else { "last error" };
-                outln!("        {label}（{} 次尝试）：{error}", m.attempts);
+                match lang {
+                    Lang::Zh => outln!("        最近错误（已尝试 {} 次，领取 {} 次）：{error}", m.attempts, m.claims),
+                    Lang::En => outln!("        last error ({} attempt(s), {} claim(s)): {error}", m.attempts, m.claims),
+                }
             }
         }
         Ok(0)

@@ -18,7 +18,10 @@ pub struct Model {
     pub subject: String,
     pub task_count: i32,
     pub state: String,
+    /// SMTP tries whose outcome was recorded.
     pub attempts: i32,
+    /// Times a worker claimed the mail (a claim cut short by a crash is no attempt).
+    pub claims: i32,
     pub next_attempt_at: i64,
     pub lease_until: Option<i64>,
     pub claimed_by: Option<String>,

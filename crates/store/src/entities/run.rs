@@ -19,6 +19,8 @@ pub struct Model {
     /// The digest of the plan the run's tasks agree with (`apply::plan_hash`): an apply of that plan
     /// reads no task. NULL when they may not agree (the next apply compares them).
     pub plan_hash: Option<String>,
+    /// When the engine recorded the run as missed: its whole window passed while nothing ran.
+    pub missed_at: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
