@@ -133,7 +133,7 @@ pub fn validate_directory(raw: &RawDirectory, r: &mut Reader) -> Directory {
                     r.in_index(i, |r| {
                         if let (Some(n), Some(email)) = (&member.name, &member.email) {
                             check_email(r, &email.value, email.loc);
-                            group.members.push(Member { name: n.value.clone(), email: email.value.clone() });
+                            group.members.push(Member { name: n.value.0.clone(), email: email.value.clone() });
                         }
                     });
                 }
@@ -203,7 +203,7 @@ fn add_unit(dir: &mut Directory, raw: &RawUnit, parent: Option<usize>, r: &mut R
                 dir.unit_locs.push(id.loc);
                 dir.units.push(Unit {
                     id: id.value.clone(),
-                    name: raw.name.as_ref().map(|n| n.value.clone()).unwrap_or_default(),
+                    name: raw.name.as_ref().map(|n| n.value.0.clone()).unwrap_or_default(),
                     level,
                     email: raw.email.as_ref().map(|e| e.value.clone()).unwrap_or_default(),
                     parent,

@@ -12,6 +12,7 @@ mod paths;
 mod raw;
 mod read;
 pub mod schema;
+mod text;
 mod time_expr;
 mod timing;
 mod validate;

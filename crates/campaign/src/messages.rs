@@ -99,6 +99,18 @@ pub fn en(kind: &DiagnosticKind) -> String {
                 "invalid date range `{value}`; expected YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD, start first, at most 32 days"
             )
         }
+        ControlCharacter { found, at, multiline } => {
+            let expected = if *multiline {
+                "text whose only control characters are line breaks (LF) and tabs"
+            } else {
+                "one line of text without control characters"
+            };
+            let name = char_name_en(*found).map(|n| format!(" ({n})")).unwrap_or_default();
+            format!(
+                "contains the control character {}{name} at character {at}; expected {expected}",
+                code_point(*found)
+            )
+        }
         AnchorConflict => "give either `anchor` or `cron`, not both".into(),
         AnchorMissing => "missing `anchor` or `cron`: a campaign must say when it recurs".into(),
         AssigneeConflict => "give either `assignee` or `assignees`, not both".into(),
@@ -215,6 +227,15 @@ pub fn zh(kind: &DiagnosticKind) -> String {
         InvalidDateRange { value } => {
             format!("日期范围 `{value}` 无效；应为 YYYY-MM-DD 或 YYYY-MM-DD..YYYY-MM-DD（起始在前，最长 32 天）")
         }
+        ControlCharacter { found, at, multiline } => {
+            let expected = if *multiline {
+                "此处的文字除换行符和制表符外不能含控制字符"
+            } else {
+                "此处应为单行文字，不含控制字符"
+            };
+            let name = char_name_zh(*found).map(|n| format!("（{n}）")).unwrap_or_default();
+            format!("第 {at} 个字符是控制字符 {}{name}；{expected}", code_point(*found))
+        }
         AnchorConflict => "`anchor` 与 `cron` 只能填写其一".into(),
         AnchorMissing => "缺少 `anchor` 或 `cron`：须说明工作何时循环开展".into(),
         AssigneeConflict => "`assignee` 与 `assignees` 只能填写其一".into(),
@@ -253,6 +274,64 @@ pub fn zh(kind: &DiagnosticKind) -> String {
         LunarDateConflict => "`lunar` 与 `date` 只能填写其一".into(),
         CalendarLimit { detail } => format!("日期超出范围：{detail}"),
     }
+}
+
+/// `U+000D`: how Unicode names a character, and what a user can search for.
+fn code_point(c: char) -> String {
+    format!("U+{:04X}", u32::from(c))
+}
+
+/// Short names of the control characters most likely met, so the message says more than a number.
+fn char_name_en(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{0}' => "null",
+        '\t' => "tab",
+        '\n' => "line feed",
+        '\u{b}' => "vertical tab",
+        '\u{c}' => "form feed",
+        '\r' => "carriage return",
+        '\u{1b}' => "escape",
+        '\u{7f}' => "delete",
+        '\u{85}' => "next line",
+        '\u{2028}' => "line separator",
+        '\u{2029}' => "paragraph separator",
+        '\u{202a}' => "left-to-right embedding",
+        '\u{202b}' => "right-to-left embedding",
+        '\u{202c}' => "pop directional formatting",
+        '\u{202d}' => "left-to-right override",
+        '\u{202e}' => "right-to-left override",
+        '\u{2066}' => "left-to-right isolate",
+        '\u{2067}' => "right-to-left isolate",
+        '\u{2068}' => "first strong isolate",
+        '\u{2069}' => "pop directional isolate",
+        _ => return None,
+    })
+}
+
+fn char_name_zh(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{0}' => "空字符",
+        '\t' => "制表符",
+        '\n' => "换行符",
+        '\u{b}' => "垂直制表符",
+        '\u{c}' => "换页符",
+        '\r' => "回车符",
+        '\u{1b}' => "转义符",
+        '\u{7f}' => "删除符",
+        '\u{85}' => "下一行符",
+        '\u{2028}' => "行分隔符",
+        '\u{2029}' => "段落分隔符",
+        '\u{202a}' => "从左到右嵌入符",
+        '\u{202b}' => "从右到左嵌入符",
+        '\u{202c}' => "方向格式结束符",
+        '\u{202d}' => "从左到右覆盖符",
+        '\u{202e}' => "从右到左覆盖符",
+        '\u{2066}' => "从左到右隔离符",
+        '\u{2067}' => "从右到左隔离符",
+        '\u{2068}' => "首强隔离符",
+        '\u{2069}' => "方向隔离结束符",
+        _ => return None,
+    })
 }
 
 fn zh_type(name: &str) -> &str {

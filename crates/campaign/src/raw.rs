@@ -4,6 +4,7 @@
 use schemars::JsonSchema;
 
 use crate::read::{Entries, FromNode, Located, Reader, Scalar};
+use crate::text::{Line, Text};
 use crate::yaml::{Node, Value};
 
 /// A campaign file (`workflows/*.yaml`): one recurring campaign.
@@ -15,9 +16,9 @@ pub struct RawCampaign {
     pub id: Option<Located<String>>,
     /// Campaign name shown in mail and reports (e.g. 春节期间乡土人才联络和回归工作).
     #[schemars(required)]
-    pub name: Option<Located<String>>,
+    pub name: Option<Located<Line>>,
     /// Optional longer description.
-    pub description: Option<Located<String>>,
+    pub description: Option<Located<Text>>,
     /// The accountable unit: the last stop of every escalation.
     #[schemars(required)]
     pub owner: Option<Located<String>>,
@@ -250,9 +251,9 @@ pub struct RawTask {
     pub kind: Option<Located<String>>,
     /// What the unit must do.
     #[schemars(required)]
-    pub title: Option<Located<String>>,
+    pub title: Option<Located<Line>>,
     /// Optional details shown in mail and on the task page.
-    pub description: Option<Located<String>>,
+    pub description: Option<Located<Text>>,
     /// One unit id: one task.
     pub assignee: Option<Located<String>>,
     /// Fan-out: one task per selected unit.
@@ -345,9 +346,9 @@ impl FromNode for RawAssignees {
 pub struct RawFigure {
     /// What is counted, e.g. 走访返乡人员.
     #[schemars(required)]
-    pub label: Option<Located<String>>,
+    pub label: Option<Located<Line>>,
     /// Unit of measure, e.g. 人, 场次.
-    pub unit: Option<Located<String>>,
+    pub unit: Option<Located<Line>>,
     /// integer (default) or decimal.
     #[schemars(rename = "type")]
     pub r#type: Option<Located<String>>,
@@ -381,7 +382,7 @@ pub struct RawReport {
     pub id: Option<Located<String>>,
     /// Title of the report.
     #[schemars(required)]
-    pub title: Option<Located<String>>,
+    pub title: Option<Located<Line>>,
     /// Crontab expression: a rolling report while the run is open.
     pub schedule: Option<Located<String>>,
     /// Once: open, close, or a time expression such as close-7d.
@@ -438,7 +439,7 @@ pub struct RawUnit {
     #[schemars(required)]
     pub id: Option<Located<String>>,
     #[schemars(required)]
-    pub name: Option<Located<String>>,
+    pub name: Option<Located<Line>>,
     #[schemars(required)]
     pub level: Option<Located<String>>,
     #[schemars(required)]
@@ -464,7 +465,7 @@ impl FromNode for RawUnit {
 #[schemars(deny_unknown_fields)]
 pub struct RawMember {
     #[schemars(required)]
-    pub name: Option<Located<String>>,
+    pub name: Option<Located<Line>>,
     #[schemars(required)]
     pub email: Option<Located<String>>,
 }
@@ -499,7 +500,7 @@ pub struct RawHoliday {
     /// e.g. 春节. Required so the file reads like the notice; not used in computation.
     #[schemars(required)]
     #[allow(dead_code)]
-    pub name: Option<Located<String>>,
+    pub name: Option<Located<Line>>,
     /// Days off: YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD (inclusive).
     #[schemars(required)]
     pub off: Option<Located<Scalar>>,

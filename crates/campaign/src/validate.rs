@@ -41,7 +41,7 @@ pub fn validate_campaign(raw: &RawCampaign, r: &mut Reader, cx: &Context) -> Opt
     let (directory_path, holidays_path) = referenced_files(raw, &source);
 
     let id = checked_id(r, "id", raw.id.as_ref());
-    let name = raw.name.as_ref().map(|n| n.value.clone());
+    let name = raw.name.as_ref().map(|n| n.value.0.clone());
     let owner = raw.owner.as_ref().and_then(|o| r.in_key("owner", |r| known_unit(r, cx, o)));
     let timezone = raw.timezone.as_ref().and_then(|tz| {
         r.in_key("timezone", |r| match tz.value.parse::<Tz>() {
@@ -139,7 +139,7 @@ pub fn validate_campaign(raw: &RawCampaign, r: &mut Reader, cx: &Context) -> Opt
     let campaign = Campaign {
         id: id?,
         name: name?,
-        description: raw.description.as_ref().map(|d| d.value.clone()),
+        description: raw.description.as_ref().map(|d| d.value.0.clone()),
         owner: owner?,
         timezone: timezone?,
         locale: locale?,
@@ -392,8 +392,8 @@ fn task(
     Some(TaskTemplate {
         id: id?,
         kind: kind?,
-        title: raw.title.as_ref()?.value.clone(),
-        description: raw.description.as_ref().map(|d| d.value.clone()),
+        title: raw.title.as_ref()?.value.0.clone(),
+        description: raw.description.as_ref().map(|d| d.value.0.clone()),
         assignees: assignees?,
         after: if after_ok { after } else { return None },
         starts: match starts {
@@ -509,8 +509,8 @@ fn figures(r: &mut Reader, raw: &RawTask) -> Option<Vec<Figure>> {
             match (&fig.label, kind) {
                 (Some(label), Some(kind)) => out.push(Figure {
                     key: key.value.clone(),
-                    label: label.value.clone(),
-                    unit: fig.unit.as_ref().map(|u| u.value.clone()),
+                    label: label.value.0.clone(),
+                    unit: fig.unit.as_ref().map(|u| u.value.0.clone()),
                     kind,
                     required: fig.required.as_ref().is_none_or(|r| r.value),
                 }),
@@ -580,7 +580,7 @@ fn report(r: &mut Reader, cx: &Context, raw: &RawReport, source: &Path) -> Optio
     });
     Some(Report {
         id: id?,
-        title: raw.title.as_ref()?.value.clone(),
+        title: raw.title.as_ref()?.value.0.clone(),
         when: when?,
         to: if to_ok { raw.to.iter().flatten().map(|t| t.value.clone()).collect() } else { return None },
         template: template?,
