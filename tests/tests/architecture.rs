@@ -66,7 +66,7 @@ fn internal_dependencies_point_inward() {
         ("plan", "crates/plan/Cargo.toml", &["calendar", "campaign"]),
         ("migrations", "migrations/Cargo.toml", &[]),
         ("store", "crates/store/Cargo.toml", &["campaign", "plan", "migrations"]),
-        ("mail", "crates/mail/Cargo.toml", &["campaign", "calendar"]),
+        ("mail", "crates/mail/Cargo.toml", &["campaign", "calendar", "plan"]),
         ("engine", "crates/engine/Cargo.toml", &["calendar", "campaign", "plan", "store", "mail"]),
         (
             "guiyan",

@@ -3,6 +3,7 @@
 
 mod dependencies;
 mod diff;
+mod notice_kind;
 mod occurrences;
 mod plan_run;
 mod render;
@@ -10,6 +11,7 @@ mod run;
 mod tick;
 
 pub use diff::{ExistingTask, TaskChange, TaskState, diff_run, schedule_of};
+pub use notice_kind::{NoticeKind, UnknownNoticeKind};
 pub use occurrences::{Occurrence, occurrences_in_year};
 pub use plan_run::{next_opening, plan_run, plan_year, runs_open_at, runs_to_open};
 pub use render::{render_text, to_json};
