@@ -14,11 +14,7 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![
-            Box::new(m0001_initial::Migration),
-            Box::new(m0002_engine::Migration),
-            Box::new(m0003_faults::Migration),
-        ]
+        vec![Box::new(m0001_initial::Migration), Box::new(m0002_engine::Migration), Box::new(m0003_faults::Migration)]
     }
 }
 

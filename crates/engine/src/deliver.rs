@@ -242,7 +242,10 @@ impl Engine {
                 Err(e.into())
             }
             None => {
-                tracing::info!(mails = count, "recorded the outcome of mails sent while the database could not be written");
+                tracing::info!(
+                    mails = count,
+                    "recorded the outcome of mails sent while the database could not be written"
+                );
                 Ok(())
             }
         }
@@ -263,7 +266,11 @@ impl Engine {
                         // The claim was taken over (this engine could not renew it for longer than
                         // the lease): the mail's new worker may send it again, with the same
                         // Message-ID.
-                        tracing::warn!(sent = sent.len(), recorded = changed, "some mails were recorded by another worker, or their claim was taken over");
+                        tracing::warn!(
+                            sent = sent.len(),
+                            recorded = changed,
+                            "some mails were recorded by another worker, or their claim was taken over"
+                        );
                     }
                     recorded.sent += sent.len();
                     self.holding.fetch_sub(sent.len().min(self.holding.load(Ordering::SeqCst)), Ordering::SeqCst);
@@ -354,7 +361,9 @@ impl Engine {
         match store::release_claims(&self.store, &self.config.worker, self.clock.now(), &keep).await {
             Ok(released) if released > 0 => tracing::info!(released, "released mail claims"),
             Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "cannot release the mail claims; they are taken again when their lease runs out"),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot release the mail claims; they are taken again when their lease runs out")
+            }
         }
         accepted
     }

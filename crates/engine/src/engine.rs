@@ -3,7 +3,7 @@
 //! digest mails, deliver due mails — and `serve` repeats it, sleeping until the next event or a
 //! change made by another process.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
@@ -72,7 +72,10 @@ impl EngineConfig {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ComposedInfo {
     pub key: String,
+    /// The kind of its first section, which names it.
     pub kind: String,
+    /// Every section's kind, in the mail's order (one unit, one mail per step).
+    pub kinds: Vec<String>,
     pub recipient: String,
     pub to: String,
     pub tasks: usize,
@@ -84,6 +87,8 @@ pub struct StepReport {
     pub at: i64,
     /// Runs materialized: (campaign, key, tasks).
     pub runs_opened: Vec<(String, String, usize)>,
+    /// Runs recorded as missed (their whole window passed while nothing ran): (campaign, key).
+    pub runs_missed: Vec<(String, String)>,
     pub runs_closed: Vec<(String, String)>,
     pub tasks_handled: usize,
     pub tasks_opened: usize,
@@ -100,6 +105,7 @@ pub struct StepReport {
 impl StepReport {
     pub fn is_empty(&self) -> bool {
         self.runs_opened.is_empty()
+            && self.runs_missed.is_empty()
             && self.runs_closed.is_empty()
             && self.tasks_handled == 0
             && self.mails_composed.is_empty()
@@ -215,8 +221,8 @@ impl Engine {
     /// database took their outcome), then removes it. Returns how many it recorded.
     pub async fn recover_journal(&self) -> Result<u64, EngineError> {
         let Some(path) = &self.journal else { return Ok(0) };
-        let ids = deliver::read_journal(path)
-            .map_err(|e| EngineError::Read { path: path.clone(), detail: e.to_string() })?;
+        let ids =
+            deliver::read_journal(path).map_err(|e| EngineError::Read { path: path.clone(), detail: e.to_string() })?;
         if ids.is_empty() {
             return Ok(0);
         }
@@ -333,8 +339,12 @@ impl Engine {
         let mut report = StepReport { at: now.timestamp(), ..Default::default() };
         self.follow_applied_definitions().await?;
         self.open_runs(now, &mut report).await?;
-        let tick = store::tick(&self.store, now, self.config.tick_batch, &self.actor).await?;
+        let owners = owners(&self.workflows());
+        let tick = store::tick(&self.store, now, self.config.tick_batch, &self.actor, &owners).await?;
         report.runs_closed = tick.closed_runs.clone();
+        for (campaign, run, unfinished) in &tick.closed_late {
+            tracing::warn!(%campaign, %run, unfinished, "run closed while no engine ran: its units are not mailed about it any more; its owner is told of the unfinished work");
+        }
         report.tasks_handled = tick.tasks;
         report.tasks_opened = tick.opened;
         report.notices = tick.notices.iter().map(|(k, n)| (k.to_string(), *n)).collect();
@@ -348,6 +358,7 @@ impl Engine {
     /// one on disk, edited and applied while the engine ran.
     async fn open_runs(&self, now: DateTime<Utc>, report: &mut StepReport) -> Result<(), EngineError> {
         let known = store::known_runs(&self.store).await?;
+        self.record_missed_runs(now, &known, report).await?;
         if materialize::runs_to_open(&self.workflows(), now, &known).map_err(plan_error)?.is_empty() {
             return Ok(());
         }
@@ -371,6 +382,36 @@ impl Engine {
         Ok(())
     }
 
+    /// Records the runs whose whole window passed while nothing ran (the engine was down, or no
+    /// engine ran at all): each is kept as missed, logged and told to its campaign's owner, never
+    /// opened late and never skipped in silence.
+    async fn record_missed_runs(
+        &self,
+        now: DateTime<Utc>,
+        known: &HashSet<(String, String)>,
+        report: &mut StepReport,
+    ) -> Result<(), EngineError> {
+        let since = store::campaigns_in_use_since(&self.store).await?;
+        let workflows = self.workflows();
+        let mut missed = Vec::new();
+        for campaign in &workflows.campaigns {
+            let Some(since) = since.get(&campaign.id) else { continue };
+            let exists = |key: &str| known.contains(&(campaign.id.clone(), key.to_string()));
+            missed.extend(plan::runs_missed(campaign, workflows.workdays_of(campaign), *since, now, exists));
+        }
+        if missed.is_empty() {
+            return Ok(());
+        }
+        let recorded = store::record_missed_runs(&self.store, &missed, &owners(&workflows), now, &self.actor).await?;
+        for (campaign, key) in &recorded {
+            if let Some(run) = missed.iter().find(|m| &m.campaign == campaign && &m.key == key) {
+                tracing::warn!(%campaign, run = %key, opens_at = %run.opens_at, closes_at = %run.closes_at, "run missed: its whole window passed while no engine ran; recorded, and its owner told");
+            }
+        }
+        report.runs_missed.extend(recorded);
+        Ok(())
+    }
+
     /// Turns pending notices into digest mails.
     async fn compose_pending(&self, now: DateTime<Utc>, report: &mut StepReport) -> Result<(), EngineError> {
         let workflows = self.workflows();
@@ -382,25 +423,35 @@ impl Engine {
                     return Ok(());
                 }
                 let mut info = None;
-                let outcome = store::compose(&self.store, group, now, |data| {
+                let composing = store::compose(&self.store, group, now, |data| {
                     let composed = self.mailer.compose(data, &workflows, now)?;
                     info = Some(ComposedInfo {
                         key: data.key.clone(),
-                        kind: data.kind.clone(),
+                        kind: data.lead().kind.to_string(),
+                        kinds: data.sections.iter().map(|s| s.kind.to_string()).collect(),
                         recipient: data.recipient.id.clone(),
                         to: composed.to_address.clone(),
-                        tasks: data.tasks.len(),
+                        tasks: data.task_count(),
                     });
                     Ok::<_, EngineError>(composed)
                 })
-                .await?;
+                .await;
+                let outcome = match composing {
+                    Ok(outcome) => outcome,
+                    // A notice this guiyan cannot read: the others are still composed.
+                    Err(e @ store::StoreError::Corrupt { .. }) => {
+                        tracing::error!(recipient = %group.recipient, error = %e, "cannot compose a mail; its notices stay pending");
+                        continue;
+                    }
+                    Err(e) => return Err(e.into()),
+                };
                 match outcome {
                     Some(Ok(_)) => {
                         progress = true;
                         report.mails_composed.extend(info);
                     }
                     Some(Err(e)) => {
-                        tracing::error!(recipient = %group.recipient, kind = %group.kind, error = %e, "cannot compose a mail; its notices stay pending");
+                        tracing::error!(recipient = %group.recipient, error = %e, "cannot compose a mail; its notices stay pending");
                     }
                     None => {}
                 }
@@ -436,10 +487,17 @@ impl Engine {
             let keys: Vec<&str> = accepted.iter().map(|m| m.key.as_str()).collect();
             match &self.journal {
                 Some(path) => match deliver::write_journal(path, &accepted) {
-                    Ok(()) => tracing::warn!(mails = accepted.len(), journal = %path.display(), "sent mails whose outcome the database would not take are kept in the journal; the next start records them"),
-                    Err(e) => tracing::error!(error = %e, journal = %path.display(), ?keys, "cannot write the journal: these sent mails may be sent again after a restart"),
+                    Ok(()) => {
+                        tracing::warn!(mails = accepted.len(), journal = %path.display(), "sent mails whose outcome the database would not take are kept in the journal; the next start records them")
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, journal = %path.display(), ?keys, "cannot write the journal: these sent mails may be sent again after a restart")
+                    }
                 },
-                None => tracing::error!(?keys, "these sent mails could not be recorded and may be sent again after a restart"),
+                None => tracing::error!(
+                    ?keys,
+                    "these sent mails could not be recorded and may be sent again after a restart"
+                ),
             }
         }
         Ok(())
@@ -504,6 +562,7 @@ fn log_step(report: &StepReport) {
     }
     tracing::info!(
         runs_opened = report.runs_opened.len(),
+        runs_missed = report.runs_missed.len(),
         runs_closed = report.runs_closed.len(),
         tasks = report.tasks_handled,
         opened = report.tasks_opened,
@@ -514,6 +573,11 @@ fn log_step(report: &StepReport) {
         failed = report.mails_failed,
         "step"
     );
+}
+
+/// The owner unit of each campaign: whom a missed run or a run closed while nothing ran is told.
+fn owners(workflows: &Workflows) -> store::Owners {
+    workflows.campaigns.iter().map(|c| (c.id.clone(), c.owner.clone())).collect()
 }
 
 fn plan_error(diagnostics: Vec<campaign::Diagnostic>) -> EngineError {

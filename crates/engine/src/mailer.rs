@@ -30,47 +30,55 @@ impl Mailer {
         self.from.to_string()
     }
 
-    /// Renders one digest at `now`.
+    /// Renders one digest at `now`: one letter, a section per (kind, run). Times are shown in the
+    /// zone of the lead section's campaign, and the letter is in its language.
     pub fn compose(
         &self,
         data: &DigestData,
         workflows: &Workflows,
         now: DateTime<Utc>,
     ) -> Result<ComposedMail, EngineError> {
-        let campaign = workflows.campaign(&data.campaign);
-        let tz: Tz = campaign.map(|c| c.timezone).or_else(|| data.timezone.parse().ok()).unwrap_or(Tz::UTC);
+        let lead = data.lead();
+        let lead_campaign = workflows.campaign(&lead.campaign);
+        let tz: Tz = lead_campaign.map(|c| c.timezone).or_else(|| lead.timezone.parse().ok()).unwrap_or(Tz::UTC);
         let at = |s: i64| DateTime::from_timestamp(s, 0).unwrap_or_default().with_timezone(&tz);
-        let kind = data.kind.parse::<mail::MailKind>().map_err(|_| mail::MailError::Address {
-            address: data.recipient.email.clone(),
-            detail: format!("unknown kind {}", data.kind),
-        })?;
+        let sections = data
+            .sections
+            .iter()
+            .map(|section| {
+                let campaign = workflows.campaign(&section.campaign);
+                mail::Section {
+                    kind: section.kind,
+                    campaign_id: section.campaign.clone(),
+                    campaign_name: campaign.map(|c| c.name.clone()).unwrap_or_else(|| section.campaign.clone()),
+                    run_key: section.run_key.clone(),
+                    run_opens_at: Some(at(section.opens_at)),
+                    run_closes_at: Some(at(section.closes_at)),
+                    tasks: section
+                        .tasks
+                        .iter()
+                        .map(|t| mail::DigestTask {
+                            id: t.id.clone(),
+                            title: t.title.clone(),
+                            unit_id: t.unit.id.clone(),
+                            unit_name: t.unit.name.clone(),
+                            starts_at: at(t.starts_at),
+                            due_at: at(t.due_at),
+                            figures: figure_lines(&t.figure_spec),
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
         let digest = mail::Digest {
-            kind,
-            locale: campaign.map(|c| c.locale).unwrap_or_default(),
-            campaign_id: data.campaign.clone(),
-            campaign_name: campaign.map(|c| c.name.clone()).unwrap_or_else(|| data.campaign.clone()),
-            run_key: data.run_key.clone(),
+            locale: lead_campaign.map(|c| c.locale).unwrap_or_default(),
             recipient: mail::Recipient {
                 unit_id: data.recipient.id.clone(),
                 unit_name: data.recipient.name.clone(),
                 email: data.recipient.email.clone(),
             },
             moment: now.with_timezone(&tz),
-            run_opens_at: Some(at(data.opens_at)),
-            run_closes_at: Some(at(data.closes_at)),
-            tasks: data
-                .tasks
-                .iter()
-                .map(|t| mail::DigestTask {
-                    id: t.id.clone(),
-                    title: t.title.clone(),
-                    unit_id: t.unit.id.clone(),
-                    unit_name: t.unit.name.clone(),
-                    starts_at: at(t.starts_at),
-                    due_at: at(t.due_at),
-                    figures: figure_lines(&t.figure_spec),
-                })
-                .collect(),
+            sections,
         };
         let rendered = self.templates.render(&digest)?;
         let message_id = mail::message_id_for(&data.key, &self.from_domain);

@@ -211,6 +211,16 @@ enum DbCommand {
     Migrate,
     /// Show which migrations the database has.
     Status,
+    /// Write a consistent copy of the SQLite database to FILE, even while the engine runs.
+    Backup {
+        /// The new file (never overwritten).
+        file: PathBuf,
+    },
+    /// Replace the SQLite database with a backup (no engine may run); the replaced file is kept.
+    Restore {
+        /// A file written by `guiyan db backup`.
+        file: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -253,6 +263,10 @@ fn run(cli: Cli, lang: campaign::Lang) -> anyhow::Result<u8> {
         Command::Status { run, json } => sc::status(&settings()?.database_url, run.as_deref(), now()?, json, lang),
         Command::Db(DbCommand::Migrate) => sc::db_migrate(&settings()?.database_url, lang),
         Command::Db(DbCommand::Status) => sc::db_status(&settings()?.database_url, lang),
+        Command::Db(DbCommand::Backup { file }) => commands::backup::backup(&settings()?.database_url, &file, lang),
+        Command::Db(DbCommand::Restore { file }) => {
+            commands::backup::restore(&settings()?.database_url, &file, now()?, lang)
+        }
         Command::Run { paths, log_format, once } => {
             commands::engine_commands::init_logging(log_format);
             let start = cli.now.as_deref().map(|_| now()).transpose()?;

@@ -186,8 +186,7 @@ pub fn plan_run(
     if !diagnostics.is_empty() {
         return Err(diagnostics);
     }
-    let anchor =
-        if frame.anchor_is_day { RunAnchor::Day(frame.anchor.date()) } else { RunAnchor::Instant(at(frame.anchor)) };
+    let anchor = run_anchor(campaign, frame);
     Ok(PlannedRun {
         campaign: campaign.id.clone(),
         key: occurrence.key.clone(),
@@ -404,6 +403,79 @@ pub fn runs_to_open(
         }
     }
     if diagnostics.is_empty() { Ok(runs) } else { Err(diagnostics) }
+}
+
+/// What a run is anchored to: its anchor day, or for cron campaigns the fire time.
+fn run_anchor(campaign: &Campaign, frame: &RunFrame) -> RunAnchor {
+    if frame.anchor_is_day {
+        RunAnchor::Day(frame.anchor.date())
+    } else {
+        RunAnchor::Instant(resolve_local(campaign.timezone, frame.anchor))
+    }
+}
+
+/// A run whose whole window passed while nothing ran: it was never opened.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MissedRun {
+    pub campaign: String,
+    pub key: String,
+    pub anchor: RunAnchor,
+    pub timezone: Tz,
+    pub opens_at: chrono::DateTime<Utc>,
+    pub closes_at: chrono::DateTime<Utc>,
+}
+
+/// How far back runs are looked for as missed, at most: a database idle for longer than this is a
+/// new start, not a catch-up.
+const MISSED_LOOKBACK_YEARS: i32 = 5;
+
+/// The runs of `campaign` that closed after `since` (when the campaign came into use) and at or
+/// before `now` without ever being opened: not `exists`. Opening a run whose time passed would
+/// mail units about work that can no longer be done; the engine records these as missed instead.
+/// Earliest first.
+pub fn runs_missed(
+    campaign: &Campaign,
+    workdays: &WorkdayCalendar,
+    since: chrono::DateTime<Utc>,
+    now: chrono::DateTime<Utc>,
+    exists: impl Fn(&str) -> bool,
+) -> Vec<MissedRun> {
+    use chrono::Datelike;
+    if since >= now {
+        return Vec::new();
+    }
+    let first_year = since.with_timezone(&campaign.timezone).year() - 1;
+    let last_year = now.with_timezone(&campaign.timezone).year();
+    let first_year = first_year.max(last_year - MISSED_LOOKBACK_YEARS);
+    let mut missed: Vec<MissedRun> = Vec::new();
+    for year in first_year..=last_year {
+        // A year the holiday file does not cover plans no run either; it is not missed work.
+        let Ok(occurrences) = occurrences_in_year(campaign, year, workdays) else { continue };
+        for occurrence in occurrences {
+            let at = |local| resolve_local(campaign.timezone, local);
+            let (opens, closes) = (at(occurrence.frame.open), at(occurrence.frame.close));
+            let (opens_at, closes_at) = (opens.with_timezone(&Utc), closes.with_timezone(&Utc));
+            if closes_at <= since
+                || closes_at > now
+                || exists(&occurrence.key)
+                || missed.iter().any(|m| m.key == occurrence.key)
+            {
+                continue;
+            }
+            let anchor = run_anchor(campaign, &occurrence.frame);
+            let timezone = campaign.timezone;
+            missed.push(MissedRun {
+                campaign: campaign.id.clone(),
+                key: occurrence.key,
+                anchor,
+                timezone,
+                opens_at,
+                closes_at,
+            });
+        }
+    }
+    missed.sort_by_key(|m| m.opens_at);
+    missed
 }
 
 /// When the campaign's next run opens after `now` (looking into next year), if it has one.

@@ -6,9 +6,19 @@
 //! Catch-up rules: whatever fell due while nothing ran happens once, late; a reminder whose due
 //! time has already passed is folded into the overdue notice instead of being sent stale; several
 //! missed reminders before the due time become one; every missed escalation goes out (each to its
-//! own unit). Nothing is decided twice: a decision covers the window `(handled_until, now]`.
+//! own unit); a task that opens after its due time is assigned once, its assignment saying it is
+//! already overdue, with no separate overdue notice. Once its run closed more than
+//! [`LATE_CLOSE_GRACE`] ago, a task is decided in silence: it neither opens nor tells anyone, since
+//! units are never mailed about a closed run (the owner hears of the unfinished work once, from
+//! the close). Nothing is decided twice: a decision covers the window `(handled_until, now]`.
 
 use crate::diff::TaskState;
+use crate::notice_kind::NoticeKind;
+
+/// How long after a run's close its tasks are still decided as usual: a tick that handles an event
+/// at the closing time runs a moment after it. Later than this, the engine was not running when
+/// the run closed, and its tasks are closed without a word to their units.
+pub const LATE_CLOSE_GRACE: i64 = 3600;
 
 /// What the engine needs to know of an unsettled task.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,6 +34,8 @@ pub struct TaskDue {
     pub dependencies_settled: bool,
     /// Everything at or before this instant was decided by an earlier tick.
     pub handled_until: i64,
+    /// When the task's run closes.
+    pub run_closes_at: i64,
 }
 
 /// A message a decision causes.
@@ -37,6 +49,18 @@ pub enum Notice {
     Overdue { due_at: i64 },
     /// Overdue work reported to a unit higher up.
     Escalation { at: i64, to: String },
+}
+
+impl Notice {
+    /// The notice's kind, as stored and mailed.
+    pub fn kind(&self) -> NoticeKind {
+        match self {
+            Notice::Assigned => NoticeKind::Assigned,
+            Notice::Reminder { .. } => NoticeKind::Reminder,
+            Notice::Overdue { .. } => NoticeKind::Overdue,
+            Notice::Escalation { .. } => NoticeKind::Escalation,
+        }
+    }
 }
 
 /// The outcome of one task at one tick.
@@ -56,6 +80,9 @@ pub struct Decision {
 pub fn decide(task: &TaskDue, now: i64) -> Decision {
     let mut decision = Decision { open: false, notices: Vec::new(), next_event_at: None, handled_until: now };
     let since = task.handled_until;
+    if now > task.run_closes_at.saturating_add(LATE_CLOSE_GRACE) {
+        return decision;
+    }
     match task.state {
         TaskState::Done | TaskState::Waived | TaskState::Cancelled => return decision,
         TaskState::Waiting if task.starts_at > now => {
@@ -66,8 +93,9 @@ pub fn decide(task: &TaskDue, now: i64) -> Decision {
         TaskState::Waiting => {
             decision.open = true;
             decision.notices.push(Notice::Assigned);
-            // The assignment mail says what a reminder would; earlier reminders are not sent.
-            push_overdue_and_escalations(task, since, now, &mut decision.notices);
+            // The assignment mail says what a reminder would, and that the task is overdue if it
+            // is: earlier reminders and the overdue notice are not sent. Escalations go up.
+            push_escalations(task, since, now, &mut decision.notices);
         }
         TaskState::Open => {
             let missed: Vec<i64> = task.reminders.iter().copied().filter(|r| *r > since && *r <= now).collect();
@@ -76,7 +104,10 @@ pub fn decide(task: &TaskDue, now: i64) -> Decision {
             {
                 decision.notices.push(Notice::Reminder { at: latest });
             }
-            push_overdue_and_escalations(task, since, now, &mut decision.notices);
+            if task.due_at > since && task.due_at <= now {
+                decision.notices.push(Notice::Overdue { due_at: task.due_at });
+            }
+            push_escalations(task, since, now, &mut decision.notices);
         }
     }
     decision.next_event_at = task
@@ -91,10 +122,7 @@ pub fn decide(task: &TaskDue, now: i64) -> Decision {
     decision
 }
 
-fn push_overdue_and_escalations(task: &TaskDue, since: i64, now: i64, notices: &mut Vec<Notice>) {
-    if task.due_at > since && task.due_at <= now {
-        notices.push(Notice::Overdue { due_at: task.due_at });
-    }
+fn push_escalations(task: &TaskDue, since: i64, now: i64, notices: &mut Vec<Notice>) {
     for (at, to) in &task.escalations {
         if *at > since && *at <= now {
             notices.push(Notice::Escalation { at: *at, to: to.clone() });
@@ -118,6 +146,7 @@ mod tests {
             escalations: vec![(12 * DAY, "street".into()), (14 * DAY, "district".into())],
             dependencies_settled: true,
             handled_until: 0,
+            run_closes_at: 30 * DAY,
         }
     }
 
@@ -182,16 +211,26 @@ mod tests {
     }
 
     #[test]
-    fn a_task_opening_after_its_due_time_is_assigned_and_overdue_at_once() {
+    fn a_task_opening_after_its_due_time_is_assigned_once_and_escalated() {
         let late = TaskDue { state: TaskState::Waiting, ..open_task() };
         let d = decide(&late, 13 * DAY);
-        assert_eq!(
-            d.notices,
-            vec![
-                Notice::Assigned,
-                Notice::Overdue { due_at: 10 * DAY },
-                Notice::Escalation { at: 12 * DAY, to: "street".into() },
-            ]
-        );
+        // The assignment says the task is overdue; no second notice to the same unit.
+        assert_eq!(d.notices, vec![Notice::Assigned, Notice::Escalation { at: 12 * DAY, to: "street".into() }]);
+    }
+
+    #[test]
+    fn a_closed_run_mails_no_unit_once_its_close_is_past_the_grace() {
+        for state in [TaskState::Waiting, TaskState::Open] {
+            let task = TaskDue { state, ..open_task() };
+            let d = decide(&task, 30 * DAY + LATE_CLOSE_GRACE + 1);
+            assert_eq!(
+                d,
+                Decision { open: false, notices: vec![], next_event_at: None, handled_until: d.handled_until }
+            );
+        }
+        // An event at the closing time, handled a moment after it, still goes out.
+        let due_at_close = TaskDue { due_at: 30 * DAY, reminders: vec![], escalations: vec![], ..open_task() };
+        let d = decide(&due_at_close, 30 * DAY + 2);
+        assert_eq!(d.notices, vec![Notice::Overdue { due_at: 30 * DAY }]);
     }
 }

@@ -123,3 +123,23 @@ fn spring_festival_2027_text_en() {
     let runs = plan_2027(&workflows);
     insta::assert_snapshot!(plan::render_text(&runs[0], campaign, directory, Lang::En));
 }
+
+/// A database idle from the 2027 season's start to February 2028: the 2027 run was opened (it
+/// exists), no later run of this campaign closed in the gap, and 2028's is open, not missed. Had
+/// nothing run since 2026, 2027 would be missed.
+#[test]
+fn the_runs_whose_whole_window_passed_unseen_are_missed() {
+    let workflows = load_spring_festival();
+    let campaign = workflows.campaign("spring-festival").expect("campaign spring-festival");
+    let workdays = workflows.workdays_of(campaign);
+    let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).expect("time").with_timezone(&chrono::Utc);
+    let since = at("2027-01-16T10:00:00+08:00");
+    let now = at("2028-02-10T10:00:00+08:00");
+    assert!(plan::runs_missed(campaign, workdays, since, now, |key| key == "2027").is_empty());
+    let missed = plan::runs_missed(campaign, workdays, at("2026-06-01T00:00:00+08:00"), now, |_| false);
+    let keys: Vec<&str> = missed.iter().map(|m| m.key.as_str()).collect();
+    assert_eq!(keys, ["2027"]);
+    assert_eq!(missed[0].closes_at, at("2027-03-08T17:30:00+08:00"));
+    // Nothing before the campaign came into use, nothing after now.
+    assert!(plan::runs_missed(campaign, workdays, now, now, |_| false).is_empty());
+}

@@ -17,7 +17,7 @@
 //! (untimed: state, next event and handled-until put back, the notices the tick wrote deleted,
 //! then one untimed run of the bare query, so that both timed steps see the same warm cache), then
 //! times in order: the bare query; the tick's own read (every column, `FOR UPDATE SKIP LOCKED` in a
-//! transaction that is rolled back on PostgreSQL); `store::tick(&store, now, 1000, &actor)`, which
+//! transaction that is rolled back on PostgreSQL); `store::tick(&store, now, 1000, &actor, &owners)`, which
 //! commits as in production; and a second tick with nothing left due (the fixed cost of a tick).
 //! The table shows medians of `REPS` iterations after one warm-up. On PostgreSQL the same steps
 //! are also measured through the server's Unix socket when it has one on this host
@@ -546,13 +546,13 @@ async fn measure_in(bench: &Bench, db: Db, size: &Size) -> Vec<Row> {
             assert_eq!(read as i64, DUE);
 
             let start = Instant::now();
-            let report = store::tick(store, now, DUE as u64, &actor).await.expect("tick");
+            let report = store::tick(store, now, DUE as u64, &actor, &store::Owners::new()).await.expect("tick");
             let tick_s = start.elapsed().as_secs_f64();
             assert_eq!(report.tasks as i64, DUE, "{report:?}");
             assert_eq!(report.notice_count() as i64, 2 * DUE, "an overdue notice and an escalation each: {report:?}");
 
             let start = Instant::now();
-            let empty = store::tick(store, now, DUE as u64, &actor).await.expect("empty tick");
+            let empty = store::tick(store, now, DUE as u64, &actor, &store::Owners::new()).await.expect("empty tick");
             let empty_s = start.elapsed().as_secs_f64();
             assert_eq!(empty.tasks, 0);
 

@@ -19,7 +19,7 @@ use crate::connect::Store;
 use crate::entities::{definition, run, task, task_dependency, unit};
 use crate::error::StoreError;
 use crate::operate::{Actor, record_event};
-use crate::tick::{NOTICE_RUN_OPENED, advance_due, insert_notices, wake_ready};
+use crate::tick::{advance_due, insert_notices, wake_ready};
 
 /// A campaign file's text, recorded with each applied version.
 #[derive(Clone, Debug)]
@@ -452,8 +452,9 @@ async fn apply_run(
         record_event(txn, now, actor, "run-opened", scope, None, detail).await?;
         // The campaign's owner is told the run opened.
         let mut notice = Rows::new();
-        let key = format!("run:{run_id}/{NOTICE_RUN_OPENED}/{}", campaign.owner);
-        notice.row().text(&key).int(run_id).opt_int(None).text(NOTICE_RUN_OPENED).text(&campaign.owner).int(now);
+        let kind = plan::NoticeKind::RunOpened.name();
+        let key = format!("run:{run_id}/{kind}/{}", campaign.owner);
+        notice.row().text(&key).int(run_id).opt_int(None).text(kind).text(&campaign.owner).int(now);
         insert_notices(txn, notice, now).await?;
         let applied = AppliedRun {
             campaign: planned.campaign.clone(),

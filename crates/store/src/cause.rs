@@ -17,7 +17,9 @@ use crate::connect::sqlite_file;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Cause {
     /// Another writer holds the database: the processes holding locks on its files, if known.
-    Locked { holders: Vec<u32> },
+    Locked {
+        holders: Vec<u32>,
+    },
     ReadOnly(String),
     DiskFull(String),
     Other(String),
@@ -48,7 +50,9 @@ pub(crate) fn classify(url: &str, err: &DbErr) -> Cause {
     let Ok(extended) = code.parse::<i64>() else { return Cause::Other(message) };
     let detail = format!("SQLite: {message}, code {extended}");
     match extended & 0xff {
-        SQLITE_BUSY | SQLITE_LOCKED => Cause::Locked { holders: sqlite_file(url).map(|f| lock_holders(&f)).unwrap_or_default() },
+        SQLITE_BUSY | SQLITE_LOCKED => {
+            Cause::Locked { holders: sqlite_file(url).map(|f| lock_holders(&f)).unwrap_or_default() }
+        }
         SQLITE_READONLY => Cause::ReadOnly(detail),
         SQLITE_FULL => Cause::DiskFull(detail),
         SQLITE_IOERR => match sqlite_file(url).and_then(|f| free_bytes(&f)) {
@@ -187,15 +191,16 @@ mod tests {
             .spawn()
             .expect("python3 runs");
         let mut line = String::new();
-        std::io::BufRead::read_line(
-            &mut std::io::BufReader::new(holder.stdout.take().expect("stdout")),
-            &mut line,
-        )
-        .expect("the holder says it holds the lock");
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(holder.stdout.take().expect("stdout")), &mut line)
+            .expect("the holder says it holds the lock");
         assert_eq!(line.trim(), "held");
         let holders = lock_holders(&path);
         let _ = holder.kill();
         let _ = holder.wait();
-        assert!(holders.contains(&holder.id()), "holders {holders:?} do not include the python process {}", holder.id());
+        assert!(
+            holders.contains(&holder.id()),
+            "holders {holders:?} do not include the python process {}",
+            holder.id()
+        );
     }
 }

@@ -7,11 +7,11 @@ use std::time::Duration;
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::postgres::PgTransactionManager;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous, SqliteTransactionManager};
-use sqlx_core::transaction::TransactionManager;
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, SqliteTransactionMode, Statement,
     TransactionOptions, TransactionTrait,
 };
+use sqlx_core::transaction::TransactionManager;
 
 use crate::error::{StoreError, redact};
 
@@ -37,7 +37,9 @@ pub struct Store {
 enum Access {
     ReadWrite,
     /// SQLite, read-only; `immutable` when no write-ahead log is there to read.
-    ReadOnly { immutable: bool },
+    ReadOnly {
+        immutable: bool,
+    },
 }
 
 /// One migration and whether it is applied.
@@ -155,9 +157,7 @@ impl Store {
         let writable = Store::open(url).await;
         let Some(file) = sqlite_file(url) else { return writable };
         match writable {
-            Err(StoreError::ReadOnly { .. } | StoreError::Open { .. } | StoreError::Database(_))
-                if file.is_file() =>
-            {
+            Err(StoreError::ReadOnly { .. } | StoreError::Open { .. } | StoreError::Database(_)) if file.is_file() => {
                 // Without a write-ahead log to read, the file is all there is: SQLite may read it as
                 // immutable, needing no shared-memory file beside it (it could not create one).
                 let immutable = !wal_file(&file).is_file();

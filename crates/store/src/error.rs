@@ -17,7 +17,9 @@ pub enum StoreError {
     Locked { url: String, seconds: u64, holders: Vec<u32> },
     #[error("the database {url} cannot be written: {detail}")]
     ReadOnly { url: String, detail: String },
-    #[error("the disk holding the database {url} is full ({detail}); free some space: guiyan carries on once it can write")]
+    #[error(
+        "the disk holding the database {url} is full ({detail}); free some space: guiyan carries on once it can write"
+    )]
     DiskFull { url: String, detail: String },
     #[error(
         "the database {url} has schema version {found}, newer than this guiyan understands (latest {known}); upgrade guiyan"
@@ -38,6 +40,8 @@ pub enum StoreError {
     Figures(Vec<FigureProblem>),
     #[error("database error: {0}")]
     Database(String),
+    #[error("the database holds {what}, which this guiyan does not understand; was it written by a newer guiyan?")]
+    Corrupt { what: String },
 }
 
 impl StoreError {
@@ -82,7 +86,9 @@ impl StoreError {
                 "数据库 {url} 尚缺本程序的 {pending} 个结构迁移（第一个：{first}）；预演不改动数据库，请先运行 guiyan db migrate"
             ),
             StoreError::NoSuchTask(id) => {
-                format!("没有任务 `{id}`；任务标识形如 工作/期/任务/单位，例如 spring-festival/2027/publicity/jiefang-1")
+                format!(
+                    "没有任务 `{id}`；任务标识形如 工作/期/任务/单位，例如 spring-festival/2027/publicity/jiefang-1"
+                )
             }
             StoreError::WrongState { task, state, action, .. } => {
                 format!("任务 `{task}` 的状态为 {state}，不能执行 {action}")
@@ -92,6 +98,9 @@ impl StoreError {
                 format!("数据项有误：{}", lines.join("；"))
             }
             StoreError::Database(detail) => format!("数据库错误：{detail}"),
+            StoreError::Corrupt { what } => {
+                format!("数据库中有本程序无法识别的内容：{what}；是否由更新版本的 guiyan 写入？")
+            }
         }
     }
 }

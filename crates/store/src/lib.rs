@@ -9,6 +9,7 @@ mod connect;
 mod due;
 mod entities;
 mod error;
+mod missed;
 mod operate;
 mod outbox;
 mod status;
@@ -19,16 +20,14 @@ pub use backup::{BackupError, check_backup};
 pub use connect::{DEFAULT_URL, MigrationState, Store, normalize_url, sqlite_file};
 pub use due::{due_tasks, due_tasks_sql, explain_due_tasks};
 pub use error::{FigureProblem, StoreError, redact};
+pub use missed::{campaigns_in_use_since, record_missed_runs};
 pub use operate::{
     Actor, HistoryEntry, Source, TaskFilter, TaskRow, complete_task, list_tasks, reopen_task, task_history, waive_task,
 };
 pub use outbox::{
-    ClaimedMail, ComposedMail, DigestData, DigestGroup, DigestTaskData, MailRow, MailState, UnitInfo, claim_mails,
-    compose, list_mails, mail_counts, mark_failed, mark_sent_many, pending_groups, record_accepted, release_claims, renew_claims, resume_orphaned,
-    retry_mail,
+    ClaimedMail, ComposedMail, DigestData, DigestGroup, DigestTaskData, MailRow, MailState, SectionData, UnitInfo,
+    claim_mails, compose, list_mails, mail_counts, mark_failed, mark_sent_many, pending_groups, record_accepted,
+    release_claims, renew_claims, resume_orphaned, retry_mail,
 };
 pub use status::{FigureTotal, RunStatus, StateCounts, UnitStatus, status};
-pub use tick::{
-    NOTICE_ASSIGNED, NOTICE_ESCALATION, NOTICE_OVERDUE, NOTICE_REMINDER, NOTICE_RUN_OPENED, TickReport, change_marker,
-    known_runs, next_due, tick, upcoming,
-};
+pub use tick::{Owners, TickReport, change_marker, known_runs, next_due, tick, upcoming};

@@ -10,6 +10,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
+use plan::{NoticeKind, TaskState};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -20,14 +21,12 @@ use crate::connect::Store;
 use crate::entities::{mail, mail_body, notice, run, task, unit};
 use crate::error::StoreError;
 use crate::operate::{Actor, begin_options, record_event};
-use crate::tick::NOTICE_RUN_OPENED;
 
-/// Notices that become one mail: same recipient, run and kind.
+/// A recipient with notices not yet composed: all of them become one mail, whatever their kinds
+/// and runs, so that a unit gets one mail per tick.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DigestGroup {
     pub recipient: String,
-    pub run_id: i64,
-    pub kind: String,
 }
 
 /// A unit as a mail addresses it.
@@ -52,20 +51,40 @@ pub struct DigestTaskData {
     pub figure_spec: String,
 }
 
-/// Everything needed to write one digest mail.
+/// The notices of one kind about one run, as one part of a mail.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DigestData {
-    /// The idempotency key of the mail.
-    pub key: String,
-    pub kind: String,
+pub struct SectionData {
+    pub kind: NoticeKind,
     pub campaign: String,
     pub run_key: String,
     pub timezone: String,
     pub opens_at: i64,
     pub closes_at: i64,
-    pub recipient: UnitInfo,
-    /// For `run-opened`: every task of the run; otherwise the tasks the notices name, by id.
+    /// For `run-opened`: every task of the run; for `run-closed`: its unfinished tasks; for
+    /// `run-missed`: none; otherwise the tasks the notices name, by id.
     pub tasks: Vec<DigestTaskData>,
+}
+
+/// Everything needed to write one digest mail: every pending notice of one recipient.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DigestData {
+    /// The idempotency key of the mail.
+    pub key: String,
+    pub recipient: UnitInfo,
+    /// At least one; most pressing kind first (`NoticeKind` order), then by run opening.
+    pub sections: Vec<SectionData>,
+}
+
+impl DigestData {
+    /// The first section, whose kind and run name the mail.
+    pub fn lead(&self) -> &SectionData {
+        &self.sections[0]
+    }
+
+    /// Tasks over all sections.
+    pub fn task_count(&self) -> usize {
+        self.sections.iter().map(|s| s.tasks.len()).sum()
+    }
 }
 
 /// A mail as rendered by the engine, ready to store and send.
@@ -78,13 +97,11 @@ pub struct ComposedMail {
     pub raw: Vec<u8>,
 }
 
-/// Groups with pending notices, at most `limit`.
+/// Recipients with pending notices, at most `limit`.
 pub async fn pending_groups(store: &Store, limit: u64) -> Result<Vec<DigestGroup>, StoreError> {
-    let rows: Vec<(String, i64, String)> = notice::Entity::find()
+    let rows: Vec<String> = notice::Entity::find()
         .select_only()
         .column(notice::Column::Recipient)
-        .column(notice::Column::RunId)
-        .column(notice::Column::Kind)
         .filter(notice::Column::MailId.is_null())
         .distinct()
         .limit(limit)
@@ -92,12 +109,12 @@ pub async fn pending_groups(store: &Store, limit: u64) -> Result<Vec<DigestGroup
         .all(&store.db)
         .await
         .map_err(|e| StoreError::from_db(&store.url, e))?;
-    Ok(rows.into_iter().map(|(recipient, run_id, kind)| DigestGroup { recipient, run_id, kind }).collect())
+    Ok(rows.into_iter().map(|recipient| DigestGroup { recipient }).collect())
 }
 
-/// Composes the pending notices of one group into one queued mail with `render`, in one
-/// transaction. Returns the mail's key, or `None` if another process holds the group or nothing is
-/// pending any more. A render error leaves the notices pending and is returned.
+/// Composes every pending notice of one recipient into one queued mail with `render`, in one
+/// transaction. Returns the mail's key, or `None` if another process holds the recipient or
+/// nothing is pending any more. A render error leaves the notices pending and is returned.
 pub async fn compose<E>(
     store: &Store,
     group: &DigestGroup,
@@ -109,7 +126,7 @@ pub async fn compose<E>(
     let txn = store.db.begin_with_options(begin_options()).await.map_err(err)?;
     let backend = txn.get_database_backend();
     if backend == DbBackend::Postgres {
-        let lock = format!("notices:{}:{}:{}", group.recipient, group.run_id, group.kind);
+        let lock = format!("notices:{}", group.recipient);
         let sql = "SELECT pg_try_advisory_xact_lock(hashtext($1))";
         let row = txn.query_one_raw(Statement::from_sql_and_values(backend, sql, [lock.into()])).await.map_err(err)?;
         let locked: bool = match row {
@@ -123,31 +140,29 @@ pub async fn compose<E>(
     let notices = notice::Entity::find()
         .filter(notice::Column::MailId.is_null())
         .filter(notice::Column::Recipient.eq(&group.recipient))
-        .filter(notice::Column::RunId.eq(group.run_id))
-        .filter(notice::Column::Kind.eq(&group.kind))
         .order_by_asc(notice::Column::Id)
         .all(&txn)
         .await
         .map_err(err)?;
     let Some(first) = notices.first() else { return Ok(None) };
-    let Some(run) = run::Entity::find_by_id(group.run_id).one(&txn).await.map_err(err)? else { return Ok(None) };
-    let key = format!("{}/{}/{}/{}/{}", run.campaign, run.key, group.kind, group.recipient, first.id);
-    let data = digest_data(&txn, &run, group, &notices, key.clone()).await.map_err(err)?;
+    let first_id = first.id;
+    let Some(data) = digest_data(&txn, &group.recipient, &notices, first_id).await? else { return Ok(None) };
     let composed = match render(&data) {
         Ok(composed) => composed,
         Err(e) => return Ok(Some(Err(e))),
     };
+    let lead = data.lead();
     let inserted = mail::Entity::insert(mail::ActiveModel {
-        key: Set(key.clone()),
+        key: Set(data.key.clone()),
         message_id: Set(composed.message_id),
-        campaign: Set(run.campaign.clone()),
-        run_key: Set(run.key.clone()),
-        kind: Set(group.kind.clone()),
+        campaign: Set(lead.campaign.clone()),
+        run_key: Set(lead.run_key.clone()),
+        kind: Set(lead.kind.name().to_string()),
         recipient: Set(group.recipient.clone()),
         to_address: Set(composed.to_address),
         envelope_from: Set(composed.envelope_from),
         subject: Set(composed.subject),
-        task_count: Set(i32::try_from(data.tasks.len()).unwrap_or(i32::MAX)),
+        task_count: Set(i32::try_from(data.task_count()).unwrap_or(i32::MAX)),
         state: Set(MailState::Queued.name().to_string()),
         attempts: Set(0),
         claims: Set(0),
@@ -172,42 +187,89 @@ pub async fn compose<E>(
             .map_err(err)?;
     }
     txn.commit().await.map_err(err)?;
-    Ok(Some(Ok(key)))
+    Ok(Some(Ok(data.key)))
 }
 
+/// The mail's data: the notices grouped into sections by (kind, run), with their tasks and units.
+/// `None` if a run is gone (nothing to tell). A notice of a kind this guiyan does not know is an
+/// error naming it, never a guess.
 async fn digest_data(
     db: &impl ConnectionTrait,
-    run: &run::Model,
-    group: &DigestGroup,
+    recipient: &str,
     notices: &[notice::Model],
-    key: String,
-) -> Result<DigestData, DbErr> {
-    let tasks = if group.kind == NOTICE_RUN_OPENED {
-        task::Entity::find().filter(task::Column::RunId.eq(run.id)).order_by_asc(task::Column::Id).all(db).await?
-    } else {
-        let mut ids: Vec<i64> = notices.iter().filter_map(|n| n.task_id).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        let mut tasks = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(1000) {
-            tasks.extend(
-                task::Entity::find()
-                    .filter(task::Column::Id.is_in(chunk.iter().copied()))
-                    .order_by_asc(task::Column::Id)
-                    .all(db)
-                    .await?,
-            );
-        }
-        tasks
-    };
+    first_id: i64,
+) -> Result<Option<DigestData>, StoreError> {
+    let err = |e: DbErr| StoreError::Database(e.to_string());
+    // (kind, run id) → the task ids its notices name, in notice order.
+    let mut parts: BTreeMap<(NoticeKind, i64), Vec<i64>> = BTreeMap::new();
+    for n in notices {
+        let kind: NoticeKind = n.kind.parse().map_err(|e: plan::UnknownNoticeKind| StoreError::Corrupt {
+            what: format!("notice {} of {recipient}: {e}", n.id),
+        })?;
+        parts.entry((kind, n.run_id)).or_default().extend(n.task_id);
+    }
+    let run_ids: Vec<i64> = parts.keys().map(|(_, run)| *run).collect();
+    let runs: HashMap<i64, run::Model> = run::Entity::find()
+        .filter(run::Column::Id.is_in(run_ids))
+        .all(db)
+        .await
+        .map_err(err)?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    let mut sections: Vec<(NoticeKind, run::Model, Vec<task::Model>)> = Vec::with_capacity(parts.len());
+    for ((kind, run_id), mut ids) in parts {
+        let Some(run) = runs.get(&run_id) else { continue };
+        let tasks = match kind {
+            NoticeKind::RunOpened => task::Entity::find()
+                .filter(task::Column::RunId.eq(run.id))
+                .order_by_asc(task::Column::Id)
+                .all(db)
+                .await
+                .map_err(err)?,
+            NoticeKind::RunClosed => task::Entity::find()
+                .filter(task::Column::RunId.eq(run.id))
+                .filter(task::Column::State.is_in([TaskState::Waiting.name(), TaskState::Open.name()]))
+                .order_by_asc(task::Column::Id)
+                .all(db)
+                .await
+                .map_err(err)?,
+            NoticeKind::RunMissed => Vec::new(),
+            NoticeKind::Escalation | NoticeKind::Overdue | NoticeKind::Assigned | NoticeKind::Reminder => {
+                ids.sort_unstable();
+                ids.dedup();
+                let mut tasks = Vec::with_capacity(ids.len());
+                for chunk in ids.chunks(1000) {
+                    tasks.extend(
+                        task::Entity::find()
+                            .filter(task::Column::Id.is_in(chunk.iter().copied()))
+                            .order_by_asc(task::Column::Id)
+                            .all(db)
+                            .await
+                            .map_err(err)?,
+                    );
+                }
+                tasks
+            }
+        };
+        sections.push((kind, run.clone(), tasks));
+    }
+    // Most pressing kind first, then the runs in the order they opened.
+    sections
+        .sort_by(|a, b| (a.0, a.1.opens_at, &a.1.campaign, a.1.id).cmp(&(b.0, b.1.opens_at, &b.1.campaign, b.1.id)));
+    let Some((lead_kind, lead_run, _)) = sections.first() else { return Ok(None) };
+    let key = format!("{}/{}/{}/{recipient}/{first_id}", lead_run.campaign, lead_run.key, lead_kind.name());
     // Only the units this mail names: the recipient and the tasks' units.
-    let mut wanted: Vec<&str> = tasks.iter().map(|t| t.unit.as_str()).collect();
-    wanted.push(&group.recipient);
+    let mut wanted: Vec<&str> =
+        sections.iter().flat_map(|(_, _, tasks)| tasks.iter().map(|t| t.unit.as_str())).collect();
+    wanted.push(recipient);
     wanted.sort_unstable();
     wanted.dedup();
     let mut units: HashMap<String, unit::Model> = HashMap::with_capacity(wanted.len());
     for chunk in wanted.chunks(1000) {
-        for u in unit::Entity::find().filter(unit::Column::Id.is_in(chunk.iter().copied())).all(db).await? {
+        for u in
+            unit::Entity::find().filter(unit::Column::Id.is_in(chunk.iter().copied())).all(db).await.map_err(err)?
+        {
             units.insert(u.id.clone(), u);
         }
     }
@@ -215,28 +277,31 @@ async fn digest_data(
         Some(u) => UnitInfo { id: u.id.clone(), name: u.name.clone(), email: u.email.clone() },
         None => UnitInfo { id: id.to_string(), name: id.to_string(), email: String::new() },
     };
-    Ok(DigestData {
-        key,
-        kind: group.kind.clone(),
-        campaign: run.campaign.clone(),
-        run_key: run.key.clone(),
-        timezone: run.timezone.clone(),
-        opens_at: run.opens_at,
-        closes_at: run.closes_at,
-        recipient: info(&group.recipient),
-        tasks: tasks
-            .into_iter()
-            .map(|t| DigestTaskData {
-                id: plan::task_id(&t.campaign, &t.run_key, &t.template, &t.unit),
-                unit: info(&t.unit),
-                template: t.template,
-                title: t.title,
-                starts_at: t.starts_at,
-                due_at: t.due_at,
-                figure_spec: t.figure_spec,
-            })
-            .collect(),
-    })
+    let recipient_info = info(recipient);
+    let sections = sections
+        .into_iter()
+        .map(|(kind, run, tasks)| SectionData {
+            kind,
+            tasks: tasks
+                .into_iter()
+                .map(|t| DigestTaskData {
+                    id: plan::task_id(&t.campaign, &t.run_key, &t.template, &t.unit),
+                    unit: info(&t.unit),
+                    template: t.template,
+                    title: t.title,
+                    starts_at: t.starts_at,
+                    due_at: t.due_at,
+                    figure_spec: t.figure_spec,
+                })
+                .collect(),
+            campaign: run.campaign,
+            run_key: run.key,
+            timezone: run.timezone,
+            opens_at: run.opens_at,
+            closes_at: run.closes_at,
+        })
+        .collect();
+    Ok(Some(DigestData { key, recipient: recipient_info, sections }))
 }
 
 /// A mail's delivery state.

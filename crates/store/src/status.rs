@@ -79,6 +79,11 @@ pub struct RunStatus {
     pub opens_at: i64,
     pub closes_at: i64,
     pub timezone: String,
+    /// When the engine closed the run (its closing time), if it has.
+    pub closed_at: Option<i64>,
+    /// When the engine found that the run's whole window had passed while nothing ran: the run
+    /// never opened and has no tasks.
+    pub missed_at: Option<i64>,
     pub totals: StateCounts,
     /// By template, in the order tasks were written: (template, title, counts).
     pub by_template: Vec<(String, String, StateCounts)>,
@@ -218,6 +223,8 @@ fn summarize(r: &run::Model, tasks: &[task::Model], units: &[unit::Model], now: 
         opens_at: r.opens_at,
         closes_at: r.closes_at,
         timezone: r.timezone.clone(),
+        closed_at: r.closed_at,
+        missed_at: r.missed_at,
         totals,
         by_template,
         by_unit,

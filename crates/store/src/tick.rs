@@ -1,6 +1,8 @@
 //! The engine's tick in the database: find tasks with something due (the indexed `next_event_at`),
 //! decide with [`plan::decide`], and write each task's new state together with the notices it
-//! causes — one transaction, so a state change and its mail are never apart. Also closes runs.
+//! causes — one transaction, so a state change and its mail are never apart. Also closes runs: a
+//! run that closed while no engine ran (more than [`plan::LATE_CLOSE_GRACE`] ago) with work left
+//! unfinished gets one `run-closed` notice to its campaign's owner, and its tasks tell no unit.
 //!
 //! Several processes may tick one PostgreSQL database: due rows are claimed with
 //! `FOR UPDATE SKIP LOCKED`, and notice keys are unique, so nothing is decided or told twice.
@@ -8,11 +10,11 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use plan::{Decision, Notice, TaskDue, TaskState, decide};
+use plan::{Decision, Notice, NoticeKind, TaskDue, TaskState, decide};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
-    Statement, TransactionTrait, Value,
+    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Statement, TransactionTrait, Value,
     sea_query::{LockBehavior, LockType},
 };
 
@@ -22,12 +24,8 @@ use crate::entities::{run, task};
 use crate::error::StoreError;
 use crate::operate::{Actor, begin_options, record_event};
 
-/// Notice kinds as stored (and as mail kinds).
-pub const NOTICE_ASSIGNED: &str = "assigned";
-pub const NOTICE_REMINDER: &str = "reminder";
-pub const NOTICE_OVERDUE: &str = "overdue";
-pub const NOTICE_ESCALATION: &str = "escalation";
-pub const NOTICE_RUN_OPENED: &str = "run-opened";
+/// The owner unit of each campaign (campaign id → unit id): whom a run's close is reported to.
+pub type Owners = HashMap<String, String>;
 
 /// What one tick batch did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -36,9 +34,12 @@ pub struct TickReport {
     pub tasks: usize,
     pub opened: usize,
     /// Notices written, by kind.
-    pub notices: HashMap<&'static str, usize>,
+    pub notices: HashMap<NoticeKind, usize>,
     /// Runs closed: (campaign, run key).
     pub closed_runs: Vec<(String, String)>,
+    /// Of those, the ones closed late (no engine ran at their close), with their unfinished tasks:
+    /// (campaign, run key, unfinished).
+    pub closed_late: Vec<(String, String, u64)>,
 }
 
 impl TickReport {
@@ -49,6 +50,7 @@ impl TickReport {
             *self.notices.entry(kind).or_default() += n;
         }
         self.closed_runs.extend(other.closed_runs);
+        self.closed_late.extend(other.closed_late);
     }
 
     pub fn notice_count(&self) -> usize {
@@ -57,18 +59,29 @@ impl TickReport {
 }
 
 /// Handles everything due at or before `now`: closes runs and advances due tasks, `batch` tasks per
-/// transaction, until nothing due is left (or only rows another process holds).
-pub async fn tick(store: &Store, now: DateTime<Utc>, batch: u64, actor: &Actor) -> Result<TickReport, StoreError> {
+/// transaction, until nothing due is left (or only rows another process holds). `owners` says whom
+/// to tell of a run that closed while no engine ran.
+pub async fn tick(
+    store: &Store,
+    now: DateTime<Utc>,
+    batch: u64,
+    actor: &Actor,
+    owners: &Owners,
+) -> Result<TickReport, StoreError> {
     let err = |e| StoreError::from_db(&store.url, e);
     let now = now.timestamp();
     let mut report = TickReport::default();
     loop {
         let txn = store.db.begin_with_options(begin_options()).await.map_err(err)?;
-        let closed = close_due_runs(&txn, now, actor).await.map_err(err)?;
+        let closing = close_due_runs(&txn, now, actor, owners).await.map_err(err)?;
         let due = select_due(&txn, now, batch).await.map_err(err)?;
         let count = due.len() as u64;
         let mut part = advance(&txn, due, now, actor).await.map_err(err)?;
-        part.closed_runs = closed;
+        part.closed_runs = closing.closed;
+        part.closed_late = closing.late;
+        if closing.notices > 0 {
+            *part.notices.entry(NoticeKind::RunClosed).or_default() += closing.notices;
+        }
         txn.commit().await.map_err(err)?;
         report.absorb(part);
         if count < batch {
@@ -120,14 +133,24 @@ async fn select_due(db: &impl ConnectionTrait, now: i64, limit: u64) -> Result<V
     query.into_model::<DueTask>().all(db).await
 }
 
-/// Closes the runs whose closing time came.
-async fn close_due_runs(db: &impl ConnectionTrait, now: i64, actor: &Actor) -> Result<Vec<(String, String)>, DbErr> {
+/// What closing runs did.
+#[derive(Default)]
+struct Closing {
+    closed: Vec<(String, String)>,
+    late: Vec<(String, String, u64)>,
+    notices: usize,
+}
+
+/// Closes the runs whose closing time came. A run closed late (no engine ran at its close) with
+/// unfinished work gets a `run-closed` notice to its campaign's owner.
+async fn close_due_runs(db: &impl ConnectionTrait, now: i64, actor: &Actor, owners: &Owners) -> Result<Closing, DbErr> {
     let mut query =
         run::Entity::find().filter(run::Column::NextEventAt.lte(now)).filter(run::Column::ClosedAt.is_null());
     if db.get_database_backend() == DbBackend::Postgres {
         query = query.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
     }
-    let mut closed = Vec::new();
+    let mut closing = Closing::default();
+    let mut notices = Rows::new();
     for r in query.all(db).await? {
         run::Entity::update_many()
             .col_expr(run::Column::ClosedAt, Expr::value(r.closes_at))
@@ -135,11 +158,34 @@ async fn close_due_runs(db: &impl ConnectionTrait, now: i64, actor: &Actor) -> R
             .filter(run::Column::Id.eq(r.id))
             .exec(db)
             .await?;
-        let detail = serde_json::json!({ "closes_at": r.closes_at });
+        let late = now > r.closes_at.saturating_add(plan::LATE_CLOSE_GRACE);
+        let unfinished = if late { unfinished_tasks(db, r.id).await? } else { 0 };
+        let detail = serde_json::json!({ "closes_at": r.closes_at, "late": late, "unfinished": unfinished });
         record_event(db, now, actor, "run-closed", Some((&r.campaign, Some(&r.key))), None, detail).await?;
-        closed.push((r.campaign, r.key));
+        if unfinished > 0
+            && let Some(owner) = owners.get(&r.campaign)
+        {
+            let kind = NoticeKind::RunClosed.name();
+            let key = format!("run:{}/{kind}/{owner}", r.id);
+            notices.row().text(&key).int(r.id).opt_int(None).text(kind).text(owner).int(now);
+        }
+        if late {
+            closing.late.push((r.campaign.clone(), r.key.clone(), unfinished));
+        }
+        closing.closed.push((r.campaign, r.key));
     }
-    Ok(closed)
+    closing.notices = notices.len();
+    insert_notices(db, notices, now).await?;
+    Ok(closing)
+}
+
+/// How many tasks of a run are still waiting or open.
+async fn unfinished_tasks(db: &impl ConnectionTrait, run_id: i64) -> Result<u64, DbErr> {
+    task::Entity::find()
+        .filter(task::Column::RunId.eq(run_id))
+        .filter(task::Column::State.is_in([TaskState::Waiting.name(), TaskState::Open.name()]))
+        .count(db)
+        .await
 }
 
 /// Re-examines waiting tasks whose start passed and whose dependencies are all settled (after a
@@ -295,6 +341,7 @@ async fn advance(db: &impl ConnectionTrait, tasks: Vec<DueTask>, now: i64, actor
         return Ok(report);
     }
     let blocked = blocked_among(db, &tasks).await?;
+    let closes = run_closes(db, &tasks).await?;
     let mut updates = Rows::new();
     let mut notices = Rows::new();
     let mut events = Rows::new();
@@ -309,6 +356,7 @@ async fn advance(db: &impl ConnectionTrait, tasks: Vec<DueTask>, now: i64, actor
             escalations,
             dependencies_settled: !blocked.contains(&t.id),
             handled_until: t.handled_until.unwrap_or(i64::MIN),
+            run_closes_at: closes.get(&t.run_id).copied().unwrap_or(i64::MAX),
         };
         let decision: Decision = decide(&due, now);
         let new_state = if decision.open { TaskState::Open } else { state };
@@ -318,16 +366,17 @@ async fn advance(db: &impl ConnectionTrait, tasks: Vec<DueTask>, now: i64, actor
             events.row().opt_int(Some(t.id)).text(&t.campaign).text(&t.run_key);
         }
         for notice in &decision.notices {
-            let (kind, at, recipient) = match notice {
-                Notice::Assigned => (NOTICE_ASSIGNED, now, t.unit.as_str()),
-                Notice::Reminder { at } => (NOTICE_REMINDER, *at, t.unit.as_str()),
-                Notice::Overdue { due_at } => (NOTICE_OVERDUE, *due_at, t.unit.as_str()),
-                Notice::Escalation { at, to } => (NOTICE_ESCALATION, *at, to.as_str()),
+            let (at, recipient) = match notice {
+                Notice::Assigned => (now, t.unit.as_str()),
+                Notice::Reminder { at } => (*at, t.unit.as_str()),
+                Notice::Overdue { due_at } => (*due_at, t.unit.as_str()),
+                Notice::Escalation { at, to } => (*at, to.as_str()),
             };
+            let kind = notice.kind();
             // Zero-padded: keys sort by task, so a tick's new keys land together in the index instead
             // of among every older task whose id shares leading digits (cost grew with history).
             let key = format!("{:019}/{kind}/{at}/{recipient}", t.id);
-            notices.row().text(&key).int(t.run_id).int(t.id).text(kind).text(recipient).int(at);
+            notices.row().text(&key).int(t.run_id).int(t.id).text(kind.name()).text(recipient).int(at);
             *report.notices.entry(kind).or_default() += 1;
         }
     }
@@ -369,6 +418,21 @@ pub(crate) async fn insert_notices(db: &impl ConnectionTrait, rows: Rows, now: i
     }
     .exec(db, rows)
     .await
+}
+
+/// When the runs of `tasks` close, by run id (a handful of runs for any number of tasks).
+async fn run_closes(db: &impl ConnectionTrait, tasks: &[DueTask]) -> Result<HashMap<i64, i64>, DbErr> {
+    let mut ids: Vec<i64> = tasks.iter().map(|t| t.run_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let rows: Vec<(i64, i64)> = run::Entity::find()
+        .select_only()
+        .columns([run::Column::Id, run::Column::ClosesAt])
+        .filter(run::Column::Id.is_in(ids))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
 }
 
 /// The waiting tasks among `tasks` with a dependency still waiting or open.

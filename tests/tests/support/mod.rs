@@ -23,6 +23,7 @@
 
 #![allow(dead_code)] // each test file uses a different part of the harness
 
+pub mod site;
 pub mod smtp;
 
 use std::fmt;
@@ -89,6 +90,19 @@ impl TestDb {
         let dir = tempfile::Builder::new().prefix("guiyan-t-").tempdir().expect("create a temp dir for SQLite");
         let path = dir.path().join("guiyan.db");
         let path_str = path.to_str().expect("temp dir path is UTF-8").to_string();
+        TestDb {
+            kind: DbKind::Sqlite,
+            url: format!("sqlite://{path_str}?mode=rwc"),
+            name: path_str,
+            dir: Some(dir),
+            admin_url: None,
+        }
+    }
+
+    /// A fresh SQLite file in its own folder under `parent` (a file system the test mounted).
+    pub fn sqlite_in(parent: &Path) -> TestDb {
+        let dir = tempfile::Builder::new().prefix("guiyan-t-").tempdir_in(parent).expect("create a folder for SQLite");
+        let path_str = dir.path().join("guiyan.db").to_str().expect("temp dir path is UTF-8").to_string();
         TestDb {
             kind: DbKind::Sqlite,
             url: format!("sqlite://{path_str}?mode=rwc"),

@@ -471,7 +471,9 @@ pub fn mail_list(url: &str, state: Option<MailState>, limit: u64, json: bool, la
             if let Some(error) = &m.last_error {
                 match lang {
                     Lang::Zh => outln!("        最近错误（已尝试 {} 次，领取 {} 次）：{error}", m.attempts, m.claims),
-                    Lang::En => outln!("        last error ({} attempt(s), {} claim(s)): {error}", m.attempts, m.claims),
+                    Lang::En => {
+                        outln!("        last error ({} attempt(s), {} claim(s)): {error}", m.attempts, m.claims)
+                    }
                 }
             }
         }

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod backup;
 pub mod calendar;
 pub mod engine_commands;
 pub mod plan;

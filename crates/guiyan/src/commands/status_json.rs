@@ -30,6 +30,8 @@ pub fn runs(runs: &[RunStatus]) -> Value {
                     "run": r.key,
                     "opens_at": time(r.opens_at, &r.timezone),
                     "closes_at": time(r.closes_at, &r.timezone),
+                    "closed": r.closed_at.is_some(),
+                    "missed_at": r.missed_at.map(|at| time(at, &r.timezone)),
                     "totals": counts(&r.totals),
                     "templates": r.by_template.iter().map(|(id, title, c)| json!({"template": id, "title": title, "counts": counts(c)})).collect::<Vec<_>>(),
                     "units": r.by_unit.iter().map(|u| json!({
@@ -90,6 +92,17 @@ pub fn print(runs: &[RunStatus], lang: Lang) {
         }
         let local = |at| time(at, &r.timezone).get(..16).unwrap_or_default().replace('T', " ");
         outln!("{}/{}  {} → {}", r.campaign, r.key, local(r.opens_at), local(r.closes_at));
+        if let Some(missed) = r.missed_at {
+            if zh {
+                outln!("  未开展：本期起止时间内系统未运行，未下达任务（{} 发现）", local(missed));
+            } else {
+                outln!(
+                    "  missed: no engine ran during this run's window, so no task was assigned (found {})",
+                    local(missed)
+                );
+            }
+            continue;
+        }
         outln!("  {}", line(&r.totals, lang));
         outln!("  {}", if zh { "按任务：" } else { "by task:" });
         for (id, title, c) in &r.by_template {
