@@ -19,7 +19,9 @@
 //! `crates/mail/templates/` with exactly these names; an override folder (the engine passes
 //! `workflows/templates/`) mirrors them, and each file there replaces the built-in of the same
 //! name. Files whose names start with `.` are ignored; any other unknown name is an error. Only
-//! `*.html` templates are HTML-escaped, so user text is never rendered unescaped into HTML.
+//! `*.html` templates are HTML-escaped, so user text is never rendered unescaped into HTML. A
+//! section template is a body only: one that `extends` another (a whole letter, as section
+//! templates were before mails had sections) is refused.
 //!
 //! Templates are Tera 2 templates; the variables they see are those of [`crate::view`].
 
@@ -139,6 +141,13 @@ fn frame_name(locale: Locale, file: &str) -> String {
     format!("{}{file}", locale_prefix(locale))
 }
 
+/// Whether `name` is a section template (`KIND.subject.txt`, `KIND.txt`, `KIND.html`), not a
+/// letter frame.
+fn is_section_template(name: &str) -> bool {
+    let file = name.strip_prefix("en/").unwrap_or(name);
+    file != "letter.txt" && file != "layout.html"
+}
+
 /// Every template file name, as expected in an override folder.
 pub fn template_names() -> Vec<&'static str> {
     BUILTINS.iter().map(|(name, _)| *name).collect()
@@ -191,6 +200,18 @@ impl Templates {
                 && let Some(err) = syntax_error(&e, &origin)
             {
                 return Err(err);
+            }
+            if is_section_template(name)
+                && let Some((line, parent)) = extends_tag(text)
+            {
+                return Err(TemplateError::Render {
+                    file: origin_of(&origin, name),
+                    line: Some(line),
+                    message: format!(
+                        "a section template is the section's body only and cannot extend `{parent}`: \
+                         letter.txt and layout.html add the greeting, signature and footer around it"
+                    ),
+                });
             }
         }
         tera.add_raw_templates(sources.iter().map(|(name, (_, text))| (name.as_str(), text.as_str())))
@@ -262,6 +283,23 @@ fn context(view: &impl serde::Serialize, name: &str) -> Result<Context, Template
 /// the spacing between sections.
 fn body(rendered: &str) -> &str {
     rendered.trim_start_matches(['\n', '\r']).trim_end()
+}
+
+/// The line and parent of the first `{% extends "…" %}` tag in a template's text.
+fn extends_tag(text: &str) -> Option<(usize, String)> {
+    let mut rest = text;
+    while let Some(at) = rest.find("{%") {
+        let tag = rest[at + 2..].trim_start_matches('-').trim_start();
+        if let Some(args) = tag.strip_prefix("extends")
+            && args.starts_with(char::is_whitespace)
+        {
+            let line = text[..text.len() - rest.len() + at].matches('\n').count() + 1;
+            let parent = args.trim_start().split(['"', '\'']).nth(1).unwrap_or("").to_string();
+            return Some((line, parent));
+        }
+        rest = &rest[at + 2..];
+    }
+    None
 }
 
 /// The template files under an override folder: (template name, path). Unknown names are an
@@ -391,15 +429,24 @@ mod tests {
             for frame in FRAMES {
                 let name = frame_name(locale, frame);
                 assert!(names.contains(&name.as_str()), "{name} missing");
+                assert!(!is_section_template(&name));
             }
             for kind in NoticeKind::ALL {
                 for part in PARTS {
                     let name = template_name(kind, locale, part);
                     assert!(names.contains(&name.as_str()), "{name} missing");
+                    assert!(is_section_template(&name));
                 }
             }
         }
         assert_eq!(names.len(), 2 * (FRAMES.len() + NoticeKind::ALL.len() * PARTS.len()));
+    }
+
+    #[test]
+    fn extends_tags_are_found_with_their_line_and_parent() {
+        assert_eq!(extends_tag("{% extends \"layout.html\" %}\n"), Some((1, "layout.html".to_string())));
+        assert_eq!(extends_tag("a\n{%- extends 'en/layout.html' -%}"), Some((2, "en/layout.html".to_string())));
+        assert_eq!(extends_tag("{% if x %}{{ extends }}{% endif %}{% extendsion %}"), None);
     }
 
     #[test]

@@ -171,6 +171,23 @@ fn a_broken_parent_is_reported() {
     assert!(message.contains("layout.html") && message.contains("base.html"), "{message}");
 }
 
+/// Section templates used to be whole letters extending `layout.html`; such an override now says
+/// what changed instead of failing on a variable the frame no longer has.
+#[test]
+fn a_section_template_extending_the_layout_is_refused_with_the_reason() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "en/overdue.html",
+        "{#- old style -#}\n{% extends \"en/layout.html\" %}\n{% block content %}<p>{{ recipient.unit_name }}</p>{% endblock content %}\n",
+    );
+    let err = Templates::load(Some(dir.path())).unwrap_err();
+    let TemplateError::Render { file, line, message } = &err else { panic!("expected a render error, got {err:?}") };
+    assert!(file.ends_with("en/overdue.html") && file.contains(&*dir.path().to_string_lossy()), "{file}");
+    assert_eq!(*line, Some(2), "{err}");
+    assert!(message.contains("en/layout.html") && message.contains("body only"), "{message}");
+}
+
 #[test]
 fn an_unknown_variable_in_the_letter_is_found_at_load() {
     let dir = tempfile::tempdir().expect("tempdir");
