@@ -1,6 +1,7 @@
-//! Mail content and delivery for the engine: what a mail says ([`Digest`]), how it reads
-//! ([`Templates`], zh-CN first, English available), its MIME bytes ([`build_message`]) and where it
-//! goes ([`Transport`]: SMTP, `.eml` files or memory).
+//! Mail content and delivery for the engine: what a mail says ([`Digest`]: one letter to one unit,
+//! of one or more [`Section`]s, one per kind of notice), how it reads ([`Templates`], zh-CN first,
+//! English available), its MIME bytes ([`build_message`]) and where it goes ([`Transport`]: SMTP,
+//! `.eml` files or memory).
 //!
 //! An IO edge: it reads template files and talks SMTP, but never reads the clock; every time is a
 //! parameter (`Digest::moment`, the `date` of [`build_message`]).
@@ -23,9 +24,11 @@ mod templates;
 mod transport;
 pub mod view;
 
-pub use digest::{Digest, DigestTask, FigureLine, MailKind, Recipient, UnknownMailKind};
+pub use digest::{Digest, DigestTask, FigureLine, Recipient, Section};
 pub use lettre::message::Mailbox;
 pub use mime::{KEY_HEADER, MailError, Outgoing, build_message, message_id_for};
+/// The kinds of notice a mail's sections are, from the `plan` crate.
+pub use plan::NoticeKind;
 pub use templates::{Rendered, TemplateError, Templates, locale_prefix, template_name, template_names};
 pub use transport::{
     CaptureTransport, FileTransport, SendError, SmtpTransport, Transport, install_crypto_provider, redact_url,

@@ -2,22 +2,26 @@
 //!
 //! # File names
 //!
-//! For every mail kind (`assigned`, `reminder`, `overdue`, `escalation`, `run-opened`) there are
-//! three templates per language:
+//! A mail is a letter of one or more sections, one per kind of notice (see [`crate::Digest`]).
+//! For every kind (`escalation`, `overdue`, `assigned`, `reminder`, `run-closed`, `run-missed`,
+//! `run-opened`) there are three templates per language, and two frame the letter:
 //!
-//! | file                     | what                                      | escaping          |
-//! |--------------------------|-------------------------------------------|-------------------|
-//! | `KIND.subject.txt`       | the subject (newlines collapsed, trimmed) | none (plain text) |
-//! | `KIND.txt`               | the plain-text body                       | none (plain text) |
-//! | `KIND.html`              | the HTML body, usually extending `layout.html` | automatic     |
+//! | file               | what                                                          | escaping          |
+//! |--------------------|---------------------------------------------------------------|-------------------|
+//! | `KIND.subject.txt` | the subject, when this kind's section leads the mail (newlines collapsed, trimmed) | none (plain text) |
+//! | `KIND.txt`         | the section's plain-text body: its intro and its task list    | none (plain text) |
+//! | `KIND.html`        | the section's HTML body                                       | automatic         |
+//! | `letter.txt`       | the plain-text letter: greeting, the sections' bodies (with headings when there are several), how to report (once), signature, footer | none (plain text) |
+//! | `layout.html`      | the HTML letter, the same frame                               | automatic; the sections' bodies, escaped by their own templates, are inserted as they are |
 //!
-//! plus `layout.html`, the HTML frame shared by the HTML bodies. Chinese (zh-CN, the default)
-//! templates sit at the top of the folder, English ones under `en/`: `en/assigned.subject.txt`,
-//! `en/layout.html`, … The built-ins live in `crates/mail/templates/` with exactly these names; an
-//! override folder (the engine passes `workflows/templates/`) mirrors them, and each file there
-//! replaces the built-in of the same name. Files whose names start with `.` are ignored; any other
-//! unknown name is an error. Only `*.html` templates are HTML-escaped, so user text is never
-//! rendered unescaped into HTML.
+//! Chinese (zh-CN, the default) templates sit at the top of the folder, English ones under `en/`:
+//! `en/assigned.subject.txt`, `en/letter.txt`, `en/layout.html`, … The built-ins live in
+//! `crates/mail/templates/` with exactly these names; an override folder (the engine passes
+//! `workflows/templates/`) mirrors them, and each file there replaces the built-in of the same
+//! name. Files whose names start with `.` are ignored; any other unknown name is an error. Only
+//! `*.html` templates are HTML-escaped, so user text is never rendered unescaped into HTML. A
+//! section template is a body only: one that `extends` another (a whole letter, as section
+//! templates were before mails had sections) is refused.
 //!
 //! Templates are Tera 2 templates; the variables they see are those of [`crate::view`].
 
@@ -26,10 +30,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use campaign::Locale;
+use plan::NoticeKind;
 use tera::{Context, ErrorKind, Tera};
 
-use crate::digest::{Digest, MailKind};
-use crate::view::View;
+use crate::digest::Digest;
+use crate::view::{LetterView, SectionView};
 
 /// A mail rendered for one recipient.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -57,6 +62,8 @@ pub enum TemplateError {
     Syntax { file: String, line: usize, column: usize, message: String },
     #[error("{file}{}: cannot render template: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
     Render { file: String, line: Option<usize>, message: String },
+    #[error("the mail to {recipient} has no section: there is nothing to say")]
+    NoSections { recipient: String },
 }
 
 macro_rules! builtin {
@@ -67,35 +74,49 @@ macro_rules! builtin {
 
 /// The built-in templates, by file name.
 const BUILTINS: &[(&str, &str)] = builtin!(
+    "letter.txt",
     "layout.html",
+    "escalation.subject.txt",
+    "escalation.txt",
+    "escalation.html",
+    "overdue.subject.txt",
+    "overdue.txt",
+    "overdue.html",
     "assigned.subject.txt",
     "assigned.txt",
     "assigned.html",
     "reminder.subject.txt",
     "reminder.txt",
     "reminder.html",
-    "overdue.subject.txt",
-    "overdue.txt",
-    "overdue.html",
-    "escalation.subject.txt",
-    "escalation.txt",
-    "escalation.html",
+    "run-closed.subject.txt",
+    "run-closed.txt",
+    "run-closed.html",
+    "run-missed.subject.txt",
+    "run-missed.txt",
+    "run-missed.html",
     "run-opened.subject.txt",
     "run-opened.txt",
     "run-opened.html",
+    "en/letter.txt",
     "en/layout.html",
+    "en/escalation.subject.txt",
+    "en/escalation.txt",
+    "en/escalation.html",
+    "en/overdue.subject.txt",
+    "en/overdue.txt",
+    "en/overdue.html",
     "en/assigned.subject.txt",
     "en/assigned.txt",
     "en/assigned.html",
     "en/reminder.subject.txt",
     "en/reminder.txt",
     "en/reminder.html",
-    "en/overdue.subject.txt",
-    "en/overdue.txt",
-    "en/overdue.html",
-    "en/escalation.subject.txt",
-    "en/escalation.txt",
-    "en/escalation.html",
+    "en/run-closed.subject.txt",
+    "en/run-closed.txt",
+    "en/run-closed.html",
+    "en/run-missed.subject.txt",
+    "en/run-missed.txt",
+    "en/run-missed.html",
     "en/run-opened.subject.txt",
     "en/run-opened.txt",
     "en/run-opened.html",
@@ -110,8 +131,21 @@ pub fn locale_prefix(locale: Locale) -> &'static str {
 }
 
 /// The template name of one part of one kind in one language, e.g. `en/assigned.subject.txt`.
-pub fn template_name(kind: MailKind, locale: Locale, part: &str) -> String {
+pub fn template_name(kind: NoticeKind, locale: Locale, part: &str) -> String {
     format!("{}{}.{part}", locale_prefix(locale), kind.name())
+}
+
+/// The template name of a language's letter frame: `letter.txt` or `layout.html` under
+/// [`locale_prefix`].
+fn frame_name(locale: Locale, file: &str) -> String {
+    format!("{}{file}", locale_prefix(locale))
+}
+
+/// Whether `name` is a section template (`KIND.subject.txt`, `KIND.txt`, `KIND.html`), not a
+/// letter frame.
+fn is_section_template(name: &str) -> bool {
+    let file = name.strip_prefix("en/").unwrap_or(name);
+    file != "letter.txt" && file != "layout.html"
 }
 
 /// Every template file name, as expected in an override folder.
@@ -167,14 +201,27 @@ impl Templates {
             {
                 return Err(err);
             }
+            if is_section_template(name)
+                && let Some((line, parent)) = extends_tag(text)
+            {
+                return Err(TemplateError::Render {
+                    file: origin_of(&origin, name),
+                    line: Some(line),
+                    message: format!(
+                        "a section template is the section's body only and cannot extend `{parent}`: \
+                         letter.txt and layout.html add the greeting, signature and footer around it"
+                    ),
+                });
+            }
         }
         tera.add_raw_templates(sources.iter().map(|(name, (_, text))| (name.as_str(), text.as_str())))
             .map_err(|e| render_error(&e, &origin, None))?;
         let templates = Templates { tera, origin };
         for locale in [Locale::ZhCn, Locale::En] {
-            for kind in MailKind::ALL {
+            for kind in NoticeKind::ALL {
                 templates.render(&Digest::sample(kind, locale))?;
             }
+            templates.render(&Digest::sample_combined(locale))?;
         }
         Ok(templates)
     }
@@ -184,24 +231,75 @@ impl Templates {
         self.origin.get(name).map(String::as_str)
     }
 
-    /// Renders the subject, plain-text body and HTML body of a digest.
+    /// Renders the subject, plain-text body and HTML body of a digest: each section's body by its
+    /// kind's templates, then the letter around them; the lead section's subject template gives
+    /// the subject.
     pub fn render(&self, digest: &Digest) -> Result<Rendered, TemplateError> {
-        let view = View::new(digest);
-        let mut context = Context::from_serialize(&view).map_err(|e| TemplateError::Render {
-            file: template_name(digest.kind, digest.locale, "subject.txt"),
-            line: None,
-            message: e.to_string(),
-        })?;
-        let render = |part: &str, context: &Context| {
-            let name = template_name(digest.kind, digest.locale, part);
-            self.tera.render(&name, context).map_err(|e| render_error(&e, &self.origin, Some(&name)))
-        };
-        let subject = one_line(&render("subject.txt", &context)?);
-        context.insert("subject", &subject);
-        let text = render("txt", &context)?;
-        let html = render("html", &context)?;
+        if digest.sections.is_empty() {
+            return Err(TemplateError::NoSections { recipient: digest.recipient.unit_id.clone() });
+        }
+        let locale = digest.locale;
+        let mut subject = String::new();
+        let mut texts = Vec::with_capacity(digest.sections.len());
+        let mut htmls = Vec::with_capacity(digest.sections.len());
+        for (i, section) in digest.sections.iter().enumerate() {
+            // One section's view at a time: a run-opened section may list 50,000 tasks.
+            let view = SectionView::new(digest, section, i + 1);
+            let mut context = context(&view, &template_name(section.kind, locale, "txt"))?;
+            if i == 0 {
+                subject = one_line(&self.render_one(&template_name(section.kind, locale, "subject.txt"), &context)?);
+            }
+            context.insert("subject", &subject);
+            texts.push(tera::Value::from(body(
+                &self.render_one(&template_name(section.kind, locale, "txt"), &context)?,
+            )));
+            // Rendered by an escaping template, so trusted in the layout.
+            htmls.push(tera::Value::safe_string(body(
+                &self.render_one(&template_name(section.kind, locale, "html"), &context)?,
+            )));
+        }
+        let letter = frame_name(locale, "letter.txt");
+        let text = self.render_one(&letter, &context(&LetterView::new(digest, &subject, texts), &letter)?)?;
+        let layout = frame_name(locale, "layout.html");
+        let html = self.render_one(&layout, &context(&LetterView::new(digest, &subject, htmls), &layout)?)?;
         Ok(Rendered { subject, text, html })
     }
+
+    fn render_one(&self, name: &str, context: &Context) -> Result<String, TemplateError> {
+        self.tera.render(name, context).map_err(|e| render_error(&e, &self.origin, Some(name)))
+    }
+}
+
+/// The Tera context of a view, for the template `name`.
+fn context(view: &impl serde::Serialize, name: &str) -> Result<Context, TemplateError> {
+    Context::from_serialize(view).map_err(|e| TemplateError::Render {
+        file: name.to_string(),
+        line: None,
+        message: e.to_string(),
+    })
+}
+
+/// A section's rendered body without the blank lines around it, so that the letter alone decides
+/// the spacing between sections.
+fn body(rendered: &str) -> &str {
+    rendered.trim_start_matches(['\n', '\r']).trim_end()
+}
+
+/// The line and parent of the first `{% extends "…" %}` tag in a template's text.
+fn extends_tag(text: &str) -> Option<(usize, String)> {
+    let mut rest = text;
+    while let Some(at) = rest.find("{%") {
+        let tag = rest[at + 2..].trim_start_matches('-').trim_start();
+        if let Some(args) = tag.strip_prefix("extends")
+            && args.starts_with(char::is_whitespace)
+        {
+            let line = text[..text.len() - rest.len() + at].matches('\n').count() + 1;
+            let parent = args.trim_start().split(['"', '\'']).nth(1).unwrap_or("").to_string();
+            return Some((line, parent));
+        }
+        rest = &rest[at + 2..];
+    }
+    None
 }
 
 /// The template files under an override folder: (template name, path). Unknown names are an
@@ -321,22 +419,39 @@ mod tests {
 
     /// The template files every kind needs, for one language (suffix after the kind name).
     const PARTS: [&str; 3] = ["subject.txt", "txt", "html"];
-    /// The shared HTML frame.
-    const LAYOUT: &str = "layout.html";
+    /// The letter frames of each language.
+    const FRAMES: [&str; 2] = ["letter.txt", "layout.html"];
 
     #[test]
     fn builtins_cover_every_kind_part_and_locale() {
         let names = template_names();
         for locale in [Locale::ZhCn, Locale::En] {
-            assert!(names.contains(&format!("{}{LAYOUT}", locale_prefix(locale)).as_str()));
-            for kind in MailKind::ALL {
+            for frame in FRAMES {
+                let name = frame_name(locale, frame);
+                assert!(names.contains(&name.as_str()), "{name} missing");
+                assert!(!is_section_template(&name));
+            }
+            for kind in NoticeKind::ALL {
                 for part in PARTS {
                     let name = template_name(kind, locale, part);
                     assert!(names.contains(&name.as_str()), "{name} missing");
+                    assert!(is_section_template(&name));
                 }
             }
         }
-        assert_eq!(names.len(), 2 * (1 + MailKind::ALL.len() * PARTS.len()));
+        assert_eq!(names.len(), 2 * (FRAMES.len() + NoticeKind::ALL.len() * PARTS.len()));
+    }
+
+    #[test]
+    fn extends_tags_are_found_with_their_line_and_parent() {
+        assert_eq!(extends_tag("{% extends \"layout.html\" %}\n"), Some((1, "layout.html".to_string())));
+        assert_eq!(extends_tag("a\n{%- extends 'en/layout.html' -%}"), Some((2, "en/layout.html".to_string())));
+        assert_eq!(extends_tag("{% if x %}{{ extends }}{% endif %}{% extendsion %}"), None);
+    }
+
+    #[test]
+    fn section_bodies_lose_the_blank_lines_around_them() {
+        assert_eq!(body("\n\n  intro\n list\n\n"), "  intro\n list");
     }
 
     #[test]

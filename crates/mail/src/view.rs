@@ -1,23 +1,34 @@
 //! The variables a template sees: a digest with its times, durations and figures already worded.
 //!
-//! Every template gets these (times are local to the campaign's zone and worded in the digest's
-//! language, e.g. `2027年2月3日（星期三）17:30` or `Wed 3 Feb 2027, 17:30`):
+//! Times are local to the campaign's zone and worded in the digest's language, e.g.
+//! `2027年2月3日（星期三）17:30` or `Wed 3 Feb 2027, 17:30`.
+//!
+//! # Section templates
+//!
+//! `KIND.subject.txt`, `KIND.txt` and `KIND.html` see one section of the digest (the subject
+//! template is only rendered for the first section, the lead):
 //!
 //! | variable | meaning |
 //! |---|---|
-//! | `kind` | `assigned`, `reminder`, `overdue`, `escalation` or `run-opened` |
+//! | `kind` | `escalation`, `overdue`, `assigned`, `reminder`, `run-closed`, `run-missed` or `run-opened` |
+//! | `label` | the kind's short name, localized (`任务通知`, `new tasks`): what `other_kinds` lists |
+//! | `heading` | the heading the built-in letter gives the section when there are several (`新下达任务`, `New tasks`) |
 //! | `lang` | `zh-CN` or `en` |
-//! | `campaign.id`, `campaign.name` | the campaign |
+//! | `campaign.id`, `campaign.name` | the section's campaign |
 //! | `run_key` | the run (`2027`, or an opening date for cron campaigns) |
 //! | `recipient.unit_id`, `recipient.unit_name`, `recipient.email` | who the mail is for |
 //! | `moment`, `moment_date`, `moment_iso` | when the digest was composed (worded, date only, RFC 3339) |
 //! | `run_opens_at`, `run_closes_at` | the run's opening and closing, worded; empty when not given |
 //! | `task_count`, `unit_count` | how many tasks, and for how many distinct units |
+//! | `overdue_count` | how many of the tasks are past due at `moment` (an assigned task may be, when it opened late) |
 //! | `earliest_due` | the earliest due time among the tasks, worded; empty without tasks |
 //! | `tasks` | the tasks, see below |
 //! | `units` | the tasks grouped by unit, in order of first appearance: `ordinal`, `unit_id`, `unit_name`, `count`, `tasks` (as below) |
 //! | `groups` | the tasks grouped by title, in order of first appearance: `ordinal`, `title`, `count`, `earliest_due`, `latest_due` |
-//! | `subject` | the rendered subject (bodies only) |
+//! | `number`, `section_count` | the section's place in the mail (1 is the lead) and how many sections the mail has |
+//! | `kinds` | the kinds of the mail's sections (`kind` names), each once, in order: `{% if "run-missed" in kinds %}` |
+//! | `other_kinds` | the labels of the other sections' kinds, deduplicated, in order, joined with `、` (`, ` in English); empty when the section is alone |
+//! | `subject` | the rendered subject (`KIND.txt` and `KIND.html` only) |
 //!
 //! Each task has `number` (1, 2, …), `ordinal` (`一`, `二`, … in Chinese, `1`, `2`, … in English),
 //! `id`, `title`, `unit_id`, `unit_name`, `starts_at`, `due_at`, `due_at_iso`, `overdue_by` (how
@@ -25,20 +36,42 @@
 //! past), `figures` (each `key`, `label`, `unit`, `required`, `text`), `figures_text` (all figures
 //! worded on one line; empty when none) and `report_hint` (how to report completion: for now the
 //! command `guiyan task done ID --figure KEY=VALUE …`).
+//!
+//! # The letter
+//!
+//! `letter.txt` and `layout.html` frame the sections: greeting, the sections' bodies, how to
+//! report, signature and footer. They see:
+//!
+//! | variable | meaning |
+//! |---|---|
+//! | `lang` | `zh-CN` or `en` |
+//! | `recipient.unit_id`, `recipient.unit_name`, `recipient.email` | who the mail is for |
+//! | `moment`, `moment_date`, `moment_iso` | when the digest was composed (worded, date only, RFC 3339) |
+//! | `subject` | the rendered subject |
+//! | `sections` | the sections in order, each with `number`, `kind`, `label`, `heading`, `campaign.id`, `campaign.name`, `run_key`, `task_count` (as above) and `body`: the section rendered by `KIND.txt` (in `letter.txt`) or `KIND.html` (in `layout.html`) |
+//! | `section_count` | how many sections (at least one) |
+//! | `kinds` | the kinds of the sections (`kind` names), each once, in order |
+//! | `has_own_tasks` | whether a section is about the recipient's own tasks (`assigned`, `reminder`, `overdue`), which the recipient reports done |
+//!
+//! In `layout.html` a section's `body` is HTML its template already escaped, marked safe: write
+//! `{{ section.body }}` (no `safe` filter needed); everything else is escaped as usual.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use campaign::Locale;
 use chrono::{DateTime, Datelike, TimeDelta, Timelike, Weekday};
 use chrono_tz::Tz;
+use plan::NoticeKind;
 use serde::Serialize;
 
-use crate::digest::{Digest, DigestTask, FigureLine};
+use crate::digest::{Digest, DigestTask, FigureLine, Section};
 
-/// The template context of one digest.
+/// The context of one section's templates.
 #[derive(Debug, Serialize)]
-pub struct View<'a> {
+pub struct SectionView<'a> {
     kind: &'static str,
+    label: &'static str,
+    heading: &'static str,
     lang: &'static str,
     campaign: CampaignView<'a>,
     run_key: &'a str,
@@ -50,10 +83,44 @@ pub struct View<'a> {
     run_closes_at: String,
     task_count: usize,
     unit_count: usize,
+    overdue_count: usize,
     earliest_due: String,
     tasks: Vec<TaskView<'a>>,
     units: Vec<UnitGroup<'a>>,
     groups: Vec<TitleGroup<'a>>,
+    number: usize,
+    section_count: usize,
+    kinds: Vec<&'static str>,
+    other_kinds: String,
+}
+
+/// The context of the letter around the sections (`letter.txt`, `layout.html`).
+#[derive(Debug, Serialize)]
+pub struct LetterView<'a> {
+    lang: &'static str,
+    recipient: RecipientView<'a>,
+    moment: String,
+    moment_date: String,
+    moment_iso: String,
+    subject: &'a str,
+    sections: Vec<SectionFrame<'a>>,
+    section_count: usize,
+    kinds: Vec<&'static str>,
+    has_own_tasks: bool,
+}
+
+/// One section as the letter sees it: what it is, and its rendered body.
+#[derive(Debug, Serialize)]
+struct SectionFrame<'a> {
+    number: usize,
+    kind: &'static str,
+    label: &'static str,
+    heading: &'static str,
+    campaign: CampaignView<'a>,
+    run_key: &'a str,
+    task_count: usize,
+    /// A Tera value, so that an HTML body can be marked safe: it was escaped when rendered.
+    body: tera::Value,
 }
 
 #[derive(Debug, Serialize)]
@@ -114,18 +181,97 @@ struct TitleGroup<'a> {
     latest_due: String,
 }
 
-impl<'a> View<'a> {
-    /// The context of `digest`. Linear in the number of tasks.
-    pub fn new(digest: &'a Digest) -> View<'a> {
+fn lang(locale: Locale) -> &'static str {
+    match locale {
+        Locale::ZhCn => "zh-CN",
+        Locale::En => "en",
+    }
+}
+
+fn recipient_view(digest: &Digest) -> RecipientView<'_> {
+    RecipientView {
+        unit_id: &digest.recipient.unit_id,
+        unit_name: &digest.recipient.unit_name,
+        email: &digest.recipient.email,
+    }
+}
+
+/// A kind's short name, as a subject lists the other kinds a mail holds: `任务通知`, `new tasks`.
+pub fn kind_label(kind: NoticeKind, locale: Locale) -> &'static str {
+    match (locale, kind) {
+        (Locale::ZhCn, NoticeKind::Escalation) => "督办",
+        (Locale::ZhCn, NoticeKind::Overdue) => "逾期提醒",
+        (Locale::ZhCn, NoticeKind::Assigned) => "任务通知",
+        (Locale::ZhCn, NoticeKind::Reminder) => "到期提醒",
+        (Locale::ZhCn, NoticeKind::RunClosed) => "工作结束",
+        (Locale::ZhCn, NoticeKind::RunMissed) => "工作未启动",
+        (Locale::ZhCn, NoticeKind::RunOpened) => "工作启动",
+        (Locale::En, NoticeKind::Escalation) => "escalation",
+        (Locale::En, NoticeKind::Overdue) => "overdue tasks",
+        (Locale::En, NoticeKind::Assigned) => "new tasks",
+        (Locale::En, NoticeKind::Reminder) => "reminder",
+        (Locale::En, NoticeKind::RunClosed) => "campaign closed",
+        (Locale::En, NoticeKind::RunMissed) => "campaign missed",
+        (Locale::En, NoticeKind::RunOpened) => "campaign opened",
+    }
+}
+
+/// The heading of a kind's section in a mail of several: `新下达任务`, `New tasks`.
+pub fn kind_heading(kind: NoticeKind, locale: Locale) -> &'static str {
+    match (locale, kind) {
+        (Locale::ZhCn, NoticeKind::Escalation) => "督办",
+        (Locale::ZhCn, NoticeKind::Overdue) => "逾期未完成任务",
+        (Locale::ZhCn, NoticeKind::Assigned) => "新下达任务",
+        (Locale::ZhCn, NoticeKind::Reminder) => "即将到期任务",
+        (Locale::ZhCn, NoticeKind::RunClosed) => "工作结束，尚有任务未完成",
+        (Locale::ZhCn, NoticeKind::RunMissed) => "工作未能启动",
+        (Locale::ZhCn, NoticeKind::RunOpened) => "工作启动",
+        (Locale::En, NoticeKind::Escalation) => "Escalation: overdue work of units under you",
+        (Locale::En, NoticeKind::Overdue) => "Your overdue tasks",
+        (Locale::En, NoticeKind::Assigned) => "New tasks",
+        (Locale::En, NoticeKind::Reminder) => "Tasks due soon",
+        (Locale::En, NoticeKind::RunClosed) => "Campaign closed with work unfinished",
+        (Locale::En, NoticeKind::RunMissed) => "Campaign missed",
+        (Locale::En, NoticeKind::RunOpened) => "Campaign opened",
+    }
+}
+
+/// The names of the kinds of the digest's sections, each once, in order.
+fn kinds(digest: &Digest) -> Vec<&'static str> {
+    let mut seen = HashSet::new();
+    digest.sections.iter().map(|s| s.kind.name()).filter(|name| seen.insert(*name)).collect()
+}
+
+/// The labels of the kinds of every section but the lead, each once, in order.
+fn other_kinds(digest: &Digest) -> String {
+    let mut seen = HashSet::new();
+    let labels: Vec<&str> = digest
+        .sections
+        .iter()
+        .skip(1)
+        .map(|s| kind_label(s.kind, digest.locale))
+        .filter(|label| seen.insert(*label))
+        .collect();
+    let separator = match digest.locale {
+        Locale::ZhCn => "、",
+        Locale::En => ", ",
+    };
+    labels.join(separator)
+}
+
+impl<'a> SectionView<'a> {
+    /// The context of `section`, the `number`th (from 1) of `digest`. Linear in the number of
+    /// tasks.
+    pub fn new(digest: &'a Digest, section: &'a Section, number: usize) -> SectionView<'a> {
         let locale = digest.locale;
         let tasks: Vec<TaskView<'a>> =
-            digest.tasks.iter().enumerate().map(|(i, task)| task_view(i + 1, task, digest)).collect();
+            section.tasks.iter().enumerate().map(|(i, task)| task_view(i + 1, task, digest)).collect();
 
         let mut units: Vec<(&'a DigestTask, Vec<usize>)> = Vec::new();
         let mut unit_index: HashMap<&str, usize> = HashMap::new();
         let mut groups: Vec<(&'a str, usize, DateTime<Tz>, DateTime<Tz>)> = Vec::new();
         let mut group_index: HashMap<&str, usize> = HashMap::new();
-        for (i, task) in digest.tasks.iter().enumerate() {
+        for (i, task) in section.tasks.iter().enumerate() {
             let u = *unit_index.entry(task.unit_id.as_str()).or_insert_with(|| {
                 units.push((task, Vec::new()));
                 units.len() - 1
@@ -140,28 +286,24 @@ impl<'a> View<'a> {
             group.2 = group.2.min(task.due_at);
             group.3 = group.3.max(task.due_at);
         }
-        let earliest_due = digest.tasks.iter().map(|t| t.due_at).min();
+        let earliest_due = section.tasks.iter().map(|t| t.due_at).min();
 
-        View {
-            kind: digest.kind.name(),
-            lang: match locale {
-                Locale::ZhCn => "zh-CN",
-                Locale::En => "en",
-            },
-            campaign: CampaignView { id: &digest.campaign_id, name: &digest.campaign_name },
-            run_key: &digest.run_key,
-            recipient: RecipientView {
-                unit_id: &digest.recipient.unit_id,
-                unit_name: &digest.recipient.unit_name,
-                email: &digest.recipient.email,
-            },
+        SectionView {
+            kind: section.kind.name(),
+            label: kind_label(section.kind, locale),
+            heading: kind_heading(section.kind, locale),
+            lang: lang(locale),
+            campaign: CampaignView { id: &section.campaign_id, name: &section.campaign_name },
+            run_key: &section.run_key,
+            recipient: recipient_view(digest),
             moment: format_time(&digest.moment, locale),
             moment_date: format_date(&digest.moment, locale),
             moment_iso: digest.moment.to_rfc3339(),
-            run_opens_at: digest.run_opens_at.map(|t| format_time(&t, locale)).unwrap_or_default(),
-            run_closes_at: digest.run_closes_at.map(|t| format_time(&t, locale)).unwrap_or_default(),
-            task_count: digest.tasks.len(),
+            run_opens_at: section.run_opens_at.map(|t| format_time(&t, locale)).unwrap_or_default(),
+            run_closes_at: section.run_closes_at.map(|t| format_time(&t, locale)).unwrap_or_default(),
+            task_count: section.tasks.len(),
             unit_count: units.len(),
+            overdue_count: section.tasks.iter().filter(|t| t.due_at < digest.moment).count(),
             earliest_due: earliest_due.map(|t| format_time(&t, locale)).unwrap_or_default(),
             units: units
                 .into_iter()
@@ -186,6 +328,47 @@ impl<'a> View<'a> {
                     latest_due: format_time(&latest, locale),
                 })
                 .collect(),
+            number,
+            section_count: digest.sections.len(),
+            kinds: kinds(digest),
+            other_kinds: other_kinds(digest),
+        }
+    }
+}
+
+impl<'a> LetterView<'a> {
+    /// The context of the letter of `digest`, whose subject is `subject` and whose sections
+    /// rendered to `bodies` (one per section, in order; an HTML body already escaped and marked
+    /// safe with [`tera::Value::safe_string`]).
+    pub fn new(digest: &'a Digest, subject: &'a str, bodies: Vec<tera::Value>) -> LetterView<'a> {
+        let locale = digest.locale;
+        let sections = digest
+            .sections
+            .iter()
+            .zip(bodies)
+            .enumerate()
+            .map(|(i, (section, body))| SectionFrame {
+                number: i + 1,
+                kind: section.kind.name(),
+                label: kind_label(section.kind, locale),
+                heading: kind_heading(section.kind, locale),
+                campaign: CampaignView { id: &section.campaign_id, name: &section.campaign_name },
+                run_key: &section.run_key,
+                task_count: section.tasks.len(),
+                body,
+            })
+            .collect();
+        LetterView {
+            lang: lang(locale),
+            recipient: recipient_view(digest),
+            moment: format_time(&digest.moment, locale),
+            moment_date: format_date(&digest.moment, locale),
+            moment_iso: digest.moment.to_rfc3339(),
+            subject,
+            sections,
+            section_count: digest.sections.len(),
+            kinds: kinds(digest),
+            has_own_tasks: digest.sections.iter().any(|s| s.kind.is_about_own_tasks()),
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use campaign::Locale;
 use chrono::{TimeZone, Utc};
-use mail::{Digest, KEY_HEADER, MailError, MailKind, Mailbox, Templates, build_message, message_id_for};
+use mail::{Digest, KEY_HEADER, MailError, Mailbox, NoticeKind, Templates, build_message, message_id_for};
 use mail_parser::{MessageParser, MimeHeaders};
 
 fn from() -> Mailbox {
@@ -12,8 +12,8 @@ fn from() -> Mailbox {
 #[test]
 fn the_message_parses_back_to_what_was_rendered() {
     let templates = Templates::load(None).expect("loads");
-    let mut digest = Digest::sample(MailKind::Assigned, Locale::ZhCn);
-    digest.tasks[0].title = "<script>alert(1)</script>悬挂横幅".to_string();
+    let mut digest = Digest::sample(NoticeKind::Assigned, Locale::ZhCn);
+    digest.sections[0].tasks[0].title = "<script>alert(1)</script>悬挂横幅".to_string();
     let rendered = templates.render(&digest).expect("renders");
     let key = "assigned/spring-festival/2027/jiefang-1/2027-01-24T01:00:00Z";
     let message_id = message_id_for(key, "shili.example.gov.cn");
@@ -57,7 +57,7 @@ fn the_message_parses_back_to_what_was_rendered() {
 #[test]
 fn the_same_arguments_give_the_same_bytes() {
     let templates = Templates::load(None).expect("loads");
-    let rendered = templates.render(&Digest::sample(MailKind::Overdue, Locale::En)).expect("renders");
+    let rendered = templates.render(&Digest::sample(NoticeKind::Overdue, Locale::En)).expect("renders");
     let date = Utc.with_ymd_and_hms(2027, 2, 4, 1, 0, 0).single().expect("valid");
     let build = |key: &str| {
         let id = message_id_for(key, "example.org");
@@ -84,7 +84,7 @@ fn the_same_arguments_give_the_same_bytes() {
 #[test]
 fn bad_input_is_an_error_naming_it() {
     let templates = Templates::load(None).expect("loads");
-    let rendered = templates.render(&Digest::sample(MailKind::Reminder, Locale::ZhCn)).expect("renders");
+    let rendered = templates.render(&Digest::sample(NoticeKind::Reminder, Locale::ZhCn)).expect("renders");
     let date = Utc.with_ymd_and_hms(2027, 1, 31, 9, 30, 0).single().expect("valid");
     let id = message_id_for("k", "example.org");
     let err = build_message(&rendered, &from(), "x", "not-an-address", &id, date, "k").unwrap_err();

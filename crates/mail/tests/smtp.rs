@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use campaign::Locale;
 use chrono::{TimeZone, Utc};
-use mail::{Digest, MailKind, Mailbox, Outgoing, SmtpTransport, Templates, Transport, build_message, message_id_for};
+use mail::{Digest, Mailbox, NoticeKind, Outgoing, SmtpTransport, Templates, Transport, build_message, message_id_for};
 use mail_parser::MessageParser;
 use smtp_test_server::{SmtpServer, closed_port, test_ca};
 
@@ -22,11 +22,14 @@ fn mails(n: usize) -> Vec<(String, Outgoing)> {
     let date = Utc.with_ymd_and_hms(2027, 1, 24, 1, 0, 0).single().expect("valid");
     (0..n)
         .map(|i| {
-            let kind = MailKind::ALL[i % MailKind::ALL.len()];
+            let kind = NoticeKind::ALL[i % NoticeKind::ALL.len()];
             let mut digest = Digest::sample(kind, if i % 2 == 0 { Locale::ZhCn } else { Locale::En });
             digest.recipient.email = format!("unit{i}@shili.example.gov.cn");
-            // A line starting with a dot must survive SMTP dot-stuffing.
-            digest.tasks[0].title = ".hidden? no: dot-stuffed".to_string();
+            // A line starting with a dot must survive SMTP dot-stuffing (a run-missed mail lists
+            // no task to carry it).
+            if let Some(task) = digest.sections[0].tasks.first_mut() {
+                task.title = ".hidden? no: dot-stuffed".to_string();
+            }
             let rendered = templates.render(&digest).expect("renders");
             let key = format!("{}/spring-festival/2027/unit{i}", kind.name());
             let id = message_id_for(&key, "shili.example.gov.cn");
