@@ -128,6 +128,10 @@ impl StopHandle {
 /// the engine recovers at most this long after the cause is gone.
 const MAX_PAUSE: Duration = Duration::from_secs(30);
 
+/// The size of SQLite's write-ahead log past which the engine empties it after a step (4 MiB,
+/// SQLite's own checkpoint threshold at its default page size).
+const WAL_LIMIT: u64 = 4 << 20;
+
 /// How long a stopping engine keeps trying to record outcomes the database would not take.
 const SETTLE_PATIENCE: Duration = Duration::from_secs(3);
 
@@ -512,6 +516,11 @@ impl Engine {
                 Ok(report) => {
                     pause = Duration::from_secs(1);
                     log_step(&report);
+                    if !report.is_empty()
+                        && let Err(e) = self.store.checkpoint_if_larger_than(WAL_LIMIT).await
+                    {
+                        tracing::warn!(error = %e, "cannot fold the write-ahead log into the database yet");
+                    }
                 }
                 Err(e) => {
                     tracing::error!(error = %e, retry_in = ?pause, "step failed");

@@ -111,22 +111,27 @@ fn runtime() -> tokio::runtime::Runtime {
 }
 
 #[test]
-fn a_run_opens_with_one_assigned_digest_per_unit_and_a_run_opened_mail_for_the_owner() {
+fn a_run_opens_with_one_digest_per_unit_the_owners_saying_the_run_opened() {
     runtime().block_on(async {
         let rig = Rig::new("2027-01-16T09:00:00+08:00");
         let engine = rig.engine().await;
         let report = engine.step().await.expect("step");
         assert_eq!(report.runs_opened.len(), 1, "{report:?}");
         let mails = rig.mails();
-        let owner: Vec<_> = mails.iter().filter(|(kind, _, _)| kind == "run-opened").collect();
-        assert_eq!(owner.len(), 1);
-        assert_eq!(owner[0].1, "district-org");
-        // One mail per (kind, recipient): a digest, never one per task.
-        let mut pairs: Vec<(String, String)> = mails.iter().map(|(k, r, _)| (k.clone(), r.clone())).collect();
-        let total = pairs.len();
-        pairs.sort();
-        pairs.dedup();
-        assert_eq!(pairs.len(), total, "two mails of one kind to one unit at one moment: {mails:?}");
+        // The owner's one mail assigns its kickoff and says the run opened.
+        let composed = &report.mails_composed;
+        let owner: Vec<_> = composed.iter().filter(|m| m.kinds.iter().any(|k| k == "run-opened")).collect();
+        assert_eq!(owner.len(), 1, "{composed:?}");
+        assert_eq!(
+            (owner[0].recipient.as_str(), &owner[0].kinds[..]),
+            ("district-org", &["assigned".to_string(), "run-opened".to_string()][..])
+        );
+        // One mail per recipient: a digest, never one per task or per kind.
+        let mut recipients: Vec<&str> = mails.iter().map(|(_, r, _)| r.as_str()).collect();
+        let total = recipients.len();
+        recipients.sort();
+        recipients.dedup();
+        assert_eq!(recipients.len(), total, "two mails to one unit at one moment: {mails:?}");
         assert_eq!(report.mails_sent, total);
     });
 }
@@ -170,16 +175,18 @@ fn after_downtime_what_fell_due_happens_once_and_stale_reminders_fold_into_the_o
         rig.clock.set(at("2027-02-06T10:00:00+08:00"));
         let report = engine.step().await.expect("catch-up");
         let mails = rig.mails();
+        let composed = &report.mails_composed;
         let streets = ["jiefang", "renmin", "binhe"];
         for street in streets {
-            let to_street: Vec<&str> =
-                mails.iter().filter(|(_, r, _)| r == street).map(|(k, _, _)| k.as_str()).collect();
-            // (Their `talks` task started on 02-03, during the downtime: it is assigned now, late.)
-            assert_eq!(to_street, vec!["assigned", "overdue"], "no stale reminders to {street}");
+            let to_street: Vec<&Vec<String>> =
+                composed.iter().filter(|m| m.recipient == street).map(|m| &m.kinds).collect();
+            // One mail: overdue first, then their `talks` task, which started on 02-03 during the
+            // downtime and is assigned now, late; no stale reminder.
+            assert_eq!(to_street, vec![&vec!["overdue".to_string(), "assigned".to_string()]], "{street}");
         }
-        let escalations: Vec<_> = mails.iter().filter(|(k, _, _)| k == "escalation").collect();
+        let escalations: Vec<_> = composed.iter().filter(|m| m.kinds.iter().any(|k| k == "escalation")).collect();
         assert_eq!(escalations.len(), 1, "one escalation digest to the district: {mails:?}");
-        assert_eq!(escalations[0].1, "district-org");
+        assert_eq!(escalations[0].recipient, "district-org");
         let listed = store::list_mails(engine.store(), None, 1000).await.expect("mails");
         let escalation = listed.iter().find(|m| m.kind == "escalation").expect("escalation row");
         assert_eq!(escalation.tasks, 3, "the district's mail lists all three streets' overdue tasks");

@@ -31,6 +31,7 @@ const SQLITE_LOCKED: i64 = 6;
 const SQLITE_READONLY: i64 = 8;
 const SQLITE_IOERR: i64 = 10;
 const SQLITE_FULL: i64 = 13;
+const SQLITE_CANTOPEN: i64 = 14;
 
 /// Below this much free space in the database's folder, an I/O error is a full disk.
 const NEARLY_FULL_BYTES: u64 = 1 << 20;
@@ -58,6 +59,12 @@ pub(crate) fn classify(url: &str, err: &DbErr) -> Cause {
         SQLITE_IOERR => match sqlite_file(url).and_then(|f| free_bytes(&f)) {
             Some(free) if free < NEARLY_FULL_BYTES => Cause::DiskFull(format!("{detail}; {free} bytes free")),
             _ => Cause::Other(detail),
+        },
+        // An existing database that cannot be opened for writing: the file or its folder (where
+        // SQLite keeps its log) is read-only.
+        SQLITE_CANTOPEN => match sqlite_file(url).and_then(|f| unwritable(&f)) {
+            Some(what) => Cause::ReadOnly(format!("{what} is read-only ({detail})")),
+            None => Cause::Other(detail),
         },
         _ => Cause::Other(detail),
     }
@@ -90,6 +97,26 @@ fn database_error(err: &DbErr) -> Option<(String, String)> {
     Some((reply.code()?.into_owned(), reply.message().to_string()))
 }
 
+/// The database file or its folder, if it exists and cannot be written (a read-only file or
+/// file system).
+fn unwritable(file: &Path) -> Option<String> {
+    use rustix::fs::{Access, access};
+    if !file.is_file() {
+        return None;
+    }
+    let folder = match file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if access(file, Access::WRITE_OK).is_err() {
+        Some(file.display().to_string())
+    } else if access(folder, Access::WRITE_OK).is_err() {
+        Some(format!("its folder {}", folder.display()))
+    } else {
+        None
+    }
+}
+
 /// The free bytes of the file system holding `file` (its folder, if the file is gone).
 fn free_bytes(file: &Path) -> Option<u64> {
     let folder = match file.parent() {
@@ -118,12 +145,14 @@ pub(crate) fn lock_holders(database: &Path) -> Vec<u32> {
         })
         .collect();
     let Ok(locks) = std::fs::read_to_string("/proc/locks") else { return Vec::new() };
-    holders_in(&locks, &files)
+    holders_in(&locks, &files, std::process::id())
 }
 
 /// The pids in `/proc/locks` text whose locks are on one of `files` (major, minor, inode), writers
-/// first, each once. Waiting requests (`->`) hold nothing and are skipped.
-fn holders_in(locks: &str, files: &[(u64, u64, u64)]) -> Vec<u32> {
+/// first, each once. Waiting requests (`->`) hold nothing and are skipped, and so are this
+/// process's (`own`) read locks, which every open connection holds; its write lock is not, since a
+/// process can lock itself out (one connection waiting for another's open transaction).
+fn holders_in(locks: &str, files: &[(u64, u64, u64)], own: u32) -> Vec<u32> {
     let mut writers = Vec::new();
     let mut readers = Vec::new();
     for line in locks.lines() {
@@ -149,7 +178,7 @@ fn holders_in(locks: &str, files: &[(u64, u64, u64)]) -> Vec<u32> {
             list.push(pid);
         }
     }
-    readers.retain(|pid| !writers.contains(pid));
+    readers.retain(|pid| !writers.contains(pid) && *pid != own);
     writers.extend(readers);
     writers
 }
@@ -166,8 +195,10 @@ mod tests {
                      3: FLOCK  ADVISORY  WRITE 500 fd:01:99 0 EOF\n\
                      4: POSIX  ADVISORY  READ  200 00:2a:77 1 1\n";
         let files = [(0, 0x2a, 77), (0, 0x2a, 78)];
-        assert_eq!(holders_in(locks, &files), vec![200, 300]);
-        assert_eq!(holders_in(locks, &[(0xfd, 1, 100)]), Vec::<u32>::new());
+        assert_eq!(holders_in(locks, &files, 1), vec![200, 300]);
+        assert_eq!(holders_in(locks, &files, 300), vec![200], "its own read locks are not news");
+        assert_eq!(holders_in(locks, &files, 200), vec![200, 300], "its own write lock is");
+        assert_eq!(holders_in(locks, &[(0xfd, 1, 100)], 1), Vec::<u32>::new());
     }
 
     #[test]

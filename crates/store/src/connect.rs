@@ -182,6 +182,24 @@ impl Store {
         }
     }
 
+    /// On SQLite, folds the write-ahead log into the database file and empties it, once the log
+    /// has grown past `limit` bytes; returns whether it did. SQLite's own checkpoints never shrink
+    /// the log, and cannot finish while readers come and go (a dashboard, a polling script): the
+    /// log would then hold every page twice, which on a nearly full disk is the difference
+    /// between recovering and not. Waits for readers at most the busy timeout.
+    pub async fn checkpoint_if_larger_than(&self, limit: u64) -> Result<bool, StoreError> {
+        let Some(file) = self.sqlite_path() else { return Ok(false) };
+        if self.read_only || std::fs::metadata(wal_file(&file)).map_or(0, |m| m.len()) <= limit {
+            return Ok(false);
+        }
+        let _turn = self.sqlite_write_turn().await;
+        self.db
+            .execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+            .await
+            .map_err(|e| StoreError::from_db(&self.url, e))?;
+        Ok(true)
+    }
+
     /// Whether this store was opened read-only ([`Store::open_to_read`] on an unwritable file).
     pub fn is_read_only(&self) -> bool {
         self.read_only

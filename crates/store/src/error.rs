@@ -105,9 +105,18 @@ impl StoreError {
     }
 }
 
-/// Who holds a lock: `process 123`, `processes 123, 456`, or `another process` when unknown.
+/// Who holds a lock: `process 123`, `processes 123, 456`, or `another process` when unknown; this
+/// process itself is marked.
 fn holder_text(holders: &[u32], lang: Lang) -> String {
-    let pids = holders.iter().map(u32::to_string).collect::<Vec<_>>();
+    let own = std::process::id();
+    let pids = holders
+        .iter()
+        .map(|pid| match (*pid == own, lang) {
+            (false, _) => pid.to_string(),
+            (true, Lang::En) => format!("{pid} (this process)"),
+            (true, Lang::Zh) => format!("{pid}（本进程）"),
+        })
+        .collect::<Vec<_>>();
     match (holders.len(), lang) {
         (0, Lang::En) => "another process".to_string(),
         (1, Lang::En) => format!("process {}", pids[0]),

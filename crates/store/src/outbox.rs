@@ -588,7 +588,10 @@ pub struct MailRow {
     pub message_id: String,
     pub campaign: String,
     pub run: String,
+    /// The kind of its first section, which names it.
     pub kind: String,
+    /// Every section's kind (the notices it carries), most pressing first.
+    pub kinds: Vec<NoticeKind>,
     pub recipient: String,
     pub to: String,
     pub subject: String,
@@ -636,6 +639,29 @@ pub async fn list_mails(store: &Store, state: Option<MailState>, limit: u64) -> 
     }
     let err = |e| StoreError::from_db(&store.url, e);
     let rows: Vec<ListedMail> = query.into_model().all(&store.db).await.map_err(err)?;
+    // The kinds each mail carries, from its notices.
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut kinds: HashMap<i64, Vec<NoticeKind>> = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(1000) {
+        let pairs: Vec<(Option<i64>, String)> = notice::Entity::find()
+            .select_only()
+            .columns([notice::Column::MailId, notice::Column::Kind])
+            .filter(notice::Column::MailId.is_in(chunk.iter().copied()))
+            .distinct()
+            .into_tuple()
+            .all(&store.db)
+            .await
+            .map_err(err)?;
+        for (mail_id, kind) in pairs {
+            let kind: NoticeKind = kind.parse().map_err(|e: plan::UnknownNoticeKind| StoreError::Corrupt {
+                what: format!("a notice of mail {}: {e}", mail_id.unwrap_or_default()),
+            })?;
+            kinds.entry(mail_id.unwrap_or_default()).or_default().push(kind);
+        }
+    }
+    for list in kinds.values_mut() {
+        list.sort();
+    }
     // The runs' time zones: a handful of runs for any number of mails.
     let campaigns: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.campaign.as_str()).collect();
     let zones: HashMap<(String, String), String> = run::Entity::find()
@@ -655,6 +681,7 @@ pub async fn list_mails(store: &Store, state: Option<MailState>, limit: u64) -> 
             // Every mail belongs to a run; UTC only if its run were gone.
             timezone: zones.get(&(r.campaign.clone(), r.run_key.clone())).cloned().unwrap_or_else(|| "UTC".into()),
             next_attempt_at: (r.state == MailState::Queued.name()).then_some(r.next_attempt_at),
+            kinds: kinds.remove(&r.id).unwrap_or_default(),
             id: r.id,
             key: r.key,
             message_id: r.message_id,

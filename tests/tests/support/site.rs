@@ -66,7 +66,10 @@ pub struct MailRow {
     pub id: i64,
     pub key: String,
     pub message_id: String,
+    /// The kind of its first section, which names it.
     pub kind: String,
+    /// Every section's kind, most pressing first.
+    pub kinds: Vec<String>,
     pub recipient: String,
     pub to: String,
     pub subject: String,
@@ -86,6 +89,12 @@ impl MailRow {
             key: text("key"),
             message_id: text("message_id"),
             kind: text("kind"),
+            kinds: v["kinds"]
+                .as_array()
+                .unwrap_or_else(|| panic!("mail kinds is not a list: {v}"))
+                .iter()
+                .map(|k| k.as_str().expect("a kind").to_string())
+                .collect(),
             recipient: text("recipient"),
             to: text("to"),
             subject: text("subject"),
@@ -389,6 +398,8 @@ pub fn subject_marker(kind: &str) -> &'static str {
         "overdue" => "【逾期提醒】",
         "escalation" => "【督办】",
         "run-opened" => "【工作启动】",
+        "run-closed" => "【工作结束】",
+        "run-missed" => "【工作未启动】",
         other => panic!("unknown mail kind {other}"),
     }
 }

@@ -388,14 +388,11 @@ fn unit_names(workflows: &Workflows) -> std::collections::HashMap<String, String
     workflows.directories.values().flat_map(|d| d.units.iter().map(|u| (u.id.clone(), u.name.clone()))).collect()
 }
 
+/// A mail kind as the timeline shows it: the mail's own words for it in Chinese, the name in English.
 fn kind_label(kind: &str, lang: Lang) -> &str {
-    match (kind, lang) {
-        ("assigned", Lang::Zh) => "任务通知",
-        ("reminder", Lang::Zh) => "到期提醒",
-        ("overdue", Lang::Zh) => "逾期通知",
-        ("escalation", Lang::Zh) => "督办",
-        ("run-opened", Lang::Zh) => "开启通知",
-        (other, _) => other,
+    match (kind.parse::<mail::NoticeKind>(), lang) {
+        (Ok(kind), Lang::Zh) => mail::view::kind_label(kind, campaign::Locale::ZhCn),
+        _ => kind,
     }
 }
 
@@ -467,7 +464,8 @@ pub fn mail_list(url: &str, state: Option<MailState>, limit: u64, json: bool, la
         }
         for m in &mails {
             let created = local(m.created_at, &m.timezone);
-            outln!("{:>6}  {:<8} {created}  {} → {} <{}>  {}", m.id, m.state, m.kind, m.recipient, m.to, m.subject);
+            let kinds = m.kinds.iter().map(|k| k.name()).collect::<Vec<_>>().join("+");
+            outln!("{:>6}  {:<8} {created}  {kinds} → {} <{}>  {}", m.id, m.state, m.recipient, m.to, m.subject);
             if let Some(error) = &m.last_error {
                 match lang {
                     Lang::Zh => outln!("        最近错误（已尝试 {} 次，领取 {} 次）：{error}", m.attempts, m.claims),
