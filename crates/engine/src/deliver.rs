@@ -297,11 +297,11 @@ impl Engine {
             match retry_at {
                 Some(at) => {
                     recorded.deferred += 1;
-                    tracing::warn!(key = %mail.key, to = %mail.to_address, error = %e.message, attempt = attempts, retry_at = %at, "mail deferred");
+                    tracing::warn!(key = %mail.key, to = %mail.to_address, error = %e.message, attempt = attempts, resumed = mail.resumed, retry_at = %at, "mail deferred");
                 }
                 None => {
                     recorded.failed += 1;
-                    tracing::error!(key = %mail.key, to = %mail.to_address, error = %e.message, attempts, "mail failed");
+                    tracing::error!(key = %mail.key, to = %mail.to_address, error = %e.message, attempts, resumed = mail.resumed, "mail failed");
                 }
             }
         }

@@ -28,6 +28,7 @@
 //! | `number`, `section_count` | the section's place in the mail (1 is the lead) and how many sections the mail has |
 //! | `kinds` | the kinds of the mail's sections (`kind` names), each once, in order: `{% if "run-missed" in kinds %}` |
 //! | `other_kinds` | the labels of the other sections' kinds, deduplicated, in order, joined with `、` (`, ` in English); empty when the section is alone |
+//! | `last_of_kind` | whether no later section is of the same kind (advice said once for several missed runs) |
 //! | `subject` | the rendered subject (`KIND.txt` and `KIND.html` only) |
 //!
 //! Each task has `number` (1, 2, …), `ordinal` (`一`, `二`, … in Chinese, `1`, `2`, … in English),
@@ -92,6 +93,7 @@ pub struct SectionView<'a> {
     section_count: usize,
     kinds: Vec<&'static str>,
     other_kinds: String,
+    last_of_kind: bool,
 }
 
 /// The context of the letter around the sections (`letter.txt`, `layout.html`).
@@ -332,6 +334,8 @@ impl<'a> SectionView<'a> {
             section_count: digest.sections.len(),
             kinds: kinds(digest),
             other_kinds: other_kinds(digest),
+            // Sections are numbered from 1: no later section is of this kind.
+            last_of_kind: !digest.sections.iter().skip(number).any(|s| s.kind == section.kind),
         }
     }
 }

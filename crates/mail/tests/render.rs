@@ -285,3 +285,18 @@ fn a_large_run_is_summarized() {
         assert!(rendered.text.contains("50000"), "{}", rendered.text);
     }
 }
+
+/// Several runs missed at once: each is named, the advice is given once, after the last.
+#[test]
+fn the_advice_of_several_missed_runs_is_given_once() {
+    let templates = templates();
+    for (locale, advice) in [(Locale::ZhCn, "如该项工作仍需开展"), (Locale::En, "If the work is still needed")] {
+        let mut digest = Digest::sample(NoticeKind::RunMissed, locale);
+        let mut second = digest.sections[0].clone();
+        second.run_key = "2028".to_string();
+        digest.sections.push(second);
+        let text = templates.render(&digest).expect("renders").text;
+        assert_eq!(text.matches(advice).count(), 1, "{text}");
+        assert!(text.find("（2028）").or_else(|| text.find("(2028)")) < text.find(advice), "{text}");
+    }
+}

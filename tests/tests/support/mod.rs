@@ -87,16 +87,7 @@ pub struct TestDb {
 impl TestDb {
     /// A fresh SQLite file (not created until first connected to, `mode=rwc`) in its own temp dir.
     pub fn sqlite() -> TestDb {
-        let dir = tempfile::Builder::new().prefix("guiyan-t-").tempdir().expect("create a temp dir for SQLite");
-        let path = dir.path().join("guiyan.db");
-        let path_str = path.to_str().expect("temp dir path is UTF-8").to_string();
-        TestDb {
-            kind: DbKind::Sqlite,
-            url: format!("sqlite://{path_str}?mode=rwc"),
-            name: path_str,
-            dir: Some(dir),
-            admin_url: None,
-        }
+        TestDb::sqlite_in(&std::env::temp_dir())
     }
 
     /// A fresh SQLite file in its own folder under `parent` (a file system the test mounted).
