@@ -26,9 +26,10 @@
 //!
 //! The mails are guiyan's own: a database migrated by `Store::open` gets 25 runs of the three
 //! bundled campaigns, 400 communities with two tasks each per run and their pending notices (SQL,
-//! through `sqlite3` / `psql`); the notices are composed, as the engine does, with `store::compose`
-//! and the engine's `Mailer` (real templates, MIME), giving 20,000 digests (10,000 `assigned` with
-//! two tasks, 10,000 `reminder` with one; 8.5 kB on average). Before every timed delivery or drain
+//! through `sqlite3` / `psql`); the notices of each step (a run's assignments, then its
+//! reminders) are composed in turn, as the engine does, with `store::compose` and the engine's
+//! `Mailer` (real templates, MIME), giving 20,000 digests (10,000 `assigned` with two tasks,
+//! 10,000 `reminder` with one; 8.5 kB on average). Before every timed delivery or drain
 //! all mails are put back to `queued` (untimed; PostgreSQL also gets `VACUUM ANALYZE mails` and a
 //! `CHECKPOINT`). Engine deliveries to smtp-sink that take over 30 s are measured once.
 //!
@@ -382,21 +383,27 @@ fn data_sql(db: Db) -> String {
         community(&format!("(i % {COMMUNITIES})")),
         o = opens(&r),
     );
-    // An `assigned` notice per task (two per community and run: one digest) and a `reminder` per
-    // household-visits task.
-    sql.push_str(
-        "INSERT INTO notices (key, run_id, task_id, kind, recipient, at, created_at, mail_id) \
-         SELECT id || '/assigned/' || starts_at || '/' || unit, run_id, id, 'assigned', unit, starts_at, \
-         starts_at, NULL FROM tasks ORDER BY id;\n",
-    );
-    let _ = writeln!(
-        sql,
-        "INSERT INTO notices (key, run_id, task_id, kind, recipient, at, created_at, mail_id) \
-         SELECT id || '/reminder/' || (due_at - {DAY}) || '/' || unit, run_id, id, 'reminder', unit, \
-         due_at - {DAY}, due_at - {DAY}, NULL FROM tasks WHERE template = 'household-visits' ORDER BY id;"
-    );
     sql.push_str("COMMIT;\n");
     sql
+}
+
+/// The notices of one step of run `run` (from 1): `assigned`, one per task (two per community: one
+/// digest each), or `reminder`, one per household-visits task. A unit gets one mail per step, so
+/// the steps are composed one at a time.
+fn notices_sql(run: i64, kind: &str) -> String {
+    match kind {
+        "assigned" => format!(
+            "INSERT INTO notices (key, run_id, task_id, kind, recipient, at, created_at, mail_id) \
+             SELECT id || '/assigned/' || starts_at || '/' || unit, run_id, id, 'assigned', unit, starts_at, \
+             starts_at, NULL FROM tasks WHERE run_id = {run} ORDER BY id;"
+        ),
+        _ => format!(
+            "INSERT INTO notices (key, run_id, task_id, kind, recipient, at, created_at, mail_id) \
+             SELECT id || '/reminder/' || (due_at - {DAY}) || '/' || unit, run_id, id, 'reminder', unit, \
+             due_at - {DAY}, due_at - {DAY}, NULL FROM tasks WHERE run_id = {run} AND template = 'household-visits' \
+             ORDER BY id;"
+        ),
+    }
 }
 
 fn workflows() -> campaign::Workflows {
@@ -433,8 +440,7 @@ impl Prepared {
     }
 }
 
-/// Migrates, loads the data, and composes every pending notice group as `Engine::step` does
-/// (`store::pending_groups`, `store::compose` rendering with the engine's `Mailer`).
+/// Migrates, loads the data, and composes the notices of each step of each run in turn.
 async fn prepare(db: Db, dir: &Path, admin: &str, tag: &str) -> Prepared {
     let database = Database::create(db, dir, admin, tag, "mails");
     eprintln!("outbox: {}: loading the data and composing {MAILS} mails ...", db.name());
@@ -447,13 +453,37 @@ async fn prepare(db: Db, dir: &Path, admin: &str, tag: &str) -> Prepared {
     let mailer = mailer();
     let now = now();
     let mut outgoing = Vec::with_capacity(MAILS);
-    let start = Instant::now();
+    let mut compose_time = Duration::ZERO;
+    for (run, kind) in (1..=RUNS).flat_map(|run| ["assigned", "reminder"].map(|kind| (run, kind))) {
+        database.sql(&notices_sql(run, kind));
+        let start = Instant::now();
+        compose_step(&store, &workflows, &mailer, now, &mut outgoing).await;
+        compose_time += start.elapsed();
+    }
+    let compose_s = compose_time.as_secs_f64();
+    eprintln!("outbox: {}: composed {} mails in {compose_s:.1} s", db.name(), outgoing.len());
+    drop(store);
+    assert_eq!(outgoing.len(), MAILS, "one mail per unit and step");
+    assert_eq!(database.count("SELECT count(*) FROM mails;"), MAILS);
+    assert_eq!(database.count("SELECT count(*) FROM notices WHERE mail_id IS NULL;"), 0);
+    Prepared { database, compose_s, outgoing }
+}
+
+/// Composes every pending notice as `Engine::step` does (`store::pending_groups`, `store::compose`
+/// rendering with the engine's `Mailer`), adding the mails to `outgoing`.
+async fn compose_step(
+    store: &Store,
+    workflows: &campaign::Workflows,
+    mailer: &Mailer,
+    now: DateTime<Utc>,
+    outgoing: &mut Vec<(String, mail::Outgoing)>,
+) {
     loop {
-        let groups = store::pending_groups(&store, 500).await.expect("pending groups");
+        let groups = store::pending_groups(store, 500).await.expect("pending groups");
         for group in &groups {
             let mut sent = None;
-            let outcome = store::compose(&store, group, now, |data| {
-                let composed = mailer.compose(data, &workflows, now)?;
+            let outcome = store::compose(store, group, now, |data| {
+                let composed = mailer.compose(data, workflows, now)?;
                 sent = Some((
                     data.key.clone(),
                     mail::Outgoing {
@@ -476,13 +506,6 @@ async fn prepare(db: Db, dir: &Path, admin: &str, tag: &str) -> Prepared {
             break;
         }
     }
-    let compose_s = start.elapsed().as_secs_f64();
-    eprintln!("outbox: {}: composed {} mails in {compose_s:.1} s", db.name(), outgoing.len());
-    drop(store);
-    assert_eq!(outgoing.len(), MAILS, "one mail per digest group");
-    assert_eq!(database.count("SELECT count(*) FROM mails;"), MAILS);
-    assert_eq!(database.count("SELECT count(*) FROM notices WHERE mail_id IS NULL;"), 0);
-    Prepared { database, compose_s, outgoing }
 }
 
 // ---------------------------------------------------------------------------------------------
