@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m0001_initial;
 mod m0002_engine;
 mod m0003_faults;
+mod m0004_web;
 
 /// Every migration, oldest first.
 #[derive(Debug)]
@@ -14,7 +15,12 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_initial::Migration), Box::new(m0002_engine::Migration), Box::new(m0003_faults::Migration)]
+        vec![
+            Box::new(m0001_initial::Migration),
+            Box::new(m0002_engine::Migration),
+            Box::new(m0003_faults::Migration),
+            Box::new(m0004_web::Migration),
+        ]
     }
 }
 

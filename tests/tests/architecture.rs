@@ -33,6 +33,7 @@ const PURE: &[(&str, &[&str])] = &[
     ("calendar", &["chrono", "chrono-tz", "croner", "icu_calendar", "tyme4rs", "thiserror", "serde"]),
     ("campaign", &["calendar", "chrono", "chrono-tz", "serde", "serde_json", "serde-saphyr", "schemars", "thiserror"]),
     ("plan", &["calendar", "campaign", "chrono", "chrono-tz", "serde", "serde_json", "thiserror"]),
+    ("report", &["serde"]),
 ];
 
 #[test]
@@ -52,6 +53,7 @@ fn internal_dependencies_point_inward() {
         "calendar",
         "campaign",
         "plan",
+        "report",
         "migrations",
         "store",
         "mail",
@@ -64,14 +66,15 @@ fn internal_dependencies_point_inward() {
         ("calendar", "crates/calendar/Cargo.toml", &[]),
         ("campaign", "crates/campaign/Cargo.toml", &["calendar"]),
         ("plan", "crates/plan/Cargo.toml", &["calendar", "campaign"]),
+        ("report", "crates/report/Cargo.toml", &[]),
         ("migrations", "migrations/Cargo.toml", &[]),
-        ("store", "crates/store/Cargo.toml", &["campaign", "plan", "migrations"]),
+        ("store", "crates/store/Cargo.toml", &["campaign", "plan", "report", "migrations"]),
         ("mail", "crates/mail/Cargo.toml", &["campaign", "calendar", "plan"]),
         ("engine", "crates/engine/Cargo.toml", &["calendar", "campaign", "plan", "store", "mail"]),
         (
             "guiyan",
             "crates/guiyan/Cargo.toml",
-            &["calendar", "campaign", "plan", "migrations", "store", "mail", "engine"],
+            &["calendar", "campaign", "plan", "report", "migrations", "store", "mail", "engine"],
         ),
     ];
     for (krate, manifest, ok) in allowed {

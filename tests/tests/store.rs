@@ -845,12 +845,15 @@ fn completing_tasks_opens_their_dependants_and_figures_are_checked() {
 
 // --- 4. status: counts per template and unit, rolled up the tree -------------------------------
 
-/// Counts by state (and overdue) of some tasks from `task list --json`, in `status --json`'s form.
-fn counts_of<'t>(tasks: impl IntoIterator<Item = &'t Value>) -> BTreeMap<String, u64> {
-    let mut counts: BTreeMap<String, u64> = ["waiting", "open", "done", "waived", "cancelled", "overdue", "total"]
-        .iter()
-        .map(|k| (k.to_string(), 0))
-        .collect();
+/// Counts by state (and overdue, and due within a day of `now`) of some tasks from `task list
+/// --json`, in `status --json`'s form.
+fn counts_of<'t>(tasks: impl IntoIterator<Item = &'t Value>, now: &str) -> BTreeMap<String, u64> {
+    let now = chrono::DateTime::parse_from_rfc3339(now).expect("now");
+    let mut counts: BTreeMap<String, u64> =
+        ["waiting", "open", "done", "waived", "cancelled", "overdue", "due_soon", "total"]
+            .iter()
+            .map(|k| (k.to_string(), 0))
+            .collect();
     for t in tasks {
         *counts.get_mut(t["state"].as_str().expect("state")).expect("a known state") += 1;
         if t["state"] != "cancelled" {
@@ -858,6 +861,10 @@ fn counts_of<'t>(tasks: impl IntoIterator<Item = &'t Value>) -> BTreeMap<String,
         }
         if t["overdue"] == true {
             *counts.get_mut("overdue").expect("overdue") += 1;
+        }
+        let due = chrono::DateTime::parse_from_rfc3339(t["due_at"].as_str().expect("due_at")).expect("due_at");
+        if t["state"] == "open" && due >= now && due < now + chrono::TimeDelta::days(1) {
+            *counts.get_mut("due_soon").expect("due_soon") += 1;
         }
     }
     counts
@@ -960,7 +967,7 @@ fn status_counts_by_template_and_unit_and_rolls_up_completion_and_figures() {
             let status = site.status_at(now);
             assert_eq!(status.len(), 1);
             let run = &status[0];
-            assert_eq!(counts_in(&run["totals"]), counts_of(&tasks), "run totals at {now}");
+            assert_eq!(counts_in(&run["totals"]), counts_of(&tasks, now), "run totals at {now}");
 
             // Per template, in the order of the definition.
             let templates: Vec<&str> = run["templates"]
@@ -986,7 +993,7 @@ fn status_counts_by_template_and_unit_and_rolls_up_completion_and_figures() {
             );
             for t in run["templates"].as_array().expect("templates") {
                 let of_template = tasks.iter().filter(|x| x["template"] == t["template"]);
-                assert_eq!(counts_in(&t["counts"]), counts_of(of_template), "template {} at {now}", t["template"]);
+                assert_eq!(counts_in(&t["counts"]), counts_of(of_template, now), "template {} at {now}", t["template"]);
             }
 
             // Per unit: own tasks; rolled up = own + every unit below; figures likewise.
@@ -1003,22 +1010,30 @@ fn status_counts_by_template_and_unit_and_rolls_up_completion_and_figures() {
                 let mut street_tasks: Vec<&Value> = own(street).collect();
                 for &community in communities {
                     let u = units[community];
-                    assert_eq!(counts_in(&u["own"]), counts_of(own(community)), "{community} own at {now}");
-                    assert_eq!(counts_in(&u["rolled_up"]), counts_of(own(community)), "{community} rolled at {now}");
+                    assert_eq!(counts_in(&u["own"]), counts_of(own(community), now), "{community} own at {now}");
+                    assert_eq!(
+                        counts_in(&u["rolled_up"]),
+                        counts_of(own(community), now),
+                        "{community} rolled at {now}"
+                    );
                     assert_eq!(figures_in(&u["figures"]), figures_of(own(community)), "{community} figures");
                     street_tasks.extend(own(community));
                 }
                 let u = units[street];
-                assert_eq!(counts_in(&u["own"]), counts_of(own(street)), "{street} own at {now}");
-                assert_eq!(counts_in(&u["rolled_up"]), counts_of(street_tasks.iter().copied()), "{street} at {now}");
+                assert_eq!(counts_in(&u["own"]), counts_of(own(street), now), "{street} own at {now}");
+                assert_eq!(
+                    counts_in(&u["rolled_up"]),
+                    counts_of(street_tasks.iter().copied(), now),
+                    "{street} at {now}"
+                );
                 assert_eq!(figures_in(&u["figures"]), figures_of(street_tasks.iter().copied()), "{street} figures");
                 for (key, value) in figures_of(street_tasks.iter().copied()) {
                     *district_figures.entry(key).or_insert(0.0) += value;
                 }
             }
             let district = units["district-org"];
-            assert_eq!(counts_in(&district["rolled_up"]), counts_of(&tasks), "the district is everything");
-            assert_eq!(counts_in(&district["own"]), counts_of(own("district-org")));
+            assert_eq!(counts_in(&district["rolled_up"]), counts_of(&tasks, now), "the district is everything");
+            assert_eq!(counts_in(&district["own"]), counts_of(own("district-org"), now));
             assert_eq!(figures_in(&district["figures"]), district_figures);
             assert_eq!(units["jiefang"]["name"], "解放路街道办事处");
             assert_eq!(units["jiefang"]["level"], "street");

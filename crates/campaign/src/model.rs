@@ -155,8 +155,10 @@ pub enum Assignees {
     Units(Vec<String>),
 }
 
-/// A number a unit reports when it completes a task.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A number a unit reports when it completes a task. Stored with each task as JSON (its figure
+/// spec), in exactly this shape.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Figure {
     pub key: String,
     pub label: String,
@@ -166,7 +168,8 @@ pub struct Figure {
 }
 
 /// The type of a figure.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum FigureKind {
     Integer,
     Decimal,

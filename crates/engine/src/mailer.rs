@@ -64,7 +64,7 @@ impl Mailer {
                             unit_name: t.unit.name.clone(),
                             starts_at: at(t.starts_at),
                             due_at: at(t.due_at),
-                            figures: figure_lines(&t.figure_spec),
+                            figures: t.figure_spec.iter().map(mail::FigureLine::from).collect(),
                         })
                         .collect(),
                 }
@@ -99,19 +99,4 @@ impl Mailer {
             raw: outgoing.raw,
         })
     }
-}
-
-/// The figures a task asks for, from the JSON spec stored with it.
-fn figure_lines(spec: &str) -> Vec<mail::FigureLine> {
-    let spec: Vec<serde_json::Value> = serde_json::from_str(spec).unwrap_or_default();
-    spec.iter()
-        .filter_map(|f| {
-            Some(mail::FigureLine {
-                key: f["key"].as_str()?.to_string(),
-                label: f["label"].as_str().unwrap_or_default().to_string(),
-                unit: f["unit"].as_str().map(str::to_string),
-                required: f["required"] != false,
-            })
-        })
-        .collect()
 }

@@ -182,9 +182,9 @@ async fn schedule_completions(
         if random.unit() >= options.complete_rate {
             continue;
         }
-        let window = (task.due_at - now.timestamp()).max(3600);
+        let window = (task.due_at.timestamp() - now.timestamp()).max(3600);
         let at = now.timestamp() + random.between(600, window + window / 4);
-        completions.push(Reverse((at, task.id, task.due_at)));
+        completions.push(Reverse((at, task.id, task.due_at.timestamp())));
     }
     Ok(())
 }

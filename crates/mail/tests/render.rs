@@ -290,7 +290,8 @@ fn a_large_run_is_summarized() {
 #[test]
 fn the_advice_of_several_missed_runs_is_given_once() {
     let templates = templates();
-    for (locale, advice) in [(Locale::ZhCn, "如该项工作仍需开展"), (Locale::En, "If the work is still needed")] {
+    for (locale, advice) in [(Locale::ZhCn, "如该项工作仍需开展"), (Locale::En, "If the work is still needed")]
+    {
         let mut digest = Digest::sample(NoticeKind::RunMissed, locale);
         let mut second = digest.sections[0].clone();
         second.run_key = "2028".to_string();

@@ -3,7 +3,8 @@
 
 use std::collections::HashMap;
 
-use crate::run::{PlannedRun, PlannedTask};
+use crate::run::PlannedRun;
+use crate::schedule::schedule_of;
 
 /// Where a task is in its life. `Overdue` is derived (open and past due), not stored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -18,6 +19,12 @@ pub enum TaskState {
     Waived,
     /// Removed from the definition (or its unit from the directory).
     Cancelled,
+}
+
+impl serde::Serialize for TaskState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
 }
 
 impl TaskState {
@@ -41,6 +48,11 @@ impl TaskState {
     /// Done and waived work is settled: no definition change touches it.
     pub fn is_settled(self) -> bool {
         matches!(self, TaskState::Done | TaskState::Waived)
+    }
+
+    /// Whether a task in this state is still to be done: waiting or open.
+    pub fn is_active(self) -> bool {
+        matches!(self, TaskState::Waiting | TaskState::Open)
     }
 
     /// Whether a task in this state no longer holds up the tasks that wait for it.
@@ -72,15 +84,6 @@ pub enum TaskChange {
     Restore { planned: usize },
     /// A waiting or open task whose start, due time, reminders or escalations moved.
     Reschedule { planned: usize, starts_at: (i64, i64), due_at: (i64, i64) },
-}
-
-/// The stored form of a task's reminder and escalation schedule; the store writes exactly this, so
-/// comparing it detects a moved reminder or escalation.
-pub fn schedule_of(task: &PlannedTask) -> String {
-    let reminders: Vec<i64> = task.reminders.iter().map(|t| t.timestamp()).collect();
-    let escalations: Vec<serde_json::Value> =
-        task.escalations.iter().map(|e| serde_json::json!({"at": e.at.timestamp(), "to": &*e.to})).collect();
-    serde_json::json!({"reminders": reminders, "escalations": escalations}).to_string()
 }
 
 /// The changes that bring an existing run in line with its plan. Done and waived tasks are never

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use campaign::{Campaign, Directory, FigureKind, TaskTemplate, Workflows};
+use campaign::{Campaign, Directory, TaskTemplate, Workflows};
 use chrono::{DateTime, Utc};
 use plan::{ExistingTask, PlannedRun, RunAnchor, TaskChange, TaskState, diff_run, schedule_of};
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -16,8 +16,9 @@ use sha2::{Digest, Sha256};
 
 use crate::bulk::{BulkInsert, Kind, Pipeline, Rows};
 use crate::connect::Store;
-use crate::entities::{definition, run, task, task_dependency, unit};
+use crate::entities::{definition, reader, run, task, task_dependency, unit};
 use crate::error::StoreError;
+use crate::event_kind::EventKind;
 use crate::operate::{Actor, record_event};
 use crate::tick::{advance_due, insert_notices, wake_ready};
 
@@ -109,9 +110,11 @@ pub async fn apply(
     }
     let directories: Vec<&Directory> = workflows.directories.values().collect();
     report.units_changed = sync_units(&txn, &directories).await.map_err(err)?;
+    // Readers are not units: a changed group is not a changed directory in the report.
+    sync_readers(&txn, &directories).await.map_err(err)?;
     if report.units_changed > 0 {
         let detail = serde_json::json!({ "units_changed": report.units_changed });
-        record_event(&txn, now_s, actor, "directory-updated", None, None, detail).await.map_err(err)?;
+        record_event(&txn, now_s, actor, EventKind::DirectoryUpdated, None, None, detail).await.map_err(err)?;
     }
 
     let mut rewritten = false;
@@ -188,7 +191,7 @@ async fn record_definition(
     .exec(txn)
     .await?;
     let detail = serde_json::json!({ "version": version, "hash": hash, "path": def.path });
-    record_event(txn, now, actor, "definition-applied", Some((&def.campaign, None)), None, detail).await?;
+    record_event(txn, now, actor, EventKind::DefinitionApplied, Some((&def.campaign, None)), None, detail).await?;
     Ok((inserted.last_insert_id, Some(version)))
 }
 
@@ -215,6 +218,7 @@ async fn sync_units(txn: &DatabaseTransaction, directories: &[&Directory]) -> Re
                     email: u.email.clone(),
                     parent: u.parent.map(|p| directory.units[p].id.clone()),
                     position: (offset + position) as i32,
+                    subtree_end: (offset + u.subtree_end) as i32,
                 },
             );
         }
@@ -233,6 +237,7 @@ async fn sync_units(txn: &DatabaseTransaction, directories: &[&Directory]) -> Re
             ("email", Kind::Text),
             ("parent", Kind::Text),
             ("position", Kind::Int),
+            ("subtree_end", Kind::Int),
         ],
         // New: not among the units read under the apply's lock.
         conflict: &[],
@@ -254,7 +259,7 @@ async fn sync_units(txn: &DatabaseTransaction, directories: &[&Directory]) -> Re
         for u in batch {
             let (depth, position) = (i64::from(u.depth), i64::from(u.position));
             rows.row().text(&u.id).text(&u.name).text(&u.level).int(depth).text(&u.email);
-            rows.opt_text(u.parent.as_deref()).int(position);
+            rows.opt_text(u.parent.as_deref()).int(position).int(i64::from(u.subtree_end));
         }
         insert.exec(txn, rows).await?;
     }
@@ -275,28 +280,68 @@ fn to_unit_active(m: &unit::Model) -> unit::ActiveModel {
         email: Set(m.email.clone()),
         parent: Set(m.parent.clone()),
         position: Set(m.position),
+        subtree_end: Set(m.subtree_end),
     }
 }
 
+/// Brings the `readers` table in line with the directories' groups: each member of a group gets a
+/// reader, scoped to the top of its directory, keyed by a digest of group and address (so a link
+/// survives a directory edit that leaves the member where it is). Returns how many changed.
+async fn sync_readers(txn: &DatabaseTransaction, directories: &[&Directory]) -> Result<usize, sea_orm::DbErr> {
+    let existing: BTreeMap<String, reader::Model> =
+        reader::Entity::find().all(txn).await?.into_iter().map(|r| (r.key.clone(), r)).collect();
+    let mut wanted: BTreeMap<String, reader::Model> = BTreeMap::new();
+    for directory in directories {
+        let Some(top) = directory.units.first() else { continue };
+        for group in &directory.groups {
+            for member in &group.members {
+                let key = reader_key(&group.name, &member.email);
+                wanted.entry(key.clone()).or_insert(reader::Model {
+                    key,
+                    group_name: group.name.clone(),
+                    name: member.name.clone(),
+                    email: member.email.clone(),
+                    scope: top.id.clone(),
+                });
+            }
+        }
+    }
+    let mut changed = 0;
+    for (key, model) in &wanted {
+        if existing.get(key) == Some(model) {
+            continue;
+        }
+        changed += 1;
+        let active = reader::ActiveModel {
+            key: Set(model.key.clone()),
+            group_name: Set(model.group_name.clone()),
+            name: Set(model.name.clone()),
+            email: Set(model.email.clone()),
+            scope: Set(model.scope.clone()),
+        };
+        if existing.contains_key(key) {
+            reader::Entity::update(active).exec(txn).await?;
+        } else {
+            reader::Entity::insert(active).exec_without_returning(txn).await?;
+        }
+    }
+    let removed: Vec<String> = existing.keys().filter(|k| !wanted.contains_key(*k)).cloned().collect();
+    changed += removed.len();
+    if !removed.is_empty() {
+        reader::Entity::delete_many().filter(reader::Column::Key.is_in(removed)).exec(txn).await?;
+    }
+    Ok(changed)
+}
+
+/// A reader's key: `rd-` and 12 hex digits of the digest of group and address. Opaque, since a
+/// link shows its subject to whoever holds it.
+pub(crate) fn reader_key(group: &str, email: &str) -> String {
+    let digest = Sha256::digest(format!("{group}\0{}", email.to_ascii_lowercase()).as_bytes());
+    format!("rd-{}", digest.iter().take(6).map(|b| format!("{b:02x}")).collect::<String>())
+}
+
 fn figure_spec(campaign: &Campaign, template: &str) -> String {
-    let figures: Vec<serde_json::Value> = campaign
-        .task(template)
-        .map(|t| {
-            t.figures
-                .iter()
-                .map(|f| {
-                    serde_json::json!({
-                        "key": f.key,
-                        "label": f.label,
-                        "unit": f.unit,
-                        "kind": match f.kind { FigureKind::Integer => "integer", FigureKind::Decimal => "decimal" },
-                        "required": f.required,
-                    })
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    serde_json::Value::Array(figures).to_string()
+    crate::stored::figure_spec_text(campaign.task(template).map(|t| &t.figures[..]).unwrap_or_default())
 }
 
 /// The next moment something is due for a task: its start while waiting; its next reminder, due
@@ -449,7 +494,7 @@ async fn apply_run(
         let stored = |i: usize| (i < planned.tasks.len()).then(|| first_id + i as i64);
         write_dependencies(txn, planned, stored).await?;
         let detail = serde_json::json!({ "tasks": planned.tasks.len(), "opens_at": planned.opens_at.timestamp(), "closes_at": planned.closes_at.timestamp() });
-        record_event(txn, now, actor, "run-opened", scope, None, detail).await?;
+        record_event(txn, now, actor, EventKind::RunOpened, scope, None, detail).await?;
         // The campaign's owner is told the run opened.
         let mut notice = Rows::new();
         let kind = plan::NoticeKind::RunOpened.name();
@@ -508,7 +553,9 @@ async fn apply_run(
         existing.push(ExistingTask {
             template: template.clone(),
             unit: unit.clone(),
-            state: TaskState::from_name(state).unwrap_or(TaskState::Open),
+            state: TaskState::from_name(state).ok_or_else(|| {
+                sea_orm::DbErr::Custom(format!("task {id} is in state `{state}`, which this guiyan does not know"))
+            })?,
             starts_at: *starts_at,
             due_at: *due_at,
             schedule: schedule.clone(),
@@ -543,7 +590,7 @@ async fn apply_run(
                     txn,
                     now,
                     actor,
-                    "task-cancelled",
+                    EventKind::TaskCancelled,
                     scope,
                     Some(row_id),
                     serde_json::json!({"reason": "removed from the definition"}),
@@ -581,12 +628,13 @@ async fn apply_run(
                     continue;
                 }
                 if restore {
-                    record_event(txn, now, actor, "task-restored", scope, Some(row_id), serde_json::json!({})).await?;
+                    record_event(txn, now, actor, EventKind::TaskRestored, scope, Some(row_id), serde_json::json!({}))
+                        .await?;
                     shown.push(RunChange::Restored { task: t.id.clone() });
                 } else if let TaskChange::Reschedule { starts_at, due_at, .. } = change {
                     let detail =
                         serde_json::json!({"starts_at": [starts_at.0, starts_at.1], "due_at": [due_at.0, due_at.1]});
-                    record_event(txn, now, actor, "task-rescheduled", scope, Some(row_id), detail).await?;
+                    record_event(txn, now, actor, EventKind::TaskRescheduled, scope, Some(row_id), detail).await?;
                     shown.push(RunChange::Rescheduled { task: t.id.clone(), starts_at: *starts_at, due_at: *due_at });
                 }
             }
@@ -596,7 +644,7 @@ async fn apply_run(
         let retitled = retitle(txn, campaign, existing_run.id, template, now).await?;
         if retitled > 0 {
             let detail = serde_json::json!({"template": template.id, "tasks": retitled});
-            record_event(txn, now, actor, "tasks-retitled", scope, None, detail).await?;
+            record_event(txn, now, actor, EventKind::TasksRetitled, scope, None, detail).await?;
             shown.push(RunChange::Retitled { template: template.id.clone(), tasks: retitled });
         }
     }
@@ -613,7 +661,7 @@ async fn apply_run(
                 ("at", now.into()),
                 ("actor", actor.name.as_str().into()),
                 ("source", actor.source.name().into()),
-                ("kind", "task-created".into()),
+                ("kind", EventKind::TaskCreated.name().into()),
                 ("campaign", planned.campaign.as_str().into()),
                 ("run_key", planned.key.as_str().into()),
                 ("detail", "{}".into()),

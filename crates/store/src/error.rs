@@ -151,6 +151,8 @@ pub enum FigureProblem {
     Invalid { key: String, label: String, value: String, decimal: bool },
     #[error("missing required figure `{key}` ({label}); give --figure {key}=N")]
     Missing { key: String, label: String },
+    #[error("figure `{key}` ({label}) is `{value}`, more than the most a unit may report (1,000,000,000)")]
+    TooLarge { key: String, label: String, value: String },
 }
 
 impl FigureProblem {
@@ -172,6 +174,9 @@ impl FigureProblem {
             }
             FigureProblem::Missing { key, label } => {
                 format!("缺少必填数据项 `{key}`（{label}），请加 --figure {key}=N")
+            }
+            FigureProblem::TooLarge { key, label, value } => {
+                format!("数据项 `{key}`（{label}）为 `{value}`，超过可报送的上限（1,000,000,000）")
             }
         }
     }

@@ -9,10 +9,14 @@ mod connect;
 mod due;
 mod entities;
 mod error;
+mod event_kind;
+mod links;
 mod missed;
 mod operate;
 mod outbox;
+mod read;
 mod status;
+mod stored;
 mod tick;
 
 pub use apply::{AppliedRun, ApplyReport, Definition, RunChange, apply, newest_definition_id};
@@ -20,14 +24,24 @@ pub use backup::{BackupError, check_backup};
 pub use connect::{DEFAULT_URL, MigrationState, Store, normalize_url, sqlite_file};
 pub use due::{due_tasks, due_tasks_sql, explain_due_tasks};
 pub use error::{FigureProblem, StoreError, redact};
+pub use event_kind::EventKind;
+pub use links::{
+    LINK_SECRET_LEN, Reader, link_generation, link_secret, reader, readers, revoke_links, rotate_link_secret,
+};
 pub use missed::{campaigns_in_use_since, record_missed_runs};
 pub use operate::{
-    Actor, HistoryEntry, Source, TaskFilter, TaskRow, complete_task, list_tasks, reopen_task, task_history, waive_task,
+    Actor, HistoryEntry, MAX_FIGURE, Source, Submitted, TaskFilter, TaskRow, complete_task, list_tasks, reopen_task,
+    submit_task, task_history, waive_task,
 };
 pub use outbox::{
     ClaimedMail, ComposedMail, DigestData, DigestGroup, DigestTaskData, MailRow, MailState, SectionData, UnitInfo,
     claim_mails, compose, list_mails, mail_counts, mark_failed, mark_sent_many, pending_groups, record_accepted,
     release_claims, renew_claims, resume_orphaned, retry_mail,
 };
-pub use status::{FigureTotal, RunStatus, StateCounts, UnitStatus, status};
+pub use read::{
+    RunInfo, TaskDetail, TaskPage, TaskQuery, UnitRow, UnitTask, Waiting, children, done_per_day, is_within, run,
+    run_progress, runs, task_detail, tasks_page, unit, unit_tasks,
+};
+pub use report::Tally;
+pub use status::{DUE_SOON_SECONDS, FigureTotal, RunStatus, TemplateStatus, UnitStatus, status};
 pub use tick::{Owners, TickReport, change_marker, known_runs, next_due, tick, upcoming};

@@ -13,6 +13,7 @@ use crate::bulk::Rows;
 use crate::connect::Store;
 use crate::entities::{definition, run};
 use crate::error::StoreError;
+use crate::event_kind::EventKind;
 use crate::operate::{Actor, begin_options, record_event};
 use crate::tick::{Owners, insert_notices};
 
@@ -101,7 +102,7 @@ pub async fn record_missed_runs(
         let detail =
             serde_json::json!({ "opens_at": run.opens_at.timestamp(), "closes_at": run.closes_at.timestamp() });
         let scope = Some((run.campaign.as_str(), Some(run.key.as_str())));
-        record_event(&txn, now, actor, "run-missed", scope, None, detail).await.map_err(err)?;
+        record_event(&txn, now, actor, EventKind::RunMissed, scope, None, detail).await.map_err(err)?;
         if let Some(owner) = owners.get(&run.campaign) {
             let kind = NoticeKind::RunMissed.name();
             let key = format!("run:{run_id}/{kind}/{owner}");

@@ -1,18 +1,23 @@
 //! Operating tasks: list, complete with figures, waive, reopen, history; opening waiting tasks whose
 //! start has passed and whose dependencies are met. Every command is one transaction.
 
+use campaign::{Figure, FigureKind};
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use plan::TaskState;
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, SqliteTransactionMode,
-    TransactionOptions, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 
 use crate::apply::{ACTIVE, next_event_at, set_state};
 use crate::connect::Store;
-use crate::entities::{event, run, task};
+use crate::entities::{event, run, submission, task};
 use crate::error::{FigureProblem, StoreError};
+use crate::event_kind::EventKind;
 use crate::tick::{advance_ids, wake_ready};
 
 /// Where a change came from.
@@ -47,7 +52,7 @@ pub(crate) async fn record_event(
     db: &impl ConnectionTrait,
     at: i64,
     actor: &Actor,
-    kind: &str,
+    kind: EventKind,
     scope: Option<(&str, Option<&str>)>,
     task_id: Option<i64>,
     detail: serde_json::Value,
@@ -56,7 +61,7 @@ pub(crate) async fn record_event(
         at: Set(at),
         actor: Set(actor.name.clone()),
         source: Set(actor.source.name().to_string()),
-        kind: Set(kind.to_string()),
+        kind: Set(kind.name().to_string()),
         campaign: Set(scope.map(|(c, _)| c.to_string())),
         run_key: Set(scope.and_then(|(_, r)| r.map(str::to_string))),
         task_id: Set(task_id),
@@ -80,8 +85,8 @@ async fn open_dependants(
     Ok(advance_ids(db, &woken, now, actor).await?.opened)
 }
 
-/// A task as listed by `guiyan task list`.
-#[derive(Clone, Debug, PartialEq)]
+/// A task as listed by `guiyan task list`, the portal and the API; times in its run's zone.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct TaskRow {
     pub id: String,
     pub campaign: String,
@@ -90,12 +95,13 @@ pub struct TaskRow {
     pub unit: String,
     pub title: String,
     pub state: TaskState,
+    /// Open and past its due time.
     pub overdue: bool,
-    pub starts_at: i64,
-    pub due_at: i64,
-    pub timezone: String,
+    pub starts_at: DateTime<Tz>,
+    pub due_at: DateTime<Tz>,
     pub figures: Option<serde_json::Value>,
     pub completed_by: Option<String>,
+    pub completed_at: Option<DateTime<Tz>>,
     pub note: Option<String>,
 }
 
@@ -109,9 +115,10 @@ pub struct TaskFilter {
     pub overdue: bool,
 }
 
-fn row(t: task::Model, timezone: &str, now: i64) -> TaskRow {
-    let state = TaskState::from_name(&t.state).unwrap_or(TaskState::Open);
-    TaskRow {
+pub(crate) fn row(t: task::Model, tz: Tz, now: i64) -> Result<TaskRow, StoreError> {
+    let state = crate::stored::task_state(&t.state, t.id)?;
+    let at = |s: i64| DateTime::from_timestamp(s, 0).unwrap_or_default().with_timezone(&tz);
+    Ok(TaskRow {
         id: plan::task_id(&t.campaign, &t.run_key, &t.template, &t.unit),
         overdue: state == TaskState::Open && t.due_at < now,
         campaign: t.campaign,
@@ -120,17 +127,36 @@ fn row(t: task::Model, timezone: &str, now: i64) -> TaskRow {
         unit: t.unit,
         title: t.title,
         state,
-        starts_at: t.starts_at,
-        due_at: t.due_at,
-        timezone: timezone.to_string(),
-        figures: t.figures.and_then(|f| serde_json::from_str(&f).ok()),
+        starts_at: at(t.starts_at),
+        due_at: at(t.due_at),
+        figures: match t.figures {
+            Some(text) => Some(serde_json::from_str(&text).map_err(|e| StoreError::Corrupt {
+                what: format!("task {} with figures that do not read ({e})", t.id),
+            })?),
+            None => None,
+        },
         completed_by: t.completed_by,
+        completed_at: t.completed_at.map(at),
         note: t.note,
-    }
+    })
 }
 
-async fn timezones(db: &impl ConnectionTrait) -> Result<std::collections::HashMap<i64, String>, sea_orm::DbErr> {
-    Ok(run::Entity::find().all(db).await?.into_iter().map(|r| (r.id, r.timezone)).collect())
+/// The time zone of each run, by run id.
+async fn timezones(store: &Store) -> Result<HashMap<i64, Tz>, StoreError> {
+    let rows: Vec<(i64, String)> = run::Entity::find()
+        .select_only()
+        .columns([run::Column::Id, run::Column::Timezone])
+        .into_tuple()
+        .all(&store.db)
+        .await
+        .map_err(|e| StoreError::from_db(&store.url, e))?;
+    rows.into_iter()
+        .map(|(id, zone)| {
+            let tz =
+                zone.parse().map_err(|_| StoreError::Corrupt { what: format!("run {id} in time zone `{zone}`") })?;
+            Ok((id, tz))
+        })
+        .collect()
 }
 
 /// Tasks matching a filter, by campaign, run, due time, template and unit.
@@ -163,17 +189,17 @@ pub async fn list_tasks(store: &Store, filter: &TaskFilter, now: DateTime<Utc>) 
         .all(&store.db)
         .await
         .map_err(err)?;
-    let zones = timezones(&store.db).await.map_err(err)?;
-    Ok(tasks
+    let zones = timezones(store).await?;
+    tasks
         .into_iter()
         .map(|t| {
-            let tz = zones.get(&t.run_id).cloned().unwrap_or_default();
-            row(t, &tz, now)
+            let tz = zones.get(&t.run_id).copied().unwrap_or(Tz::UTC);
+            row(t, tz, now)
         })
-        .collect())
+        .collect()
 }
 
-async fn find_task(db: &impl ConnectionTrait, id: &str) -> Result<Option<task::Model>, sea_orm::DbErr> {
+pub(crate) async fn find_task(db: &impl ConnectionTrait, id: &str) -> Result<Option<task::Model>, sea_orm::DbErr> {
     let parts: Vec<&str> = id.split('/').collect();
     let [campaign, run, template, unit] = parts[..] else { return Ok(None) };
     task::Entity::find()
@@ -211,22 +237,25 @@ async fn begin_on_task(
     let err = |e| StoreError::from_db(&store.url, e);
     let txn = store.db.begin_with_options(begin_options()).await.map_err(err)?;
     let task = find_task(&txn, id).await.map_err(err)?.ok_or_else(|| StoreError::NoSuchTask(id.to_string()))?;
-    let state = TaskState::from_name(&task.state).unwrap_or(TaskState::Open);
+    let state = crate::stored::task_state(&task.state, task.id)?;
     if !allowed.contains(&state) {
         return Err(StoreError::WrongState { task: id.to_string(), state: state.name().into(), action, needs });
     }
     Ok((txn, task, state))
 }
 
+/// The largest figure a unit may report: more is a slip of the keyboard (a community does not visit
+/// a billion people), and sums stay exact in a double.
+pub const MAX_FIGURE: f64 = 1_000_000_000.0;
+
 /// Checks reported figures against the task's figure spec; returns the JSON to store, or every
 /// problem at once.
-fn check_figures(spec: &str, figures: &[(String, String)]) -> Result<serde_json::Value, Vec<FigureProblem>> {
-    let spec: Vec<serde_json::Value> = serde_json::from_str(spec).unwrap_or_default();
-    let known: Vec<String> = spec.iter().filter_map(|f| f["key"].as_str().map(str::to_string)).collect();
+fn check_figures(spec: &[Figure], figures: &[(String, String)]) -> Result<serde_json::Value, Vec<FigureProblem>> {
+    let known: Vec<String> = spec.iter().map(|f| f.key.clone()).collect();
     let mut problems = Vec::new();
     let mut out = serde_json::Map::new();
     for (key, value) in figures {
-        let Some(f) = spec.iter().find(|f| f["key"] == key.as_str()) else {
+        let Some(f) = spec.iter().find(|f| f.key == *key) else {
             problems.push(FigureProblem::Unknown { key: key.clone(), expected: known.clone() });
             continue;
         };
@@ -234,29 +263,34 @@ fn check_figures(spec: &str, figures: &[(String, String)]) -> Result<serde_json:
             problems.push(FigureProblem::Twice { key: key.clone() });
             continue;
         }
-        let decimal = f["kind"] == "decimal";
+        let decimal = f.kind == FigureKind::Decimal;
         let parsed = if decimal {
             value.trim().parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0).map(serde_json::Value::from)
         } else {
             value.trim().parse::<i64>().ok().filter(|v| *v >= 0).map(serde_json::Value::from)
         };
         match parsed {
+            Some(v) if v.as_f64().is_some_and(|n| n > MAX_FIGURE) => {
+                problems.push(FigureProblem::TooLarge {
+                    key: key.clone(),
+                    label: f.label.clone(),
+                    value: value.clone(),
+                });
+            }
             Some(v) => {
                 out.insert(key.clone(), v);
             }
             None => problems.push(FigureProblem::Invalid {
                 key: key.clone(),
-                label: f["label"].as_str().unwrap_or(key).to_string(),
+                label: f.label.clone(),
                 value: value.clone(),
                 decimal,
             }),
         }
     }
-    for f in &spec {
-        let key = f["key"].as_str().unwrap_or_default();
-        if f["required"] != false && !figures.iter().any(|(k, _)| k == key) {
-            let label = f["label"].as_str().unwrap_or(key).to_string();
-            problems.push(FigureProblem::Missing { key: key.to_string(), label });
+    for f in spec {
+        if f.required && !figures.iter().any(|(k, _)| *k == f.key) {
+            problems.push(FigureProblem::Missing { key: f.key.clone(), label: f.label.clone() });
         }
     }
     if problems.is_empty() { Ok(serde_json::Value::Object(out)) } else { Err(problems) }
@@ -275,7 +309,25 @@ pub async fn complete_task(
     let now = now.timestamp();
     let needs = "a waiting or open task (reopen it first)";
     let (txn, task, _) = begin_on_task(store, id, &ACTIVE, "done", needs).await?;
-    let values = check_figures(&task.figure_spec, figures).map_err(StoreError::Figures)?;
+    let spec = crate::stored::figure_spec(&task.figure_spec, task.id)?;
+    let values = check_figures(&spec, figures).map_err(StoreError::Figures)?;
+    let Some(opened) = mark_done(&txn, &task, &values, note, now, actor).await.map_err(err)? else {
+        return Err(changed_meanwhile(store, id, "done", needs).await);
+    };
+    txn.commit().await.map_err(err)?;
+    Ok(opened)
+}
+
+/// Marks `task` done with checked `values` in the caller's transaction, records it and opens its
+/// dependants: how many opened, or `None` if the task was no longer waiting or open.
+async fn mark_done(
+    txn: &sea_orm::DatabaseTransaction,
+    task: &task::Model,
+    values: &serde_json::Value,
+    note: Option<&str>,
+    now: i64,
+    actor: &Actor,
+) -> Result<Option<usize>, sea_orm::DbErr> {
     let updated = task::Entity::update_many()
         .col_expr(task::Column::State, Expr::value(TaskState::Done.name()))
         .col_expr(task::Column::Figures, Expr::value(values.to_string()))
@@ -286,19 +338,101 @@ pub async fn complete_task(
         .col_expr(task::Column::UpdatedAt, Expr::value(now))
         .filter(task::Column::Id.eq(task.id))
         .filter(task::Column::State.is_in(ACTIVE.map(|s| s.name())))
-        .exec(&txn)
-        .await
-        .map_err(err)?;
+        .exec(txn)
+        .await?;
     if updated.rows_affected == 0 {
-        return Err(changed_meanwhile(store, id, "done", needs).await);
+        return Ok(None);
     }
     let detail = serde_json::json!({ "figures": values, "note": note });
-    record_event(&txn, now, actor, "task-done", Some((&task.campaign, Some(&task.run_key))), Some(task.id), detail)
-        .await
-        .map_err(err)?;
-    let opened = open_dependants(&txn, task.id, now, actor).await.map_err(err)?;
+    let scope = Some((task.campaign.as_str(), Some(task.run_key.as_str())));
+    record_event(txn, now, actor, EventKind::TaskDone, scope, Some(task.id), detail).await?;
+    Ok(Some(open_dependants(txn, task.id, now, actor).await?))
+}
+
+/// What a submission from the web came to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Submitted {
+    /// The task is done now; so many tasks that waited for it opened.
+    Done { opened: usize },
+    /// A done task's figures and note were reported again (its run still open).
+    Corrected,
+    /// This very form was taken before (a double tap, a retried POST): nothing changed.
+    Repeated,
+}
+
+/// A unit's report from the web: marks a waiting or open task done, or corrects a done task while
+/// its run is open (the history keeps both reports). `key` identifies the form: a repeated
+/// submission of it changes nothing and says so.
+pub async fn submit_task(
+    store: &Store,
+    id: &str,
+    figures: &[(String, String)],
+    note: Option<&str>,
+    key: &str,
+    now: DateTime<Utc>,
+    actor: &Actor,
+) -> Result<Submitted, StoreError> {
+    let err = |e| StoreError::from_db(&store.url, e);
+    let at = now.timestamp();
+    let needs = "a waiting, open or done task of a run still open";
+    let allowed = [TaskState::Waiting, TaskState::Open, TaskState::Done];
+    let (txn, task, state) = begin_on_task(store, id, &allowed, "report", needs).await?;
+    // The key first: a repeat changes nothing, whatever the task's state now.
+    let taken = submission::Entity::insert(submission::ActiveModel {
+        key: Set(key.to_string()),
+        task_id: Set(task.id),
+        at: Set(at),
+    })
+    .on_conflict(OnConflict::column(submission::Column::Key).do_nothing().to_owned())
+    .exec_without_returning(&txn)
+    .await
+    .map_err(err)?;
+    if taken == 0 {
+        return Ok(Submitted::Repeated);
+    }
+    let spec = crate::stored::figure_spec(&task.figure_spec, task.id)?;
+    let values = check_figures(&spec, figures).map_err(StoreError::Figures)?;
+    let submitted = if state == TaskState::Done {
+        let run = run::Entity::find_by_id(task.run_id).one(&txn).await.map_err(err)?;
+        if run.is_none_or(|r| r.closed_at.is_some() || at >= r.closes_at) {
+            let state = state.name().to_string();
+            return Err(StoreError::WrongState {
+                task: id.to_string(),
+                state,
+                action: "correct",
+                needs: "a run still open",
+            });
+        }
+        let updated = task::Entity::update_many()
+            .col_expr(task::Column::Figures, Expr::value(values.to_string()))
+            .col_expr(task::Column::Note, Expr::value(note.map(str::to_string)))
+            .col_expr(task::Column::CompletedBy, Expr::value(actor.name.clone()))
+            .col_expr(task::Column::UpdatedAt, Expr::value(at))
+            .filter(task::Column::Id.eq(task.id))
+            .filter(task::Column::State.eq(TaskState::Done.name()))
+            .exec(&txn)
+            .await
+            .map_err(err)?;
+        if updated.rows_affected == 0 {
+            return Err(changed_meanwhile(store, id, "correct", needs).await);
+        }
+        let was: Option<serde_json::Value> = task.figures.as_deref().and_then(|f| serde_json::from_str(f).ok());
+        let detail = serde_json::json!({
+            "figures": values, "note": note,
+            "was": { "figures": was, "note": task.note, "by": task.completed_by },
+        });
+        let scope = Some((task.campaign.as_str(), Some(task.run_key.as_str())));
+        record_event(&txn, at, actor, EventKind::TaskCorrected, scope, Some(task.id), detail).await.map_err(err)?;
+        Submitted::Corrected
+    } else {
+        match mark_done(&txn, &task, &values, note, at, actor).await.map_err(err)? {
+            Some(opened) => Submitted::Done { opened },
+            None => return Err(changed_meanwhile(store, id, "report", needs).await),
+        }
+    };
     txn.commit().await.map_err(err)?;
-    Ok(opened)
+    Ok(submitted)
 }
 
 /// Waives a waiting or open task with a reason; opens the tasks that waited only on it.
@@ -325,7 +459,7 @@ pub async fn waive_task(
         &txn,
         now,
         actor,
-        "task-waived",
+        EventKind::TaskWaived,
         Some((&task.campaign, Some(&task.run_key))),
         Some(task.id),
         serde_json::json!({ "reason": reason }),
@@ -364,7 +498,7 @@ pub async fn reopen_task(store: &Store, id: &str, now: DateTime<Utc>, actor: &Ac
         &txn,
         now,
         actor,
-        "task-reopened",
+        EventKind::TaskReopened,
         Some((&task.campaign, Some(&task.run_key))),
         Some(task.id),
         serde_json::json!({ "was": state.name() }),
@@ -375,15 +509,13 @@ pub async fn reopen_task(store: &Store, id: &str, now: DateTime<Utc>, actor: &Ac
     Ok(())
 }
 
-/// One line of a task's history.
-#[derive(Clone, Debug, PartialEq)]
+/// One line of a task's history, its time in the run's zone.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct HistoryEntry {
-    pub at: i64,
-    /// The time zone of the task's run, for showing `at`.
-    pub timezone: String,
+    pub at: DateTime<Tz>,
     pub actor: String,
     pub source: String,
-    pub kind: String,
+    pub kind: EventKind,
     pub detail: serde_json::Value,
 }
 
@@ -396,22 +528,23 @@ pub async fn task_history(store: &Store, id: &str) -> Result<Vec<HistoryEntry>, 
         .filter(event::Column::Campaign.eq(&task.campaign))
         .filter(event::Column::RunKey.eq(&task.run_key));
     let own = event::Entity::find().filter(event::Column::TaskId.eq(task.id));
-    let timezone =
-        run::Entity::find_by_id(task.run_id).one(&store.db).await.map_err(err)?.map(|r| r.timezone).unwrap_or_default();
+    let tz = timezones(store).await?.get(&task.run_id).copied().unwrap_or(Tz::UTC);
     let mut events = run_opened.all(&store.db).await.map_err(err)?;
     events.extend(own.all(&store.db).await.map_err(err)?);
     events.sort_by_key(|e| e.id);
-    Ok(events
+    events
         .into_iter()
-        .map(|e| HistoryEntry {
-            at: e.at,
-            timezone: timezone.clone(),
-            actor: e.actor,
-            source: e.source,
-            kind: e.kind,
-            detail: serde_json::from_str(&e.detail).unwrap_or_default(),
+        .map(|e| {
+            let corrupt = |what: String| StoreError::Corrupt { what: format!("event {}: {what}", e.id) };
+            Ok(HistoryEntry {
+                at: DateTime::from_timestamp(e.at, 0).unwrap_or_default().with_timezone(&tz),
+                kind: e.kind.parse().map_err(corrupt)?,
+                detail: serde_json::from_str(&e.detail).map_err(|x| corrupt(format!("detail does not read ({x})")))?,
+                actor: e.actor,
+                source: e.source,
+            })
         })
-        .collect())
+        .collect()
 }
 
 #[cfg(test)]
@@ -428,6 +561,12 @@ mod tests {
 
     #[test]
     fn figures_are_checked_against_the_spec() {
+        let spec = crate::stored::figure_spec(SPEC, 1).expect("the spec reads");
+        let check_figures = |spec_text: &str, figures: &[(String, String)]| {
+            let spec =
+                if spec_text == SPEC { spec.clone() } else { crate::stored::figure_spec(spec_text, 1).expect("reads") };
+            check_figures(&spec, figures)
+        };
         assert_eq!(check_figures(SPEC, &figs(&[("visited", "12")])), Ok(serde_json::json!({"visited": 12})));
         assert_eq!(
             check_figures(SPEC, &figs(&[("visited", "3"), ("hours", "1.5")])),

@@ -20,6 +20,7 @@ use sea_orm::{
 use crate::connect::Store;
 use crate::entities::{mail, mail_body, notice, run, task, unit};
 use crate::error::StoreError;
+use crate::event_kind::EventKind;
 use crate::operate::{Actor, begin_options, record_event};
 
 /// A recipient with notices not yet composed: all of them become one mail, whatever their kinds
@@ -47,8 +48,8 @@ pub struct DigestTaskData {
     pub unit: UnitInfo,
     pub starts_at: i64,
     pub due_at: i64,
-    /// JSON array of {key, label, unit, kind, required}.
-    pub figure_spec: String,
+    /// The figures the unit reports on completion.
+    pub figure_spec: Vec<campaign::Figure>,
 }
 
 /// The notices of one kind about one run, as one part of a mail.
@@ -278,29 +279,31 @@ async fn digest_data(
         None => UnitInfo { id: id.to_string(), name: id.to_string(), email: String::new() },
     };
     let recipient_info = info(recipient);
-    let sections = sections
-        .into_iter()
-        .map(|(kind, run, tasks)| SectionData {
+    let mut out = Vec::with_capacity(sections.len());
+    for (kind, run, tasks) in sections {
+        let mut digest_tasks = Vec::with_capacity(tasks.len());
+        for t in tasks {
+            digest_tasks.push(DigestTaskData {
+                id: plan::task_id(&t.campaign, &t.run_key, &t.template, &t.unit),
+                unit: info(&t.unit),
+                figure_spec: crate::stored::figure_spec(&t.figure_spec, t.id)?,
+                template: t.template,
+                title: t.title,
+                starts_at: t.starts_at,
+                due_at: t.due_at,
+            });
+        }
+        out.push(SectionData {
             kind,
-            tasks: tasks
-                .into_iter()
-                .map(|t| DigestTaskData {
-                    id: plan::task_id(&t.campaign, &t.run_key, &t.template, &t.unit),
-                    unit: info(&t.unit),
-                    template: t.template,
-                    title: t.title,
-                    starts_at: t.starts_at,
-                    due_at: t.due_at,
-                    figure_spec: t.figure_spec,
-                })
-                .collect(),
+            tasks: digest_tasks,
             campaign: run.campaign,
             run_key: run.key,
             timezone: run.timezone,
             opens_at: run.opens_at,
             closes_at: run.closes_at,
-        })
-        .collect();
+        });
+    }
+    let sections = out;
     Ok(Some(DigestData { key, recipient: recipient_info, sections }))
 }
 
@@ -775,7 +778,7 @@ pub async fn retry_mail(store: &Store, id_or_key: &str, now: DateTime<Utc>, acto
     let detail =
         serde_json::json!({ "mail": failed.key, "last_error": failed.last_error, "attempts": failed.attempts });
     let scope = Some((failed.campaign.as_str(), Some(failed.run_key.as_str())));
-    record_event(&txn, now.timestamp(), actor, "mail-retried", scope, None, detail).await.map_err(err)?;
+    record_event(&txn, now.timestamp(), actor, EventKind::MailRetried, scope, None, detail).await.map_err(err)?;
     txn.commit().await.map_err(err)?;
     Ok(true)
 }

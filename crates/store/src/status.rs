@@ -1,100 +1,83 @@
-//! `guiyan status`: per run, task counts by state per template and per unit, completion rolled up
-//! the unit tree (a street includes its communities), and totals of every reported figure.
+//! Progress of runs, for `guiyan status`, the dashboard and the API: task counts by state per task
+//! template and per unit, rolled up the unit tree (a street includes its communities), and totals
+//! of every reported figure — optionally for one unit's subtree only.
+//!
+//! The database counts (`GROUP BY` unit, template and state; figure sums over the stored JSON) and
+//! the `report` crate adds up the tree, so the cost grows with units and templates, not tasks.
 
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use plan::TaskState;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use report::{Tally, UnitNode, UnitTree};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, Statement};
+use serde::Serialize;
 
 use crate::connect::Store;
 use crate::entities::{run, task, unit};
 use crate::error::StoreError;
 
-/// Task counts by state; `overdue` counts open tasks past due (they are also in `open`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct StateCounts {
-    pub waiting: u64,
-    pub open: u64,
-    pub done: u64,
-    pub waived: u64,
-    pub cancelled: u64,
-    pub overdue: u64,
-}
-
-impl StateCounts {
-    fn add(&mut self, state: TaskState, overdue: bool) {
-        match state {
-            TaskState::Waiting => self.waiting += 1,
-            TaskState::Open => self.open += 1,
-            TaskState::Done => self.done += 1,
-            TaskState::Waived => self.waived += 1,
-            TaskState::Cancelled => self.cancelled += 1,
-        }
-        self.overdue += u64::from(overdue);
-    }
-
-    fn merge(&mut self, other: &StateCounts) {
-        self.waiting += other.waiting;
-        self.open += other.open;
-        self.done += other.done;
-        self.waived += other.waived;
-        self.cancelled += other.cancelled;
-        self.overdue += other.overdue;
-    }
-
-    /// Tasks that count: all but cancelled.
-    pub fn total(&self) -> u64 {
-        self.waiting + self.open + self.done + self.waived
-    }
-
-    /// Done or waived, as a share of the tasks that count; `None` when there are none.
-    pub fn completion(&self) -> Option<f64> {
-        let total = self.total();
-        (total > 0).then(|| (self.done + self.waived) as f64 / total as f64)
-    }
-}
+/// How soon a task's due time must be for it to count as due soon.
+pub const DUE_SOON_SECONDS: i64 = 24 * 3600;
 
 /// One unit's line in a run's status.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct UnitStatus {
     pub unit: String,
     pub name: String,
     pub level: String,
     pub depth: u32,
     /// The unit's own tasks.
-    pub own: StateCounts,
+    pub own: Tally,
     /// The unit's and all its descendants' tasks.
-    pub rolled_up: StateCounts,
+    pub rolled_up: Tally,
     /// Reported figures of the unit and its descendants, by `template.key` (figures of different
     /// tasks are different things even when their keys match).
     pub figures: BTreeMap<String, f64>,
 }
 
-/// The status of one run.
-#[derive(Clone, Debug, PartialEq)]
+/// One task template's line in a run's status.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TemplateStatus {
+    pub template: String,
+    pub title: String,
+    pub counts: Tally,
+}
+
+/// The status of one run (of one unit's subtree, when asked).
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RunStatus {
     pub campaign: String,
+    #[serde(rename = "run")]
     pub key: String,
-    pub opens_at: i64,
-    pub closes_at: i64,
-    pub timezone: String,
-    /// When the engine closed the run (its closing time), if it has.
-    pub closed_at: Option<i64>,
+    pub opens_at: DateTime<Tz>,
+    pub closes_at: DateTime<Tz>,
+    /// Whether the engine closed the run.
+    pub closed: bool,
     /// When the engine found that the run's whole window had passed while nothing ran: the run
     /// never opened and has no tasks.
-    pub missed_at: Option<i64>,
-    pub totals: StateCounts,
-    /// By template, in the order tasks were written: (template, title, counts).
-    pub by_template: Vec<(String, String, StateCounts)>,
+    pub missed_at: Option<DateTime<Tz>>,
+    pub totals: Tally,
+    /// By template, in the order tasks were written.
+    #[serde(rename = "templates")]
+    pub by_template: Vec<TemplateStatus>,
     /// Units with tasks (or with descendants that have tasks), in directory order.
+    #[serde(rename = "units")]
     pub by_unit: Vec<UnitStatus>,
     /// Totals of every figure, per task in written order.
     pub figures: Vec<FigureTotal>,
 }
 
+impl RunStatus {
+    /// The run's time zone.
+    pub fn timezone(&self) -> Tz {
+        self.opens_at.timezone()
+    }
+}
+
 /// The total of one figure of one task template.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FigureTotal {
     pub template: String,
     pub key: String,
@@ -103,10 +86,10 @@ pub struct FigureTotal {
     pub total: f64,
 }
 
-/// The status of every run matching `filter` (`campaign` or `campaign/run`; all when `None`).
+/// The status of every run matching `filter` (`campaign` or `campaign/run`; all when `None`),
+/// oldest first.
 pub async fn status(store: &Store, filter: Option<&str>, now: DateTime<Utc>) -> Result<Vec<RunStatus>, StoreError> {
     let err = |e| StoreError::from_db(&store.url, e);
-    let now = now.timestamp();
     let mut runs = run::Entity::find().order_by_asc(run::Column::OpensAt).order_by_asc(run::Column::Campaign);
     if let Some(filter) = filter {
         match filter.split_once('/') {
@@ -117,117 +100,241 @@ pub async fn status(store: &Store, filter: Option<&str>, now: DateTime<Utc>) -> 
         }
     }
     let runs = runs.all(&store.db).await.map_err(err)?;
-    let units = unit::Entity::find().order_by_asc(unit::Column::Position).all(&store.db).await.map_err(err)?;
+    let tree = unit_tree(store).await?;
     let mut out = Vec::with_capacity(runs.len());
-    for r in runs {
-        let tasks = task::Entity::find()
-            .filter(task::Column::RunId.eq(r.id))
-            .order_by_asc(task::Column::Id)
-            .all(&store.db)
-            .await
-            .map_err(err)?;
-        out.push(summarize(&r, &tasks, &units, now));
+    for r in &runs {
+        out.push(run_status(store, r, &tree, None, now).await?);
     }
     Ok(out)
 }
 
-fn summarize(r: &run::Model, tasks: &[task::Model], units: &[unit::Model], now: i64) -> RunStatus {
-    let mut totals = StateCounts::default();
-    let mut by_template: Vec<(String, String, StateCounts)> = Vec::new();
-    let mut own: HashMap<&str, StateCounts> = HashMap::new();
-    let mut own_figures: HashMap<&str, BTreeMap<String, f64>> = HashMap::new();
-    let mut labels: BTreeMap<String, (String, Option<String>)> = BTreeMap::new();
-    let mut figure_order: Vec<(String, String)> = Vec::new();
-    for t in tasks {
-        let state = TaskState::from_name(&t.state).unwrap_or(TaskState::Open);
-        let overdue = state == TaskState::Open && t.due_at < now;
-        totals.add(state, overdue);
-        match by_template.iter_mut().find(|(id, _, _)| *id == t.template) {
-            Some((_, _, counts)) => counts.add(state, overdue),
-            None => {
-                let mut counts = StateCounts::default();
-                counts.add(state, overdue);
-                by_template.push((t.template.clone(), t.title.clone(), counts));
-            }
-        }
-        own.entry(t.unit.as_str()).or_default().add(state, overdue);
-        let spec: Vec<serde_json::Value> = serde_json::from_str(&t.figure_spec).unwrap_or_default();
-        for f in &spec {
-            let key = f["key"].as_str().unwrap_or_default().to_string();
-            if let std::collections::btree_map::Entry::Vacant(slot) = labels.entry(format!("{}.{key}", t.template)) {
-                figure_order.push((t.template.clone(), key));
-                slot.insert((
-                    f["label"].as_str().unwrap_or_default().to_string(),
-                    f["unit"].as_str().map(str::to_string),
-                ));
-            }
-        }
-        if state == TaskState::Done
-            && let Some(values) = t.figures.as_deref().and_then(|f| serde_json::from_str::<serde_json::Value>(f).ok())
-            && let Some(values) = values.as_object()
-        {
-            let entry = own_figures.entry(t.unit.as_str()).or_default();
-            for (key, value) in values {
-                *entry.entry(format!("{}.{key}", t.template)).or_default() += value.as_f64().unwrap_or_default();
-            }
-        }
-    }
-    // Roll up: units are in preorder, so walking backwards adds each unit into its parent after all
-    // of its own descendants have been added into it.
+/// The directory as a tree in preorder (the units as last applied).
+pub(crate) async fn unit_tree(store: &Store) -> Result<UnitTree, StoreError> {
+    let units = unit::Entity::find()
+        .order_by_asc(unit::Column::Position)
+        .all(&store.db)
+        .await
+        .map_err(|e| StoreError::from_db(&store.url, e))?;
     let index: HashMap<&str, usize> = units.iter().enumerate().map(|(i, u)| (u.id.as_str(), i)).collect();
-    let mut rolled: Vec<StateCounts> =
-        units.iter().map(|u| own.get(u.id.as_str()).copied().unwrap_or_default()).collect();
-    let mut rolled_figures: Vec<BTreeMap<String, f64>> =
-        units.iter().map(|u| own_figures.get(u.id.as_str()).cloned().unwrap_or_default()).collect();
-    for i in (0..units.len()).rev() {
-        if let Some(parent) = units[i].parent.as_deref().and_then(|p| index.get(p)).copied() {
-            let (counts, figures) = (rolled[i], rolled_figures[i].clone());
-            rolled[parent].merge(&counts);
-            for (key, value) in figures {
-                *rolled_figures[parent].entry(key).or_default() += value;
-            }
-        }
-    }
-    let by_unit = units
+    let nodes = units
         .iter()
-        .enumerate()
-        .filter(|(i, _)| rolled[*i] != StateCounts::default())
-        .map(|(i, u)| UnitStatus {
-            unit: u.id.clone(),
+        .map(|u| UnitNode {
+            id: u.id.clone(),
             name: u.name.clone(),
             level: u.level.clone(),
-            depth: u.depth.max(0) as u32,
-            own: own.get(u.id.as_str()).copied().unwrap_or_default(),
-            rolled_up: rolled[i],
-            figures: rolled_figures[i].clone(),
+            depth: u32::try_from(u.depth).unwrap_or(0),
+            parent: u.parent.as_deref().and_then(|p| index.get(p).copied()),
         })
         .collect();
+    UnitTree::new(nodes).map_err(|e| StoreError::Corrupt { what: format!("a unit directory out of order: {e}") })
+}
+
+/// The status of one run; with `scope`, of the tasks of that unit's subtree only.
+pub(crate) async fn run_status(
+    store: &Store,
+    r: &run::Model,
+    tree: &UnitTree,
+    scope: Option<usize>,
+    now: DateTime<Utc>,
+) -> Result<RunStatus, StoreError> {
+    let err = |e| StoreError::from_db(&store.url, e);
+    let tz: Tz = r.timezone.parse().map_err(|_| StoreError::Corrupt {
+        what: format!("run {}/{} in time zone `{}`", r.campaign, r.key, r.timezone),
+    })?;
+    let at = |s: i64| DateTime::from_timestamp(s, 0).unwrap_or_default().with_timezone(&tz);
+    let in_scope = |unit: usize| scope.is_none_or(|root| tree.is_within(unit, root));
+    let index: HashMap<&str, usize> = tree.units().iter().enumerate().map(|(i, u)| (u.id.as_str(), i)).collect();
+
+    // Counts by (unit, template, state), with the open ones overdue or due soon.
+    let backend = store.backend();
+    let now_s = now.timestamp();
+    let counts_sql = match backend {
+        DbBackend::Postgres => {
+            "SELECT unit, template, state, count(*) AS n, \
+                 count(*) FILTER (WHERE state = 'open' AND due_at < $2) AS overdue, \
+                 count(*) FILTER (WHERE state = 'open' AND due_at >= $2 AND due_at < $3) AS due_soon \
+             FROM tasks WHERE run_id = $1 GROUP BY unit, template, state"
+        }
+        _ => {
+            "SELECT unit, template, state, count(*) AS n, \
+                 sum(state = 'open' AND due_at < ?2) AS overdue, \
+                 sum(state = 'open' AND due_at >= ?2 AND due_at < ?3) AS due_soon \
+             FROM tasks WHERE run_id = ?1 GROUP BY unit, template, state"
+        }
+    };
+    let values = [r.id.into(), now_s.into(), now_s.saturating_add(DUE_SOON_SECONDS).into()];
+    let rows =
+        store.db.query_all_raw(Statement::from_sql_and_values(backend, counts_sql, values)).await.map_err(err)?;
+    let mut own: HashMap<usize, Tally> = HashMap::new();
+    let mut by_template: HashMap<String, Tally> = HashMap::new();
+    for row in &rows {
+        let unit: String = row.try_get_by_index(0).map_err(err)?;
+        let template: String = row.try_get_by_index(1).map_err(err)?;
+        let state: String = row.try_get_by_index(2).map_err(err)?;
+        let n: i64 = row.try_get_by_index(3).map_err(err)?;
+        let overdue: Option<i64> = row.try_get_by_index(4).map_err(err)?;
+        let due_soon: Option<i64> = row.try_get_by_index(5).map_err(err)?;
+        let Some(&u) = index.get(unit.as_str()) else { continue };
+        if !in_scope(u) {
+            continue;
+        }
+        let state = TaskState::from_name(&state).ok_or_else(|| StoreError::Corrupt {
+            what: format!("tasks of {}/{} in state `{state}`", r.campaign, r.key),
+        })?;
+        let tally = tally_of(state, count(n), count(overdue.unwrap_or(0)), count(due_soon.unwrap_or(0)));
+        own.entry(u).or_default().merge(&tally);
+        by_template.entry(template).or_default().merge(&tally);
+    }
+
+    // Templates in written order, each with the title and figure spec of its first task.
+    let firsts = first_task_of_each_template(store, r.id).await?;
+    let mut templates = Vec::with_capacity(firsts.len());
+    let mut figure_order: Vec<(String, campaign::Figure)> = Vec::new();
+    for first in &firsts {
+        templates.push(TemplateStatus {
+            template: first.template.clone(),
+            title: first.title.clone(),
+            counts: by_template.get(&first.template).copied().unwrap_or_default(),
+        });
+        for figure in crate::stored::figure_spec(&first.figure_spec, first.id)? {
+            figure_order.push((first.template.clone(), figure));
+        }
+    }
+    if scope.is_some() {
+        templates.retain(|t| t.counts != Tally::default());
+    }
+
+    // Figure sums by (unit, template.key), over done tasks.
+    let own_figures = figure_sums(store, r.id, &index, &in_scope).await?;
+
+    let own_list: Vec<(usize, Tally)> = own.iter().map(|(u, t)| (*u, *t)).collect();
+    let rolled = report::roll_up(tree, &own_list);
+    let figure_list: Vec<(usize, BTreeMap<String, f64>)> = own_figures.into_iter().collect();
+    let rolled_figures = report::roll_up_sums(tree, &figure_list);
+    let units: Vec<usize> = match scope {
+        Some(root) => tree.subtree(root).collect(),
+        None => (0..tree.len()).collect(),
+    };
+    let by_unit: Vec<UnitStatus> = units
+        .iter()
+        .filter(|&&i| rolled[i] != Tally::default())
+        .map(|&i| {
+            let u = &tree.units()[i];
+            UnitStatus {
+                unit: u.id.clone(),
+                name: u.name.clone(),
+                level: u.level.clone(),
+                depth: u.depth,
+                own: own.get(&i).copied().unwrap_or_default(),
+                rolled_up: rolled[i],
+                figures: rolled_figures[i].clone(),
+            }
+        })
+        .collect();
+    let mut totals = Tally::default();
+    for tally in own.values() {
+        totals.merge(tally);
+    }
     let mut figure_totals: BTreeMap<String, f64> = BTreeMap::new();
-    for values in own_figures.values() {
-        for (key, value) in values {
+    for (_, sums) in &figure_list {
+        for (key, value) in sums {
             *figure_totals.entry(key.clone()).or_default() += value;
         }
     }
     let figures = figure_order
         .into_iter()
-        .map(|(template, key)| {
-            let full = format!("{template}.{key}");
-            let (label, unit) = labels.get(&full).cloned().unwrap_or_default();
-            let total = figure_totals.get(&full).copied().unwrap_or_default();
-            FigureTotal { template, key, label, unit, total }
+        .map(|(template, f)| {
+            let total = figure_totals.get(&format!("{template}.{}", f.key)).copied().unwrap_or_default();
+            FigureTotal { template, key: f.key, label: f.label, unit: f.unit, total }
         })
         .collect();
-    RunStatus {
+    Ok(RunStatus {
         campaign: r.campaign.clone(),
         key: r.key.clone(),
-        opens_at: r.opens_at,
-        closes_at: r.closes_at,
-        timezone: r.timezone.clone(),
-        closed_at: r.closed_at,
-        missed_at: r.missed_at,
+        opens_at: at(r.opens_at),
+        closes_at: at(r.closes_at),
+        closed: r.closed_at.is_some(),
+        missed_at: r.missed_at.map(at),
         totals,
-        by_template,
+        by_template: templates,
         by_unit,
         figures,
+    })
+}
+
+fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+/// A tally of `n` tasks in `state`, of which `overdue` and `due_soon` (open ones).
+fn tally_of(state: TaskState, n: u64, overdue: u64, due_soon: u64) -> Tally {
+    let mut tally = Tally { overdue, due_soon, ..Tally::default() };
+    match state {
+        TaskState::Waiting => tally.waiting = n,
+        TaskState::Open => tally.open = n,
+        TaskState::Done => tally.done = n,
+        TaskState::Waived => tally.waived = n,
+        TaskState::Cancelled => tally.cancelled = n,
     }
+    tally
+}
+
+/// The first task of each template of a run, in written order: its title and figure spec stand for
+/// the template's.
+async fn first_task_of_each_template(store: &Store, run_id: i64) -> Result<Vec<task::Model>, StoreError> {
+    let err = |e| StoreError::from_db(&store.url, e);
+    let backend = store.backend();
+    let sql = match backend {
+        DbBackend::Postgres => "SELECT min(id) FROM tasks WHERE run_id = $1 GROUP BY template",
+        _ => "SELECT min(id) FROM tasks WHERE run_id = ?1 GROUP BY template",
+    };
+    let rows =
+        store.db.query_all_raw(Statement::from_sql_and_values(backend, sql, [run_id.into()])).await.map_err(err)?;
+    let ids: Vec<i64> = rows.iter().map(|row| row.try_get_by_index::<i64>(0)).collect::<Result<_, _>>().map_err(err)?;
+    task::Entity::find()
+        .filter(task::Column::Id.is_in(ids))
+        .order_by_asc(task::Column::Id)
+        .all(&store.db)
+        .await
+        .map_err(err)
+}
+
+/// Reported figures of a run's done tasks, summed in the database by (unit, template, key), for the
+/// units `in_scope`.
+async fn figure_sums(
+    store: &Store,
+    run_id: i64,
+    index: &HashMap<&str, usize>,
+    in_scope: &dyn Fn(usize) -> bool,
+) -> Result<HashMap<usize, BTreeMap<String, f64>>, StoreError> {
+    let err = |e| StoreError::from_db(&store.url, e);
+    let backend = store.backend();
+    let sql = match backend {
+        DbBackend::Postgres => {
+            "SELECT t.unit, t.template, f.key, sum(f.value::float8) \
+             FROM tasks t, jsonb_each_text(t.figures::jsonb) AS f \
+             WHERE t.run_id = $1 AND t.state = 'done' AND t.figures IS NOT NULL \
+             GROUP BY t.unit, t.template, f.key"
+        }
+        _ => {
+            "SELECT t.unit, t.template, f.key, total(f.value) \
+             FROM tasks t, json_each(t.figures) AS f \
+             WHERE t.run_id = ?1 AND t.state = 'done' AND t.figures IS NOT NULL \
+             GROUP BY t.unit, t.template, f.key"
+        }
+    };
+    let rows =
+        store.db.query_all_raw(Statement::from_sql_and_values(backend, sql, [run_id.into()])).await.map_err(err)?;
+    let mut sums: HashMap<usize, BTreeMap<String, f64>> = HashMap::new();
+    for row in &rows {
+        let unit: String = row.try_get_by_index(0).map_err(err)?;
+        let template: String = row.try_get_by_index(1).map_err(err)?;
+        let key: String = row.try_get_by_index(2).map_err(err)?;
+        let value: f64 = row.try_get_by_index(3).map_err(err)?;
+        let Some(&u) = index.get(unit.as_str()) else { continue };
+        if in_scope(u) {
+            *sums.entry(u).or_default().entry(format!("{template}.{key}")).or_default() += value;
+        }
+    }
+    Ok(sums)
 }

@@ -22,6 +22,7 @@ use crate::bulk::{BulkInsert, Kind, Rows};
 use crate::connect::Store;
 use crate::entities::{run, task};
 use crate::error::StoreError;
+use crate::event_kind::EventKind;
 use crate::operate::{Actor, begin_options, record_event};
 
 /// The owner unit of each campaign (campaign id → unit id): whom a run's close is reported to.
@@ -40,6 +41,9 @@ pub struct TickReport {
     /// Of those, the ones closed late (no engine ran at their close), with their unfinished tasks:
     /// (campaign, run key, unfinished).
     pub closed_late: Vec<(String, String, u64)>,
+    /// Tasks whose stored state or schedule does not read (written by hand, or by a newer guiyan):
+    /// (task id, problem). They are set aside (no next event) rather than decided on a guess.
+    pub unreadable: Vec<(String, String)>,
 }
 
 impl TickReport {
@@ -51,6 +55,7 @@ impl TickReport {
         }
         self.closed_runs.extend(other.closed_runs);
         self.closed_late.extend(other.closed_late);
+        self.unreadable.extend(other.unreadable);
     }
 
     pub fn notice_count(&self) -> usize {
@@ -97,6 +102,7 @@ struct DueTask {
     run_id: i64,
     campaign: String,
     run_key: String,
+    template: String,
     unit: String,
     state: String,
     starts_at: i64,
@@ -112,6 +118,7 @@ fn select_for_decision() -> sea_orm::Select<task::Entity> {
         task::Column::RunId,
         task::Column::Campaign,
         task::Column::RunKey,
+        task::Column::Template,
         task::Column::Unit,
         task::Column::State,
         task::Column::StartsAt,
@@ -161,7 +168,7 @@ async fn close_due_runs(db: &impl ConnectionTrait, now: i64, actor: &Actor, owne
         let late = now > r.closes_at.saturating_add(plan::LATE_CLOSE_GRACE);
         let unfinished = if late { unfinished_tasks(db, r.id).await? } else { 0 };
         let detail = serde_json::json!({ "closes_at": r.closes_at, "late": late, "unfinished": unfinished });
-        record_event(db, now, actor, "run-closed", Some((&r.campaign, Some(&r.key))), None, detail).await?;
+        record_event(db, now, actor, EventKind::RunClosed, Some((&r.campaign, Some(&r.key))), None, detail).await?;
         if unfinished > 0
             && let Some(owner) = owners.get(&r.campaign)
         {
@@ -320,19 +327,6 @@ pub async fn change_marker(store: &Store) -> Result<i64, StoreError> {
     }
 }
 
-/// The schedule stored with a task: reminder and escalation times.
-fn parse_schedule(schedule: &str) -> (Vec<i64>, Vec<(i64, String)>) {
-    let parsed: serde_json::Value = serde_json::from_str(schedule).unwrap_or_default();
-    let reminders = parsed["reminders"].as_array().into_iter().flatten().filter_map(|v| v.as_i64()).collect();
-    let escalations = parsed["escalations"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|v| Some((v["at"].as_i64()?, v["to"].as_str()?.to_string())))
-        .collect();
-    (reminders, escalations)
-}
-
 /// Decides every task and writes the outcome: new state, next event, handled-until, notices, and a
 /// `task-opened` event per opened task.
 async fn advance(db: &impl ConnectionTrait, tasks: Vec<DueTask>, now: i64, actor: &Actor) -> Result<TickReport, DbErr> {
@@ -346,14 +340,24 @@ async fn advance(db: &impl ConnectionTrait, tasks: Vec<DueTask>, now: i64, actor
     let mut notices = Rows::new();
     let mut events = Rows::new();
     for t in &tasks {
-        let state = TaskState::from_name(&t.state).unwrap_or(TaskState::Cancelled);
-        let (reminders, escalations) = parse_schedule(&t.schedule);
+        let read = crate::stored::task_state(&t.state, t.id)
+            .and_then(|state| Ok((state, crate::stored::schedule(&t.schedule, t.id)?)));
+        let (state, schedule) = match read {
+            Ok(read) => read,
+            Err(problem) => {
+                // Set aside, never decided on a guess: no next event, so no tick picks it again.
+                let id = plan::task_id(&t.campaign, &t.run_key, &t.template, &t.unit);
+                report.unreadable.push((id, problem.to_string()));
+                updates.row().int(t.id).text(&t.state).opt_int(None).opt_int(t.handled_until);
+                continue;
+            }
+        };
         let due = TaskDue {
             state,
             starts_at: t.starts_at,
             due_at: t.due_at,
-            reminders,
-            escalations,
+            reminders: schedule.reminders,
+            escalations: schedule.escalations.into_iter().map(|e| (e.at, e.to)).collect(),
             dependencies_settled: !blocked.contains(&t.id),
             handled_until: t.handled_until.unwrap_or(i64::MIN),
             run_closes_at: closes.get(&t.run_id).copied().unwrap_or(i64::MAX),
@@ -388,7 +392,7 @@ async fn advance(db: &impl ConnectionTrait, tasks: Vec<DueTask>, now: i64, actor
             ("at", now.into()),
             ("actor", actor.name.as_str().into()),
             ("source", actor.source.name().into()),
-            ("kind", "task-opened".into()),
+            ("kind", EventKind::TaskOpened.name().into()),
             ("detail", "{}".into()),
         ],
         columns: &[("task_id", Kind::Int), ("campaign", Kind::Text), ("run_key", Kind::Text)],

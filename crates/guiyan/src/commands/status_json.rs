@@ -1,55 +1,24 @@
-//! Printing `guiyan status`: JSON for scripts, an indented table for people.
+//! Printing `guiyan status`: the store's status as JSON for scripts (its own serialization, the
+//! same the web API serves), or an indented table for people.
 
-use calendar::Tz;
 use campaign::Lang;
-use chrono::{DateTime, Utc};
-use serde_json::{Value, json};
-use store::{RunStatus, StateCounts};
+use chrono::DateTime;
+use chrono_tz::Tz;
+use serde_json::Value;
+use store::{RunStatus, Tally};
 
 use crate::output::outln;
 
-fn counts(c: &StateCounts) -> Value {
-    json!({
-        "waiting": c.waiting, "open": c.open, "done": c.done, "waived": c.waived,
-        "cancelled": c.cancelled, "overdue": c.overdue, "total": c.total(),
-        "completion": c.completion(),
-    })
-}
-
-fn time(at: i64, tz: &str) -> String {
-    let tz: Tz = tz.parse().unwrap_or(Tz::UTC);
-    DateTime::<Utc>::from_timestamp(at, 0).map(|t| t.with_timezone(&tz).to_rfc3339()).unwrap_or_default()
-}
-
+/// The runs as `status --json` shows them.
 pub fn runs(runs: &[RunStatus]) -> Value {
-    Value::Array(
-        runs.iter()
-            .map(|r| {
-                json!({
-                    "campaign": r.campaign,
-                    "run": r.key,
-                    "opens_at": time(r.opens_at, &r.timezone),
-                    "closes_at": time(r.closes_at, &r.timezone),
-                    "closed": r.closed_at.is_some(),
-                    "missed_at": r.missed_at.map(|at| time(at, &r.timezone)),
-                    "totals": counts(&r.totals),
-                    "templates": r.by_template.iter().map(|(id, title, c)| json!({"template": id, "title": title, "counts": counts(c)})).collect::<Vec<_>>(),
-                    "units": r.by_unit.iter().map(|u| json!({
-                        "unit": u.unit, "name": u.name, "level": u.level,
-                        "own": counts(&u.own), "rolled_up": counts(&u.rolled_up), "figures": u.figures,
-                    })).collect::<Vec<_>>(),
-                    "figures": r.figures.iter().map(|f| json!({"template": f.template, "key": f.key, "label": f.label, "unit": f.unit, "total": f.total})).collect::<Vec<_>>(),
-                })
-            })
-            .collect(),
-    )
+    serde_json::to_value(runs).unwrap_or_default()
 }
 
-fn percent(c: &StateCounts) -> String {
+fn percent(c: &Tally) -> String {
     c.completion().map_or_else(|| "—".to_string(), |p| format!("{:.0}%", p * 100.0))
 }
 
-fn line(c: &StateCounts, lang: Lang) -> String {
+fn line(c: &Tally, lang: Lang) -> String {
     match lang {
         Lang::Zh => format!(
             "完成 {}  已完成 {} 已免除 {} 进行中 {} 待开始 {} 逾期 {} 已取消 {}",
@@ -90,7 +59,7 @@ pub fn print(runs: &[RunStatus], lang: Lang) {
         if i > 0 {
             outln!("");
         }
-        let local = |at| time(at, &r.timezone).get(..16).unwrap_or_default().replace('T', " ");
+        let local = |at: DateTime<Tz>| at.format("%Y-%m-%d %H:%M").to_string();
         outln!("{}/{}  {} → {}", r.campaign, r.key, local(r.opens_at), local(r.closes_at));
         if let Some(missed) = r.missed_at {
             if zh {
@@ -105,8 +74,8 @@ pub fn print(runs: &[RunStatus], lang: Lang) {
         }
         outln!("  {}", line(&r.totals, lang));
         outln!("  {}", if zh { "按任务：" } else { "by task:" });
-        for (id, title, c) in &r.by_template {
-            outln!("    {id:<20} {}  {title}", line(c, lang));
+        for t in &r.by_template {
+            outln!("    {:<20} {}  {}", t.template, line(&t.counts, lang), t.title);
         }
         outln!("  {}", if zh { "按单位（含下级）：" } else { "by unit (with units below):" });
         for u in &r.by_unit {

@@ -349,23 +349,12 @@ pub fn task_list(a: &TaskArgs, filter: TaskFilter, json: bool) -> anyhow::Result
     with_store_to_read(a.url, a.lang, async |store| {
         let rows = store::list_tasks(store, &filter, a.now).await?;
         if json {
-            let list: Vec<_> = rows
-                .iter()
-                .map(|t| {
-                    serde_json::json!({
-                        "id": t.id, "campaign": t.campaign, "run": t.run, "template": t.template, "unit": t.unit,
-                        "title": t.title, "state": t.state.name(), "overdue": t.overdue,
-                        "starts_at": rfc3339(t.starts_at, &t.timezone), "due_at": rfc3339(t.due_at, &t.timezone),
-                        "figures": t.figures, "completed_by": t.completed_by, "note": t.note,
-                    })
-                })
-                .collect();
-            outln!("{}", serde_json::to_string_pretty(&list).unwrap_or_default());
+            outln!("{}", serde_json::to_string_pretty(&rows).unwrap_or_default());
             return Ok(0);
         }
         for t in &rows {
             let state = if t.overdue { format!("{}!", t.state.name()) } else { t.state.name().to_string() };
-            outln!("{:<9} {}  {}  {}", state, local(t.due_at, &t.timezone), t.id, t.title);
+            outln!("{:<9} {}  {}  {}", state, t.due_at.format("%Y-%m-%d %H:%M"), t.id, t.title);
         }
         if a.lang == Lang::Zh {
             outln!("共 {} 项", rows.len())
@@ -374,11 +363,6 @@ pub fn task_list(a: &TaskArgs, filter: TaskFilter, json: bool) -> anyhow::Result
         }
         Ok(0)
     })
-}
-
-fn rfc3339(at: i64, timezone: &str) -> String {
-    let tz: Tz = timezone.parse().unwrap_or(Tz::UTC);
-    DateTime::<Utc>::from_timestamp(at, 0).map(|t| t.with_timezone(&tz).to_rfc3339()).unwrap_or_default()
 }
 
 pub fn task_done(
@@ -430,15 +414,11 @@ pub fn task_history(a: &TaskArgs, id: &str, json: bool) -> anyhow::Result<u8> {
     with_store_to_read(a.url, a.lang, async |store| {
         let entries = store::task_history(store, id).await?;
         if json {
-            let list: Vec<_> = entries
-                .iter()
-                .map(|e| serde_json::json!({"at": rfc3339(e.at, &e.timezone), "actor": e.actor, "source": e.source, "kind": e.kind, "detail": e.detail}))
-                .collect();
-            outln!("{}", serde_json::to_string_pretty(&list).unwrap_or_default());
+            outln!("{}", serde_json::to_string_pretty(&entries).unwrap_or_default());
             return Ok(0);
         }
         for e in &entries {
-            outln!("{}  {:<17} {}@{}  {}", local(e.at, &e.timezone), e.kind, e.actor, e.source, e.detail);
+            outln!("{}  {:<17} {}@{}  {}", e.at.format("%Y-%m-%d %H:%M"), e.kind.name(), e.actor, e.source, e.detail);
         }
         Ok(0)
     })

@@ -2,10 +2,14 @@
 
 pub mod definition;
 pub mod event;
+pub mod link_subject;
 pub mod mail;
 pub mod mail_body;
 pub mod notice;
+pub mod reader;
 pub mod run;
+pub mod setting;
+pub mod submission;
 pub mod task;
 pub mod task_dependency;
 pub mod unit;

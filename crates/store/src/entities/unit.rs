@@ -14,6 +14,8 @@ pub struct Model {
     pub parent: Option<String>,
     /// Preorder position in the directory, for stable listings.
     pub position: i32,
+    /// One past the position of its last descendant: its subtree is `position..subtree_end`.
+    pub subtree_end: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
