@@ -4,7 +4,7 @@
 //! parameter), no randomness (the caller supplies the secret).
 //!
 //! ```
-//! use links::{Claims, LinkSecret, Purpose, Subject, TokenError, sign, verify};
+//! use links::{Claims, LinkSecret, Purpose, Subject, TokenError, csrf_token, sign, verify, verify_csrf};
 //!
 //! // Generated once with the OS RNG and kept in the database; fixed here for the example.
 //! let secret = LinkSecret::new([7; 32]);
@@ -18,8 +18,10 @@
 //! // Its first visit: the web checks the link (and the generation against the database)…
 //! let claims = verify(&secret, &link, Purpose::Link, now).unwrap();
 //! assert_eq!((claims.subject.as_str(), claims.generation), ("street-12-c25", 3));
-//! // …and sets a session cookie for eight hours.
+//! // …and sets a session cookie for eight hours, whose forms carry its CSRF token.
 //! let cookie = sign(&secret, &Claims::session(claims.subject, claims.generation, now + 8 * 3_600));
+//! let csrf = csrf_token(&secret, &cookie);
+//! assert_eq!(verify_csrf(&secret, &csrf, &cookie), Ok(()));
 //!
 //! // A link is not a cookie, nor the reverse.
 //! assert_eq!(verify(&secret, &link, Purpose::Session, now), Err(TokenError::WrongPurpose));
@@ -33,12 +35,16 @@
 //! | bytes | field |
 //! |---|---|
 //! | 1 | version: `0x01`; any other is `Malformed`, so the format can change later |
-//! | 1 | purpose: `0x01` link, `0x02` session; any other is `Malformed` |
+//! | 1 | purpose: `0x01` link, `0x02` session, `0x03` CSRF (below); any other is `Malformed` |
 //! | 1–5 | generation: unsigned LEB128 varint, shortest form only (1 byte below 128) |
 //! | 1–5 | expiry: whole minutes since 2020-01-01T00:00:00Z, rounded down, as a varint (4 bytes from 2024 to 2530) |
 //! | 1 | subject kind: `0x01` unit, `0x02` reader |
 //! | 1–128 | the unit id or reader key (ASCII); its length is what remains before the tag, so no length byte |
 //! | 16 | tag: the first 16 bytes of HMAC-SHA256(secret, `"guiyan-links\0"` ‖ every byte above) |
+//!
+//! A CSRF token is version `0x01`, purpose `0x03` and a 16-byte tag: the first 16 bytes of
+//! HMAC-SHA256(secret, `"guiyan-links\0"` ‖ `0x01 0x03` ‖ the session token's text). 18 bytes, 24
+//! characters.
 //!
 //! Decoding is strict — no padding, no non-zero trailing bits, shortest varints, the subject's rule
 //! — so a token has exactly one text and a token's text can't be varied into a second valid one.
@@ -53,6 +59,7 @@
 //! | unit `street-12-c25` | 50 (`https://guiyan.example.gov.cn/l/<token>`: 82) |
 //! | reader `zzb@shili.example.gov.cn` | 64 (the URL: 96) |
 //! | the longest (a 128-character reader key, both varints 5 bytes) | 210 ([`MAX_TOKEN_LEN`] is 256) |
+//! | CSRF | 24 |
 //!
 //! The unit link fits one GSM-7 SMS (160 characters) with 78 to spare. A Chinese message is sent
 //! as UCS-2, 70 characters a segment (67 when concatenated): the link alone is longer, so any
@@ -76,6 +83,16 @@
 //!   checked: the byte is plaintext anyway and the tag covers it (relabelling a link as a session is
 //!   `BadSignature`), so the answer reveals nothing; it tells the log where a token was presented,
 //!   not that it was genuine. The body is parsed only after the tag matched.
+//! - **CSRF tokens carry no claims.** They are not [`Claims`] with purpose CSRF but a tag over the
+//!   session token ([`csrf_token`], [`verify_csrf`]): their subject, generation and expiry would
+//!   repeat the session's, which the web checks on the same request anyway. So the API cannot make
+//!   a CSRF token that is bound to no session, nor check one without the session; a CSRF token
+//!   dies with its session (expiry or generation bump) and has no second expiry to keep in step;
+//!   it is 24 characters. Hence [`Purpose`] has only `Link` and `Session`. The price: a renewed
+//!   session cookie (a new expiry) orphans the CSRF tokens of pages served under the old one, so
+//!   the web should give a session its lifetime once, at the link's exchange, rather than slide it.
+//!   A CSRF token is the same on every page of a session; the web should not compress responses
+//!   that carry it next to attacker-chosen text (BREACH).
 //! - **No nonce or `issued_at` in sessions.** Revocation is by generation, lifetime by expiry; a
 //!   nonce would only tell apart two sessions of one subject, generation and minute, which grant
 //!   the same thing until the same moment (and the crate draws no randomness). Signing is
@@ -92,11 +109,13 @@
 //! - **A domain label** (`"guiyan-links\0"`) starts every MAC input, so should the secret ever key
 //!   another HMAC, no message of this crate's could be taken for one of the other's.
 
+mod csrf;
 mod secret;
 mod subject;
 mod token;
 mod wire;
 
+pub use csrf::{csrf_token, verify_csrf};
 pub use secret::{LinkSecret, SECRET_LEN, SecretLengthError};
 pub use subject::{MAX_READER_KEY_LEN, MAX_UNIT_ID_LEN, ReaderKey, Subject, SubjectError, UnitId};
 pub use token::{Claims, MAX_TOKEN_LEN, Purpose, TAG_LEN, TokenError, sign, verify};

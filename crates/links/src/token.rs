@@ -14,7 +14,7 @@ pub(crate) const VERSION: u8 = 1;
 /// Bytes of HMAC-SHA256 kept as the tag: 128 bits (see the crate documentation for 16 over 12).
 pub const TAG_LEN: usize = 16;
 
-/// The longest token text `verify` decodes; longer input is `Malformed` before any
+/// The longest token text `verify` and `verify_csrf` decode; longer input is `Malformed` before any
 /// work. The longest token this version can write is 210 characters (a 128-byte reader key, five-
 /// byte varints), so 256 leaves room and keeps a hostile megabyte from being decoded or hashed.
 pub const MAX_TOKEN_LEN: usize = 256;
@@ -33,11 +33,13 @@ pub enum Purpose {
     Session,
 }
 
-/// The purpose byte of a token. The only place the byte is read.
+/// The purpose byte of a token: one more value than [`Purpose`], because CSRF tokens (which carry
+/// no claims) share the format's first two bytes. The only place the byte is read.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum Kind {
     Link = 1,
     Session = 2,
+    Csrf = 3,
 }
 
 impl Kind {
@@ -45,6 +47,7 @@ impl Kind {
         match byte {
             1 => Some(Kind::Link),
             2 => Some(Kind::Session),
+            3 => Some(Kind::Csrf),
             _ => None,
         }
     }
