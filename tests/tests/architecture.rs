@@ -33,6 +33,8 @@ const PURE: &[(&str, &[&str])] = &[
     ("calendar", &["chrono", "chrono-tz", "croner", "icu_calendar", "tyme4rs", "thiserror", "serde"]),
     ("campaign", &["calendar", "chrono", "chrono-tz", "serde", "serde_json", "serde-saphyr", "schemars", "thiserror"]),
     ("plan", &["calendar", "campaign", "chrono", "chrono-tz", "serde", "serde_json", "thiserror"]),
+    // No randomness either: the caller supplies the secret.
+    ("links", &["hmac", "sha2", "base64", "thiserror"]),
 ];
 
 #[test]
@@ -52,6 +54,7 @@ fn internal_dependencies_point_inward() {
         "calendar",
         "campaign",
         "plan",
+        "links",
         "migrations",
         "store",
         "mail",
@@ -64,14 +67,15 @@ fn internal_dependencies_point_inward() {
         ("calendar", "crates/calendar/Cargo.toml", &[]),
         ("campaign", "crates/campaign/Cargo.toml", &["calendar"]),
         ("plan", "crates/plan/Cargo.toml", &["calendar", "campaign"]),
+        ("links", "crates/links/Cargo.toml", &[]),
         ("migrations", "migrations/Cargo.toml", &[]),
-        ("store", "crates/store/Cargo.toml", &["campaign", "plan", "migrations"]),
+        ("store", "crates/store/Cargo.toml", &["campaign", "plan", "migrations", "links"]),
         ("mail", "crates/mail/Cargo.toml", &["campaign", "calendar", "plan"]),
         ("engine", "crates/engine/Cargo.toml", &["calendar", "campaign", "plan", "store", "mail"]),
         (
             "guiyan",
             "crates/guiyan/Cargo.toml",
-            &["calendar", "campaign", "plan", "migrations", "store", "mail", "engine"],
+            &["calendar", "campaign", "plan", "links", "migrations", "store", "mail", "engine"],
         ),
     ];
     for (krate, manifest, ok) in allowed {
