@@ -34,6 +34,8 @@ const PURE: &[(&str, &[&str])] = &[
     ("campaign", &["calendar", "chrono", "chrono-tz", "serde", "serde_json", "serde-saphyr", "schemars", "thiserror"]),
     ("plan", &["calendar", "campaign", "chrono", "chrono-tz", "serde", "serde_json", "thiserror"]),
     ("report", &["serde"]),
+    // No randomness either: the caller supplies the secret.
+    ("links", &["hmac", "sha2", "base64", "thiserror"]),
 ];
 
 #[test]
@@ -54,6 +56,7 @@ fn internal_dependencies_point_inward() {
         "campaign",
         "plan",
         "report",
+        "links",
         "migrations",
         "store",
         "mail",
@@ -67,14 +70,15 @@ fn internal_dependencies_point_inward() {
         ("campaign", "crates/campaign/Cargo.toml", &["calendar"]),
         ("plan", "crates/plan/Cargo.toml", &["calendar", "campaign"]),
         ("report", "crates/report/Cargo.toml", &[]),
+        ("links", "crates/links/Cargo.toml", &[]),
         ("migrations", "migrations/Cargo.toml", &[]),
-        ("store", "crates/store/Cargo.toml", &["campaign", "plan", "report", "migrations"]),
+        ("store", "crates/store/Cargo.toml", &["campaign", "plan", "report", "migrations", "links"]),
         ("mail", "crates/mail/Cargo.toml", &["campaign", "calendar", "plan"]),
         ("engine", "crates/engine/Cargo.toml", &["calendar", "campaign", "plan", "store", "mail"]),
         (
             "guiyan",
             "crates/guiyan/Cargo.toml",
-            &["calendar", "campaign", "plan", "report", "migrations", "store", "mail", "engine"],
+            &["calendar", "campaign", "plan", "report", "links", "migrations", "store", "mail", "engine"],
         ),
     ];
     for (krate, manifest, ok) in allowed {
