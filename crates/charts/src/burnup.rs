@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 use crate::frame::{self, PAD, SMALL};
 use crate::scale::nice_axis;
-use crate::svg::{GRID, INK, MUTED, Svg, clean, num, points, text_width};
+use crate::svg::{GRID, INK, MUTED, Svg, clean, num, points, text_width, truncate};
 use crate::{MAX_TEXT, Options};
 
 /// The counts at the end of one day.
@@ -44,6 +44,9 @@ pub struct BurnUpChart {
 const DONE: &str = "#0f8b8d";
 const TOTAL: &str = "#5f6670";
 const DUE: &str = "#b42318";
+/// A white outline behind a label, drawn under its fill.
+const HALO: [(&str, &str); 4] =
+    [("stroke", "#ffffff"), ("stroke-width", "3"), ("stroke-linejoin", "round"), ("paint-order", "stroke")];
 /// Space above the plot for the markers' labels (two staggered rows).
 const MARKER_ROW: f64 = 16.0;
 
@@ -139,7 +142,11 @@ impl BurnUpChart {
             k += 1;
         }
         svg.end("g");
-        svg.line((left, plot_bottom), (days.left + days.width, plot_bottom), &[("stroke", MUTED), ("stroke-width", "1")]);
+        svg.line(
+            (left, plot_bottom),
+            (days.left + days.width, plot_bottom),
+            &[("stroke", MUTED), ("stroke-width", "1")],
+        );
 
         // Done: a filled area under a line, from the first point to the last.
         let done: Vec<(f64, f64)> = pts.iter().map(|p| (days.x(p.date), y(p.done as f64))).collect();
@@ -190,30 +197,45 @@ impl BurnUpChart {
                 attrs.push(("stroke-dasharray", "3 3"));
             }
             svg.line((mx, plot_top), (mx, plot_bottom), &attrs);
-            let w = text_width(label, SMALL);
-            let lx = (mx - w / 2.0).clamp(PAD, width - PAD - w);
+            // A long label is cut to a third of the width (the summary has it whole).
+            let label = truncate(label, SMALL, width / 3.0).unwrap_or_else(|| label.clone());
+            let w = text_width(&label, SMALL);
+            let lx = (mx - w / 2.0).min(width - PAD - w).max(PAD);
             let row = if lx > row_ends[0] + 4.0 { 0 } else { 1 };
             row_ends[row] = lx + w;
             let ly = top + MARKER_ROW * (row as f64 + 1.0) - 4.0;
-            svg.text(lx, ly, &[("font-size", "12"), ("fill", colour)], label);
+            svg.text(lx, ly, &[("font-size", "12"), ("fill", colour)], &label);
         }
 
-        // Direct labels instead of a legend: the last day's done count at the line's end, and the
-        // total on its line.
+        // Direct labels instead of a legend: the last day's done count at the line's end, the
+        // total at the right end of its line. A white halo keeps them readable over grid and
+        // marker lines.
         if let Some(last) = pts.last() {
             let (lx, ly) = (days.x(last.date), y(last.done as f64));
-            let text = format!("{} {}", words.done, locale.count(last.done));
+            let mut text = format!("{} {}", words.done, locale.count(last.done));
+            if last.total > 0 {
+                text.push_str(&(words.in_parens)(&locale.percent(last.done as f64 * 100.0 / last.total as f64)));
+            }
             let w = text_width(&text, SMALL);
             // Right of the end when there is room, else left of it; always inside the plot.
             let tx = if lx + 6.0 + w <= width - PAD { lx + 6.0 } else { (lx - 6.0 - w).max(left + 2.0) };
             let ty = (ly - 6.0).clamp(plot_top + SMALL, plot_bottom - 4.0);
-            svg.text(tx, ty, &[("font-size", "12"), ("font-weight", "bold"), ("fill", "#0b6e70")], &text);
+            let mut attrs = vec![("font-size", "12"), ("font-weight", "bold"), ("fill", "#0b6e70")];
+            attrs.extend_from_slice(&HALO);
+            svg.text(tx, ty, &attrs, &text);
+
             let total_text = format!("{} {}", words.total, locale.count(last.total));
             let total_y = y(last.total as f64);
-            // Below the total line when the done label sits just under it, else above.
-            let near = (ty - total_y).abs() < SMALL + 6.0 || total_y < plot_top + SMALL + 2.0;
-            let total_ty = if near { total_y + SMALL + 4.0 } else { total_y - 5.0 };
-            svg.text(left + 4.0, total_ty, &[("font-size", "12"), ("fill", TOTAL)], &total_text);
+            let total_x = days.left + days.width;
+            let total_w = text_width(&total_text, SMALL);
+            // Above the line, unless that is off the plot or onto the done label.
+            let overlaps_done =
+                tx < total_x && tx + w > total_x - total_w && (ty - (total_y - 5.0)).abs() < SMALL + 2.0;
+            let total_ty =
+                if total_y - 5.0 - SMALL < plot_top || overlaps_done { total_y + SMALL + 4.0 } else { total_y - 5.0 };
+            let mut attrs = vec![("font-size", "12"), ("fill", TOTAL), ("text-anchor", "end")];
+            attrs.extend_from_slice(&HALO);
+            svg.text(total_x, total_ty, &attrs, &total_text);
         }
         svg.finish()
     }
@@ -240,9 +262,17 @@ fn describe(
     sentences.push(match pts.last() {
         None => words.no_data.to_string(),
         Some(last) => {
-            let percent =
-                if last.total == 0 { "—".to_string() } else { locale.percent(last.done as f64 * 100.0 / last.total as f64) };
-            (words.burn_up_summary)(&locale.day(last.date), &locale.count(last.done), &locale.count(last.total), &percent)
+            let percent = if last.total == 0 {
+                "—".to_string()
+            } else {
+                locale.percent(last.done as f64 * 100.0 / last.total as f64)
+            };
+            (words.burn_up_summary)(
+                &locale.day(last.date),
+                &locale.count(last.done),
+                &locale.count(last.total),
+                &percent,
+            )
         }
     });
     if !markers.is_empty() {
@@ -288,7 +318,12 @@ mod tests {
             BurnUpPoint { date: day(1, 20), done: 120, total: 300 },
         ])
         .render(&Options::new(Locale::ZhCn));
-        assert!(svg.contains("<desc>1月10日至2月20日。截至1月20日，已完成120项，共300项（40%）。今天：1月20日；截止：2月1日。</desc>"), "{svg}");
+        assert!(
+            svg.contains(
+                "<desc>1月10日至2月20日。截至1月20日，已完成120项，共300项（40%）。今天：1月20日；截止：2月1日。</desc>"
+            ),
+            "{svg}"
+        );
     }
 
     #[test]
@@ -299,7 +334,12 @@ mod tests {
             BurnUpPoint { date: day(1, 20), done: 6, total: 10 },
         ])
         .render(&Options::new(Locale::En));
-        assert!(svg.contains("<desc>10 Jan to 20 Feb. By 20 Jan, 6 of 10 tasks done (60%). Today: 20 Jan; 截止: 1 Feb.</desc>"), "{svg}");
+        assert!(
+            svg.contains(
+                "<desc>10 Jan to 20 Feb. By 20 Jan, 6 of 10 tasks done (60%). Today: 20 Jan; 截止: 1 Feb.</desc>"
+            ),
+            "{svg}"
+        );
     }
 
     #[test]

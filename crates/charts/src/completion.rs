@@ -14,7 +14,7 @@ pub enum Mark {
     AtRisk,
     /// Green, no word: the normal case is the quiet one.
     OnTrack,
-    /// No bar, `—`, and the word 无任务 / No tasks.
+    /// No bar, `—`, and the words 无任务 / No tasks written in the empty track.
     NoTasks,
 }
 
@@ -50,9 +50,10 @@ impl Mark {
         }
     }
 
-    /// Whether the row says the mark in words (all but the normal case).
+    /// Whether the row says the mark in the word column: the exceptions a reader scans for.
+    /// (`NoTasks` says so in its empty track instead; `OnTrack` is the quiet normal case.)
     fn worded(self) -> bool {
-        self != Mark::OnTrack
+        matches!(self, Mark::Behind | Mark::AtRisk)
     }
 }
 
@@ -102,7 +103,10 @@ struct Row {
     cut: Option<String>,
     percent: String,
     counts: String,
+    /// The word in the word column.
     word: &'static str,
+    /// The word in the text summary (also for `NoTasks`, whose row says it in the track).
+    summary_word: &'static str,
     bar: Option<f64>,
     mark: Mark,
 }
@@ -123,8 +127,12 @@ impl CompletionChart {
                     name: clean(&bar.name, MAX_TEXT),
                     cut: None,
                     percent: shown.map_or_else(|| "—".to_string(), |p| locale.percent(p)),
-                    counts: bar.counts.map(|(d, t)| format!("{}/{}", locale.count(d), locale.count(t))).unwrap_or_default(),
+                    counts: bar
+                        .counts
+                        .map(|(d, t)| format!("{}/{}", locale.count(d), locale.count(t)))
+                        .unwrap_or_default(),
                     word: if bar.mark.worded() { bar.mark.word(words) } else { "" },
+                    summary_word: if bar.mark == Mark::OnTrack { "" } else { bar.mark.word(words) },
                     bar: shown,
                     mark: bar.mark,
                 }
@@ -135,7 +143,8 @@ impl CompletionChart {
         // is left after the name column.
         let word_w = rows.iter().map(|r| text_width(r.word, SMALL)).fold(0.0, f64::max);
         let counts_w = rows.iter().map(|r| text_width(&r.counts, SMALL)).fold(0.0, f64::max);
-        let percent_w = text_width("100%", LABEL).max(rows.iter().map(|r| text_width(&r.percent, LABEL)).fold(0.0, f64::max));
+        let percent_w =
+            text_width("100%", LABEL).max(rows.iter().map(|r| text_width(&r.percent, LABEL)).fold(0.0, f64::max));
         let word_x = width - PAD - word_w;
         let counts_end = if word_w > 0.0 { word_x - 6.0 } else { width - PAD };
         let percent_end = if counts_w > 0.0 { counts_end - counts_w - 6.0 } else { counts_end };
@@ -148,7 +157,9 @@ impl CompletionChart {
         }
 
         let desc = describe(&rows, options);
-        let marks: Vec<Mark> = Mark::ALL.into_iter().filter(|m| self.bars.iter().any(|b| b.mark == *m)).collect();
+        // The legend explains colours, so it lists the marks that have a bar colour and occur.
+        let marks: Vec<Mark> =
+            Mark::ALL.into_iter().filter(|m| *m != Mark::NoTasks && self.bars.iter().any(|b| b.mark == *m)).collect();
         let top = frame::header_height(&title) + if marks.is_empty() { 0.0 } else { frame::LEGEND };
         let height = if rows.is_empty() { top + frame::EMPTY } else { top + ROW * rows.len() as f64 + PAD };
         let mut svg = Svg::new(options, "completion", height, &title, &desc);
@@ -165,7 +176,7 @@ impl CompletionChart {
             let baseline = row_top + ROW / 2.0 + LABEL * 0.36;
             svg.start("g", &[]);
             if row.cut.is_some() {
-                let full = [row.name.as_str(), &row.percent, &row.counts, row.word]
+                let full = [row.name.as_str(), &row.percent, &row.counts, row.summary_word]
                     .iter()
                     .filter(|s| !s.is_empty())
                     .copied()
@@ -180,14 +191,24 @@ impl CompletionChart {
             if let Some(p) = row.bar.filter(|p| *p > 0.0) {
                 svg.rect(track_x, bar_y, track_w * p / 100.0, BAR, &[("fill", row.mark.colour())]);
             }
+            if row.mark == Mark::NoTasks {
+                // The empty track says why it is empty, so no colour has to.
+                svg.text(track_x + 6.0, baseline - 0.5, &[("font-size", "12"), ("fill", MUTED)], words.no_tasks);
+            }
+            let percent_fill = if row.bar.is_some() { INK } else { MUTED };
             svg.text(
                 percent_end,
                 baseline,
-                &[("font-size", "13"), ("font-weight", "bold"), ("fill", INK), ("text-anchor", "end")],
+                &[("font-size", "13"), ("font-weight", "bold"), ("fill", percent_fill), ("text-anchor", "end")],
                 &row.percent,
             );
             if !row.counts.is_empty() {
-                svg.text(counts_end, baseline, &[("font-size", "12"), ("fill", MUTED), ("text-anchor", "end")], &row.counts);
+                svg.text(
+                    counts_end,
+                    baseline,
+                    &[("font-size", "12"), ("fill", MUTED), ("text-anchor", "end")],
+                    &row.counts,
+                );
             }
             if !row.word.is_empty() {
                 let weight = if row.mark == Mark::Behind { "bold" } else { "normal" };
@@ -218,8 +239,8 @@ fn describe(rows: &[Row], options: &Options) -> String {
                 item.push(' ');
                 item.push_str(&r.counts);
             }
-            if !r.word.is_empty() {
-                item.push_str(&(words.in_parens)(r.word));
+            if !r.summary_word.is_empty() {
+                item.push_str(&(words.in_parens)(r.summary_word));
             }
             item
         })
@@ -244,7 +265,10 @@ mod tests {
             UnitBar::new("第3街道", 0.0, Mark::NoTasks),
         ])
         .render(&Options::new(Locale::ZhCn));
-        assert!(svg.contains("<desc>完成率：第1街道 100% 12/12，第2街道 45%（滞后），第3街道 —（无任务）</desc>"), "{svg}");
+        assert!(
+            svg.contains("<desc>完成率：第1街道 100% 12/12，第2街道 45%（滞后），第3街道 —（无任务）</desc>"),
+            "{svg}"
+        );
     }
 
     #[test]

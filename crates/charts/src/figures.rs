@@ -103,7 +103,11 @@ impl FigureChart {
         for (i, group) in groups.iter().enumerate() {
             if i > 0 {
                 // A rule between groups: the scale changes here.
-                svg.line((PAD, y + GAP / 2.0), (width - PAD, y + GAP / 2.0), &[("stroke", GRID), ("stroke-width", "1")]);
+                svg.line(
+                    (PAD, y + GAP / 2.0),
+                    (width - PAD, y + GAP / 2.0),
+                    &[("stroke", GRID), ("stroke-width", "1")],
+                );
                 y += GAP;
             }
             // A lone figure gets no bar: a bar is only read against another on the same scale.
@@ -111,7 +115,12 @@ impl FigureChart {
             svg.start("g", &[]);
             if headed(group) {
                 let heading = (words.unit_heading)(&group.unit);
-                svg.text(PAD, y + HEADING / 2.0 + SMALL * 0.36 + 2.0, &[("font-size", "12"), ("fill", MUTED)], &heading);
+                svg.text(
+                    PAD,
+                    y + HEADING / 2.0 + SMALL * 0.36 + 2.0,
+                    &[("font-size", "12"), ("fill", MUTED)],
+                    &heading,
+                );
                 y += HEADING;
             }
             let max = group.rows.iter().map(|r| r.value).filter(|v| v.is_finite()).fold(0.0, f64::max);

@@ -27,7 +27,12 @@ pub(crate) fn title(svg: &mut Svg, options: &Options, title: &str) {
     }
     let max = options.width() - 2.0 * PAD;
     let shown = truncate(title, TITLE, max);
-    svg.text(PAD, PAD + TITLE, &[("font-size", "16"), ("font-weight", "bold"), ("fill", INK)], shown.as_deref().unwrap_or(title));
+    svg.text(
+        PAD,
+        PAD + TITLE,
+        &[("font-size", "16"), ("font-weight", "bold"), ("fill", INK)],
+        shown.as_deref().unwrap_or(title),
+    );
 }
 
 /// One line of swatches and words, starting at `top`.

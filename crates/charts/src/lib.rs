@@ -136,7 +136,9 @@ impl Options {
 
     pub(crate) fn id_prefix(&self) -> Option<String> {
         // An id must not start with a digit or `-` to be usable in CSS selectors too.
-        self.id.as_ref().map(|id| if id.starts_with(|c: char| c.is_ascii_alphabetic()) { id.clone() } else { format!("c{id}") })
+        self.id
+            .as_ref()
+            .map(|id| if id.starts_with(|c: char| c.is_ascii_alphabetic()) { id.clone() } else { format!("c{id}") })
     }
 }
 

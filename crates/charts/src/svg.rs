@@ -51,7 +51,7 @@ pub(crate) fn num(v: f64) -> String {
     let tenths = (v.clamp(-1e9, 1e9) * 10.0).round() as i64;
     let sign = if tenths < 0 { "-" } else { "" };
     let abs = tenths.unsigned_abs();
-    if abs % 10 == 0 { format!("{sign}{}", abs / 10) } else { format!("{sign}{}.{}", abs / 10, abs % 10) }
+    if abs.is_multiple_of(10) { format!("{sign}{}", abs / 10) } else { format!("{sign}{}.{}", abs / 10, abs % 10) }
 }
 
 /// The estimated advance of one character in ems. An estimate errs wide, so a label never runs

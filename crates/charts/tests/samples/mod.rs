@@ -1,6 +1,7 @@
 //! Sample charts in both languages, shared by the snapshot tests and `examples/preview.rs` (which
 //! writes them out to be looked at).
 
+// The tests and the preview example each use only part of it.
 #![allow(dead_code)]
 
 use charts::{BurnUpChart, BurnUpPoint, CompletionChart, DateMarker, Figure, FigureChart, Mark, UnitBar};
@@ -13,7 +14,10 @@ pub fn day(year: i32, month: u32, day: u32) -> NaiveDate {
 /// Twenty street offices, one with a long name, in the ranking order a 情况通报 uses.
 pub fn streets_zh() -> CompletionChart {
     let mut bars = Vec::new();
-    let percents = [100.0, 100.0, 96.0, 92.5, 88.0, 85.0, 81.0, 80.0, 75.0, 72.0, 66.6, 60.0, 58.0, 50.0, 45.0, 40.0, 33.0, 20.0, 0.4];
+    let percents = [
+        100.0, 100.0, 96.0, 92.5, 88.0, 85.0, 81.0, 80.0, 75.0, 72.0, 66.6, 60.0, 58.0, 50.0, 45.0, 40.0, 33.0, 20.0,
+        0.4,
+    ];
     for (i, p) in percents.iter().enumerate() {
         let total: u32 = 24;
         let done = (p / 100.0 * f64::from(total)).floor() as u64;
@@ -24,7 +28,11 @@ pub fn streets_zh() -> CompletionChart {
         } else {
             Mark::Behind
         };
-        let name = if i == 5 { "经济技术开发区管理委员会社会事务局".to_string() } else { format!("第{}街道办事处", i + 1) };
+        let name = if i == 5 {
+            "经济技术开发区管理委员会社会事务局".to_string()
+        } else {
+            format!("第{}街道办事处", i + 1)
+        };
         bars.push(UnitBar::new(name, *p, mark).counts(done, u64::from(total)));
     }
     bars.push(UnitBar::new("新区筹备组", 0.0, Mark::NoTasks));
@@ -60,11 +68,18 @@ pub fn communities_zh() -> CompletionChart {
 
 /// Sixty units: the most a chart is expected to hold.
 pub fn sixty_zh() -> CompletionChart {
-    let bars = (1..=60)
+    let bars = (1..=60u32)
         .map(|i| {
-            let p = f64::from((i * 37) % 101);
-            let mark = if p >= 80.0 { Mark::OnTrack } else if p >= 50.0 { Mark::AtRisk } else { Mark::Behind };
-            UnitBar::new(format!("第{i}社区居委会"), p, mark).counts((p as u64) / 4, 25)
+            let done = (i * 37) % 26;
+            let p = f64::from(done) * 4.0;
+            let mark = if p >= 80.0 {
+                Mark::OnTrack
+            } else if p >= 50.0 {
+                Mark::AtRisk
+            } else {
+                Mark::Behind
+            };
+            UnitBar::new(format!("第{i}社区居委会"), p, mark).counts(u64::from(done), 25)
         })
         .collect();
     CompletionChart { title: "全区各社区完成率".to_string(), bars }
