@@ -30,7 +30,35 @@ fn main() -> std::io::Result<()> {
         ("hostile-burn-up", hostile_burn_up.render(&en)),
         ("hostile-figures", hostile_figures.render(&en)),
     ];
-    for (name, svg) in charts {
+    // Edge cases: one day, all done, today on the due date, a lone figure, huge numbers.
+    let mut one_day = samples::burn_up_zh();
+    one_day.points.truncate(1);
+    one_day.today = Some(one_day.start);
+    let mut all_done = samples::burn_up_en();
+    for p in &mut all_done.points {
+        p.done = p.done * 252 / 171;
+    }
+    all_done.today = Some(samples::day(2027, 2, 5));
+    let mut crowded = samples::burn_up_zh();
+    crowded.markers.push(charts::DateMarker { date: samples::day(2027, 1, 28), label: "第一次督查".into() });
+    crowded.markers.push(charts::DateMarker { date: samples::day(2027, 1, 29), label: "第二次督查".into() });
+    let mut huge = samples::burn_up_en();
+    for p in &mut huge.points {
+        p.done *= 1_000_000;
+        p.total *= 1_000_000;
+    }
+    let lone = charts::FigureChart {
+        title: "清明 · 上报数据".into(),
+        figures: vec![charts::Figure::new("文明祭扫宣传", 1_234_567.89, "人次")],
+    };
+    let edges = [
+        ("edge-burn-up-one-day-zh", one_day.render(&zh)),
+        ("edge-burn-up-all-done-en", all_done.render(&en)),
+        ("edge-burn-up-crowded-zh", crowded.render(&zh)),
+        ("edge-burn-up-huge-en", huge.render(&en)),
+        ("edge-figures-lone-zh", lone.render(&zh)),
+    ];
+    for (name, svg) in charts.into_iter().chain(edges) {
         std::fs::write(dir.join(format!("{name}.svg")), svg)?;
     }
     println!("{}", dir.display());

@@ -187,8 +187,10 @@ impl BurnUpChart {
             svg.empty("polyline", &attrs);
         }
 
-        // Markers: lines through the plot, labels above it on two rows so neighbours do not collide.
-        let mut row_ends = [f64::NEG_INFINITY; 2];
+        // Markers: lines through the plot, labels above it on two rows so neighbours do not
+        // collide. A label that fits on neither row is left out (the summary still says it):
+        // overlapping words help no one. "Today" comes first, so it is never the one left out.
+        let mut rows: [Vec<(f64, f64)>; 2] = [Vec::new(), Vec::new()];
         for (date, label, is_today) in &markers {
             let mx = days.x(*date);
             let colour = if *is_today { INK } else { DUE };
@@ -201,8 +203,9 @@ impl BurnUpChart {
             let label = truncate(label, SMALL, width / 3.0).unwrap_or_else(|| label.clone());
             let w = text_width(&label, SMALL);
             let lx = (mx - w / 2.0).min(width - PAD - w).max(PAD);
-            let row = if lx > row_ends[0] + 4.0 { 0 } else { 1 };
-            row_ends[row] = lx + w;
+            let free = |placed: &Vec<(f64, f64)>| placed.iter().all(|(a, b)| lx + w + 4.0 <= *a || lx >= *b + 4.0);
+            let Some(row) = rows.iter().position(free) else { continue };
+            rows[row].push((lx, lx + w));
             let ly = top + MARKER_ROW * (row as f64 + 1.0) - 4.0;
             svg.text(lx, ly, &[("font-size", "12"), ("fill", colour)], &label);
         }
@@ -346,6 +349,18 @@ mod tests {
     fn points_outside_the_range_widen_it() {
         let svg = chart(vec![BurnUpPoint { date: day(3, 1), done: 1, total: 2 }]).render(&Options::new(Locale::En));
         assert!(svg.contains("10 Jan to 1 Mar"), "{svg}");
+    }
+
+    #[test]
+    fn crowded_marker_labels_are_left_out_not_overlapped() {
+        let mut c = chart(vec![BurnUpPoint { date: day(1, 12), done: 1, total: 2 }]);
+        c.markers =
+            ["一查", "二查", "三查"].iter().map(|l| DateMarker { date: day(1, 20), label: l.to_string() }).collect();
+        let svg = c.render(&Options::new(Locale::ZhCn));
+        assert!(svg.contains(">今天</text>") && svg.contains(">一查</text>"), "{svg}");
+        assert!(!svg.contains(">二查</text>"), "{svg}");
+        assert!(svg.contains("一查：1月20日；二查：1月20日；三查：1月20日"), "the summary keeps every marker: {svg}");
+        assert_eq!(svg.matches("stroke-dasharray=\"3 3\"").count(), 3, "every marker keeps its line");
     }
 
     #[test]

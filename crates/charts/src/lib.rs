@@ -28,19 +28,22 @@
 //!   design width is [`Options::width`] (default 400 units): at a phone's 360 px a 13-unit label
 //!   is about 12 px. On a desktop the page should cap the chart (e.g. `max-width: 40rem`) or
 //!   render it with a wider design width, rather than letting text grow with a 1200 px column.
+//!   The root has the classes `gy-chart gy-chart-KIND` (`completion`, `burn-up`, `figures`) for
+//!   the page's own stylesheet to hold on to.
 //! - **Accessible**: `role="img"` with a `<title>` (the caller's title) and a `<desc>` that says
 //!   every value in words (`完成率：第1街道办事处 100% 12/12，…`), which is what a screen reader
-//!   reads; with [`Options::id`] they are also referenced by `aria-labelledby` (off by default:
+//!   reads; with [`Options::with_id`] they are also referenced by `aria-labelledby` (off by default:
 //!   two charts on one page with the same ids would clash). Text is real `<text>` in the Chinese
 //!   font stack `"PingFang SC","Microsoft YaHei","Noto Sans CJK SC","WenQuanYi Micro Hei",sans-serif`,
 //!   so it can be found, copied and zoomed.
 //!
 //! # Readability decisions
 //!
-//! - **Bars** are 14 units high on a 26-unit row (at phone width about 13 px on a 23 px pitch: a
-//!   finger-sized row, 60 units in ~1,600 units of height, a screen and a half of scrolling per
-//!   twenty units). Each bar sits on a light grey track showing 100 %, so a short bar reads as
-//!   "far from done", not "small number".
+//! - **Bars** are 14 units high on a 26-unit row: at a 360 px phone about 13 px on a 23 px pitch,
+//!   so twenty street offices take about two thirds of a screen and sixty communities three
+//!   screens, and a row is still a finger's height for the long-press tooltip. Labels are 13
+//!   units, secondary text 12, the title 16. Each bar sits on a light grey track showing 100 %, so
+//!   a short bar reads as "far from done", not as "a small number".
 //! - **Columns like a 情况通报 table**: name left, bar, percentage right-aligned in bold, then
 //!   `done/total` in grey, then the mark's word. The numbers line up down the page, so a reader
 //!   can scan the percentages without following bars.
@@ -50,26 +53,35 @@
 //!   the row then carries a `<title>` with the full name and value, which browsers show on hover
 //!   or long-press, and the `<desc>` always has the full name. Widths are estimated (CJK one em,
 //!   Latin ~0.6 em), erring wide so a name never runs into its bar.
-//! - **Colour is never alone**: `Behind` bars are also marked with the word 滞后 / Behind in bold,
-//!   `AtRisk` with 预警 / At risk, `NoTasks` with `—` and 无任务 / No tasks (and no bar);
-//!   `OnTrack` carries no word, so the words call out exactly the exceptions. The palette is
-//!   chosen for red–green colour blindness: Behind a dark red `#b42318` (6.6:1 on white), At risk
-//!   a light amber `#e8a200`, On track a blue-green `#0f8b8d` (4.1:1); for deuteranopes and
-//!   protanopes these become dark olive, light yellow and slate blue, apart in both hue and
-//!   lightness. The amber bar is below 3:1 on white, which is why its word is always there.
-//!   Text is `#1f2328` (15.8:1) or `#5f6670` (5.8:1), above WCAG AA's 4.5:1.
+//! - **Colour is never alone**: `Behind` rows also say 滞后 / Behind in bold in a word column at
+//!   the right, `AtRisk` rows 预警 / At risk; `NoTasks` rows draw no bar, show `—`, and write
+//!   无任务 / No tasks in their empty track; `OnTrack` rows carry no word, so the words call out
+//!   exactly the exceptions a reader scans for. The legend lists the bar colours that occur. The
+//!   palette is chosen for red–green colour blindness: Behind a dark red `#b42318` (6.6:1 on
+//!   white), At risk a light amber `#e8a200`, On track a blue-green `#0f8b8d` (4.1:1); for
+//!   deuteranopes and protanopes these become dark olive, light yellow and slate blue, apart in
+//!   both hue and lightness. The amber bar is below 3:1 on white, which is why its word is always
+//!   there. Text is `#1f2328` (15.8:1) or `#5f6670` (5.8:1), above WCAG AA's 4.5:1; the words'
+//!   colours (`#b42318`, `#8a5a00`) are above it too.
 //! - **Empty charts** keep their title and say 暂无数据 / No data in the middle of the plot,
 //!   rather than showing empty axes that look like zeros.
-//! - **Burn-up**: done so far as a filled area with a line, the total as a grey dashed line, so
-//!   the gap between them is the work left; dates labelled sparsely (at most about six labels,
-//!   `1月16日` / `16 Jan`), "today" as a solid dark line and due dates as dashed red lines, each
-//!   labelled.
-//! - **Figure totals** are grouped by unit of measure: bars share a scale only within a group of
-//!   the same unit (`人` with `人`), and each group is its own small multiple with its own scale
-//!   and a heading naming the unit, because "126 条" and "1,342 人" cannot be compared by length.
-//!   A bar only means something next to another bar: a figure alone in its unit gets no bar,
-//!   just its value, rather than a full-width bar that would look like "100 %". Values are
-//!   always printed with their unit.
+//! - **Burn-up**: done so far as a filled area with a line, the total as a grey dashed step
+//!   line, so the gap between them is the work left. Both are labelled directly (`已完成 171（67%）`
+//!   at the line's end, `任务总数 252` at the right), not through a legend, on a white halo so a
+//!   grid or marker line never cuts through the words. Dates are labelled as sparsely as fits
+//!   (steps of 1, 2, 3, 7, 14 or 28 days; `1月16日` / `16 Jan`, no year: a run is weeks long).
+//!   "Today" is a solid dark line, due dates dashed red lines, labelled above the plot on two rows;
+//!   a label that fits on neither is left out rather than drawn over another (the summary has it).
+//! - **Figure totals** are grouped by unit of measure, because "126 条" and "1,342 人" cannot be
+//!   compared by length: bars share a scale only within a group of the same unit (`人` with `人`,
+//!   in the order the units first appear), each group is its own small multiple under a heading
+//!   naming its unit (`单位：人`), and a rule separates the groups. Neither alternative reads as
+//!   well: one small multiple per figure, or a full-width scale per bar, gives every figure a bar
+//!   as long as its own maximum, a row of identical full bars that look like "100 %" and say
+//!   nothing. For the same reason a figure alone in its unit (or without a unit: nothing says two
+//!   unit-less figures count the same thing) gets no bar, only its value, and reads as a table
+//!   row. Values are always printed with their unit, right-aligned in one column for the whole
+//!   chart, so they can be read without the bars.
 //! - **Hostile input** never breaks the chart: NaN and infinite values show `—` and draw no bar,
 //!   negative values draw no bar, values above 100 % are drawn as 100 %, and texts are cut to one
 //!   line of at most 200 characters.

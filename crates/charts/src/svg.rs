@@ -146,13 +146,10 @@ impl Svg {
         svg.start("svg", &attrs);
         let title_id = id.as_ref().map(|id| format!("{id}-title"));
         let desc_id = id.as_ref().map(|id| format!("{id}-desc"));
-        let id_attr = |id: &Option<String>| -> Vec<(&str, String)> {
-            id.as_ref().map(|id| vec![("id", id.clone())]).unwrap_or_default()
-        };
-        let title_attrs = id_attr(&title_id);
-        let desc_attrs = id_attr(&desc_id);
-        svg.text_element("title", &title_attrs.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>(), title);
-        svg.text_element("desc", &desc_attrs.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>(), desc);
+        let title_attrs: Vec<(&str, &str)> = title_id.as_deref().map(|id| ("id", id)).into_iter().collect();
+        let desc_attrs: Vec<(&str, &str)> = desc_id.as_deref().map(|id| ("id", id)).into_iter().collect();
+        svg.text_element("title", &title_attrs, title);
+        svg.text_element("desc", &desc_attrs, desc);
         svg.empty("rect", &[("width", &width), ("height", &height), ("fill", "#ffffff")]);
         svg
     }
