@@ -33,6 +33,7 @@ const PURE: &[(&str, &[&str])] = &[
     ("calendar", &["chrono", "chrono-tz", "croner", "icu_calendar", "tyme4rs", "thiserror", "serde"]),
     ("campaign", &["calendar", "chrono", "chrono-tz", "serde", "serde_json", "serde-saphyr", "schemars", "thiserror"]),
     ("plan", &["calendar", "campaign", "chrono", "chrono-tz", "serde", "serde_json", "thiserror"]),
+    ("charts", &["chrono"]),
 ];
 
 #[test]
@@ -52,6 +53,7 @@ fn internal_dependencies_point_inward() {
         "calendar",
         "campaign",
         "plan",
+        "charts",
         "migrations",
         "store",
         "mail",
@@ -64,6 +66,7 @@ fn internal_dependencies_point_inward() {
         ("calendar", "crates/calendar/Cargo.toml", &[]),
         ("campaign", "crates/campaign/Cargo.toml", &["calendar"]),
         ("plan", "crates/plan/Cargo.toml", &["calendar", "campaign"]),
+        ("charts", "crates/charts/Cargo.toml", &[]),
         ("migrations", "migrations/Cargo.toml", &[]),
         ("store", "crates/store/Cargo.toml", &["campaign", "plan", "migrations"]),
         ("mail", "crates/mail/Cargo.toml", &["campaign", "calendar", "plan"]),
