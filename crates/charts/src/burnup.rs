@@ -176,9 +176,9 @@ impl BurnUpChart {
             ],
         );
         let line_attrs = [("fill", "none"), ("stroke", DONE), ("stroke-width", "2"), ("stroke-linejoin", "round")];
-        if done.len() == 1 {
+        if let [(x, y)] = done.as_slice() {
             // One day: a line needs two points, so the day is a dot.
-            let (cx, cy) = (num(done[0].0), num(done[0].1));
+            let (cx, cy) = (num(*x), num(*y));
             svg.empty("circle", &[("cx", &cx), ("cy", &cy), ("r", "3"), ("fill", DONE)]);
         } else {
             let mut attrs = vec![("points", points(&done))];

@@ -41,7 +41,7 @@
 //!
 //! - **Bars** are 14 units high on a 26-unit row: at a 360 px phone about 13 px on a 23 px pitch,
 //!   so twenty street offices take about two thirds of a screen and sixty communities three
-//!   screens, and a row is still a finger's height for the long-press tooltip. Labels are 13
+//!   screens, and rows stay apart enough to follow with a finger. Labels are 13
 //!   units, secondary text 12, the title 16. Each bar sits on a light grey track showing 100 %, so
 //!   a short bar reads as "far from done", not as "a small number".
 //! - **Columns like a 情况通报 table**: name left, bar, percentage right-aligned in bold, then
@@ -50,8 +50,9 @@
 //! - **Percentages round down** (99.6 % reads `99%`): only finished work says `100%`; a start
 //!   under one per cent says `<1%`, not `0%`.
 //! - **Long names** are cut to fit the name column (at most about a third of the width) with `…`;
-//!   the row then carries a `<title>` with the full name and value, which browsers show on hover
-//!   or long-press, and the `<desc>` always has the full name. Widths are estimated (CJK one em,
+//!   the row then carries a `<title>` with the full name and value, which desktop browsers show
+//!   on hover (phones show no tooltip: there the `<desc>`, which always has the full name, and the
+//!   page's own table must carry it, or a wider design width). Widths are estimated (CJK one em,
 //!   Latin ~0.6 em), erring wide so a name never runs into its bar.
 //! - **Colour is never alone**: `Behind` rows also say 滞后 / Behind in bold in a word column at
 //!   the right, `AtRisk` rows 预警 / At risk; `NoTasks` rows draw no bar, show `—`, and write
