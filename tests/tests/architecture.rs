@@ -36,6 +36,7 @@ const PURE: &[(&str, &[&str])] = &[
     ("report", &["serde"]),
     // No randomness either: the caller supplies the secret.
     ("links", &["hmac", "sha2", "base64", "thiserror"]),
+    ("charts", &["chrono"]),
 ];
 
 #[test]
@@ -57,6 +58,7 @@ fn internal_dependencies_point_inward() {
         "plan",
         "report",
         "links",
+        "charts",
         "migrations",
         "store",
         "mail",
@@ -71,6 +73,7 @@ fn internal_dependencies_point_inward() {
         ("plan", "crates/plan/Cargo.toml", &["calendar", "campaign"]),
         ("report", "crates/report/Cargo.toml", &[]),
         ("links", "crates/links/Cargo.toml", &[]),
+        ("charts", "crates/charts/Cargo.toml", &[]),
         ("migrations", "migrations/Cargo.toml", &[]),
         ("store", "crates/store/Cargo.toml", &["campaign", "plan", "report", "migrations", "links"]),
         ("mail", "crates/mail/Cargo.toml", &["campaign", "calendar", "plan"]),
