@@ -63,6 +63,7 @@ fn internal_dependencies_point_inward() {
         "store",
         "mail",
         "engine",
+        "web",
         "guiyan",
         "bench-support",
         "smtp-test-server",
@@ -77,11 +78,12 @@ fn internal_dependencies_point_inward() {
         ("migrations", "migrations/Cargo.toml", &[]),
         ("store", "crates/store/Cargo.toml", &["campaign", "plan", "report", "migrations", "links"]),
         ("mail", "crates/mail/Cargo.toml", &["campaign", "calendar", "plan"]),
-        ("engine", "crates/engine/Cargo.toml", &["calendar", "campaign", "plan", "store", "mail"]),
+        ("engine", "crates/engine/Cargo.toml", &["calendar", "campaign", "plan", "store", "mail", "links"]),
+        ("web", "crates/web/Cargo.toml", &["campaign", "plan", "report", "links", "charts", "store"]),
         (
             "guiyan",
             "crates/guiyan/Cargo.toml",
-            &["calendar", "campaign", "plan", "report", "links", "migrations", "store", "mail", "engine"],
+            &["calendar", "campaign", "plan", "report", "links", "migrations", "store", "mail", "engine", "web"],
         ),
     ];
     for (krate, manifest, ok) in allowed {

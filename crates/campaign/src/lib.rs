@@ -16,6 +16,7 @@ mod text;
 mod time_expr;
 mod timing;
 mod validate;
+pub mod wording;
 mod yaml;
 
 pub use diagnostic::{

@@ -88,6 +88,27 @@ fn unhex(text: &str) -> Option<Vec<u8>> {
     (0..text.len()).step_by(2).map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok()).collect()
 }
 
+/// The key under which a subject's generation is kept: `u:UNIT` or `r:READER`.
+pub fn subject_key(subject: &links::Subject) -> String {
+    match subject {
+        links::Subject::Unit(unit) => format!("u:{unit}"),
+        links::Subject::Reader(reader) => format!("r:{reader}"),
+    }
+}
+
+/// A fresh link token for `subject`, valid until `expires_at` (Unix seconds), of its current
+/// generation, signed with the installation's secret (created on first use).
+pub async fn sign_link(
+    store: &Store,
+    subject: &links::Subject,
+    expires_at: i64,
+    now: DateTime<Utc>,
+) -> Result<String, StoreError> {
+    let secret = links::LinkSecret::new(link_secret(store, now).await?);
+    let generation = link_generation(store, &subject_key(subject)).await?;
+    Ok(links::sign(&secret, &links::Claims::link(subject.clone(), generation, expires_at)))
+}
+
 /// The generation `subject`'s links must carry (0 until revoked once).
 pub async fn link_generation(store: &Store, subject: &str) -> Result<u32, StoreError> {
     let row = link_subject::Entity::find_by_id(subject.to_string())

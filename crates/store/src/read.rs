@@ -164,6 +164,8 @@ pub struct UnitTask {
     pub run_closed: bool,
     /// For a waiting task: the tasks it waits for that are not done.
     pub waiting_on: Vec<Waiting>,
+    /// The figures the unit reports on completion.
+    pub figure_spec: Vec<campaign::Figure>,
 }
 
 /// A task another waits on.
@@ -217,6 +219,7 @@ async fn unit_task_rows(
         let Some(r) = runs.get(&t.run_id) else { continue };
         let tz = zone(r)?;
         let id = t.id;
+        let figure_spec = crate::stored::figure_spec(&t.figure_spec, t.id)?;
         let row = crate::operate::row(t, tz, now_s)?;
         let due_soon = row.state.is_active()
             && row.due_at.timestamp() >= now_s
@@ -226,6 +229,7 @@ async fn unit_task_rows(
             run_closes_at: DateTime::from_timestamp(r.closes_at, 0).unwrap_or_default().with_timezone(&tz),
             run_closed: r.closed_at.is_some(),
             waiting_on: waits.remove(&id).unwrap_or_default(),
+            figure_spec,
             task: row,
         });
     }
@@ -273,8 +277,7 @@ pub struct TaskDetail {
     #[serde(flatten)]
     pub task: UnitTask,
     pub unit_name: String,
-    /// The figures the unit reports on completion.
-    pub figure_spec: Vec<campaign::Figure>,
+    pub unit_email: String,
     pub history: Vec<HistoryEntry>,
 }
 
@@ -285,12 +288,14 @@ pub async fn task_detail(store: &Store, id: &str, now: DateTime<Utc>) -> Result<
         .await
         .map_err(err)?
         .ok_or_else(|| StoreError::NoSuchTask(id.to_string()))?;
-    let figure_spec = crate::stored::figure_spec(&model.figure_spec, model.id)?;
-    let unit_name = unit(store, &model.unit).await?.map(|u| u.name).unwrap_or_else(|| model.unit.clone());
+    let (unit_name, unit_email) = match unit(store, &model.unit).await? {
+        Some(u) => (u.name, u.email),
+        None => (model.unit.clone(), String::new()),
+    };
     let history = task_history(store, id).await?;
     let task =
         unit_task_rows(store, vec![model], now).await?.pop().ok_or_else(|| StoreError::NoSuchTask(id.to_string()))?;
-    Ok(TaskDetail { task, unit_name, figure_spec, history })
+    Ok(TaskDetail { task, unit_name, unit_email, history })
 }
 
 /// Which tasks a page of the API or the dashboard lists.

@@ -305,7 +305,7 @@ async fn figure_sums(
     store: &Store,
     run_id: i64,
     index: &HashMap<&str, usize>,
-    in_scope: &dyn Fn(usize) -> bool,
+    in_scope: &(dyn Fn(usize) -> bool + Sync),
 ) -> Result<HashMap<usize, BTreeMap<String, f64>>, StoreError> {
     let err = |e| StoreError::from_db(&store.url, e);
     let backend = store.backend();

@@ -23,6 +23,7 @@
 
 #![allow(dead_code)] // each test file uses a different part of the harness
 
+pub mod http;
 pub mod site;
 pub mod smtp;
 

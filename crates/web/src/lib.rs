@@ -1,0 +1,39 @@
+//! The web front door: units report their work from the link in their mail (the portal),
+//! leadership watches completion (the dashboard), and scripts read the same data (the JSON API).
+//! Server-rendered and mobile-first, usable in the WeChat in-app browser with JavaScript off;
+//! JavaScript only refreshes the dashboard.
+//!
+//! No accounts: a unit's (or a leadership reader's) signed link is exchanged on its first visit
+//! for a session cookie, and the browser is sent on to a clean address. Every request is checked
+//! against the subject's link generation (a revoked link stops at once) and its scope (a unit sees
+//! its own subtree, changes only its own tasks). GET never changes anything; every POST carries the
+//! session's CSRF token.
+//!
+//! ```text
+//! /l/{token}          the link: sets the session cookie, redirects to /
+//! /                   a unit's tasks by run (portal), or a reader's dashboard
+//! /t/{task id}        a task: its times, its figure form (POST: report it done, or correct it)
+//! /t/{task id}/history    who did what, when, from where
+//! /d                  the dashboard of the viewer's subtree (?run=campaign/key)
+//! /d/live             the live part of the dashboard, for the refresh script
+//! /api/v1/…           JSON: runs, status, tasks, history (bearer: the link or session token)
+//! /healthz            liveness
+//! ```
+
+mod api;
+mod assets;
+mod auth;
+mod config;
+mod dashboard;
+mod error;
+mod guard;
+mod i18n;
+mod portal;
+mod render;
+mod server;
+mod state;
+mod viewer;
+
+pub use config::{CampaignInfo, Now, WebConfig};
+pub use server::{BODY_LIMIT, bind, router, serve, serve_on};
+pub use state::AppState;

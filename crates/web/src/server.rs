@@ -1,0 +1,64 @@
+//! The router and the server: routes, limits, the guard around them, and serving until shutdown.
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware;
+use axum::routing::get;
+
+use crate::state::AppState;
+use crate::{api, assets, auth, dashboard, guard, portal};
+
+/// The largest request body accepted: a figure form is a few hundred bytes.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// Every route of the web, over `state`.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/l/{token}", get(auth::exchange))
+        .route("/", get(portal::home))
+        .route("/t/{campaign}/{run}/{template}/{unit}", get(portal::task_page).post(portal::report))
+        .route("/t/{campaign}/{run}/{template}/{unit}/history", get(portal::history))
+        .route("/d", get(dashboard::page))
+        .route("/d/live", get(dashboard::live))
+        .route("/api/v1/runs", get(api::runs))
+        .route("/api/v1/runs/{campaign}/{run}/status", get(api::status))
+        .route("/api/v1/tasks", get(api::tasks))
+        .route("/api/v1/tasks/{campaign}/{run}/{template}/{unit}", get(api::task))
+        .route("/api/v1/tasks/{campaign}/{run}/{template}/{unit}/history", get(api::history))
+        .route("/static/guiyan.css", get(assets::css))
+        .route("/static/guiyan.js", get(assets::js))
+        .fallback(|| async { crate::error::WebError::NotFound(crate::i18n::Lang::Zh) })
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn(guard::headers_and_log))
+        .with_state(state)
+}
+
+/// Serves the web on `listen` until `shutdown` completes; requests under way finish.
+pub async fn serve(
+    state: AppState,
+    listen: SocketAddr,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen).await?;
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}
+
+/// Binds `listen` now, so a taken port is reported before anything else starts.
+pub async fn bind(listen: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    tokio::net::TcpListener::bind(listen).await
+}
+
+/// Serves on an already bound listener until `shutdown` completes.
+pub async fn serve_on(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}
