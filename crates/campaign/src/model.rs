@@ -48,6 +48,16 @@ pub enum Locale {
     En,
 }
 
+impl From<Locale> for crate::Lang {
+    /// The language pages and messages about a campaign are written in.
+    fn from(locale: Locale) -> crate::Lang {
+        match locale {
+            Locale::ZhCn => crate::Lang::Zh,
+            Locale::En => crate::Lang::En,
+        }
+    }
+}
+
 /// When a campaign recurs and how long each run lasts.
 #[derive(Clone, Debug)]
 pub struct Recurrence {

@@ -483,7 +483,7 @@ async fn compose_step(
         for group in &groups {
             let mut sent = None;
             let outcome = store::compose(store, group, now, |data| {
-                let composed = mailer.compose(data, workflows, now)?;
+                let composed = mailer.compose(data, workflows, now, None)?;
                 sent = Some((
                     data.key.clone(),
                     mail::Outgoing {

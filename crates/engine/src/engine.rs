@@ -39,6 +39,9 @@ pub struct EngineConfig {
     pub max_attempts: i32,
     /// Longest sleep before looking for changes made by other processes.
     pub change_check: Duration,
+    /// The web's public address (`https://guiyan.example.gov.cn`): each mail to a unit carries its
+    /// signed portal link. `None`: mails say to report with the command line.
+    pub base_url: Option<String>,
 }
 
 impl Default for EngineConfig {
@@ -52,6 +55,7 @@ impl Default for EngineConfig {
             retry_max: TimeDelta::hours(1),
             max_attempts: 12,
             change_check: Duration::from_secs(1),
+            base_url: None,
         }
     }
 }
@@ -419,6 +423,11 @@ impl Engine {
     /// Turns pending notices into digest mails.
     async fn compose_pending(&self, now: DateTime<Utc>, report: &mut StepReport) -> Result<(), EngineError> {
         let workflows = self.workflows();
+        // Read each time: `guiyan link rotate-secret` may have replaced it since.
+        let secret = match &self.config.base_url {
+            Some(_) => Some(links::LinkSecret::new(store::link_secret(&self.store, now).await?)),
+            None => None,
+        };
         loop {
             let groups = store::pending_groups(&self.store, 500).await?;
             let mut progress = false;
@@ -427,8 +436,15 @@ impl Engine {
                     return Ok(());
                 }
                 let mut info = None;
+                let portal = match (&self.config.base_url, &secret, links::Subject::unit(&group.recipient)) {
+                    (Some(base), Some(secret), Ok(subject)) => {
+                        let generation = store::link_generation(&self.store, &store::subject_key(&subject)).await?;
+                        Some(crate::mailer::Portal { base_url: base, secret, subject, generation })
+                    }
+                    _ => None,
+                };
                 let composing = store::compose(&self.store, group, now, |data| {
-                    let composed = self.mailer.compose(data, &workflows, now)?;
+                    let composed = self.mailer.compose(data, &workflows, now, portal.as_ref())?;
                     info = Some(ComposedInfo {
                         key: data.key.clone(),
                         kind: data.lead().kind.to_string(),

@@ -14,6 +14,6 @@ pub use clock::{Clock, SystemClock, VirtualClock};
 pub use engine::{ComposedInfo, Engine, EngineConfig, ReadWorkflows, StepReport, StopHandle};
 pub use error::EngineError;
 pub use lock::{EngineLock, lock_sqlite};
-pub use mailer::Mailer;
+pub use mailer::{LINK_AFTER_CLOSE, Mailer, Portal};
 pub use materialize::{definitions, next_opening, runs_to_open};
 pub use simulate::{Random, SimulationOptions, Timeline, TimelineEntry, TimelineEvent, simulate};

@@ -8,6 +8,29 @@ use store::{ComposedMail, DigestData};
 
 use crate::error::EngineError;
 
+/// What a mail to a unit needs to carry its portal link: the web's address, the link secret, and
+/// the unit with its link generation.
+#[derive(Debug)]
+pub struct Portal<'a> {
+    pub base_url: &'a str,
+    pub secret: &'a links::LinkSecret,
+    pub subject: links::Subject,
+    pub generation: u32,
+}
+
+/// How long a mailed link stays valid after the close of the newest run the mail is about: units
+/// look up what they reported for a while after.
+pub const LINK_AFTER_CLOSE: i64 = 30 * 86_400;
+
+impl Portal<'_> {
+    /// The signed link, valid until `closes_at` plus [`LINK_AFTER_CLOSE`].
+    pub fn link(&self, closes_at: i64) -> String {
+        let claims =
+            links::Claims::link(self.subject.clone(), self.generation, closes_at.saturating_add(LINK_AFTER_CLOSE));
+        format!("{}/l/{}", self.base_url.trim_end_matches('/'), links::sign(self.secret, &claims))
+    }
+}
+
 /// Renders digests into messages.
 #[derive(Debug)]
 pub struct Mailer {
@@ -31,12 +54,14 @@ impl Mailer {
     }
 
     /// Renders one digest at `now`: one letter, a section per (kind, run). Times are shown in the
-    /// zone of the lead section's campaign, and the letter is in its language.
+    /// zone of the lead section's campaign, and the letter is in its language. With a `portal`, the
+    /// mail carries the unit's signed link, valid past the close of the newest run it is about.
     pub fn compose(
         &self,
         data: &DigestData,
         workflows: &Workflows,
         now: DateTime<Utc>,
+        portal: Option<&Portal<'_>>,
     ) -> Result<ComposedMail, EngineError> {
         let lead = data.lead();
         let lead_campaign = workflows.campaign(&lead.campaign);
@@ -79,6 +104,8 @@ impl Mailer {
             },
             moment: now.with_timezone(&tz),
             sections,
+            portal_link: portal
+                .map(|p| p.link(data.sections.iter().map(|s| s.closes_at).max().unwrap_or(now.timestamp()))),
         };
         let rendered = self.templates.render(&digest)?;
         let message_id = mail::message_id_for(&data.key, &self.from_domain);

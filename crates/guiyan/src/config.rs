@@ -18,6 +18,8 @@ const KEYS: &[(&str, Expect)] = &[
     ("mail_retry_first_seconds", Expect::Count),
     ("mail_retry_max_seconds", Expect::Count),
     ("mail_max_attempts", Expect::Count),
+    ("listen", Expect::Text),
+    ("base_url", Expect::Text),
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,6 +46,17 @@ pub struct Settings {
     pub mail_retry_first_seconds: u64,
     pub mail_retry_max_seconds: u64,
     pub mail_max_attempts: u64,
+    /// Where the web listens (`127.0.0.1:8080`; port 0: any free port).
+    pub listen: std::net::SocketAddr,
+    /// The address people reach the web at, for links in mail (default: `http://` and `listen`).
+    pub base_url: Option<String>,
+}
+
+impl Settings {
+    /// The address links use: `base_url`, or `http://` and the address the web listens on.
+    pub fn base_url_for(&self, listening: std::net::SocketAddr) -> String {
+        self.base_url.clone().unwrap_or_else(|| format!("http://{listening}"))
+    }
 }
 
 /// Reads `config` (an error if it was named explicitly and is missing), then the environment; the
@@ -99,5 +112,20 @@ pub fn load(config: &Path, explicit: bool, database_url: Option<String>) -> anyh
         mail_retry_first_seconds: count("mail_retry_first_seconds", 60)?,
         mail_retry_max_seconds: count("mail_retry_max_seconds", 3600)?,
         mail_max_attempts: count("mail_max_attempts", 12)?,
+        listen: match text("listen") {
+            None => std::net::SocketAddr::from(([127, 0, 0, 1], 8080)),
+            Some(v) => v.parse().map_err(|_| {
+                anyhow::anyhow!("`listen` (GUIYAN_LISTEN) must be an address and port like 127.0.0.1:8080, not `{v}`")
+            })?,
+        },
+        base_url: match text("base_url") {
+            None => None,
+            Some(v) if v.starts_with("http://") || v.starts_with("https://") => {
+                Some(v.trim_end_matches('/').to_string())
+            }
+            Some(v) => bail!(
+                "`base_url` (GUIYAN_BASE_URL) must start with https:// or http://, like https://guiyan.example.gov.cn, not `{v}`"
+            ),
+        },
     })
 }

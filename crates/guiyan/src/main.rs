@@ -10,6 +10,7 @@ mod output;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
 use output::errln;
 
@@ -102,7 +103,17 @@ enum Command {
         /// and rehearsals); transient mail failures stay queued for the next run.
         #[arg(long)]
         once: bool,
+        /// Do not serve the web (another process serves it: `guiyan serve`, or another engine).
+        #[arg(long)]
+        no_web: bool,
     },
+    /// Serve the web alone (the units' portal, the dashboard, the API) over the database engines work on.
+    Serve {
+        /// Campaign files or folders, for the campaigns' names and languages. Default: workflows/.
+        paths: Vec<PathBuf>,
+    },
+    /// A unit's or a leadership reader's signed link; revoke links, rotate the secret, list readers.
+    Link(LinkArgs),
     /// Play a season on a virtual clock with a scratch database: every mail, escalation and run, in seconds.
     Simulate {
         /// Campaign files or folders. Default: workflows/.
@@ -184,6 +195,40 @@ enum TaskCommand {
     },
 }
 
+#[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
+struct LinkArgs {
+    #[command(subcommand)]
+    command: Option<LinkCommand>,
+    /// The unit whose portal link to print (its id in the directory).
+    #[arg(conflicts_with = "reader")]
+    unit: Option<String>,
+    /// Instead: the dashboard link of a report reader (email or key; see `guiyan link readers`).
+    #[arg(long, value_name = "EMAIL")]
+    reader: Option<String>,
+    /// Valid this many days from now. Default: until 30 days after the newest run closes.
+    #[arg(long, value_name = "N")]
+    days: Option<u32>,
+}
+
+#[derive(Debug, Subcommand)]
+enum LinkCommand {
+    /// End every link so far of a unit (or `--reader EMAIL`), and the sessions they opened.
+    Revoke {
+        #[arg(conflicts_with = "reader", required_unless_present = "reader")]
+        unit: Option<String>,
+        #[arg(long, value_name = "EMAIL")]
+        reader: Option<String>,
+    },
+    /// Replace the signing secret: every link and session ends at once.
+    RotateSecret,
+    /// List the report readers (from the directory's groups), who get dashboard links.
+    Readers {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
 #[derive(Debug, Subcommand)]
 enum MailCommand {
     /// List mails, newest first.
@@ -249,6 +294,21 @@ fn main() -> ExitCode {
     }
 }
 
+fn link(args: LinkArgs, settings: &config::Settings, now: DateTime<Utc>, lang: campaign::Lang) -> anyhow::Result<u8> {
+    use commands::web_commands::{self as wc, LinkFor};
+    let who = |unit: Option<String>, reader: Option<String>| match (unit, reader) {
+        (_, Some(reader)) => Ok(LinkFor::Reader(reader)),
+        (Some(unit), None) => Ok(LinkFor::Unit(unit)),
+        (None, None) => Err(anyhow::anyhow!("name a unit (guiyan link UNIT) or a reader (guiyan link --reader EMAIL)")),
+    };
+    match args.command {
+        None => wc::link(settings, &who(args.unit, args.reader)?, args.days, now, lang),
+        Some(LinkCommand::Revoke { unit, reader }) => wc::revoke(settings, &who(unit, reader)?, now, lang),
+        Some(LinkCommand::RotateSecret) => wc::rotate_secret(settings, now, lang),
+        Some(LinkCommand::Readers { json }) => wc::readers(settings, json, lang),
+    }
+}
+
 fn run(cli: Cli, lang: campaign::Lang) -> anyhow::Result<u8> {
     use commands::store_commands as sc;
     let now = || clock::now(cli.now.as_deref());
@@ -267,11 +327,18 @@ fn run(cli: Cli, lang: campaign::Lang) -> anyhow::Result<u8> {
         Command::Db(DbCommand::Restore { file }) => {
             commands::backup::restore(&settings()?.database_url, &file, now()?, lang)
         }
-        Command::Run { paths, log_format, once } => {
+        Command::Run { paths, log_format, once, no_web } => {
             commands::engine_commands::init_logging(log_format);
             let start = cli.now.as_deref().map(|_| now()).transpose()?;
-            commands::engine_commands::run(&paths, &settings()?, start, once, lang)
+            let web = !(once || no_web);
+            commands::engine_commands::run(&paths, &settings()?, start, once, web, lang)
         }
+        Command::Serve { paths } => {
+            commands::engine_commands::init_logging(commands::engine_commands::LogFormat::Text);
+            let start = cli.now.as_deref().map(|_| now()).transpose()?;
+            commands::web_commands::serve(&paths, &settings()?, start, lang)
+        }
+        Command::Link(args) => link(args, &settings()?, now()?, lang),
         Command::Simulate { paths, from, to, complete_rate, seed, json } => {
             let args = commands::engine_commands::SimulateArgs { paths, from, to, complete_rate, seed, json };
             commands::engine_commands::simulate(&args, &settings()?, lang)

@@ -26,6 +26,9 @@ pub struct Digest {
     /// At least one, in reading order; the first (the lead) names the subject. The engine sorts
     /// them by kind ([`NoticeKind`] order, most pressing first) then run.
     pub sections: Vec<Section>,
+    /// The recipient's signed link to its portal (`https://…/l/TOKEN`), when the web is served:
+    /// tasks are reported there. Without one, mails say to report with the command line.
+    pub portal_link: Option<String>,
 }
 
 /// One kind of notice about one campaign run, within a mail.

@@ -260,6 +260,9 @@ impl Samples {
     }
 }
 
+/// The signed portal link the samples carry (a link's shape, signed by no secret).
+pub const SAMPLE_LINK: &str = "https://guiyan.example.gov.cn/l/AQEDgKbmywcBamllZmFuZy0xVGhpc0lzQVNhbXBsZVRhZw";
+
 impl Digest {
     /// A realistic one-section digest of `kind` in `locale` (Spring Festival 2027, Asia/Shanghai;
     /// Qingming 2027 for [`NoticeKind::RunMissed`]), for previews and tests. Never reads the clock.
@@ -315,7 +318,7 @@ impl Digest {
                 (s.owner(), at(4, 19, 9, 0), section)
             }
         };
-        Digest { locale, recipient, moment, sections: vec![section] }
+        Digest { locale, recipient, moment, sections: vec![section], portal_link: Some(SAMPLE_LINK.to_string()) }
     }
 
     /// A realistic digest of several sections in `locale`: a street office told at once of the
@@ -332,6 +335,7 @@ impl Digest {
                 s.section(NoticeKind::Overdue, vec![s.street_deployment(0)]),
                 s.section(NoticeKind::Assigned, vec![s.supervision(0), s.talks(0)]),
             ],
+            portal_link: Some(SAMPLE_LINK.to_string()),
         }
     }
 }

@@ -35,8 +35,9 @@
 //! `id`, `title`, `unit_id`, `unit_name`, `starts_at`, `due_at`, `due_at_iso`, `overdue_by` (how
 //! long past due at `moment`, worded; empty when not yet due), `time_left` (until due; empty when
 //! past), `figures` (each `key`, `label`, `unit`, `required`, `text`), `figures_text` (all figures
-//! worded on one line; empty when none) and `report_hint` (how to report completion: for now the
-//! command `guiyan task done ID --figure KEY=VALUE …`).
+//! worded on one line; empty when none), `report_link` (the link to the task's page in the unit's
+//! portal, where it is reported; empty when no web serves the portal) and `report_hint` (the
+//! command `guiyan task done ID --figure KEY=VALUE …`, for when there is no link).
 //!
 //! # The letter
 //!
@@ -53,6 +54,7 @@
 //! | `section_count` | how many sections (at least one) |
 //! | `kinds` | the kinds of the sections (`kind` names), each once, in order |
 //! | `has_own_tasks` | whether a section is about the recipient's own tasks (`assigned`, `reminder`, `overdue`), which the recipient reports done |
+//! | `portal_link` | the recipient's signed link to its portal; empty when no web serves it |
 //!
 //! In `layout.html` a section's `body` is HTML its template already escaped, marked safe: write
 //! `{{ section.body }}` (no `safe` filter needed); everything else is escaped as usual.
@@ -110,6 +112,7 @@ pub struct LetterView<'a> {
     section_count: usize,
     kinds: Vec<&'static str>,
     has_own_tasks: bool,
+    portal_link: &'a str,
 }
 
 /// One section as the letter sees it: what it is, and its rendered body.
@@ -155,6 +158,7 @@ struct TaskView<'a> {
     figures: Vec<FigureView<'a>>,
     figures_text: String,
     report_hint: String,
+    report_link: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -374,6 +378,7 @@ impl<'a> LetterView<'a> {
             section_count: digest.sections.len(),
             kinds: kinds(digest),
             has_own_tasks: digest.sections.iter().any(|s| s.kind.is_about_own_tasks()),
+            portal_link: digest.portal_link.as_deref().unwrap_or_default(),
         }
     }
 }
@@ -402,6 +407,7 @@ fn task_view<'a>(number: usize, task: &'a DigestTask, digest: &Digest) -> TaskVi
         figures,
         figures_text,
         report_hint: report_hint(task, locale),
+        report_link: digest.portal_link.as_deref().map(|link| task_link(link, &task.id)).unwrap_or_default(),
     }
 }
 
@@ -432,7 +438,12 @@ fn figure_view(figure: &FigureLine, locale: Locale) -> FigureView<'_> {
     FigureView { key: &figure.key, label: &figure.label, unit, required: figure.required, text }
 }
 
-/// How a unit reports a task done, for now on the command line.
+/// The link that opens one task's page: the portal link, asked to go on to the task.
+pub fn task_link(portal_link: &str, task: &str) -> String {
+    format!("{portal_link}?to=t/{task}")
+}
+
+/// How a unit reports a task done on the command line (when no web serves the portal).
 pub fn report_hint(task: &DigestTask, locale: Locale) -> String {
     let value = match locale {
         Locale::ZhCn => "<数值>",

@@ -135,8 +135,10 @@ fn durations_are_measured_from_the_moment() {
 fn a_letter_of_several_sections_says_how_to_report_once_and_heads_each_section() {
     let templates = templates();
     let zh = templates.render(&Digest::sample_combined(Locale::ZhCn)).expect("renders");
+    assert_eq!(zh.text.matches("任务完成后，请打开该项任务“报送方式”中的链接").count(), 1, "{}", zh.text);
+    assert_eq!(zh.html.matches("任务完成后，请点击该项任务的“在线报送”").count(), 1, "{}", zh.html);
     for text in [&zh.text, &zh.html] {
-        assert_eq!(text.matches("任务完成后，请执行该项任务“报送方式”中的命令报送完成情况").count(), 1, "{text}");
+        assert_eq!(text.matches("以上链接为本单位专用").count(), 1, "{text}");
         assert_eq!(text.matches("归雁工作平台").count(), 1, "{text}");
         assert_eq!(text.matches("解放路街道办事处：").count(), 1, "{text}");
         assert_eq!(text.matches("本邮件由系统自动发送").count(), 1, "{text}");
@@ -150,7 +152,7 @@ fn a_letter_of_several_sections_says_how_to_report_once_and_heads_each_section()
 
     let en = templates.render(&Digest::sample_combined(Locale::En)).expect("renders");
     for text in [&en.text, &en.html] {
-        assert_eq!(text.matches("When a task is done, report it with the command").count(), 1, "{text}");
+        assert_eq!(text.matches("When a task is done, ").count(), 1, "{text}");
         assert_eq!(text.matches("Guiyan work platform").count(), 1, "{text}");
     }
     assert_eq!(en.text.lines().filter(|l| l.starts_with("== ")).count(), 3, "{}", en.text);
@@ -167,7 +169,7 @@ fn a_letter_of_one_section_has_no_headings() {
             assert!(!rendered.html.contains("<h2"), "{kind}: {}", rendered.html);
             assert!(!text.contains("一并通知如下") && !text.contains("several matters"), "{kind}: {text}");
             // How to report only where the recipient reports its own tasks.
-            let report = ["“报送方式”中的命令", "report it with the command"];
+            let report = ["“报送方式”中的链接", "open the link under"];
             assert_eq!(report.iter().any(|r| text.contains(r)), kind.is_about_own_tasks(), "{kind}: {text}");
         }
     }
@@ -300,4 +302,19 @@ fn the_advice_of_several_missed_runs_is_given_once() {
         assert_eq!(text.matches(advice).count(), 1, "{text}");
         assert!(text.find("（2028）").or_else(|| text.find("(2028)")) < text.find(advice), "{text}");
     }
+}
+
+/// Without a web serving the portal, a mail says how to report on the command line instead.
+#[test]
+fn without_a_portal_link_tasks_are_reported_with_the_command() {
+    let templates = templates();
+    let mut digest = Digest::sample(NoticeKind::Assigned, Locale::ZhCn);
+    digest.portal_link = None;
+    let text = templates.render(&digest).expect("renders").text;
+    assert!(text.contains("报送方式：guiyan task done spring-festival/2027/publicity/jiefang-1"), "{text}");
+    assert!(!text.contains("/l/"), "{text}");
+    let with_link = templates.render(&Digest::sample(NoticeKind::Assigned, Locale::ZhCn)).expect("renders");
+    assert!(with_link.text.contains("报送方式：https://guiyan.example.gov.cn/l/"), "{}", with_link.text);
+    assert!(with_link.text.contains("?to=t/spring-festival/2027/publicity/jiefang-1"), "{}", with_link.text);
+    assert!(with_link.html.contains(">在线报送</a>"), "{}", with_link.html);
 }

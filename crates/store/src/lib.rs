@@ -26,8 +26,8 @@ pub use due::{due_tasks, due_tasks_sql, explain_due_tasks};
 pub use error::{FigureProblem, StoreError, redact};
 pub use event_kind::EventKind;
 pub use links::{
-    LINK_SECRET_LEN, Reader, link_generation, link_secret, reader, readers, revoke_links, rotate_link_secret,
-    sign_link, subject_key,
+    LINK_SECRET_LEN, LinkStanding, Reader, link_generation, link_secret, link_standing, reader, readers, revoke_links,
+    rotate_link_secret, sign_link, subject_key,
 };
 pub use missed::{campaigns_in_use_since, record_missed_runs};
 pub use operate::{

@@ -62,12 +62,16 @@ async fn read_secret(store: &Store) -> Result<Option<[u8; LINK_SECRET_LEN]>, Sto
         .await
         .map_err(|e| StoreError::from_db(&store.url, e))?;
     let Some(row) = row else { return Ok(None) };
-    let bytes = unhex(&row.value)
+    parse_secret(&row.value).map(Some)
+}
+
+fn parse_secret(text: &str) -> Result<[u8; LINK_SECRET_LEN], StoreError> {
+    let bytes = unhex(text)
         .filter(|b| b.len() == LINK_SECRET_LEN)
         .ok_or_else(|| StoreError::Corrupt { what: "a link secret that is not 32 bytes of hex".into() })?;
     let mut secret = [0u8; LINK_SECRET_LEN];
     secret.copy_from_slice(&bytes);
-    Ok(Some(secret))
+    Ok(secret)
 }
 
 fn random_secret() -> Result<[u8; LINK_SECRET_LEN], StoreError> {
@@ -116,6 +120,44 @@ pub async fn link_generation(store: &Store, subject: &str) -> Result<u32, StoreE
         .await
         .map_err(|e| StoreError::from_db(&store.url, e))?;
     Ok(row.map_or(0, |r| u32::try_from(r.generation).unwrap_or(0)))
+}
+
+/// What a token of `subject` is checked against, read together in one query on every request:
+/// the generation its links must carry and the secret they must be signed with (so a revocation or
+/// a rotation by another process takes effect at once).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkStanding {
+    pub generation: u32,
+    /// `None` until a secret was made.
+    pub secret: Option<[u8; LINK_SECRET_LEN]>,
+}
+
+/// The standing of `subject`'s tokens now (see [`LinkStanding`]).
+pub async fn link_standing(store: &Store, subject: &str) -> Result<LinkStanding, StoreError> {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let err = |e| StoreError::from_db(&store.url, e);
+    let backend = store.db.get_database_backend();
+    let (subject_param, key_param) = match backend {
+        DbBackend::Postgres => ("$1", "$2"),
+        _ => ("?1", "?2"),
+    };
+    let sql = format!(
+        "SELECT (SELECT generation FROM link_subjects WHERE subject = {subject_param}),          (SELECT value FROM settings WHERE key = {key_param})"
+    );
+    let values: [sea_orm::Value; 2] = [subject.into(), SECRET_KEY.into()];
+    let row = store.db.query_one_raw(Statement::from_sql_and_values(backend, sql, values)).await.map_err(err)?;
+    let Some(row) = row else { return Ok(LinkStanding { generation: 0, secret: None }) };
+    let generation: Option<i64> = match backend {
+        // PostgreSQL's generation column is an INTEGER: read as i32.
+        DbBackend::Postgres => row.try_get_by_index::<Option<i32>>(0).map_err(err)?.map(i64::from),
+        _ => row.try_get_by_index(0).map_err(err)?,
+    };
+    let secret: Option<String> = row.try_get_by_index(1).map_err(err)?;
+    let secret = match secret {
+        None => None,
+        Some(text) => Some(parse_secret(&text)?),
+    };
+    Ok(LinkStanding { generation: generation.map_or(0, |g| u32::try_from(g).unwrap_or(0)), secret })
 }
 
 /// Revokes every link of `subject` so far; returns the new generation.

@@ -5,7 +5,7 @@
 
 use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use links::{Claims, Purpose, TokenError};
@@ -26,12 +26,36 @@ pub struct Session {
     pub token: String,
 }
 
+/// Where a link sends the browser after the exchange: `?to=t/{task id}` (a task named in the mail)
+/// or `?to=d` (the dashboard); anything else goes home.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Onward {
+    to: Option<String>,
+}
+
+impl Onward {
+    /// The local address to go on to. Only the portal's own task pages and the dashboard, spelled
+    /// with plain id characters: never another host (`//evil`), never a scheme.
+    fn location(&self) -> String {
+        let Some(to) = self.to.as_deref() else { return "/".into() };
+        let plain = |part: &str| {
+            !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        };
+        let task = to.strip_prefix("t/").is_some_and(|id| {
+            let parts: Vec<&str> = id.split('/').collect();
+            parts.len() == 4 && parts.iter().all(|p| plain(p) && *p != "." && *p != "..")
+        });
+        if task || to == "d" { format!("/{to}") } else { "/".into() }
+    }
+}
+
 /// `GET /l/{token}`: checks the link and exchanges it for a session cookie. Changes nothing on the
 /// server (mail scanners and WeChat's preview fetch links).
 pub async fn exchange(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     Path(token): Path<String>,
+    onward: Result<Query<Onward>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let ip = client_ip(&ConnectInfo(addr));
     if state.inner.limiter.refused(ip) {
@@ -51,30 +75,45 @@ pub async fn exchange(
     let max_age = (links::effective_expiry(claims.expires_at) - now).max(0);
     let secure = if state.config().secure() { "; Secure" } else { "" };
     let cookie = format!("{SESSION_COOKIE}={session}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}");
-    let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, "/")]).into_response();
+    let location = onward.map(|Query(onward)| onward.location()).unwrap_or_else(|_| "/".into());
+    let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().insert(header::SET_COOKIE, value);
     }
     response
 }
 
-/// Checks a token of `purpose`: signature (reading the secret again once, in case it was rotated),
-/// expiry, and the subject's generation. The reason it failed is for the log only.
+/// Checks a token of `purpose`: signature, expiry, and the subject's generation, against the
+/// secret and generation read from the database with every request (one query), so a rotation or
+/// a revocation by `guiyan link` takes effect at once. The reason it failed is for the log only.
 async fn check(state: &AppState, token: &str, purpose: Purpose, now: i64) -> Result<Claims, &'static str> {
-    let mut verified = links::verify(&state.secret(), token, purpose, now);
-    if verified == Err(TokenError::BadSignature) && state.reload_secret().await {
-        verified = links::verify(&state.secret(), token, purpose, now);
-    }
-    let claims = verified.map_err(|e| match e {
+    let why = |e: TokenError| match e {
         TokenError::Malformed => "malformed",
         TokenError::BadSignature => "bad signature",
         TokenError::WrongPurpose => "wrong purpose",
         TokenError::Expired { .. } => "expired",
-    })?;
-    let generation = store::link_generation(state.store(), &store::subject_key(&claims.subject))
-        .await
-        .map_err(|_| "the database failed")?;
-    if claims.generation != generation {
+    };
+    // The cached secret names the subject to look up; the database's secret decides.
+    let mut claims = links::verify(&state.secret(), token, purpose, now);
+    let subject = match &claims {
+        Ok(claims) => store::subject_key(&claims.subject),
+        Err(TokenError::BadSignature) => {
+            // Perhaps signed with a secret rotated in since: read it and try once more.
+            if !state.reload_secret().await {
+                return Err("bad signature");
+            }
+            claims = links::verify(&state.secret(), token, purpose, now);
+            store::subject_key(&claims.as_ref().map_err(|e| why(*e))?.subject)
+        }
+        Err(e) => return Err(why(*e)),
+    };
+    let standing = store::link_standing(state.store(), &subject).await.map_err(|_| "the database failed")?;
+    if standing.secret.is_some_and(|bytes| state.adopt_secret(bytes)) {
+        // The secret was rotated since it was cached: the token must check out under the new one.
+        claims = links::verify(&state.secret(), token, purpose, now);
+    }
+    let claims = claims.map_err(why)?;
+    if claims.generation != standing.generation {
         return Err("revoked");
     }
     Ok(claims)
@@ -147,5 +186,18 @@ mod tests {
         assert_eq!(cookie(&headers, "c"), None);
         headers.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer abc"));
         assert_eq!(bearer(&headers).as_deref(), Some("abc"));
+    }
+
+    #[test]
+    fn a_link_goes_on_only_to_its_own_task_pages_and_the_dashboard() {
+        let at = |to: &str| Onward { to: Some(to.into()) }.location();
+        assert_eq!(at("t/spring/2027/visit/c-01"), "/t/spring/2027/visit/c-01");
+        assert_eq!(at("d"), "/d");
+        for elsewhere in
+            ["//evil.example", "https://evil.example", "t/../../x/y", "t/a/b/c", "t/a/b/c/d/e", "t/a b/c/d/e", "x"]
+        {
+            assert_eq!(at(elsewhere), "/", "{elsewhere}");
+        }
+        assert_eq!(Onward::default().location(), "/");
     }
 }

@@ -63,10 +63,12 @@ struct ListedTask {
     timing: String,
 }
 
+/// One task (template) of the run: its completion across the viewer's units.
 #[derive(Debug, Serialize)]
 struct TaskLine {
     title: String,
     completion: String,
+    /// Settled of all, `12/19`.
     done: String,
 }
 
@@ -183,7 +185,7 @@ async fn render(state: AppState, query: DashQuery, headers: HeaderMap, template:
     context.insert("runs", &run_links);
     let Some(run) = run else {
         context.insert("run", &Option::<String>::None);
-        return Ok(state.inner.pages.render(template, &context).into_response());
+        return Ok(state.inner.pages.render(template, &context, lang)?.into_response());
     };
     let run_param = format!("run={}/{}", run.campaign, run.key);
     context.insert("run", &format!("{}（{}）", state.config().campaign_name(&run.campaign), run.key));
@@ -358,13 +360,17 @@ async fn render(state: AppState, query: DashQuery, headers: HeaderMap, template:
         context.insert(format!("{key}_tasks"), &tasks);
         context.insert(format!("{key}_total"), &page.total);
     }
-    let by_task: Vec<(String, String, String)> = progress
+    let by_task: Vec<TaskLine> = progress
         .by_template
         .iter()
-        .map(|t| (t.title.clone(), percent(&t.counts), format!("{}/{}", t.counts.settled(), t.counts.total())))
+        .map(|t| TaskLine {
+            title: t.title.clone(),
+            completion: percent(&t.counts),
+            done: format!("{}/{}", t.counts.settled(), t.counts.total()),
+        })
         .collect();
     context.insert("by_task", &by_task);
-    Ok(state.inner.pages.render(template, &context).into_response())
+    Ok(state.inner.pages.render(template, &context, lang)?.into_response())
 }
 
 fn unit_names(progress: &RunStatus) -> Vec<(String, String)> {

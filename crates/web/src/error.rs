@@ -19,6 +19,8 @@ pub enum WebError {
     /// A POST that does not come from guiyan's own page (CSRF), or a malformed request.
     BadRequest(Lang, String),
     Store(Lang, store::StoreError),
+    /// A page's template failed (a bug; the log says which and why).
+    Page(Lang),
 }
 
 impl WebError {
@@ -29,7 +31,7 @@ impl WebError {
             WebError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
             WebError::BadRequest(..) => StatusCode::BAD_REQUEST,
             WebError::Store(_, e) if e.is_transient() => StatusCode::SERVICE_UNAVAILABLE,
-            WebError::Store(..) => StatusCode::INTERNAL_SERVER_ERROR,
+            WebError::Store(..) | WebError::Page(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 }

@@ -201,7 +201,7 @@ pub async fn home(
         let (lang, explicit) = lang_of(&query, None, &state);
         let mut context = base_context(lang, explicit);
         context.insert("title", texts(lang).get("landing_title").copied().unwrap_or_default());
-        return Ok(state.inner.pages.render("landing.html", &context).into_response());
+        return Ok(state.inner.pages.render("landing.html", &context, lang)?.into_response());
     };
     let Some(unit) = session.viewer.own_unit.clone() else {
         return Ok(Redirect::to(&format!(
@@ -219,7 +219,7 @@ pub async fn home(
     context.insert("has_dashboard", &session.viewer.has_units_below);
     context.insert("runs", &runs_of(&state, &tasks, lang, now, q));
     context.insert("lang_query", q);
-    Ok(state.inner.pages.render("portal.html", &context).into_response())
+    Ok(state.inner.pages.render("portal.html", &context, lang)?.into_response())
 }
 
 /// The task id of a path's four segments, if it is one.
@@ -383,7 +383,7 @@ async fn render_task(
     context.insert("form_key", &form_key(state, session, &detail));
     context.insert("action", &format!("/t/{}{q}", row.id));
     context.insert("history_href", &format!("/t/{}/history{q}", row.id));
-    Ok(state.inner.pages.render("task.html", &context))
+    state.inner.pages.render("task.html", &context, lang)
 }
 
 /// `POST /t/{campaign}/{run}/{template}/{unit}`: the unit reports its task done (or corrects it).
@@ -488,7 +488,7 @@ pub async fn history(
     context.insert("task_id", &id);
     context.insert("back", &format!("/t/{id}{q}"));
     context.insert("lines", &lines);
-    Ok(state.inner.pages.render("history.html", &context).into_response())
+    Ok(state.inner.pages.render("history.html", &context, lang)?.into_response())
 }
 
 /// An event kind as the history page words it.

@@ -44,15 +44,13 @@ impl Pages {
         Pages { tera }
     }
 
-    /// Renders `name` with `context`, or a plain message naming the template that failed.
-    pub fn render(&self, name: &str, context: &Context) -> Html<String> {
-        match self.tera.render(name, context) {
-            Ok(html) => Html(html),
-            Err(e) => {
-                tracing::error!(template = name, error = %e, "a page template failed");
-                Html(format!("<!DOCTYPE html><meta charset=utf-8><title>guiyan</title><p>page {name} failed</p>"))
-            }
-        }
+    /// Renders `name` with `context`; a template that fails is a server error (500) in `lang`, and
+    /// the log names the template and the cause.
+    pub fn render(&self, name: &str, context: &Context, lang: Lang) -> Result<Html<String>, WebError> {
+        self.tera.render(name, context).map(Html).map_err(|e| {
+            tracing::error!(template = name, error = %e, "a page template failed");
+            WebError::Page(lang)
+        })
     }
 }
 
@@ -75,7 +73,7 @@ pub fn error_page(error: &WebError) -> Html<String> {
         WebError::NotFound(l) => (*l, "not_found_title", "not_found_body", None),
         WebError::TooMany(l) => (*l, "too_many_title", "too_many_body", None),
         WebError::BadRequest(l, why) => (*l, "bad_request_title", "", Some(why.clone())),
-        WebError::Store(l, _) => (*l, "server_title", "server_body", None),
+        WebError::Store(l, _) | WebError::Page(l) => (*l, "server_title", "server_body", None),
     };
     let words = texts(lang);
     let mut context = base_context(lang, false);
@@ -83,7 +81,15 @@ pub fn error_page(error: &WebError) -> Html<String> {
     context.insert("body", words.get(body).copied().unwrap_or_default());
     context.insert("detail", &detail);
     // A fresh parse: error pages render even when the state is not at hand.
-    PAGES.with(|pages| pages.render("error.html", &context))
+    PAGES.with(|pages| {
+        pages.tera.render("error.html", &context).map(Html).unwrap_or_else(|e| {
+            tracing::error!(error = %e, "the error page failed");
+            Html(format!(
+                "<!DOCTYPE html><meta charset=utf-8><title>guiyan</title><p>{}",
+                words.get(title).copied().unwrap_or_default()
+            ))
+        })
+    })
 }
 
 thread_local! {

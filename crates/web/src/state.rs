@@ -23,7 +23,8 @@ pub(crate) struct Inner {
     pub pages: Pages,
     /// Read at start; read again when a token fails its signature (the secret may have been
     /// rotated by `guiyan link rotate-secret` since).
-    pub secret: RwLock<LinkSecret>,
+    /// Kept with its bytes, to compare with what the database holds.
+    pub secret: RwLock<([u8; links::SECRET_LEN], LinkSecret)>,
     pub limiter: Limiter,
 }
 
@@ -37,13 +38,13 @@ impl AppState {
     /// The state over `store`: reads (or creates) the link secret and loads the templates.
     pub async fn new(store: Store, config: WebConfig) -> Result<AppState, store::StoreError> {
         let now = (config.now)();
-        let secret = LinkSecret::new(store::link_secret(&store, now).await?);
+        let bytes = store::link_secret(&store, now).await?;
         Ok(AppState {
             inner: Arc::new(Inner {
                 store,
                 config,
                 pages: Pages::new(),
-                secret: RwLock::new(secret),
+                secret: RwLock::new((bytes, LinkSecret::new(bytes))),
                 limiter: Limiter::default(),
             }),
         })
@@ -62,22 +63,25 @@ impl AppState {
     }
 
     pub(crate) fn secret(&self) -> LinkSecret {
-        self.inner.secret.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+        self.inner.secret.read().unwrap_or_else(|poisoned| poisoned.into_inner()).1.clone()
     }
 
     /// Reads the secret again from the database; true if it changed (it was rotated).
     pub(crate) async fn reload_secret(&self) -> bool {
         let now = self.now();
-        let Ok(bytes) = store::link_secret(self.store(), now).await else { return false };
-        let fresh = LinkSecret::new(bytes);
-        let old = self.secret();
-        // LinkSecret has no equality (it never shows its bytes): compare what each signs.
-        let Ok(subject) = links::Subject::unit("probe") else { return false };
-        let probe = links::Claims::link(subject, 0, 0);
-        let changed = links::sign(&fresh, &probe) != links::sign(&old, &probe);
-        if changed {
-            *self.inner.secret.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = fresh;
+        match store::link_secret(self.store(), now).await {
+            Ok(bytes) => self.adopt_secret(bytes),
+            Err(_) => false,
         }
-        changed
+    }
+
+    /// Takes `bytes` as the secret if they differ from the cached one; true if they did.
+    pub(crate) fn adopt_secret(&self, bytes: [u8; links::SECRET_LEN]) -> bool {
+        let mut cached = self.inner.secret.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if cached.0 == bytes {
+            return false;
+        }
+        *cached = (bytes, LinkSecret::new(bytes));
+        true
     }
 }

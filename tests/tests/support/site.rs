@@ -121,7 +121,9 @@ pub struct Site<'a> {
 impl<'a> Site<'a> {
     pub fn new(db: &'a TestDb) -> Site<'a> {
         let dir = copy_of_workflows("guiyan-engine-");
-        Site { db, dir, env: Vec::new(), spawned: Cell::new(0) }
+        // Any free port: tests start several engines, each serving the web.
+        let env = vec![("GUIYAN_LISTEN".to_string(), "127.0.0.1:0".to_string())];
+        Site { db, dir, env, spawned: Cell::new(0) }
     }
 
     pub fn with_env(mut self, key: &str, value: &str) -> Site<'a> {

@@ -14,6 +14,7 @@ use store::{MailState, Store};
 
 use super::store_commands::{local, runtime, store_exit, with_store, with_store_to_read};
 use super::validate::{load, load_valid};
+use super::web_commands;
 use crate::config::Settings;
 use crate::files::DEFAULT_FOLDER;
 use crate::output::{errln, outln};
@@ -56,7 +57,9 @@ fn mailer(paths: &[PathBuf], settings: &Settings) -> anyhow::Result<Mailer> {
     Ok(Mailer::new(templates, &settings.mail_from)?)
 }
 
-fn engine_config(settings: &Settings) -> EngineConfig {
+/// The engine's settings; `base_url`: the web's address when one serves the portal (mails then
+/// carry links instead of commands).
+fn engine_config(settings: &Settings, base_url: Option<String>) -> EngineConfig {
     let seconds = |n: u64| TimeDelta::seconds(i64::try_from(n).unwrap_or(i64::MAX / 1000));
     EngineConfig {
         worker: worker_name(),
@@ -64,6 +67,7 @@ fn engine_config(settings: &Settings) -> EngineConfig {
         retry_first: seconds(settings.mail_retry_first_seconds),
         retry_max: seconds(settings.mail_retry_max_seconds),
         max_attempts: i32::try_from(settings.mail_max_attempts).unwrap_or(i32::MAX),
+        base_url,
         ..EngineConfig::default()
     }
 }
@@ -124,12 +128,13 @@ fn engine_error(e: EngineError, lang: Lang) -> u8 {
     }
 }
 
-/// `guiyan run`: the long-running service.
+/// `guiyan run`: the long-running service, with the web beside the engine when `web`.
 pub fn run(
     paths: &[PathBuf],
     settings: &Settings,
     start: Option<DateTime<Utc>>,
     once: bool,
+    web: bool,
     lang: Lang,
 ) -> anyhow::Result<u8> {
     mail::install_crypto_provider();
@@ -139,10 +144,10 @@ pub fn run(
     };
     let mailer = mailer(paths, settings)?;
     let (transport, mail_target) = transport(settings)?;
-    let clock = match start {
+    let clock: Arc<dyn engine::Clock> = Arc::new(match start {
         Some(at) => SystemClock::starting_at(at),
         None => SystemClock::real(),
-    };
+    });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -157,9 +162,19 @@ pub fn run(
             Ok(lock) => lock,
             Err(e) => return Ok(engine_error(e, lang)),
         };
-        let config = engine_config(settings);
+        // Bound before anything else starts, so a taken port stops here.
+        let bound = match web {
+            true => match web_commands::bind_web(settings, lang).await {
+                Ok(bound) => Some(bound),
+                Err(code) => return Ok(code),
+            },
+            false => None,
+        };
+        // Mails carry links when this process serves the web or another one does (`base_url` set).
+        let base_url = bound.as_ref().map(|b| b.base_url.clone()).or_else(|| settings.base_url.clone());
+        let config = engine_config(settings, base_url);
         let worker = config.worker.clone();
-        let mut engine = match Engine::new(store.clone(), workflows, mailer, transport, Arc::new(clock), config) {
+        let mut engine = match Engine::new(store.clone(), workflows, mailer, transport, clock.clone(), config) {
             Ok(engine) => engine.rereading_with(reread(paths)),
             Err(e) => return Ok(engine_error(e, lang)),
         };
@@ -195,6 +210,22 @@ pub fn run(
         }
         banner(&engine, &store, &mail_target, &worker, &applied, lang).await;
         let (stop, stopped) = tokio::sync::watch::channel(false);
+        let web_served = match bound {
+            Some(bound) => {
+                web_commands::web_banner(&bound, settings, lang);
+                let mut web_stopped = stopped.clone();
+                let shutdown = async move {
+                    let _ = web_stopped.wait_for(|stop| *stop).await;
+                };
+                match web_commands::start_web(bound, store.clone(), &engine.workflows(), clock.clone(), shutdown).await
+                {
+                    Ok(handle) => Some(handle),
+                    Err(e) => return Ok(store_exit(&e, lang)),
+                }
+            }
+            None => None,
+        };
+        outln!("{}", if lang == Lang::Zh { "按 Ctrl-C 停止。" } else { "Press Ctrl-C to stop." });
         let handle = engine.stop_handle();
         tokio::spawn(async move {
             wait_for_signal().await;
@@ -205,6 +236,11 @@ pub fn run(
         // On a runtime worker rather than this thread (which is not one): the mails it hands to
         // the transport then start on the same worker without a cross-thread wake-up each.
         let served = tokio::spawn(async move { engine.serve(stopped).await }).await;
+        if let Some(web) = web_served
+            && let Ok(Err(e)) = web.await
+        {
+            tracing::error!(error = %e, "the web stopped with an error");
+        }
         // Checkpointed on a clean exit: the database file alone holds everything.
         store.close().await;
         match served.context("the engine stopped unexpectedly")? {
@@ -242,7 +278,7 @@ fn print_step(report: &engine::StepReport, applied: &store::ApplyReport, lang: L
 }
 
 /// Ctrl-C or SIGTERM.
-async fn wait_for_signal() {
+pub async fn wait_for_signal() {
     let terminate = async {
         match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             Ok(mut signal) => {
@@ -321,7 +357,6 @@ async fn banner(
         }
         _ => outln!("{}", if zh { "  暂无待办事件" } else { "  nothing due yet" }),
     }
-    outln!("{}", if zh { "按 Ctrl-C 停止。" } else { "Press Ctrl-C to stop." });
 }
 
 /// Parses `--from`/`--to`: an RFC 3339 time, or a date meaning its midnight in `tz`.

@@ -8,3 +8,4 @@ pub mod schema;
 pub mod status_json;
 pub mod store_commands;
 pub mod validate;
+pub mod web_commands;

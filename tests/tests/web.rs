@@ -1,0 +1,451 @@
+//! The web front door through the real binary over HTTP, on SQLite and PostgreSQL: links and
+//! sessions, a unit reporting its task (invalid figures first, then right; a double submit counted
+//! once; a correction), route-by-route authorization (every unit's session and token against every
+//! other unit's task, pages and API), tampered, expired and revoked links, CSRF, inert user text,
+//! GET that changes nothing, the dashboard and the API.
+//!
+//! Each test applies the bundled campaigns to a fresh database inside the 2027 Spring Festival run,
+//! starts `guiyan serve` on a free port and gets links with `guiyan link`.
+
+mod support;
+
+use std::collections::BTreeSet;
+use std::process::{Child, Stdio};
+use std::time::Duration;
+
+use serde_json::Value;
+use support::http::{self, Response, input_value};
+use support::site::*;
+use support::{TestDb, for_each_db};
+
+/// Inside the run: the communities' publicity tasks are open (jiefang's street deployment done),
+/// some of them due soon.
+const NOW: &str = "2027-02-02T10:00:00+08:00";
+const RUN_ID: &str = "spring-festival/2027";
+
+/// `guiyan serve` in the background; killed on drop.
+struct Server {
+    child: Child,
+    base: String,
+    out: std::path::PathBuf,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A site inside the run, with jiefang's deployment done so its communities have open tasks.
+fn site(db: &TestDb) -> Site<'_> {
+    let site = Site::new(db);
+    site.ok("2027-01-16T10:00:00+08:00", &["apply"]);
+    for task in ["kickoff/district-org", "work-plan/district-org", "street-deployment/jiefang"] {
+        site.ok("2027-01-20T10:00:00+08:00", &["task", "done", &format!("{RUN_ID}/{task}")]);
+    }
+    site.ok(NOW, &["apply"]);
+    site
+}
+
+/// Starts `guiyan serve` at `NOW` and waits for its address.
+fn serve(site: &Site) -> Server {
+    let out = site.path().join("serve.stdout");
+    let err = site.path().join("serve.stderr");
+    let child = site
+        .command(NOW, &["serve"])
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&out).expect("stdout file"))
+        .stderr(std::fs::File::create(&err).expect("stderr file"))
+        .spawn()
+        .expect("start guiyan serve");
+    let mut server = Server { child, base: String::new(), out };
+    server.base = wait_for("guiyan serve to print its address", PATIENCE, || {
+        let text = std::fs::read_to_string(&server.out).unwrap_or_default();
+        match text.lines().find_map(|l| l.trim().strip_prefix("web: ")) {
+            Some(rest) => Ok(rest.split_whitespace().next().unwrap_or_default().to_string()),
+            None => {
+                if let Ok(Some(status)) = server.child.try_wait() {
+                    panic!("guiyan serve ended ({status}): {}", std::fs::read_to_string(&err).unwrap_or_default());
+                }
+                Err(text)
+            }
+        }
+    });
+    server
+}
+
+/// The token of a fresh link of `unit` (or `--reader EMAIL` when `args` say so).
+fn token(site: &Site, args: &[&str]) -> String {
+    let mut all = vec!["link"];
+    all.extend_from_slice(args);
+    let printed = site.ok(NOW, &all);
+    let link = printed.lines().next().unwrap_or_default();
+    link.rsplit_once("/l/").map(|(_, t)| t.to_string()).unwrap_or_else(|| panic!("not a link: {printed}"))
+}
+
+/// Opens a link: the session cookie (`gy_session=…`) it sets.
+fn open(server: &Server, token: &str) -> String {
+    let r = http::get(&server.base, &format!("/l/{token}"), &[]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.header("location"), Some("/"));
+    let (cookie, whole) = r.set_cookie("gy_session").expect("a session cookie");
+    for part in ["HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(whole.contains(part), "the cookie lacks {part}: {whole}");
+    }
+    assert!(!whole.contains("Secure"), "no Secure cookie over http: {whole}");
+    assert_eq!(r.header("referrer-policy"), Some("no-referrer"));
+    cookie
+}
+
+fn page(server: &Server, path: &str, cookie: &str) -> Response {
+    http::get(&server.base, path, &[("Cookie", cookie)])
+}
+
+fn task_path(template: &str, unit: &str) -> String {
+    format!("/t/{RUN_ID}/{template}/{unit}")
+}
+
+/// Posts the report form of a task page with `figures`, taking the page's CSRF token and key.
+fn report(server: &Server, cookie: &str, path: &str, figures: &[(&str, &str)], note: &str) -> Response {
+    let form = page(server, path, cookie);
+    assert_eq!(form.status, 200, "{}", form.body);
+    let csrf = input_value(&form.body, "csrf").expect("the form's CSRF token");
+    let key = input_value(&form.body, "key").expect("the form's key");
+    let mut fields: Vec<(String, String)> =
+        vec![("csrf".into(), csrf), ("key".into(), key), ("note".into(), note.into())];
+    fields.extend(figures.iter().map(|(k, v)| (format!("f.{k}"), v.to_string())));
+    let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    http::post_form(&server.base, path, &[("Cookie", cookie), ("Sec-Fetch-Site", "same-origin")], &borrowed)
+}
+
+fn status_json(site: &Site) -> Value {
+    parse_json(&site.ok(NOW, &["status", "--json"]))
+}
+
+#[test]
+fn a_unit_reports_its_task_from_its_link_invalid_first_then_right_once_then_corrects_it() {
+    for_each_db(|db| {
+        let site = site(db);
+        let server = serve(&site);
+        let cookie = open(&server, &token(&site, &["jiefang-1"]));
+
+        // The portal lists the unit's tasks, the open publicity among them.
+        let portal = page(&server, "/", &cookie);
+        assert_eq!(portal.status, 200);
+        assert!(portal.body.contains("解放路第一社区") && portal.body.contains("悬挂横幅"), "{}", portal.body);
+        for header in ["content-security-policy", "x-frame-options", "x-content-type-options"] {
+            assert!(portal.header(header).is_some(), "no {header}");
+        }
+        assert!(!portal.header("content-security-policy").unwrap_or_default().contains("unsafe-inline"));
+
+        // A negative and a non-numeric figure: messages beside the fields, the values kept.
+        let path = task_path("publicity", "jiefang-1");
+        let wrong = report(&server, &cookie, &path, &[("banners", "-3"), ("letters", "四十")], "第一次");
+        assert_eq!(wrong.status, 422, "{}", wrong.body);
+        assert!(wrong.body.contains("应为非负整数"), "{}", wrong.body);
+        assert!(wrong.body.contains("value=\"-3\"") && wrong.body.contains("value=\"四十\""), "entered values kept");
+        assert!(wrong.body.contains("第一次"), "the note is kept");
+        assert_eq!(status_json(&site)["runs"][0]["totals"]["done"], 3, "nothing was recorded");
+
+        // Right: done, with the figures; the redirect says so.
+        let right = report(&server, &cookie, &path, &[("banners", "3"), ("letters", "40")], "入户发放");
+        assert_eq!(right.status, 303, "{}", right.body);
+        let back = right.header("location").expect("a redirect").to_string();
+        assert!(back.starts_with(&path) && back.contains("submitted=done"), "{back}");
+        let done = page(&server, &back, &cookie);
+        assert!(done.body.contains("已提交"), "{}", done.body);
+        let task = parse_json(&site.ok(NOW, &["task", "list", "--json", "--unit", "jiefang-1", "--state", "done"]));
+        let publicity = task.as_array().expect("list").iter().find(|t| t["template"] == "publicity").expect("done");
+        assert_eq!(publicity["figures"], serde_json::json!({"banners": 3, "letters": 40}));
+        assert_eq!(publicity["note"], "入户发放");
+
+        // A correction while the run is open: the history keeps both reports.
+        let corrected = report(&server, &cookie, &path, &[("banners", "4"), ("letters", "40")], "补报一条");
+        assert_eq!(corrected.status, 303, "{}", corrected.body);
+        assert!(corrected.header("location").unwrap_or_default().contains("submitted=corrected"));
+        let history = site.ok(NOW, &["task", "history", &format!("{RUN_ID}/publicity/jiefang-1")]);
+        assert!(history.contains("task-done") && history.contains("task-corrected"), "{history}");
+        assert_eq!(status_json(&site)["runs"][0]["figures"][0]["total"], 4.0, "the corrected figure counts");
+    });
+}
+
+#[test]
+fn a_double_submit_of_one_form_counts_once() {
+    for_each_db(|db| {
+        let site = site(db);
+        let server = serve(&site);
+        let cookie = open(&server, &token(&site, &["jiefang-2"]));
+        let path = task_path("publicity", "jiefang-2");
+        let form = page(&server, &path, &cookie);
+        let fields = [
+            ("csrf", input_value(&form.body, "csrf").expect("csrf")),
+            ("key", input_value(&form.body, "key").expect("key")),
+            ("f.banners", "2".to_string()),
+            ("f.letters", "9".to_string()),
+        ];
+        let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let headers = [("Cookie", cookie.as_str()), ("Sec-Fetch-Site", "same-origin")];
+        let first = http::post_form(&server.base, &path, &headers, &borrowed);
+        let second = http::post_form(&server.base, &path, &headers, &borrowed);
+        assert_eq!((first.status, second.status), (303, 303));
+        assert!(first.header("location").unwrap_or_default().contains("submitted=done"));
+        assert!(second.header("location").unwrap_or_default().contains("submitted=repeated"), "{:?}", second.headers);
+        let history = site.ok(NOW, &["task", "history", &format!("{RUN_ID}/publicity/jiefang-2")]);
+        assert_eq!(history.matches("task-done").count(), 1, "{history}");
+        assert!(!history.contains("task-corrected"), "{history}");
+    });
+}
+
+#[test]
+fn every_unit_reads_only_its_subtree_and_reports_only_its_own_tasks_on_every_route() {
+    for_each_db(|db| {
+        let site = site(db);
+        let server = serve(&site);
+        let units = site.directory();
+        let tasks = parse_json(&site.ok(NOW, &["task", "list", "--json"]));
+        let tasks: Vec<(String, String)> = tasks
+            .as_array()
+            .expect("tasks")
+            .iter()
+            .map(|t| (t["id"].as_str().expect("id").to_string(), t["unit"].as_str().expect("unit").to_string()))
+            .collect();
+        let within = |unit: &str, scope: &str| unit == scope || is_above(&units, scope, unit);
+        let mut checked = 0;
+        for viewer in ["jiefang-1", "renmin-2", "jiefang", "district-org"] {
+            let bearer = token(&site, &[viewer]);
+            let cookie = open(&server, &bearer);
+            let auth = format!("Bearer {bearer}");
+            for (id, unit) in &tasks {
+                let expected = if within(unit, viewer) { 200 } else { 403 };
+                let html = page(&server, &format!("/t/{id}"), &cookie);
+                assert_eq!(html.status, expected, "{viewer} GET /t/{id}");
+                let history = page(&server, &format!("/t/{id}/history"), &cookie);
+                assert_eq!(history.status, expected, "{viewer} GET /t/{id}/history");
+                let api = http::get(&server.base, &format!("/api/v1/tasks/{id}"), &[("Authorization", &auth)]);
+                assert_eq!(api.status, expected, "{viewer} GET /api/v1/tasks/{id}");
+                if expected == 403 {
+                    assert_eq!(api.body, r#"{"error":"forbidden"}"#, "nothing more is said");
+                    assert!(!html.body.contains(id.as_str()), "a refusal names the task");
+                }
+                // Writing another unit's task: refused, whatever form token is sent (the unit's own
+                // tasks are reported in the test above).
+                if unit == viewer {
+                    checked += 1;
+                    continue;
+                }
+                let csrf =
+                    input_value(&page(&server, "/t/spring-festival/2027/publicity/jiefang-1", &cookie).body, "csrf");
+                let posted = http::post_form(
+                    &server.base,
+                    &format!("/t/{id}"),
+                    &[("Cookie", &cookie), ("Sec-Fetch-Site", "same-origin")],
+                    &[("csrf", csrf.as_deref().unwrap_or("x")), ("key", "k"), ("f.banners", "1"), ("f.letters", "1")],
+                );
+                assert!(posted.status == 403 || posted.status == 400, "{viewer} POST /t/{id}: {}", posted.status);
+                checked += 1;
+            }
+            // The API lists only the subtree.
+            let listed = http::get(&server.base, "/api/v1/tasks?limit=500", &[("Authorization", &auth)]);
+            let listed: Value = serde_json::from_str(&listed.body).expect("JSON");
+            for t in listed["tasks"].as_array().expect("tasks") {
+                assert!(within(t["unit"].as_str().expect("unit"), viewer), "{viewer} listed {t}");
+            }
+            let outside = http::get(&server.base, "/api/v1/tasks?scope=binhe", &[("Authorization", &auth)]);
+            assert_eq!(outside.status, if within("binhe", viewer) { 200 } else { 403 }, "{viewer} scope=binhe");
+        }
+        assert!(checked > 150, "{checked} checks");
+        // Nothing was written by those refused POSTs.
+        assert_eq!(status_json(&site)["runs"][0]["totals"]["done"], 3);
+    });
+}
+
+#[test]
+fn tampered_expired_and_revoked_links_get_a_plain_403_and_guessing_is_slowed() {
+    for_each_db(|db| {
+        let site = site(db);
+        let server = serve(&site);
+        let good = token(&site, &["jiefang-1"]);
+        // One character changed.
+        let mut tampered: Vec<char> = good.chars().collect();
+        let i = tampered.len() / 2;
+        tampered[i] = if tampered[i] == 'A' { 'B' } else { 'A' };
+        let tampered: String = tampered.into_iter().collect();
+        let refused = http::get(&server.base, &format!("/l/{tampered}"), &[]);
+        assert_eq!(refused.status, 403);
+        assert!(refused.body.contains("无法访问") && refused.header("set-cookie").is_none(), "{}", refused.body);
+        // Expired: a link made in the past for one day.
+        let old = site.ok("2026-01-01T10:00:00+08:00", &["link", "jiefang-1", "--days", "1"]);
+        let old = old.lines().next().and_then(|l| l.rsplit_once("/l/")).map(|(_, t)| t.to_string()).expect("a link");
+        assert_eq!(http::get(&server.base, &format!("/l/{old}"), &[]).status, 403);
+        // Revoked: the link and the session it opened stop working.
+        let cookie = open(&server, &good);
+        assert_eq!(page(&server, "/", &cookie).status, 200);
+        site.ok(NOW, &["link", "revoke", "jiefang-1"]);
+        assert_eq!(http::get(&server.base, &format!("/l/{good}"), &[]).status, 403);
+        let after = page(&server, &task_path("publicity", "jiefang-1"), &cookie);
+        assert_eq!(after.status, 403, "a revoked session still reads");
+        // A new link works again.
+        let fresh = open(&server, &token(&site, &["jiefang-1"]));
+        assert_eq!(page(&server, &task_path("publicity", "jiefang-1"), &fresh).status, 200);
+        // Rotating the secret ends every link and session.
+        site.ok(NOW, &["link", "rotate-secret"]);
+        assert_eq!(page(&server, &task_path("publicity", "jiefang-1"), &fresh).status, 403);
+        // Guessing: after many bad tokens from one address, even a good one waits.
+        for n in 0..25 {
+            let _ = http::get(&server.base, &format!("/l/AAAA{n}"), &[]);
+        }
+        let limited = http::get(&server.base, &format!("/l/{}", token(&site, &["jiefang-1"])), &[]);
+        assert_eq!(limited.status, 429, "{}", limited.body);
+    });
+}
+
+#[test]
+fn a_post_without_its_form_token_or_from_another_site_changes_nothing() {
+    for_each_db(|db| {
+        let site = site(db);
+        let server = serve(&site);
+        let cookie = open(&server, &token(&site, &["jiefang-1"]));
+        let path = task_path("publicity", "jiefang-1");
+        let form = page(&server, &path, &cookie);
+        let csrf = input_value(&form.body, "csrf").expect("csrf");
+        let key = input_value(&form.body, "key").expect("key");
+        let fields = [("csrf", csrf.as_str()), ("key", key.as_str()), ("f.banners", "1"), ("f.letters", "1")];
+        let no_token = [("key", key.as_str()), ("f.banners", "1"), ("f.letters", "1")];
+        let cross =
+            http::post_form(&server.base, &path, &[("Cookie", &cookie), ("Sec-Fetch-Site", "cross-site")], &fields);
+        assert_eq!(cross.status, 400);
+        let evil =
+            http::post_form(&server.base, &path, &[("Cookie", &cookie), ("Origin", "https://evil.example")], &fields);
+        assert_eq!(evil.status, 400);
+        let missing =
+            http::post_form(&server.base, &path, &[("Cookie", &cookie), ("Sec-Fetch-Site", "same-origin")], &no_token);
+        assert_eq!(missing.status, 400);
+        // A form token belongs to its session: another session (of the same unit, from a link of
+        // another expiry) cannot use it.
+        let other_session = open(&server, &token(&site, &["jiefang-1", "--days", "3"]));
+        let foreign = http::post_form(
+            &server.base,
+            &path,
+            &[("Cookie", &other_session), ("Sec-Fetch-Site", "same-origin")],
+            &fields,
+        );
+        assert_eq!(foreign.status, 400);
+        assert_eq!(status_json(&site)["runs"][0]["totals"]["done"], 3, "a refused POST changed something");
+        // With everything right, it goes through.
+        let right =
+            http::post_form(&server.base, &path, &[("Cookie", &cookie), ("Sec-Fetch-Site", "same-origin")], &fields);
+        assert_eq!(right.status, 303);
+        assert_eq!(status_json(&site)["runs"][0]["totals"]["done"], 4);
+    });
+}
+
+#[test]
+fn user_text_is_rendered_inert_in_every_page() {
+    for_each_db(|db| {
+        let site = Site::new(db);
+        let units = site.path().join("workflows/units.yaml");
+        let yaml = std::fs::read_to_string(&units).expect("units.yaml");
+        std::fs::write(&units, yaml.replace("解放路第一社区", "解放路<script>alert(1)</script>社区")).expect("write");
+        site.ok("2027-01-16T10:00:00+08:00", &["apply"]);
+        for task in ["kickoff/district-org", "work-plan/district-org", "street-deployment/jiefang"] {
+            site.ok("2027-01-20T10:00:00+08:00", &["task", "done", &format!("{RUN_ID}/{task}")]);
+        }
+        site.ok(NOW, &["apply"]);
+        let server = serve(&site);
+        let cookie = open(&server, &token(&site, &["jiefang-1"]));
+        let path = task_path("publicity", "jiefang-1");
+        let done =
+            report(&server, &cookie, &path, &[("banners", "1"), ("letters", "2")], "<img src=x onerror=alert(2)>");
+        assert_eq!(done.status, 303, "{}", done.body);
+        let street = open(&server, &token(&site, &["jiefang"]));
+        for (who, url) in [(&cookie, "/"), (&cookie, path.as_str()), (&street, "/d"), (&street, path.as_str())] {
+            let body = page(&server, url, who).body;
+            assert!(!body.contains("<script>alert") && !body.contains("<img src=x"), "{url}: {body}");
+        }
+        let history = page(&server, &format!("{path}/history"), &cookie).body;
+        assert!(!history.contains("<img src=x"), "{history}");
+        assert!(history.contains("&lt;img") || history.contains("\\u003cimg"), "the note is shown, escaped");
+    });
+}
+
+#[test]
+fn get_requests_change_nothing_anywhere() {
+    for_each_db(|db| {
+        let site = site(db);
+        let server = serve(&site);
+        let before = site.ok(NOW, &["task", "history", &format!("{RUN_ID}/publicity/jiefang-1")]);
+        let status_before = status_json(&site);
+        let mails_before = site.mails().len();
+        let link = token(&site, &["jiefang"]);
+        for _ in 0..3 {
+            // A mail scanner fetching the link, and a session browsing everything.
+            let _ = http::get(&server.base, &format!("/l/{link}"), &[]);
+            let cookie = open(&server, &link);
+            for url in [
+                "/",
+                "/d",
+                "/d/live?run=spring-festival/2027",
+                &task_path("publicity", "jiefang-1"),
+                "/api/v1/runs",
+                "/api/v1/tasks",
+            ] {
+                let r = page(&server, url, &cookie);
+                assert!(r.status == 200 || r.status == 204, "{url}: {}", r.status);
+            }
+        }
+        assert_eq!(site.ok(NOW, &["task", "history", &format!("{RUN_ID}/publicity/jiefang-1")]), before);
+        assert_eq!(status_json(&site), status_before);
+        assert_eq!(site.mails().len(), mails_before);
+    });
+}
+
+#[test]
+fn the_dashboard_and_the_api_show_completion_and_figures_of_the_viewers_subtree() {
+    for_each_db(|db| {
+        let site = site(db);
+        let server = serve(&site);
+        let cookie = open(&server, &token(&site, &["jiefang-1"]));
+        report(&server, &cookie, &task_path("publicity", "jiefang-1"), &[("banners", "5"), ("letters", "30")], "");
+        // The district (the campaign's owner) sees everything; a leadership reader too.
+        let owner = open(&server, &token(&site, &["district-org"]));
+        let dash = page(&server, "/d", &owner);
+        assert_eq!(dash.status, 200);
+        for text in ["解放路街道办事处", "人民路街道办事处", "悬挂宣传横幅", "<svg", "完成情况排名", "逾期未完成任务"]
+        {
+            assert!(dash.body.contains(text), "the dashboard lacks {text}");
+        }
+        let readers = site.ok(NOW, &["link", "readers"]);
+        let email = readers.lines().find_map(|l| l.split_whitespace().find(|w| w.contains('@'))).expect("a reader");
+        let reader = open(&server, &token(&site, &["--reader", email]));
+        let home = page(&server, "/", &reader);
+        assert_eq!((home.status, home.header("location")), (303, Some("/d")), "a reader goes to the dashboard");
+        assert_eq!(page(&server, "/d", &reader).status, 200);
+        // A community has no dashboard; a street's shows its communities only.
+        assert_eq!(page(&server, "/d", &cookie).status, 403);
+        let street = page(&server, "/d", &open(&server, &token(&site, &["jiefang"])));
+        assert!(street.body.contains("解放路第一社区") && !street.body.contains("人民路第一社区"), "{}", street.body);
+        // The live part: unchanged → 204.
+        let live = page(&server, "/d/live?run=spring-festival/2027", &owner);
+        assert_eq!(live.status, 200);
+        let version = live.body.split("data-version=\"").nth(1).and_then(|s| s.split('"').next()).expect("a version");
+        let unchanged = page(&server, &format!("/d/live?run=spring-festival/2027&v={version}"), &owner);
+        assert_eq!(unchanged.status, 204);
+        // The API's status is the CLI's, for the subtree.
+        let auth = format!("Bearer {}", token(&site, &["jiefang"]));
+        let api = http::get(&server.base, "/api/v1/runs/spring-festival/2027/status", &[("Authorization", &auth)]);
+        let api: Value = serde_json::from_str(&api.body).expect("JSON");
+        let units: BTreeSet<&str> =
+            api["units"].as_array().expect("units").iter().map(|u| u["unit"].as_str().expect("id")).collect();
+        assert!(units.contains("jiefang-1") && !units.contains("renmin-1"), "{units:?}");
+        let banners =
+            api["figures"].as_array().expect("figures").iter().find(|f| f["key"] == "banners").expect("banners");
+        assert_eq!(banners["total"], 5.0);
+        // Paging.
+        let page1 = http::get(&server.base, "/api/v1/tasks?limit=2", &[("Authorization", &auth)]);
+        let page1: Value = serde_json::from_str(&page1.body).expect("JSON");
+        assert_eq!(page1["tasks"].as_array().expect("tasks").len(), 2);
+        assert!(page1["total"].as_u64().expect("total") > 2);
+        std::thread::sleep(Duration::from_millis(1));
+    });
+}
