@@ -18,8 +18,9 @@ use crate::connect::Store;
 use crate::entities::{run, task, unit};
 use crate::error::StoreError;
 
-/// How soon a task's due time must be for it to count as due soon.
-pub const DUE_SOON_SECONDS: i64 = 24 * 3600;
+/// How soon a task's due time must be for it to count as due soon (yellow on the pages): two
+/// days, so that a task "还剩1天" is flagged while there is still a working day to act.
+pub const DUE_SOON_SECONDS: i64 = 2 * 24 * 3600;
 
 /// One unit's line in a run's status.
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -85,6 +85,24 @@ struct UnitFigures {
     values: Vec<String>,
 }
 
+/// Each figure's name as the dashboard shows it: its label, followed by its task's title where
+/// another task's figure has the same label.
+fn figure_labels(progress: &RunStatus, lang: Lang) -> Vec<String> {
+    progress
+        .figures
+        .iter()
+        .map(|f| {
+            let shared = progress.figures.iter().filter(|g| g.label == f.label).count() > 1;
+            let task = progress.by_template.iter().find(|t| t.template == f.template).map(|t| t.title.as_str());
+            match (shared, task, lang) {
+                (true, Some(task), Lang::Zh) => format!("{}（{task}）", f.label),
+                (true, Some(task), Lang::En) => format!("{} ({task})", f.label),
+                _ => f.label.clone(),
+            }
+        })
+        .collect()
+}
+
 /// The run the dashboard shows: the one asked for, else the newest one open at `now`, else the
 /// newest that is not missed.
 fn choose_run(runs: &[RunInfo], asked: Option<&str>, now: DateTime<Utc>) -> Option<RunInfo> {
@@ -276,12 +294,15 @@ async fn render(state: AppState, query: DashQuery, headers: HeaderMap, template:
     };
     context.insert("chart_burn_up", &burn_up.render(&options.clone().with_id("chart-burn-up")));
 
-    // Figures: totals of the scope, and by unit below.
+    // Figures: totals of the scope, and by unit below. Two tasks may ask for a figure of the same
+    // name (people reached at talks and at lectures): those are named with their task.
+    let labels = figure_labels(&progress, lang);
     let figure_lines: Vec<FigureLine> = progress
         .figures
         .iter()
-        .map(|f| FigureLine {
-            label: f.label.clone(),
+        .zip(&labels)
+        .map(|(f, label)| FigureLine {
+            label: label.clone(),
             total: charts_number(f.total, lang),
             unit: f.unit.clone().unwrap_or_default(),
         })
@@ -291,7 +312,8 @@ async fn render(state: AppState, query: DashQuery, headers: HeaderMap, template:
         figures: progress
             .figures
             .iter()
-            .map(|f| charts::Figure::new(f.label.clone(), f.total, f.unit.clone().unwrap_or_default()))
+            .zip(&labels)
+            .map(|(f, label)| charts::Figure::new(label.clone(), f.total, f.unit.clone().unwrap_or_default()))
             .collect(),
     };
     context.insert("figures", &figure_lines);

@@ -123,12 +123,31 @@ pub(crate) fn task_view(task: &UnitTask, lang: Lang, now: DateTime<Utc>, query: 
         starts_at: format_time(&row.starts_at, loc),
         due_at: format_time(&row.due_at, loc),
         timing,
-        waiting_on: task.waiting_on.iter().map(|w| format!("{}（{}）", w.title, w.unit_name)).collect(),
+        waiting_on: waiting_on(task, lang),
         reported,
         note: row.note.clone(),
         completed_by: row.completed_by.clone(),
         completed_at: row.completed_at.as_ref().map(|t| format_time(t, loc)),
     }
+}
+
+/// What a waiting task waits on, one entry per task with the units that have it to do:
+/// "跟进…（解放路第一社区、解放路第二社区）", not the same title once per unit.
+fn waiting_on(task: &UnitTask, lang: Lang) -> Vec<String> {
+    let mut by_title: Vec<(&str, Vec<&str>)> = Vec::new();
+    for w in &task.waiting_on {
+        match by_title.iter_mut().find(|(title, _)| *title == w.title) {
+            Some((_, units)) => units.push(&w.unit_name),
+            None => by_title.push((&w.title, vec![&w.unit_name])),
+        }
+    }
+    by_title
+        .into_iter()
+        .map(|(title, units)| match lang {
+            Lang::Zh => format!("{title}（{}）", units.join("、")),
+            Lang::En => format!("{title} ({})", units.join(", ")),
+        })
+        .collect()
 }
 
 /// "Overdue by2 days" → "Overdue by 2 days": the words are joined without a space for Chinese.
