@@ -19,10 +19,12 @@
 //! `scripts/test` sets it (see `scripts/postgres.sh`). Unset or unreachable, [`databases`] panics:
 //! a store test must never pass without having run on PostgreSQL.
 //!
-//! The SMTP test server the engine tests deliver to (`tests/support/smtp_server.py`) is [`smtp`].
+//! The SMTP test server the engine tests deliver to (`tests/support/smtp_server.py`) is [`smtp`];
+//! real-browser tests (Chromium over WebDriver, phone and desktop, screenshots) use [`browser`].
 
 #![allow(dead_code)] // each test file uses a different part of the harness
 
+pub mod browser;
 pub mod http;
 pub mod site;
 pub mod smtp;
