@@ -31,6 +31,8 @@ pub enum Source {
 }
 
 impl Source {
+    pub const ALL: [Source; 4] = [Source::Cli, Source::Web, Source::Engine, Source::Simulation];
+
     pub fn name(self) -> &'static str {
         match self {
             Source::Cli => "cli",
@@ -38,6 +40,27 @@ impl Source {
             Source::Engine => "engine",
             Source::Simulation => "simulation",
         }
+    }
+}
+
+impl std::str::FromStr for Source {
+    type Err = String;
+
+    /// The one parse of a stored source; anything else is an error, never a default.
+    fn from_str(name: &str) -> Result<Source, String> {
+        Source::ALL.into_iter().find(|s| s.name() == name).ok_or_else(|| format!("unknown source `{name}`"))
+    }
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl serde::Serialize for Source {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
     }
 }
 
@@ -514,7 +537,7 @@ pub async fn reopen_task(store: &Store, id: &str, now: DateTime<Utc>, actor: &Ac
 pub struct HistoryEntry {
     pub at: DateTime<Tz>,
     pub actor: String,
-    pub source: String,
+    pub source: Source,
     pub kind: EventKind,
     pub detail: serde_json::Value,
 }
@@ -540,8 +563,8 @@ pub async fn task_history(store: &Store, id: &str) -> Result<Vec<HistoryEntry>, 
                 at: DateTime::from_timestamp(e.at, 0).unwrap_or_default().with_timezone(&tz),
                 kind: e.kind.parse().map_err(corrupt)?,
                 detail: serde_json::from_str(&e.detail).map_err(|x| corrupt(format!("detail does not read ({x})")))?,
+                source: e.source.parse().map_err(corrupt)?,
                 actor: e.actor,
-                source: e.source,
             })
         })
         .collect()

@@ -55,9 +55,10 @@ pub async fn exchange(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     Path(token): Path<String>,
+    headers: HeaderMap,
     onward: Result<Query<Onward>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let ip = client_ip(&ConnectInfo(addr));
+    let ip = client_ip(&ConnectInfo(addr), &headers);
     if state.inner.limiter.refused(ip) {
         return WebError::TooMany(Lang::Zh).into_response();
     }

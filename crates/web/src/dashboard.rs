@@ -250,7 +250,8 @@ async fn render(state: AppState, query: DashQuery, headers: HeaderMap, template:
         })
         .collect();
     context.insert("ranked", &ranked);
-    let chart_width = 400;
+    // About the width of a card on a phone (390 px less margins), so the text is not shrunk there.
+    let chart_width = 340;
     let options =
         Options::new(if lang == Lang::En { charts::Locale::En } else { charts::Locale::ZhCn }).with_width(chart_width);
     let completion_chart = CompletionChart {

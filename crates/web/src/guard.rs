@@ -97,14 +97,40 @@ impl Limiter {
     }
 }
 
-/// The client's address.
-pub fn client_ip(info: &ConnectInfo<std::net::SocketAddr>) -> IpAddr {
-    info.0.ip()
+/// The client's address: the peer's, or — when the peer is a reverse proxy on this host (a
+/// loopback address) — the last address of its `X-Forwarded-For`, the one that proxy added. Only
+/// a process on this host can set that header for us, so nobody outside can pose as another.
+pub fn client_ip(info: &ConnectInfo<std::net::SocketAddr>, headers: &axum::http::HeaderMap) -> IpAddr {
+    let peer = info.0.ip();
+    if !peer.is_loopback() {
+        return peer;
+    }
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|hop| hop.trim().parse::<IpAddr>().ok())
+        .next_back()
+        .unwrap_or(peer)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_forwarded_address_counts_only_from_a_proxy_on_this_host() {
+        let mut headers = axum::http::HeaderMap::new();
+        headers.insert("x-forwarded-for", HeaderValue::from_static("10.0.0.9, 203.0.113.7"));
+        let via = |peer: &str| client_ip(&ConnectInfo(peer.parse().expect("address")), &headers).to_string();
+        assert_eq!(via("127.0.0.1:5000"), "203.0.113.7", "the proxy's own hop");
+        assert_eq!(via("198.51.100.1:5000"), "198.51.100.1", "a remote peer cannot pose as another");
+        assert_eq!(
+            client_ip(&ConnectInfo("127.0.0.1:1".parse().expect("a")), &Default::default()).to_string(),
+            "127.0.0.1"
+        );
+    }
 
     #[test]
     fn tokens_never_reach_the_log() {

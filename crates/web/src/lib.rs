@@ -27,6 +27,7 @@ mod config;
 mod dashboard;
 mod error;
 mod guard;
+mod history;
 mod i18n;
 mod portal;
 mod render;

@@ -197,12 +197,12 @@ pub(crate) fn runs_of(
     runs
 }
 
-fn lang_of(query: &PageQuery, campaign: Option<&str>, state: &AppState) -> (Lang, bool) {
+pub(crate) fn lang_of(query: &PageQuery, campaign: Option<&str>, state: &AppState) -> (Lang, bool) {
     let explicit = query.lang.as_deref().and_then(Lang::from_tag).is_some();
     (choose(query.lang.as_deref(), campaign.and_then(|c| state.config().campaign_lang(c))), explicit)
 }
 
-fn lang_query(lang: Lang, explicit: bool) -> &'static str {
+pub(crate) fn lang_query(lang: Lang, explicit: bool) -> &'static str {
     match (explicit, lang) {
         (false, _) => "",
         (true, Lang::En) => "?lang=en",
@@ -242,7 +242,7 @@ pub async fn home(
 }
 
 /// The task id of a path's four segments, if it is one.
-fn task_id(campaign: &str, run: &str, template: &str, unit: &str) -> String {
+pub(crate) fn task_id(campaign: &str, run: &str, template: &str, unit: &str) -> String {
     plan::task_id(campaign, run, template, unit)
 }
 
@@ -286,7 +286,12 @@ pub async fn task_page(
 }
 
 /// The session of a request that may see `unit`'s tasks: refused (403) otherwise, never told why.
-async fn visible(state: &AppState, headers: &HeaderMap, unit: &str, lang: Lang) -> Result<Session, WebError> {
+pub(crate) async fn visible(
+    state: &AppState,
+    headers: &HeaderMap,
+    unit: &str,
+    lang: Lang,
+) -> Result<Session, WebError> {
     let Some(session) = session(state, headers).await? else { return Err(WebError::Forbidden(lang)) };
     let sees = session.viewer.sees(state.store(), unit).await.map_err(|e| WebError::Store(lang, e))?;
     if sees { Ok(session) } else { Err(WebError::Forbidden(lang)) }
@@ -457,79 +462,5 @@ pub async fn report(
         Err(StoreError::NoSuchTask(_)) => Err(WebError::NotFound(lang)),
         Err(StoreError::WrongState { .. }) => Ok(Redirect::to(&format!("/t/{id}{q}")).into_response()),
         Err(e) => Err(WebError::Store(lang, e)),
-    }
-}
-
-/// A line of a task's history.
-#[derive(Debug, Serialize)]
-struct HistoryLine {
-    at: String,
-    what: String,
-    who: String,
-    source: String,
-    detail: String,
-}
-
-/// `GET /t/{campaign}/{run}/{template}/{unit}/history`.
-pub async fn history(
-    State(state): State<AppState>,
-    Path((campaign, run, template, unit)): Path<(String, String, String, String)>,
-    Query(query): Query<PageQuery>,
-    headers: HeaderMap,
-) -> Result<Response, WebError> {
-    let id = task_id(&campaign, &run, &template, &unit);
-    let (lang, explicit) = lang_of(&query, Some(&campaign), &state);
-    let session = visible(&state, &headers, &unit, lang).await?;
-    let entries = match store::task_history(state.store(), &id).await {
-        Ok(entries) => entries,
-        Err(StoreError::NoSuchTask(_)) => return Err(WebError::NotFound(lang)),
-        Err(e) => return Err(WebError::Store(lang, e)),
-    };
-    let loc = locale(lang);
-    let lines: Vec<HistoryLine> = entries
-        .iter()
-        .map(|e| HistoryLine {
-            at: format_time(&e.at, loc),
-            what: event_label(e.kind, lang).to_string(),
-            who: e.actor.clone(),
-            source: e.source.clone(),
-            detail: if e.detail.as_object().is_some_and(|o| o.is_empty()) {
-                String::new()
-            } else {
-                e.detail.to_string()
-            },
-        })
-        .collect();
-    let q = lang_query(lang, explicit);
-    let mut context = base_context(lang, explicit);
-    context.insert("lang_query", q);
-    context.insert("viewer", &session.viewer.name);
-    context.insert("task_id", &id);
-    context.insert("back", &format!("/t/{id}{q}"));
-    context.insert("lines", &lines);
-    Ok(state.inner.pages.render("history.html", &context, lang)?.into_response())
-}
-
-/// An event kind as the history page words it.
-pub(crate) fn event_label(kind: store::EventKind, lang: Lang) -> &'static str {
-    use store::EventKind::*;
-    match (lang, kind) {
-        (Lang::Zh, RunOpened) => "本期工作启动",
-        (Lang::Zh, TaskCreated) => "任务创建",
-        (Lang::Zh, TaskOpened) => "任务下达",
-        (Lang::Zh, TaskRescheduled) => "时间调整",
-        (Lang::Zh, TasksRetitled) => "任务内容调整",
-        (Lang::Zh, TaskCancelled) => "任务取消",
-        (Lang::Zh, TaskRestored) => "任务恢复",
-        (Lang::Zh, TaskDone) => "报送完成",
-        (Lang::Zh, TaskCorrected) => "更正报送",
-        (Lang::Zh, TaskWaived) => "免除",
-        (Lang::Zh, TaskReopened) => "重新打开",
-        (Lang::Zh, RunClosed) => "本期工作结束",
-        (Lang::Zh, RunMissed) => "本期未开展",
-        (Lang::Zh, DefinitionApplied) => "工作方案更新",
-        (Lang::Zh, DirectoryUpdated) => "单位名录更新",
-        (Lang::Zh, MailRetried) => "邮件重发",
-        (Lang::En, other) => other.name(),
     }
 }

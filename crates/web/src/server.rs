@@ -9,7 +9,7 @@ use axum::middleware;
 use axum::routing::get;
 
 use crate::state::AppState;
-use crate::{api, assets, auth, dashboard, guard, portal};
+use crate::{api, assets, auth, dashboard, guard, history, portal};
 
 /// The largest request body accepted: a figure form is a few hundred bytes.
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -21,7 +21,7 @@ pub fn router(state: AppState) -> Router {
         .route("/l/{token}", get(auth::exchange))
         .route("/", get(portal::home))
         .route("/t/{campaign}/{run}/{template}/{unit}", get(portal::task_page).post(portal::report))
-        .route("/t/{campaign}/{run}/{template}/{unit}/history", get(portal::history))
+        .route("/t/{campaign}/{run}/{template}/{unit}/history", get(history::history))
         .route("/d", get(dashboard::page))
         .route("/d/live", get(dashboard::live))
         .route("/api/v1/runs", get(api::runs))

@@ -1,0 +1,234 @@
+//! The front door in a real browser (Debian's Chromium over WebDriver, support/browser.rs): the
+//! engine delivers the season's mails to the real SMTP test server with the web served beside it;
+//! a community worker on a phone (WeChat's in-app browser) opens the link **taken out of the
+//! delivered mail**, gets a figure wrong, corrects it and reports the task done; the leadership
+//! dashboard, open on a desktop the whole time, shows the new completion and figure totals without
+//! a reload. The same report also goes through with JavaScript off.
+//!
+//! Every page visited is saved under `target/screenshots/<test>/` — look at them after a change
+//! to a page.
+
+mod support;
+
+use std::time::Duration;
+
+use support::browser::{Browser, Profile};
+use support::site::*;
+use support::smtp::{Received, SmtpServer};
+use support::{TestDb, http};
+
+const RUN_ID: &str = "spring-festival/2027";
+/// The engine starts here: jiefang's street deployment was done on 01-20, so its communities'
+/// publicity (due 02-03) and other tasks are open, and their mails go out at once.
+const ENGINE_START: &str = "2027-01-23T12:00:00+08:00";
+
+/// A site inside the run with the engine (and the web) running, mailing to a real SMTP server.
+struct Season<'a> {
+    smtp: &'a SmtpServer,
+    site: Site<'a>,
+    engine: EngineProcess,
+}
+
+impl<'a> Season<'a> {
+    fn start(db: &'a TestDb, smtp: &'a SmtpServer) -> Season<'a> {
+        let site = Site::new(db).with_smtp(smtp);
+        site.ok("2027-01-16T10:00:00+08:00", &["apply"]);
+        for task in ["kickoff/district-org", "work-plan/district-org", "street-deployment/jiefang"] {
+            site.ok("2027-01-20T10:00:00+08:00", &["task", "done", &format!("{RUN_ID}/{task}")]);
+        }
+        let mut engine = site.spawn_engine(ENGINE_START);
+        engine.wait_ready();
+        Season { smtp, site, engine }
+    }
+
+    /// The web's address, from the engine's banner.
+    fn web(&self) -> String {
+        let banner = self.engine.stdout();
+        banner
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("web: "))
+            .map(str::to_string)
+            .unwrap_or_else(|| panic!("the engine does not say where the web is:\n{banner}"))
+    }
+
+    /// A link printed by `guiyan link ARGS`, on the running web (the command prints the configured
+    /// address, here port 0: any free one).
+    fn link(&self, args: &[&str]) -> String {
+        let mut all = vec!["link"];
+        all.extend_from_slice(args);
+        let printed = self.site.ok(ENGINE_START, &all);
+        let token = printed.lines().next().and_then(|l| l.rsplit_once("/l/")).map(|(_, t)| t.to_string());
+        format!("{}/l/{}", self.web(), token.unwrap_or_else(|| panic!("not a link: {printed}")))
+    }
+
+    /// The delivered mail to `email` that lists `task`, waited for.
+    fn mail_about(&self, email: &str, task: &str) -> Received {
+        let id = format!("{RUN_ID}/{task}");
+        wait_for(&format!("a mail to {email} about {id}"), PATIENCE, || {
+            self.smtp
+                .messages()
+                .into_iter()
+                .find(|m| m.to == email && m.text.contains(&id))
+                .ok_or_else(|| format!("{} mails so far", self.smtp.count()))
+        })
+    }
+}
+
+/// The `href` of the first link in `html` whose address ends with `ending`.
+fn href_ending(html: &str, ending: &str) -> Option<String> {
+    html.split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .find(|h| h.ends_with(ending))
+        .map(|h| h.replace("&amp;", "&"))
+}
+
+/// The task's link in its mail: the HTML part's "在线报送" button, the same as the text part's line.
+fn task_link(mail: &Received, task: &str) -> String {
+    let ending = format!("?to=t/{RUN_ID}/{task}");
+    let link = href_ending(&mail.html, &ending)
+        .unwrap_or_else(|| panic!("the mail's HTML has no link to {task}:\n{}", mail.html));
+    assert!(mail.text.contains(&format!("报送方式：{link}")), "the text part carries the same link:\n{}", mail.text);
+    assert!(!mail.text.contains("guiyan task done"), "no command line in a mail with links:\n{}", mail.text);
+    link
+}
+
+/// The number shown by the dashboard's completion card, e.g. `3/51`.
+fn completion(b: &Browser) -> String {
+    b.text_of(".stat .sub")
+}
+
+#[test]
+fn a_community_worker_reports_from_the_mailed_link_on_a_phone_and_the_dashboard_follows_live() {
+    let (db, smtp) = (TestDb::sqlite(), SmtpServer::start());
+    let season = Season::start(&db, &smtp);
+    let web = season.web();
+
+    // Leadership watches on a desktop, from a reader's personal link, before anything is reported.
+    let readers = season.site.ok(ENGINE_START, &["link", "readers"]);
+    assert!(readers.contains("shuji@shili.example.gov.cn"), "{readers}");
+    let reader_link = season.link(&["--reader", "shuji@shili.example.gov.cn"]);
+    let mut desk = Browser::open(Profile::desktop());
+    desk.goto(&reader_link);
+    desk.wait_for("#live");
+    assert!(desk.current_url().ends_with("/d"), "a reader lands on the dashboard: {}", desk.current_url());
+    let before = completion(&desk);
+    assert!(desk.page_text().contains("完成情况排名"), "{}", desk.page_text());
+    desk.screenshot("dashboard-before");
+
+    // The community's mail, delivered by the engine; its link opens the task on the phone.
+    let mail = season.mail_about("jf1@shili.example.gov.cn", "publicity/jiefang-1");
+    let link = task_link(&mail, "publicity/jiefang-1");
+    assert!(link.starts_with(&format!("{web}/l/")), "{link} is not on {web}");
+    let phone = Browser::open(Profile::phone());
+    phone.goto(&link);
+    phone.wait_for("form.report");
+    let path = format!("/t/{RUN_ID}/publicity/jiefang-1");
+    assert!(phone.current_url().ends_with(&path), "the link goes on to its task: {}", phone.current_url());
+    assert!(!phone.current_url().contains("/l/"), "the token leaves the address bar");
+    let session = phone.cookie("gy_session").expect("a session cookie");
+    assert!(session.http_only && session.same_site.as_deref() == Some("Lax"), "{session:?}");
+    assert_eq!(phone.text_of("h1"), "悬挂横幅、张贴家书,利用LED屏、微信公众号、微信群宣传");
+    assert!(phone.page_text().contains("解放路第一社区"), "{}", phone.page_text());
+    phone.screenshot("task");
+
+    // One figure wrong: the page comes back with the message beside it and what was typed kept.
+    phone.fill("#f\\.banners", "-3");
+    phone.fill("#f\\.letters", "120");
+    phone.fill("#note", "在社区主干道和小区出入口悬挂横幅");
+    phone.submit("form.report");
+    phone.wait_for(".field.invalid");
+    assert_eq!(phone.text_of(".field.invalid .error"), "应为非负整数");
+    assert_eq!(phone.value_of("#f\\.banners"), "-3");
+    assert_eq!(phone.value_of("#f\\.letters"), "120");
+    assert_eq!(phone.value_of("#note"), "在社区主干道和小区出入口悬挂横幅");
+    phone.screenshot("invalid");
+    assert_eq!(completion(&desk), before, "a refused report changes nothing");
+
+    // Corrected: done.
+    phone.fill("#f\\.banners", "6");
+    phone.submit("form.report");
+    phone.wait_for(".notice.ok");
+    assert_eq!(phone.text_of(".notice.ok"), "已提交，任务已标记为完成。");
+    assert_eq!(phone.text_of(".task-detail .badge"), "已完成");
+    let facts = phone.text_of("dl.facts");
+    assert!(facts.contains("悬挂宣传横幅 6 条") && facts.contains("张贴公开信 120 封"), "{facts}");
+    assert!(!phone.exists(".field.invalid"));
+    phone.screenshot("done");
+    phone.click(".nav a");
+    phone.wait_for("ul.tasks");
+    assert!(phone.text_of("li.task.done").contains("悬挂宣传横幅 6 条"), "{}", phone.page_text());
+    phone.screenshot("portal");
+    phone.goto(&format!("{web}{path}/history"));
+    phone.wait_for("main");
+    let history = phone.text_of("ol.history");
+    assert!(history.contains("报送完成") && history.contains("网页报送"), "from the web: {history}");
+    assert!(history.contains("悬挂宣传横幅 6 条；张贴公开信 120 封"), "the figures, worded: {history}");
+    assert!(history.contains("在社区主干道和小区出入口悬挂横幅"), "the note: {history}");
+    phone.screenshot("history");
+
+    // The dashboard follows without a reload (its script asks for changes every few seconds).
+    desk.set_wait(Duration::from_secs(20));
+    let after = desk.wait_until("the dashboard to show the report", |b| {
+        let now = completion(b);
+        (now != before).then_some(now)
+    });
+    let done = |text: &str| text.split('/').next().and_then(|n| n.trim().parse::<u32>().ok()).expect("a count");
+    assert_eq!(done(&after), done(&before) + 1, "{before} → {after}");
+    let figures = desk.text_of(".wide");
+    assert!(figures.contains("悬挂宣传横幅") && figures.contains("张贴公开信"), "{figures}");
+    let svg = desk.find(".wide svg").html();
+    assert!(svg.contains(">6 条<") && svg.contains(">120 封<"), "the figure chart shows the totals: {svg}");
+    desk.screenshot("dashboard-after");
+
+    // The same on the street's phone: its communities' progress, with their contact addresses.
+    let street = Browser::open(Profile::phone());
+    street.goto(&season.link(&["jiefang"]));
+    street.wait_for("ul.tasks");
+    street.screenshot("street-portal");
+    street.click(".nav a.button");
+    street.wait_for("#live");
+    let ranking = street.text_of("table.ranking");
+    assert!(ranking.contains("解放路第一社区") && ranking.contains("jf1@shili.example.gov.cn"), "{ranking}");
+    assert!(!street.page_text().contains("人民路第一社区"), "a street sees its own communities only");
+    street.screenshot("street-dashboard");
+
+    // The engine recorded it as from the command line: history, status, and no mail for it again.
+    let history = season.site.ok(ENGINE_START, &["task", "history", &format!("{RUN_ID}/publicity/jiefang-1")]);
+    assert!(history.contains("banners") && history.contains("web"), "{history}");
+    let status = parse_json(&season.site.ok(ENGINE_START, &["status", "--json"]));
+    let banners = status["runs"][0]["figures"]
+        .as_array()
+        .expect("figures")
+        .iter()
+        .find(|f| f["key"] == "banners")
+        .expect("banners")
+        .clone();
+    assert_eq!(banners["total"], 6.0);
+    assert_eq!(http::get(&web, "/healthz", &[]).body, "ok");
+}
+
+#[test]
+fn with_javascript_off_a_report_goes_through_the_same() {
+    let (db, smtp) = (TestDb::sqlite(), SmtpServer::start());
+    let season = Season::start(&db, &smtp);
+    let mail = season.mail_about("jf2@shili.example.gov.cn", "publicity/jiefang-2");
+    let link = task_link(&mail, "publicity/jiefang-2");
+    let phone = Browser::open(Profile::phone().js_enabled(false));
+    phone.goto(&link);
+    phone.wait_for("form.report");
+    phone.screenshot("task");
+    phone.fill("#f\\.banners", "两条");
+    phone.fill("#f\\.letters", "80");
+    phone.submit("form.report");
+    phone.wait_for(".field.invalid");
+    assert_eq!(phone.text_of(".field.invalid .error"), "应为非负整数");
+    phone.fill("#f\\.banners", "2");
+    phone.submit("form.report");
+    phone.wait_for(".notice.ok");
+    assert_eq!(phone.text_of(".task-detail .badge"), "已完成");
+    phone.screenshot("done");
+    let history = season.site.ok(ENGINE_START, &["task", "history", &format!("{RUN_ID}/publicity/jiefang-2")]);
+    assert_eq!(history.matches("task-done").count(), 1, "{history}");
+    assert!(history.contains("\"banners\":2"), "{history}");
+}
