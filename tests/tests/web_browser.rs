@@ -231,4 +231,25 @@ fn with_javascript_off_a_report_goes_through_the_same() {
     let history = season.site.ok(ENGINE_START, &["task", "history", &format!("{RUN_ID}/publicity/jiefang-2")]);
     assert_eq!(history.matches("task-done").count(), 1, "{history}");
     assert!(history.contains("\"banners\":2"), "{history}");
+
+    // A street office reports its deployment meeting from its reminder: its three communities'
+    // tasks open, and the engine mails each of them, with their own links, as after `task done`.
+    let mail = season.mail_about("renmin@shili.example.gov.cn", "street-deployment/renmin");
+    let street = Browser::open(Profile::phone().js_enabled(false));
+    street.goto(&task_link(&mail, "street-deployment/renmin"));
+    street.wait_for("form.report");
+    street.submit("form.report");
+    street.wait_for(".notice.ok");
+    assert!(
+        street.text_of(".notice.ok").contains("由此开始的后续任务 3 项，承办单位将收到通知。"),
+        "{}",
+        street.text_of(".notice.ok")
+    );
+    street.screenshot("street-done");
+    for community in ["renmin-1", "renmin-2", "renmin-3"] {
+        let email = format!("rm{}@shili.example.gov.cn", &community[7..]);
+        let mail = season.mail_about(&email, &format!("publicity/{community}"));
+        let link = task_link(&mail, &format!("publicity/{community}"));
+        assert!(link.starts_with(&format!("{}/l/", season.web())), "{link}");
+    }
 }
