@@ -37,6 +37,7 @@ const PURE: &[(&str, &[&str])] = &[
     // No randomness either: the caller supplies the secret.
     ("links", &["hmac", "sha2", "base64", "thiserror"]),
     ("charts", &["chrono"]),
+    ("documents", &["serde"]),
 ];
 
 #[test]
@@ -59,6 +60,7 @@ fn internal_dependencies_point_inward() {
         "report",
         "links",
         "charts",
+        "documents",
         "migrations",
         "store",
         "mail",
@@ -75,6 +77,7 @@ fn internal_dependencies_point_inward() {
         ("report", "crates/report/Cargo.toml", &[]),
         ("links", "crates/links/Cargo.toml", &[]),
         ("charts", "crates/charts/Cargo.toml", &[]),
+        ("documents", "crates/documents/Cargo.toml", &[]),
         ("migrations", "migrations/Cargo.toml", &[]),
         ("store", "crates/store/Cargo.toml", &["campaign", "plan", "report", "migrations", "links"]),
         ("mail", "crates/mail/Cargo.toml", &["campaign", "calendar", "plan"]),

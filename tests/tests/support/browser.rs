@@ -525,11 +525,12 @@ impl Browser {
         self.body_text().unwrap_or_else(|e| self.fail(&format!("cannot read the page's text: {e}")))
     }
 
-    /// The first element matching `css`, now; `None` if there is none.
+    /// The first element matching `css`, now; `None` if there is none — or if the page is being
+    /// replaced this instant (a form just submitted), since then no element is there yet.
     pub fn try_find(&self, css: &str) -> Option<Element<'_>> {
         match self.run(self.client().find(Locator::Css(css))) {
             Ok(element) => Some(Element { browser: self, css: css.to_string(), element }),
-            Err(e) if e.is_no_such_element() => None,
+            Err(e) if e.is_no_such_element() || is_mid_navigation(&e) => None,
             Err(e) => self.fail(&format!("cannot look for `{css}`: {e}")),
         }
     }
@@ -840,4 +841,14 @@ fn next_screenshot_path(test: &str, name: &str, label: &str) -> Result<PathBuf, 
         .map(|c| if c.is_alphanumeric() || "-_.".contains(c) { c } else { '_' })
         .collect();
     Ok(dir.join(file))
+}
+
+/// Whether `error` says the page was being navigated away while the command ran: chromedriver
+/// answers "aborted by navigation" (or loses the element's execution context) when a submitted
+/// form's response replaces the document mid-command. The page is simply not there yet.
+fn is_mid_navigation(error: &CmdError) -> bool {
+    let text = error.to_string();
+    ["aborted by navigation", "execution context was destroyed", "cannot find context with specified id"]
+        .iter()
+        .any(|needle| text.to_lowercase().contains(needle))
 }
