@@ -7,6 +7,7 @@ mod m0001_initial;
 mod m0002_engine;
 mod m0003_faults;
 mod m0004_web;
+mod m0005_reports;
 
 /// Every migration, oldest first.
 #[derive(Debug)]
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_engine::Migration),
             Box::new(m0003_faults::Migration),
             Box::new(m0004_web::Migration),
+            Box::new(m0005_reports::Migration),
         ]
     }
 }

@@ -6,4 +6,4 @@ mod document;
 mod workbook;
 
 pub use document::{Block, Document, Run, Table};
-pub use workbook::{Cell, Sheet, Workbook};
+pub use workbook::{Cell, DateTime, Sheet, Workbook};

@@ -99,6 +99,8 @@ pub struct StepReport {
     /// Notices written, by kind.
     pub notices: BTreeMap<String, usize>,
     pub mails_composed: Vec<ComposedInfo>,
+    /// Report snapshots taken: (campaign, run key, report id).
+    pub reports_taken: Vec<(String, String, String)>,
     pub mails_sent: usize,
     /// Transient failures, to be retried.
     pub mails_deferred: usize,
@@ -113,6 +115,7 @@ impl StepReport {
             && self.runs_closed.is_empty()
             && self.tasks_handled == 0
             && self.mails_composed.is_empty()
+            && self.reports_taken.is_empty()
             && self.mails_sent + self.mails_deferred + self.mails_failed == 0
     }
 }
@@ -356,7 +359,9 @@ impl Engine {
         report.tasks_handled = tick.tasks;
         report.tasks_opened = tick.opened;
         report.notices = tick.notices.iter().map(|(k, n)| (k.to_string(), *n)).collect();
+        self.take_reports(now, &mut report).await?;
         self.compose_pending(now, &mut report).await?;
+        self.compose_reports(now, &mut report).await?;
         self.deliver_due(&mut report).await?;
         Ok(report)
     }
@@ -477,6 +482,87 @@ impl Engine {
                 }
             }
             if groups.len() < 500 || !progress {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Takes the snapshots of the reports due now, each with its notices in one transaction.
+    async fn take_reports(&self, now: DateTime<Utc>, report: &mut StepReport) -> Result<(), EngineError> {
+        let workflows = self.workflows();
+        for taken in store::take_reports(&self.store, &workflows, now, &self.actor).await? {
+            if taken.skipped > 0 {
+                tracing::warn!(campaign = %taken.campaign, run = %taken.run, report = %taken.report, skipped = taken.skipped, "report times passed while no engine ran; only the latest is sent");
+            }
+            tracing::info!(campaign = %taken.campaign, run = %taken.run, report = %taken.report, recipients = taken.recipients, "report snapshot taken");
+            report.reports_taken.push((taken.campaign, taken.run, taken.report));
+        }
+        Ok(())
+    }
+
+    /// Turns pending report notices into report mails, one per recipient.
+    async fn compose_reports(&self, now: DateTime<Utc>, report: &mut StepReport) -> Result<(), EngineError> {
+        let workflows = self.workflows();
+        let secret = match &self.config.base_url {
+            Some(_) => Some(links::LinkSecret::new(store::link_secret(&self.store, now).await?)),
+            None => None,
+        };
+        loop {
+            let pending = store::pending_reports(&self.store, 200).await?;
+            let mut progress = false;
+            for id in &pending {
+                if self.stopping() {
+                    return Ok(());
+                }
+                let mut info = None;
+                let composing = store::compose_report(&self.store, *id, now, |data| {
+                    let link = match (&self.config.base_url, &secret) {
+                        (Some(base), Some(secret)) => {
+                            let subject = if data.is_reader {
+                                links::Subject::reader(&data.recipient.id)
+                            } else {
+                                links::Subject::unit(&data.recipient.id)
+                            };
+                            subject.ok().map(|subject| (base.as_str(), secret, subject))
+                        }
+                        _ => None,
+                    };
+                    let link = match link {
+                        Some((base, secret, subject)) => {
+                            let generation = data.link_generation;
+                            let portal = crate::mailer::Portal { base_url: base, secret, subject, generation };
+                            Some(format!("{}?to=d", portal.link(data.snapshot.snapshot.closes_at)))
+                        }
+                        None => None,
+                    };
+                    let composed = self.mailer.compose_report(data, &workflows, now, link.as_deref())?;
+                    info = Some(ComposedInfo {
+                        key: data.key.clone(),
+                        kind: "report".to_string(),
+                        kinds: vec!["report".to_string()],
+                        recipient: data.recipient.id.clone(),
+                        to: composed.to_address.clone(),
+                        tasks: 0,
+                    });
+                    Ok::<_, EngineError>(composed)
+                })
+                .await;
+                match composing {
+                    Ok(Some(Ok(_))) => {
+                        progress = true;
+                        report.mails_composed.extend(info);
+                    }
+                    Ok(Some(Err(e))) => {
+                        tracing::error!(notice = id, error = %e, "cannot compose a report mail; it stays pending");
+                    }
+                    Ok(None) => {}
+                    Err(e @ store::StoreError::Corrupt { .. }) => {
+                        tracing::error!(notice = id, error = %e, "cannot compose a report mail; it stays pending");
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            if pending.len() < 200 || !progress {
                 return Ok(());
             }
         }

@@ -21,6 +21,9 @@ pub enum EngineError {
         "another `guiyan run` is already serving {database} (lock {lock}); stop it first, or use PostgreSQL to run several engines"
     )]
     AlreadyRunning { database: String, lock: PathBuf },
+    /// A report cannot be written (its template fails, or its campaign or declaration is gone).
+    #[error("cannot write the report: {0}")]
+    Report(String),
     #[error("cannot lock {lock}: {detail}")]
     Lock { lock: PathBuf, detail: String },
 }

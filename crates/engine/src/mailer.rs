@@ -4,7 +4,7 @@
 use calendar::Tz;
 use campaign::Workflows;
 use chrono::{DateTime, Utc};
-use store::{ComposedMail, DigestData};
+use store::{ComposedMail, DigestData, ReportMailData};
 
 use crate::error::EngineError;
 
@@ -108,6 +108,59 @@ impl Mailer {
                 .map(|p| p.link(data.sections.iter().map(|s| s.closes_at).max().unwrap_or(now.timestamp()))),
         };
         let rendered = self.templates.render(&digest)?;
+        let message_id = mail::message_id_for(&data.key, &self.from_domain);
+        let outgoing = mail::build_message(
+            &rendered,
+            &self.from,
+            &data.recipient.name,
+            &data.recipient.email,
+            &message_id,
+            now,
+            &data.key,
+        )?;
+        Ok(ComposedMail {
+            message_id,
+            to_address: outgoing.to,
+            envelope_from: outgoing.envelope_from,
+            subject: rendered.subject,
+            raw: outgoing.raw,
+        })
+    }
+
+    /// Renders one report mail: the report (built-in, or the campaign's tera template) from its
+    /// snapshot, in the campaign's language, with the recipient's dashboard `link` if any.
+    pub fn compose_report(
+        &self,
+        data: &ReportMailData,
+        workflows: &Workflows,
+        now: DateTime<Utc>,
+        link: Option<&str>,
+    ) -> Result<ComposedMail, EngineError> {
+        let snapshot = &data.snapshot.snapshot;
+        let campaign = workflows
+            .campaign(&snapshot.campaign)
+            .ok_or_else(|| EngineError::Report(format!("campaign `{}` is no longer in the workflows", snapshot.campaign)))?;
+        let definition = campaign.reports.iter().find(|r| r.id == data.report).ok_or_else(|| {
+            EngineError::Report(format!("report `{}` is no longer in campaign `{}`", data.report, campaign.id))
+        })?;
+        let compared = report::Compared {
+            snapshot,
+            previous: data.snapshot.previous.as_ref(),
+            last_season: data.snapshot.last_season.as_ref(),
+        };
+        let lang: campaign::Lang = campaign.locale.into();
+        let document = crate::reports::document(definition, compared, lang, report::Length::Brief(30))?;
+        let subject = format!("{}（{}）", definition.title, snapshot.run);
+        let text = documents::text::render(&document);
+        let html = documents::html::render_fragment(&document);
+        let rendered = mail::render_report(&mail::ReportMail {
+            locale: campaign.locale,
+            subject: &subject,
+            recipient_name: &data.recipient.name,
+            text: &text,
+            html: &html,
+            dashboard_link: link,
+        });
         let message_id = mail::message_id_for(&data.key, &self.from_domain);
         let outgoing = mail::build_message(
             &rendered,

@@ -18,6 +18,7 @@
 
 mod digest;
 mod mime;
+mod report_mail;
 mod sample;
 mod smtp;
 mod templates;
@@ -29,6 +30,7 @@ pub use lettre::message::Mailbox;
 pub use mime::{KEY_HEADER, MailError, Outgoing, build_message, message_id_for};
 /// The kinds of notice a mail's sections are, from the `plan` crate.
 pub use plan::NoticeKind;
+pub use report_mail::{ReportMail, render_report};
 pub use templates::{Rendered, TemplateError, Templates, locale_prefix, template_name, template_names};
 pub use transport::{
     CaptureTransport, FileTransport, SendError, SmtpTransport, Transport, install_crypto_provider, redact_url,

@@ -10,7 +10,7 @@ use crate::tally::Tally;
 pub enum Mark {
     /// Work past its due time is not done (red).
     Behind,
-    /// Nothing is overdue, but work is due within a day (yellow).
+    /// Nothing is overdue, but work is due within two days (yellow).
     AtRisk,
     /// Nothing overdue or about to be (green).
     OnTrack,

@@ -3,7 +3,7 @@
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 /// Task counts by state. `overdue` counts open tasks past their due time and `due_soon` open ones
-/// due within a day; both are also counted in `open`. Serialized with its `total` and
+/// due within [`DUE_SOON_SECONDS`](crate::DUE_SOON_SECONDS) (two days); both are also counted in `open`. Serialized with its `total` and
 /// `completion` (`null` without tasks), as every front end shows them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Tally {

@@ -122,6 +122,18 @@ pub async fn apply(
         let Some(campaign) = workflows.campaign(&planned.campaign) else { continue };
         let definition_id = definition_ids.get(&planned.campaign).copied().unwrap_or_default();
         let (applied, changed) = apply_run(&txn, campaign, planned, definition_id, now_s, actor).await.map_err(err)?;
+        let run_id: Option<i64> = run::Entity::find()
+            .select_only()
+            .column(run::Column::Id)
+            .filter(run::Column::Campaign.eq(&planned.campaign))
+            .filter(run::Column::Key.eq(&planned.key))
+            .into_tuple()
+            .one(&txn)
+            .await
+            .map_err(err)?;
+        if let Some(run_id) = run_id {
+            crate::reports::sync_report_times(&txn, run_id, planned).await.map_err(err)?;
+        }
         rewritten |= changed;
         report.runs.push(applied);
     }

@@ -25,10 +25,12 @@ pub enum EventKind {
     TaskWaived,
     TaskReopened,
     MailRetried,
+    /// A report's snapshot was taken and its mails queued.
+    ReportTaken,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 16] = [
+    pub const ALL: [EventKind; 17] = [
         EventKind::DefinitionApplied,
         EventKind::DirectoryUpdated,
         EventKind::RunOpened,
@@ -45,6 +47,7 @@ impl EventKind {
         EventKind::TaskWaived,
         EventKind::TaskReopened,
         EventKind::MailRetried,
+        EventKind::ReportTaken,
     ];
 
     /// The name as stored.
@@ -66,6 +69,7 @@ impl EventKind {
             EventKind::TaskWaived => "task-waived",
             EventKind::TaskReopened => "task-reopened",
             EventKind::MailRetried => "mail-retried",
+            EventKind::ReportTaken => "report-taken",
         }
     }
 }

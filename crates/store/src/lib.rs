@@ -15,6 +15,7 @@ mod missed;
 mod operate;
 mod outbox;
 mod read;
+mod reports;
 mod status;
 mod stored;
 mod tick;
@@ -44,5 +45,9 @@ pub use read::{
     run_progress, runs, task_detail, tasks_page, unit, unit_tasks,
 };
 pub use report::Tally;
+pub use reports::{
+    ReportMailData, ReportOutcome, StoredSnapshot, TakenReport, compose_report, pending_reports, snapshot, snapshot_now,
+    snapshots_of_run, take_reports,
+};
 pub use status::{DUE_SOON_SECONDS, FigureTotal, RunStatus, TemplateStatus, UnitStatus, status};
 pub use tick::{Owners, TickReport, change_marker, known_runs, next_due, tick, upcoming};

@@ -20,7 +20,7 @@ use crate::error::StoreError;
 
 /// How soon a task's due time must be for it to count as due soon (yellow on the pages): two
 /// days, so that a task "还剩1天" is flagged while there is still a working day to act.
-pub const DUE_SOON_SECONDS: i64 = 2 * 24 * 3600;
+pub const DUE_SOON_SECONDS: i64 = report::DUE_SOON_SECONDS;
 
 /// One unit's line in a run's status.
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -268,6 +268,7 @@ pub async fn next_due(store: &Store) -> Result<Option<DateTime<Utc>>, StoreError
     let sql = "SELECT min(t) FROM (\
          SELECT min(next_event_at) AS t FROM tasks \
          UNION ALL SELECT min(next_event_at) FROM runs WHERE closed_at IS NULL \
+         UNION ALL SELECT min(at) FROM report_times WHERE outcome IS NULL \
          UNION ALL SELECT min(next_attempt_at) FROM mails WHERE state IN ('queued', 'sending')) AS due";
     let backend = store.backend();
     let row = store

@@ -25,6 +25,8 @@ pub struct Model {
     pub next_event_at: Option<i64>,
     pub updated_at: i64,
     pub handled_until: Option<i64>,
+    /// The unit marked its note as a typical case (典型事例) for the work report.
+    pub typical: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

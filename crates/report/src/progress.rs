@@ -1,0 +1,231 @@
+//! A run's progress at a snapshot, as a 进度通报 reports it: completion overall and by street
+//! (ranked), the units behind with their overdue work, and the figures reported so far, each with
+//! the change since the previous report (较上期) and the same point of last season (同比).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::mark::Mark;
+use crate::rank::rank;
+use crate::snapshot::{Snapshot, SnapshotTask};
+use crate::tally::Tally;
+
+/// Work due within this many seconds counts as due soon (two days: a community worker visits
+/// households between other work, so one day's notice is too short to act on).
+pub const DUE_SOON_SECONDS: i64 = 2 * 24 * 3600;
+
+/// Everything a progress report says, as data.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Progress {
+    /// Every task of the run.
+    pub overall: Tally,
+    /// The units just below the owner (the streets), ranked by completion of their subtree.
+    pub streets: Vec<UnitLine>,
+    /// The units whose own work is overdue, in directory order.
+    pub lagging: Vec<LaggingUnit>,
+    /// Overdue tasks, longest overdue first.
+    pub overdue: Vec<OverdueTask>,
+    /// The figures of every template, in campaign order.
+    pub figures: Vec<FigureLine>,
+}
+
+/// A unit's line in a ranking.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct UnitLine {
+    /// Index into the snapshot's units.
+    pub unit: usize,
+    pub name: String,
+    pub place: usize,
+    pub completion: f64,
+    pub mark: Mark,
+    pub tally: Tally,
+}
+
+/// A unit behind: its own tasks past due and not done.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LaggingUnit {
+    pub unit: usize,
+    pub name: String,
+    /// Its parent's name (the street of a community).
+    pub parent: Option<String>,
+    /// The titles of its overdue tasks.
+    pub tasks: Vec<String>,
+}
+
+/// One overdue task.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct OverdueTask {
+    pub title: String,
+    pub unit: String,
+    pub parent: Option<String>,
+    pub due_at: i64,
+    /// Whole days past due at the snapshot (at least 1 once it is past due).
+    pub days_late: i64,
+}
+
+/// One figure's total.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FigureLine {
+    pub template: String,
+    pub task_title: String,
+    pub key: String,
+    pub label: String,
+    pub unit: Option<String>,
+    /// The sum over the units that reported it.
+    pub total: f64,
+    /// Units that reported it (their task done with the figure).
+    pub reported: u64,
+    /// Units expected to (tasks of the template that count: not cancelled).
+    pub expected: u64,
+    /// Change since the previous snapshot of the same report, if there is one.
+    pub since_previous: Option<f64>,
+    /// The total at the same point of last season's run, if it was reported.
+    pub last_season: Option<f64>,
+}
+
+impl FigureLine {
+    /// Units expected to report that have not.
+    pub fn missing(&self) -> u64 {
+        self.expected.saturating_sub(self.reported)
+    }
+}
+
+/// The tally of one task at the snapshot's moment.
+pub fn tally_of(snapshot: &Snapshot, task: &SnapshotTask) -> Tally {
+    let mut t = Tally::default();
+    match task.state {
+        plan::TaskState::Waiting => t.waiting = 1,
+        plan::TaskState::Open => t.open = 1,
+        plan::TaskState::Done => t.done = 1,
+        plan::TaskState::Waived => t.waived = 1,
+        plan::TaskState::Cancelled => t.cancelled = 1,
+    }
+    if task.state == plan::TaskState::Open {
+        if task.due_at < snapshot.at {
+            t.overdue = 1;
+        } else if task.due_at < snapshot.at.saturating_add(DUE_SOON_SECONDS) {
+            t.due_soon = 1;
+        }
+    }
+    t
+}
+
+/// Each unit's tally rolled up its subtree (index = unit index).
+pub fn rolled_up(snapshot: &Snapshot) -> Vec<Tally> {
+    let mut tallies = vec![Tally::default(); snapshot.units.len()];
+    for task in &snapshot.tasks {
+        tallies[task.unit].merge(&tally_of(snapshot, task));
+    }
+    // Preorder: children come after their parent, so one backward pass adds each into its parent.
+    for i in (0..snapshot.units.len()).rev() {
+        if let Some(parent) = snapshot.units[i].parent {
+            let child = tallies[i];
+            tallies[parent].merge(&child);
+        }
+    }
+    tallies
+}
+
+/// Sums of each figure (template id, key) over the tasks done.
+pub fn figure_sums(snapshot: &Snapshot) -> BTreeMap<(usize, String), (f64, u64)> {
+    let mut sums: BTreeMap<(usize, String), (f64, u64)> = BTreeMap::new();
+    for task in &snapshot.tasks {
+        if task.state != plan::TaskState::Done {
+            continue;
+        }
+        for (key, value) in &task.figures {
+            let entry = sums.entry((task.template, key.clone())).or_default();
+            entry.0 += value;
+            entry.1 += 1;
+        }
+    }
+    sums
+}
+
+/// The total of figure `key` of template `template` (by id) in `snapshot`, if it has that figure.
+fn total_in(snapshot: &Snapshot, template: &str, key: &str) -> Option<f64> {
+    let index = snapshot.template_index(template)?;
+    snapshot.templates[index].figures.iter().any(|f| f.key == key).then(|| {
+        snapshot
+            .tasks
+            .iter()
+            .filter(|t| t.template == index && t.state == plan::TaskState::Done)
+            .filter_map(|t| t.figures.get(key))
+            .sum()
+    })
+}
+
+impl Progress {
+    /// The progress of `snapshot`; `previous` is the previous snapshot of the same report (for
+    /// 较上期), `last_season` the same report's snapshot at the same point of last season's run.
+    pub fn of(snapshot: &Snapshot, previous: Option<&Snapshot>, last_season: Option<&Snapshot>) -> Progress {
+        let tallies = rolled_up(snapshot);
+        let owner = snapshot.owner;
+        let streets: Vec<usize> = (0..snapshot.units.len()).filter(|&u| snapshot.units[u].parent == Some(owner)).collect();
+        let ranked = rank(&streets.iter().map(|&u| (u, tallies[u])).collect::<Vec<_>>());
+        let streets = ranked
+            .into_iter()
+            .map(|r| UnitLine {
+                unit: r.unit,
+                name: snapshot.units[r.unit].name.clone(),
+                place: r.place,
+                completion: r.completion,
+                mark: r.mark,
+                tally: r.tally,
+            })
+            .collect();
+
+        let parent_name = |unit: usize| snapshot.units[unit].parent.map(|p| snapshot.units[p].name.clone());
+        let mut lagging_tasks: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+        let mut overdue = Vec::new();
+        for task in &snapshot.tasks {
+            if task.state == plan::TaskState::Open && task.due_at < snapshot.at {
+                let title = snapshot.templates[task.template].title.clone();
+                lagging_tasks.entry(task.unit).or_default().push(title.clone());
+                let late = snapshot.at - task.due_at;
+                overdue.push(OverdueTask {
+                    title,
+                    unit: snapshot.units[task.unit].name.clone(),
+                    parent: parent_name(task.unit),
+                    due_at: task.due_at,
+                    days_late: (late + 86_399) / 86_400,
+                });
+            }
+        }
+        // Longest overdue first; then by unit and title so the order never depends on storage.
+        overdue.sort_by(|a, b| (a.due_at, &a.unit, &a.title).cmp(&(b.due_at, &b.unit, &b.title)));
+        let lagging = lagging_tasks
+            .into_iter()
+            .map(|(unit, tasks)| LaggingUnit { unit, name: snapshot.units[unit].name.clone(), parent: parent_name(unit), tasks })
+            .collect();
+
+        let sums = figure_sums(snapshot);
+        let mut figures = Vec::new();
+        for (index, template) in snapshot.templates.iter().enumerate() {
+            let expected = snapshot
+                .tasks
+                .iter()
+                .filter(|t| t.template == index && t.state != plan::TaskState::Cancelled)
+                .count() as u64;
+            for figure in &template.figures {
+                let (total, reported) = sums.get(&(index, figure.key.clone())).copied().unwrap_or((0.0, 0));
+                figures.push(FigureLine {
+                    template: template.id.clone(),
+                    task_title: template.title.clone(),
+                    key: figure.key.clone(),
+                    label: figure.label.clone(),
+                    unit: figure.unit.clone(),
+                    total,
+                    reported,
+                    expected,
+                    since_previous: previous
+                        .and_then(|p| total_in(p, &template.id, &figure.key))
+                        .map(|before| total - before),
+                    last_season: last_season.and_then(|p| total_in(p, &template.id, &figure.key)),
+                });
+            }
+        }
+        Progress { overall: tallies[owner], streets, lagging, overdue, figures }
+    }
+}

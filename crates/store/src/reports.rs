@@ -1,0 +1,591 @@
+//! Reports in the database: the report times of each run (written when the run is applied), the
+//! snapshots taken at those times — each written in one transaction with the report's notices to
+//! its recipients, so a restart or a second engine never makes two — and the report mails composed
+//! from them, one per recipient.
+//!
+//! Catch-up: an engine that slept through several times of one report takes only the newest (the
+//! older are recorded `skipped`), and the snapshot states what the data was when it was taken, not
+//! at the missed time, which cannot be reconstructed.
+
+use std::collections::{BTreeMap, HashMap};
+
+use campaign::{Campaign, Workflows};
+use chrono::{DateTime, Utc};
+use plan::PlannedRun;
+use report::{SNAPSHOT_VERSION, Snapshot, SnapshotTask, SnapshotTemplate, SnapshotUnit};
+use sea_orm::sea_query::{Expr, LockBehavior, LockType, OnConflict};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter,
+    QueryOrder, QuerySelect, TransactionTrait,
+};
+
+use crate::connect::Store;
+use crate::entities::{link_subject, mail, mail_body, reader, report_notice, report_time, run, snapshot, task, unit};
+use crate::error::StoreError;
+use crate::event_kind::EventKind;
+use crate::operate::{Actor, begin_options, record_event};
+use crate::outbox::{ComposedMail, MailState, UnitInfo};
+
+/// What became of a planned report time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportOutcome {
+    /// The snapshot was taken and the report sent.
+    Taken,
+    /// The engine was not running at this time and a later time of the same report was due too;
+    /// only the latest is taken.
+    Skipped,
+}
+
+impl ReportOutcome {
+    pub fn name(self) -> &'static str {
+        match self {
+            ReportOutcome::Taken => "taken",
+            ReportOutcome::Skipped => "skipped",
+        }
+    }
+}
+
+/// Brings a run's report times in line with its plan: adds new times, drops times still to come
+/// that the plan no longer has (a changed schedule); taken or skipped times stay as history.
+pub(crate) async fn sync_report_times(db: &impl ConnectionTrait, run_id: i64, planned: &PlannedRun) -> Result<(), DbErr> {
+    let existing = report_time::Entity::find().filter(report_time::Column::RunId.eq(run_id)).all(db).await?;
+    let wanted: Vec<(String, i64)> = planned.reports.iter().map(|r| (r.id.clone(), r.at.timestamp())).collect();
+    for row in &existing {
+        if row.outcome.is_none() && !wanted.contains(&(row.report.clone(), row.at)) {
+            report_time::Entity::delete_by_id(row.id).exec(db).await?;
+        }
+    }
+    let new: Vec<report_time::ActiveModel> = wanted
+        .iter()
+        .filter(|(id, at)| !existing.iter().any(|row| &row.report == id && row.at == *at))
+        .map(|(id, at)| report_time::ActiveModel {
+            run_id: Set(run_id),
+            report: Set(id.clone()),
+            at: Set(*at),
+            ..Default::default()
+        })
+        .collect();
+    if !new.is_empty() {
+        report_time::Entity::insert_many(new)
+            .on_conflict(
+                OnConflict::columns([report_time::Column::RunId, report_time::Column::Report, report_time::Column::At])
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// A report taken by [`take_reports`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TakenReport {
+    pub campaign: String,
+    pub run: String,
+    pub report: String,
+    pub scheduled_at: i64,
+    pub recipients: usize,
+    /// Earlier times of the same report passed over (the engine was not running then).
+    pub skipped: usize,
+}
+
+/// Takes the snapshot of every report time due at `now`, and writes each with its notices to the
+/// report's recipients in one transaction. A report whose campaign is no longer in `workflows`
+/// is skipped.
+pub async fn take_reports(
+    store: &Store,
+    workflows: &Workflows,
+    now: DateTime<Utc>,
+    actor: &Actor,
+) -> Result<Vec<TakenReport>, StoreError> {
+    let err = |e| StoreError::from_db(&store.url, e);
+    let now = now.timestamp();
+    let mut taken = Vec::new();
+    loop {
+        let txn = store.db.begin_with_options(begin_options()).await.map_err(err)?;
+        let mut query = report_time::Entity::find()
+            .filter(report_time::Column::Outcome.is_null())
+            .filter(report_time::Column::At.lte(now))
+            .order_by_asc(report_time::Column::At)
+            .limit(200);
+        if txn.get_database_backend() == DbBackend::Postgres {
+            query = query.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+        }
+        let due = query.all(&txn).await.map_err(err)?;
+        if due.is_empty() {
+            txn.rollback().await.map_err(err)?;
+            return Ok(taken);
+        }
+        // The newest due time of each (run, report) is taken; the others are passed over.
+        let mut newest: BTreeMap<(i64, String), report_time::Model> = BTreeMap::new();
+        let mut skipped: HashMap<(i64, String), usize> = HashMap::new();
+        for row in due {
+            let key = (row.run_id, row.report.clone());
+            if let Some(older) = newest.insert(key.clone(), row) {
+                set_outcome(&txn, older.id, ReportOutcome::Skipped, None).await.map_err(err)?;
+                *skipped.entry(key).or_default() += 1;
+            }
+        }
+        for ((run_id, report_id), time) in newest {
+            let Some(run) = run::Entity::find_by_id(run_id).one(&txn).await.map_err(err)? else {
+                set_outcome(&txn, time.id, ReportOutcome::Skipped, None).await.map_err(err)?;
+                continue;
+            };
+            let campaign = workflows.campaign(&run.campaign);
+            let definition = campaign.and_then(|c| c.reports.iter().find(|r| r.id == report_id).map(|r| (c, r)));
+            let Some((campaign, definition)) = definition else {
+                set_outcome(&txn, time.id, ReportOutcome::Skipped, None).await.map_err(err)?;
+                continue;
+            };
+            let snapshot = take_snapshot(&txn, &run, campaign, Some(&report_id), time.at, now).await?;
+            let inserted = snapshot::Entity::insert(snapshot::ActiveModel {
+                run_id: Set(run.id),
+                report: Set(report_id.clone()),
+                scheduled_at: Set(time.at),
+                taken_at: Set(now),
+                data: Set(snapshot.to_json()),
+                ..Default::default()
+            })
+            .exec(&txn)
+            .await
+            .map_err(err)?;
+            let snapshot_id = inserted.last_insert_id;
+            let recipients = recipients(&txn, &definition.to).await.map_err(err)?;
+            let notices: Vec<report_notice::ActiveModel> = recipients
+                .iter()
+                .map(|recipient| report_notice::ActiveModel {
+                    key: Set(format!("{snapshot_id}/{recipient}")),
+                    snapshot_id: Set(snapshot_id),
+                    recipient: Set(recipient.clone()),
+                    created_at: Set(now),
+                    ..Default::default()
+                })
+                .collect();
+            if !notices.is_empty() {
+                report_notice::Entity::insert_many(notices).exec_without_returning(&txn).await.map_err(err)?;
+            }
+            set_outcome(&txn, time.id, ReportOutcome::Taken, Some(snapshot_id)).await.map_err(err)?;
+            let key = (run.id, report_id.clone());
+            let skipped = skipped.get(&key).copied().unwrap_or(0);
+            let detail = serde_json::json!({
+                "report": report_id, "scheduled_at": time.at, "recipients": recipients.len(), "skipped": skipped,
+            });
+            record_event(&txn, now, actor, EventKind::ReportTaken, Some((&run.campaign, Some(&run.key))), None, detail)
+                .await
+                .map_err(err)?;
+            taken.push(TakenReport {
+                campaign: run.campaign.clone(),
+                run: run.key.clone(),
+                report: report_id,
+                scheduled_at: time.at,
+                recipients: recipients.len(),
+                skipped,
+            });
+        }
+        txn.commit().await.map_err(err)?;
+    }
+}
+
+async fn set_outcome(
+    db: &impl ConnectionTrait,
+    id: i64,
+    outcome: ReportOutcome,
+    snapshot_id: Option<i64>,
+) -> Result<(), DbErr> {
+    report_time::Entity::update_many()
+        .col_expr(report_time::Column::Outcome, Expr::value(outcome.name()))
+        .col_expr(report_time::Column::SnapshotId, Expr::value(snapshot_id))
+        .filter(report_time::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The recipients of a report's `to:` list: the units named, and every reader of the groups named
+/// (by reader key), each once, in that order.
+async fn recipients(db: &impl ConnectionTrait, to: &[String]) -> Result<Vec<String>, DbErr> {
+    let mut out: Vec<String> = Vec::new();
+    for name in to {
+        let readers: Vec<String> = reader::Entity::find()
+            .select_only()
+            .column(reader::Column::Key)
+            .filter(reader::Column::GroupName.eq(name))
+            .order_by_asc(reader::Column::Key)
+            .into_tuple()
+            .all(db)
+            .await?;
+        if readers.is_empty() {
+            if unit::Entity::find_by_id(name.clone()).one(db).await?.is_some() && !out.contains(name) {
+                out.push(name.clone());
+            }
+        } else {
+            for key in readers {
+                if !out.contains(&key) {
+                    out.push(key);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A task's columns a snapshot needs.
+#[derive(Debug, FromQueryResult)]
+struct SnapshotRow {
+    template: String,
+    unit: String,
+    title: String,
+    state: String,
+    starts_at: i64,
+    due_at: i64,
+    completed_at: Option<i64>,
+    figures: Option<String>,
+    note: Option<String>,
+    typical: bool,
+}
+
+/// The snapshot of `run` as the database holds it now (`at`), for the report time `scheduled_at`.
+pub(crate) async fn take_snapshot(
+    db: &impl ConnectionTrait,
+    run: &run::Model,
+    campaign: &Campaign,
+    report: Option<&str>,
+    scheduled_at: i64,
+    at: i64,
+) -> Result<Snapshot, StoreError> {
+    let err = |e: DbErr| StoreError::Database(e.to_string());
+    let rows: Vec<SnapshotRow> = task::Entity::find()
+        .select_only()
+        .columns([
+            task::Column::Template,
+            task::Column::Unit,
+            task::Column::Title,
+            task::Column::State,
+            task::Column::StartsAt,
+            task::Column::DueAt,
+            task::Column::CompletedAt,
+            task::Column::Figures,
+            task::Column::Note,
+            task::Column::Typical,
+        ])
+        .filter(task::Column::RunId.eq(run.id))
+        .order_by_asc(task::Column::Id)
+        .into_model::<SnapshotRow>()
+        .all(db)
+        .await
+        .map_err(err)?;
+    // The units the tasks concern, their ancestors and the owner, in directory preorder.
+    let all_units: Vec<unit::Model> = unit::Entity::find().order_by_asc(unit::Column::Position).all(db).await.map_err(err)?;
+    let by_id: HashMap<&str, usize> = all_units.iter().enumerate().map(|(i, u)| (u.id.as_str(), i)).collect();
+    let mut wanted = vec![false; all_units.len()];
+    let mut mark = |id: &str| {
+        let mut at = by_id.get(id).copied();
+        while let Some(i) = at {
+            if wanted[i] {
+                break;
+            }
+            wanted[i] = true;
+            at = all_units[i].parent.as_deref().and_then(|p| by_id.get(p).copied());
+        }
+    };
+    mark(&campaign.owner);
+    for row in &rows {
+        mark(&row.unit);
+    }
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut units = Vec::new();
+    for (i, u) in all_units.iter().enumerate() {
+        if wanted[i] {
+            index.insert(u.id.as_str(), units.len());
+            units.push(SnapshotUnit {
+                id: u.id.clone(),
+                name: u.name.clone(),
+                level: u.level.clone(),
+                parent: u.parent.as_deref().and_then(|p| index.get(p).copied()),
+                email: u.email.clone(),
+            });
+        }
+    }
+    let mut templates: Vec<SnapshotTemplate> = campaign
+        .tasks
+        .iter()
+        .map(|t| SnapshotTemplate { id: t.id.clone(), title: t.title.clone(), kind: t.kind, figures: t.figures.clone() })
+        .collect();
+    let mut template_index: HashMap<String, usize> =
+        templates.iter().enumerate().map(|(i, t)| (t.id.clone(), i)).collect();
+    let mut tasks = Vec::with_capacity(rows.len());
+    for row in rows {
+        let state = crate::stored::task_state(&row.state, 0)?;
+        let template = match template_index.get(&row.template) {
+            Some(&i) => i,
+            None => {
+                // A template since removed from the campaign: its (cancelled) tasks keep their title.
+                templates.push(SnapshotTemplate {
+                    id: row.template.clone(),
+                    title: row.title.clone(),
+                    kind: campaign::TaskKind::Other,
+                    figures: Vec::new(),
+                });
+                template_index.insert(row.template.clone(), templates.len() - 1);
+                templates.len() - 1
+            }
+        };
+        let Some(&unit) = index.get(row.unit.as_str()) else {
+            // A unit since removed from the directory: its tasks were cancelled; nothing to report.
+            continue;
+        };
+        let figures: BTreeMap<String, f64> = match &row.figures {
+            Some(text) if !text.is_empty() => serde_json::from_str(text).map_err(|e| StoreError::Corrupt {
+                what: format!("figures of task {}/{} do not read ({e})", row.template, row.unit),
+            })?,
+            _ => BTreeMap::new(),
+        };
+        tasks.push(SnapshotTask {
+            template,
+            unit,
+            state,
+            starts_at: row.starts_at,
+            due_at: row.due_at,
+            completed_at: row.completed_at,
+            figures,
+            note: row.note.filter(|n| !n.trim().is_empty()),
+            typical: row.typical,
+        });
+    }
+    let owner = index.get(campaign.owner.as_str()).copied().unwrap_or(0);
+    Ok(Snapshot {
+        version: SNAPSHOT_VERSION,
+        campaign: run.campaign.clone(),
+        campaign_name: campaign.name.clone(),
+        run: run.key.clone(),
+        report: report.map(str::to_string),
+        timezone: run.timezone.parse().unwrap_or(campaign.timezone),
+        scheduled_at,
+        at,
+        opens_at: run.opens_at,
+        closes_at: run.closes_at,
+        closed: run.closed_at.is_some_and(|c| c <= at),
+        owner,
+        units,
+        templates,
+        tasks,
+    })
+}
+
+/// A snapshot on demand: `campaign`'s run `key` as it stands at `at` (for `guiyan report`). `None`
+/// if there is no such run.
+pub async fn snapshot_now(
+    store: &Store,
+    campaign: &Campaign,
+    key: &str,
+    at: DateTime<Utc>,
+) -> Result<Option<Snapshot>, StoreError> {
+    let err = |e| StoreError::from_db(&store.url, e);
+    let Some(run) = run::Entity::find()
+        .filter(run::Column::Campaign.eq(&campaign.id))
+        .filter(run::Column::Key.eq(key))
+        .one(&store.db)
+        .await
+        .map_err(err)?
+    else {
+        return Ok(None);
+    };
+    let at = at.timestamp();
+    Ok(Some(take_snapshot(&store.db, &run, campaign, None, at, at).await?))
+}
+
+/// A stored snapshot with the two it is compared with.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredSnapshot {
+    pub id: i64,
+    pub snapshot: Snapshot,
+    /// The previous snapshot of the same report of the same run (较上期).
+    pub previous: Option<Snapshot>,
+    /// Last season's snapshot of the same report at the same point of its run (同比).
+    pub last_season: Option<Snapshot>,
+}
+
+fn read_snapshot(row: &snapshot::Model) -> Result<Snapshot, StoreError> {
+    Snapshot::from_json(&row.data).map_err(|e| StoreError::Corrupt { what: format!("snapshot {}: {e}", row.id) })
+}
+
+/// The snapshot with `id`, with its previous one and last season's.
+pub(crate) async fn stored_snapshot(db: &impl ConnectionTrait, id: i64) -> Result<Option<StoredSnapshot>, StoreError> {
+    let err = |e: DbErr| StoreError::Database(e.to_string());
+    let Some(row) = snapshot::Entity::find_by_id(id).one(db).await.map_err(err)? else { return Ok(None) };
+    let snapshot = read_snapshot(&row)?;
+    let previous = snapshot::Entity::find()
+        .filter(snapshot::Column::RunId.eq(row.run_id))
+        .filter(snapshot::Column::Report.eq(&row.report))
+        .filter(snapshot::Column::ScheduledAt.lt(row.scheduled_at))
+        .order_by_desc(snapshot::Column::ScheduledAt)
+        .one(db)
+        .await
+        .map_err(err)?;
+    let previous = previous.as_ref().map(read_snapshot).transpose()?;
+    // Last season: the campaign's run opened before this one, latest first; its snapshot of the
+    // same report taken at the same point (time since opening) or the last before that point.
+    let last_run = run::Entity::find()
+        .filter(run::Column::Campaign.eq(&snapshot.campaign))
+        .filter(run::Column::OpensAt.lt(snapshot.opens_at))
+        .order_by_desc(run::Column::OpensAt)
+        .one(db)
+        .await
+        .map_err(err)?;
+    let mut last_season = None;
+    if let Some(last_run) = last_run {
+        let point = last_run.opens_at + (row.scheduled_at - snapshot.opens_at);
+        let found = snapshot::Entity::find()
+            .filter(snapshot::Column::RunId.eq(last_run.id))
+            .filter(snapshot::Column::Report.eq(&row.report))
+            .filter(snapshot::Column::ScheduledAt.lte(point))
+            .order_by_desc(snapshot::Column::ScheduledAt)
+            .one(db)
+            .await
+            .map_err(err)?;
+        last_season = found.as_ref().map(read_snapshot).transpose()?;
+    }
+    Ok(Some(StoredSnapshot { id, snapshot, previous, last_season }))
+}
+
+/// The stored snapshots of a run: (id, report, scheduled at), in time order.
+pub async fn snapshots_of_run(
+    store: &Store,
+    campaign: &str,
+    key: &str,
+) -> Result<Vec<(i64, String, i64)>, StoreError> {
+    let err = |e| StoreError::from_db(&store.url, e);
+    let Some(run) = run::Entity::find()
+        .filter(run::Column::Campaign.eq(campaign))
+        .filter(run::Column::Key.eq(key))
+        .one(&store.db)
+        .await
+        .map_err(err)?
+    else {
+        return Ok(Vec::new());
+    };
+    snapshot::Entity::find()
+        .select_only()
+        .columns([snapshot::Column::Id, snapshot::Column::Report, snapshot::Column::ScheduledAt])
+        .filter(snapshot::Column::RunId.eq(run.id))
+        .order_by_asc(snapshot::Column::ScheduledAt)
+        .order_by_asc(snapshot::Column::Id)
+        .into_tuple()
+        .all(&store.db)
+        .await
+        .map_err(err)
+}
+
+/// A stored snapshot by id, with the two it is compared with.
+pub async fn snapshot(store: &Store, id: i64) -> Result<Option<StoredSnapshot>, StoreError> {
+    stored_snapshot(&store.db, id).await
+}
+
+/// Report notices not yet composed into a mail (ids), oldest first, at most `limit`.
+pub async fn pending_reports(store: &Store, limit: u64) -> Result<Vec<i64>, StoreError> {
+    report_notice::Entity::find()
+        .select_only()
+        .column(report_notice::Column::Id)
+        .filter(report_notice::Column::MailId.is_null())
+        .order_by_asc(report_notice::Column::Id)
+        .limit(limit)
+        .into_tuple()
+        .all(&store.db)
+        .await
+        .map_err(|e| StoreError::from_db(&store.url, e))
+}
+
+/// Everything needed to write one report mail.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReportMailData {
+    /// The mail's idempotency key.
+    pub key: String,
+    /// The report's id in its campaign.
+    pub report: String,
+    pub recipient: UnitInfo,
+    /// Whether the recipient is a reader of a directory group (else a unit).
+    pub is_reader: bool,
+    /// The generation the recipient's links must carry (for the dashboard link in the mail).
+    pub link_generation: u32,
+    pub snapshot: StoredSnapshot,
+}
+
+/// Composes the report notice `id` into one queued mail with `render`, in one transaction. `None`
+/// if it is composed already (by another process) or its snapshot is gone.
+pub async fn compose_report<E>(
+    store: &Store,
+    id: i64,
+    now: DateTime<Utc>,
+    render: impl FnOnce(&ReportMailData) -> Result<ComposedMail, E>,
+) -> Result<Option<Result<String, E>>, StoreError> {
+    let err = |e| StoreError::from_db(&store.url, e);
+    let txn = store.db.begin_with_options(begin_options()).await.map_err(err)?;
+    let mut query = report_notice::Entity::find_by_id(id).filter(report_notice::Column::MailId.is_null());
+    if txn.get_database_backend() == DbBackend::Postgres {
+        query = query.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+    }
+    let Some(notice) = query.one(&txn).await.map_err(err)? else { return Ok(None) };
+    let Some(stored) = stored_snapshot(&txn, notice.snapshot_id).await? else { return Ok(None) };
+    let (recipient, is_reader) = match reader::Entity::find_by_id(notice.recipient.clone()).one(&txn).await.map_err(err)? {
+        Some(r) => (UnitInfo { id: r.key, name: r.name, email: r.email }, true),
+        None => match unit::Entity::find_by_id(notice.recipient.clone()).one(&txn).await.map_err(err)? {
+            Some(u) => (UnitInfo { id: u.id, name: u.name, email: u.email }, false),
+            None => (UnitInfo { id: notice.recipient.clone(), name: notice.recipient.clone(), email: String::new() }, false),
+        },
+    };
+    let report = stored.snapshot.report.clone().unwrap_or_default();
+    let subject_key = if is_reader { format!("r:{}", recipient.id) } else { format!("u:{}", recipient.id) };
+    let link_generation = link_subject::Entity::find_by_id(subject_key)
+        .one(&txn)
+        .await
+        .map_err(err)?
+        .map_or(0, |r| u32::try_from(r.generation).unwrap_or(0));
+    let data = ReportMailData {
+        key: format!("{}/{}/report/{}/{}", stored.snapshot.campaign, stored.snapshot.run, report, notice.key),
+        report,
+        recipient,
+        is_reader,
+        link_generation,
+        snapshot: stored,
+    };
+    let composed = match render(&data) {
+        Ok(composed) => composed,
+        Err(e) => return Ok(Some(Err(e))),
+    };
+    let now = now.timestamp();
+    let inserted = mail::Entity::insert(mail::ActiveModel {
+        key: Set(data.key.clone()),
+        message_id: Set(composed.message_id),
+        campaign: Set(data.snapshot.snapshot.campaign.clone()),
+        run_key: Set(data.snapshot.snapshot.run.clone()),
+        kind: Set("report".to_string()),
+        recipient: Set(notice.recipient.clone()),
+        to_address: Set(composed.to_address),
+        envelope_from: Set(composed.envelope_from),
+        subject: Set(composed.subject),
+        task_count: Set(0),
+        state: Set(MailState::Queued.name().to_string()),
+        attempts: Set(0),
+        claims: Set(0),
+        next_attempt_at: Set(now),
+        created_at: Set(now),
+        ..Default::default()
+    })
+    .exec(&txn)
+    .await
+    .map_err(err)?;
+    mail_body::Entity::insert(mail_body::ActiveModel { mail_id: Set(inserted.last_insert_id), raw: Set(composed.raw) })
+        .exec_without_returning(&txn)
+        .await
+        .map_err(err)?;
+    report_notice::Entity::update_many()
+        .col_expr(report_notice::Column::MailId, Expr::value(inserted.last_insert_id))
+        .filter(report_notice::Column::Id.eq(notice.id))
+        .exec(&txn)
+        .await
+        .map_err(err)?;
+    txn.commit().await.map_err(err)?;
+    Ok(Some(Ok(data.key)))
+}
+
