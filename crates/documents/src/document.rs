@@ -75,3 +75,18 @@ impl Document {
         Self { title: title.into(), subtitle: None, blocks: Vec::new() }
     }
 }
+
+impl Table {
+    /// The number of columns: the header's, or a longer row's (renderers pad short rows with
+    /// empty cells rather than drop what a long row holds).
+    pub fn column_count(&self) -> usize {
+        self.rows.iter().map(Vec::len).chain([self.header.len()]).max().unwrap_or(0)
+    }
+
+    /// Whether column `index` holds figures only (ignoring empty cells), so it is right-aligned.
+    pub(crate) fn is_numeric_column(&self, index: usize) -> bool {
+        let mut cells =
+            self.rows.iter().filter_map(|row| row.get(index)).filter(|c| !matches!(c, Cell::Empty)).peekable();
+        cells.peek().is_some() && cells.all(Cell::is_numeric)
+    }
+}
