@@ -160,6 +160,15 @@ pub enum DiagnosticKind {
     YearNotCovered { year: i32, file: String },
     LunarDateConflict,
     CalendarLimit { detail: String },
+    // A work report's layout (`sections:`, `next_steps:`).
+    UnknownFigure { task: String, figure: String, figures: Vec<String> },
+    UnknownAttribute { task: String, attribute: String },
+    InvalidPlaceholder { written: String, problem: crate::layout::PlaceholderProblem },
+    EmptyText { what: &'static str },
+    EmptySection,
+    LayoutNotAllowed { key: &'static str },
+    DuplicateSectionTitle { title: String, first_line: u32 },
+    ReservedFigureKey { key: String },
 }
 
 impl DiagnosticKind {
@@ -231,6 +240,14 @@ impl DiagnosticKind {
             YearNotCovered { .. } => "year-not-covered",
             LunarDateConflict => "lunar-date-conflict",
             CalendarLimit { .. } => "calendar-limit",
+            UnknownFigure { .. } => "unknown-figure",
+            UnknownAttribute { .. } => "unknown-attribute",
+            InvalidPlaceholder { .. } => "invalid-placeholder",
+            EmptyText { .. } => "empty-text",
+            EmptySection => "empty-section",
+            LayoutNotAllowed { .. } => "layout-not-allowed",
+            DuplicateSectionTitle { .. } => "duplicate-section",
+            ReservedFigureKey { .. } => "reserved-figure-key",
         }
     }
 

@@ -5,6 +5,7 @@ mod diagnostic;
 mod directory;
 mod holidays;
 mod ids;
+mod layout;
 mod load;
 mod messages;
 mod model;
@@ -16,6 +17,7 @@ mod text;
 mod time_expr;
 mod timing;
 mod validate;
+mod validate_layout;
 pub mod wording;
 mod yaml;
 
@@ -24,6 +26,9 @@ pub use diagnostic::{
 };
 pub use directory::{Directory, Group, Member, Unit};
 pub use ids::{is_valid_email, is_valid_id};
+pub use layout::{
+    LEVEL_PREFIX, PlaceholderProblem, Point, PointPart, ReportLayout, ReportSection, TaskAttribute, ValueRef,
+};
 pub use load::{Files, MemoryFiles, Workflows, load};
 pub use model::*;
 pub use read::Located;

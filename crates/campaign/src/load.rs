@@ -228,7 +228,7 @@ impl State<'_> {
         let has = |key: &str| entries.iter().any(|(k, _)| k.value == Value::String(key.to_string()));
         // A campaign key anywhere makes it a campaign, so a broken campaign is reported as one.
         let campaign_like = ["id", "name", "owner", "recurrence", "tasks"].iter().any(|k| has(k));
-        let mut r = Reader::new(path);
+        let mut r = Reader::with_source(path, yaml::source_text(&bytes));
         let document = if campaign_like {
             RawCampaign::from_node(&node, &mut r).map(|c| Document::Campaign(Box::new(c)))
         } else if has("holidays") {

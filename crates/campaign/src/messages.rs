@@ -6,6 +6,7 @@ use crate::TimeExprError;
 use crate::diagnostic::{Complexity, FileKind, ReadProblem};
 
 use crate::diagnostic::DiagnosticKind;
+use crate::layout::{PlaceholderProblem, TaskAttribute};
 
 fn list(items: &[impl AsRef<str>], sep: &str) -> String {
     items.iter().map(|s| s.as_ref().to_string()).collect::<Vec<_>>().join(sep)
@@ -162,6 +163,30 @@ pub fn en(kind: &DiagnosticKind) -> String {
         }
         LunarDateConflict => "give either `lunar` or `date`, not both".into(),
         CalendarLimit { detail } => format!("date out of range: {detail}"),
+        UnknownFigure { task, figure, figures } => format!(
+            "task `{task}` has no figure `{figure}`; expected one of its figures: {}, or one of: {}",
+            list(figures, ", "),
+            list(TaskAttribute::NAMES, ", ")
+        ),
+        UnknownAttribute { task, attribute } => format!(
+            "unknown attribute `{attribute}` of task `{task}`, which reports no figures; expected one of: {}",
+            list(TaskAttribute::NAMES, ", ")
+        ),
+        InvalidPlaceholder { written, problem } => {
+            format!("invalid placeholder `{written}`: {}", placeholder_problem_en(*problem))
+        }
+        EmptyText { what } => format!("the {what} is empty"),
+        EmptySection => "this section names no tasks and has no points; expected `tasks`, `points` or both".into(),
+        LayoutNotAllowed { key } => format!(
+            "`{key}` is for work reports (template work-report or a .tera file); a progress report has a fixed layout"
+        ),
+        DuplicateSectionTitle { title, first_line } => {
+            format!("duplicate section title `{title}` (first written on line {first_line})")
+        }
+        ReservedFigureKey { key } => format!(
+            "`{key}` cannot be a figure key: report placeholders use it (`{{task.{key}}}`); reserved: {}",
+            list(TaskAttribute::NAMES, ", ")
+        ),
     }
 }
 
@@ -273,6 +298,30 @@ pub fn zh(kind: &DiagnosticKind) -> String {
         }
         LunarDateConflict => "`lunar` 与 `date` 只能填写其一".into(),
         CalendarLimit { detail } => format!("日期超出范围：{detail}"),
+        UnknownFigure { task, figure, figures } => format!(
+            "任务 `{task}` 没有数据项 `{figure}`；应为其数据项之一：{}，或以下之一：{}",
+            list(figures, "、"),
+            list(TaskAttribute::NAMES, "、")
+        ),
+        UnknownAttribute { task, attribute } => format!(
+            "任务 `{task}` 不填报数据项，`{attribute}` 无从取值；应为以下之一：{}",
+            list(TaskAttribute::NAMES, "、")
+        ),
+        InvalidPlaceholder { written, problem } => {
+            format!("占位符 `{written}` 无效：{}", placeholder_problem_zh(*problem))
+        }
+        EmptyText { what } => format!("{}为空", zh_text(what)),
+        EmptySection => "这一节既没有列出任务，也没有要点；应填写 `tasks`、`points` 或两者".into(),
+        LayoutNotAllowed { key } => {
+            format!("`{key}` 只用于工作情况报告（模板为 work-report 或 .tera 文件）；进展报告的版式是固定的")
+        }
+        DuplicateSectionTitle { title, first_line } => {
+            format!("节标题 `{title}` 重复（首次出现在第 {first_line} 行）")
+        }
+        ReservedFigureKey { key } => format!(
+            "`{key}` 不能用作数据项的键：报告占位符 `{{任务.{key}}}` 已用它；保留字：{}",
+            list(TaskAttribute::NAMES, "、")
+        ),
     }
 }
 
@@ -472,5 +521,36 @@ fn cron_problem_zh(problem: &CronError) -> String {
         }
         CronError::NeverFires { .. } => "永远不会触发".into(),
         CronError::Invalid { message, .. } | CronError::Evaluation { message, .. } => message.clone(),
+    }
+}
+
+fn placeholder_problem_en(problem: PlaceholderProblem) -> &'static str {
+    match problem {
+        PlaceholderProblem::Unclosed => "the `{` is not closed; write `{{` for a literal brace",
+        PlaceholderProblem::Empty => "it is empty",
+        PlaceholderProblem::StrayClosingBrace => "this `}` closes nothing; write `}}` for a literal brace",
+        PlaceholderProblem::Malformed => {
+            "expected {TASK.FIGURE}, {TASK.done}, {TASK.units}, {TASK.pending}, {TASK.date} or {level.LEVEL}"
+        }
+    }
+}
+
+fn placeholder_problem_zh(problem: PlaceholderProblem) -> &'static str {
+    match problem {
+        PlaceholderProblem::Unclosed => "`{` 没有对应的 `}`；文字中的大括号请写成 `{{`",
+        PlaceholderProblem::Empty => "内容为空",
+        PlaceholderProblem::StrayClosingBrace => "这个 `}` 没有对应的 `{`；文字中的大括号请写成 `}}`",
+        PlaceholderProblem::Malformed => {
+            "应为 {任务.数据项}、{任务.done}、{任务.units}、{任务.pending}、{任务.date} 或 {level.层级}"
+        }
+    }
+}
+
+fn zh_text(what: &str) -> &str {
+    match what {
+        "section title" => "节标题",
+        "point" => "要点",
+        "next step" => "下一步的段落",
+        other => other,
     }
 }

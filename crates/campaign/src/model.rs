@@ -6,6 +6,7 @@ use calendar::{CronSchedule, Festival, LunarMonthDay, Offset, Tz};
 use chrono::NaiveTime;
 
 use crate::diagnostic::Loc;
+use crate::layout::ReportLayout;
 use crate::read::Located;
 use crate::time_expr::TimeExpr;
 
@@ -215,6 +216,10 @@ pub struct Report {
     /// Groups or units of the directory.
     pub to: Vec<String>,
     pub template: ReportTemplate,
+    /// The declared sections and 下一步 of a work report (`sections:`, `next_steps:`); `None` for a
+    /// progress report and for a work report that declares none, whose sections the report crate
+    /// builds from the task kinds.
+    pub layout: Option<ReportLayout>,
     pub loc: Loc,
 }
 

@@ -393,11 +393,22 @@ pub struct RawReport {
     /// progress, work-report, or a path to a .tera file relative to the campaign file.
     #[schemars(required)]
     pub template: Option<Located<String>>,
+    /// The numbered sections (一、二、…) of a work report: which tasks each tells and its sentences.
+    /// For work-report and .tera templates only. Default: sections built from the task kinds.
+    pub sections: Option<Located<Vec<RawSection>>>,
+    /// The paragraphs of the report's 下一步 part. For work-report and .tera templates only.
+    pub next_steps: Option<Located<Vec<Located<Text>>>>,
+    /// Where the layout keys (`sections`, `next_steps`) were written, to point at them when they
+    /// are not allowed.
+    #[schemars(skip)]
+    pub layout_keys: Vec<(&'static str, crate::Loc)>,
 }
+
+const REPORT_KEYS: &[&str] = &["id", "title", "schedule", "at", "to", "template", "sections", "next_steps"];
 
 impl FromNode for RawReport {
     fn from_node(node: &Node, r: &mut Reader) -> Option<Self> {
-        let f = r.fields(node, &["id", "title", "schedule", "at", "to", "template"])?;
+        let f = r.fields(node, REPORT_KEYS)?;
         Some(RawReport {
             loc: f.loc,
             written: f.written(),
@@ -407,7 +418,72 @@ impl FromNode for RawReport {
             at: f.get(r, "at"),
             to: f.require(r, "to"),
             template: f.require(r, "template"),
+            sections: f.get(r, "sections"),
+            next_steps: f.get(r, "next_steps"),
+            layout_keys: ["sections", "next_steps"]
+                .into_iter()
+                .filter_map(|key| f.key_loc(key).map(|loc| (key, loc)))
+                .collect(),
         })
+    }
+}
+
+/// One numbered section of a work report.
+#[derive(Clone, Debug, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RawSection {
+    #[schemars(skip)]
+    pub loc: crate::Loc,
+    /// The section's heading, e.g. 高位推动，层层压实工作责任.
+    #[schemars(required)]
+    pub title: Option<Located<Line>>,
+    /// Ids of the tasks whose completion this section tells.
+    pub tasks: Option<Vec<Located<String>>>,
+    /// Sentences, each becoming 一是…/二是…; `{TASK.FIGURE}`, `{TASK.done}`, `{TASK.units}`,
+    /// `{TASK.pending}`, `{TASK.date}` and `{level.LEVEL}` are filled in from the run; `{{` and `}}`
+    /// are literal braces.
+    pub points: Option<Vec<Located<RawPoint>>>,
+}
+
+impl FromNode for RawSection {
+    fn from_node(node: &Node, r: &mut Reader) -> Option<Self> {
+        let f = r.fields(node, &["title", "tasks", "points"])?;
+        Some(RawSection {
+            loc: f.loc,
+            title: f.require(r, "title"),
+            tasks: f.get(r, "tasks"),
+            points: f.get(r, "points"),
+        })
+    }
+}
+
+/// A point of a section as written: one line of text, and where each of its characters was written
+/// when that is known (so a bad placeholder is reported at its `{`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RawPoint {
+    pub text: Line,
+    /// The location of every character of `text`, for a scalar written on one line.
+    pub char_locs: Option<Vec<crate::Loc>>,
+}
+
+impl FromNode for RawPoint {
+    fn from_node(node: &Node, r: &mut Reader) -> Option<Self> {
+        let text = Line::from_node(node, r)?;
+        let char_locs = r.source().and_then(|source| crate::yaml::char_locations(source, node.loc, &text.0));
+        Some(RawPoint { text, char_locs })
+    }
+}
+
+// A point is a plain string in the JSON Schema.
+impl JsonSchema for RawPoint {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        String::schema_name()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        String::json_schema(generator)
     }
 }
 

@@ -61,17 +61,29 @@ enum Segment {
 /// Walks one file's tree, remembering the field path and collecting diagnostics.
 pub struct Reader<'a> {
     file: &'a Path,
+    /// The text the tree was parsed from, when known: it locates characters inside a string (a
+    /// placeholder in a report point), which the tree's nodes alone cannot.
+    source: Option<&'a str>,
     path: Vec<Segment>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl<'a> Reader<'a> {
     pub fn new(file: &'a Path) -> Self {
-        Reader { file, path: Vec::new(), diagnostics: Vec::new() }
+        Reader { file, source: None, path: Vec::new(), diagnostics: Vec::new() }
+    }
+
+    /// A reader that also knows the file's text (see [`crate::yaml::source_text`]).
+    pub fn with_source(file: &'a Path, source: Option<&'a str>) -> Self {
+        Reader { file, source, path: Vec::new(), diagnostics: Vec::new() }
     }
 
     pub fn file(&self) -> &Path {
         self.file
+    }
+
+    pub fn source(&self) -> Option<&'a str> {
+        self.source
     }
 
     /// The current field path, e.g. `tasks[3].assignees.level`.
@@ -211,6 +223,11 @@ impl<'n> Fields<'n> {
     /// The known keys that were written, valid or not.
     pub fn written(&self) -> Vec<&'static str> {
         self.found.iter().map(|(k, _, _)| *k).collect()
+    }
+
+    /// Where a known key was written (the key itself, not its value).
+    pub fn key_loc(&self, key: &str) -> Option<Loc> {
+        self.found.iter().find(|(k, _, _)| *k == key).map(|(_, _, loc)| *loc)
     }
 
     pub fn has(&self, key: &str) -> bool {

@@ -10,11 +10,13 @@ use chrono::{NaiveDate, NaiveTime};
 use crate::diagnostic::{DiagnosticKind, Loc};
 use crate::directory::Directory;
 use crate::ids::is_valid_id;
+use crate::layout::TaskAttribute;
 use crate::model::*;
 use crate::raw::*;
 use crate::read::{Located, Reader, Scalar};
 use crate::time_expr::{TimeExpr, parse_time_expr};
 use crate::timing::{Landing, frame, resolve, uses_working_days};
+use crate::validate_layout::{Names, report_layout};
 
 /// What validation of one campaign needs besides the file itself.
 pub struct Context<'a> {
@@ -123,7 +125,7 @@ pub fn validate_campaign(raw: &RawCampaign, r: &mut Reader, cx: &Context) -> Opt
                         first_report_line.insert(id.value.as_str(), id.loc.line);
                     }
                 }
-                reports.push(report(r, cx, raw_report, &source));
+                reports.push(report(r, cx, raw_report, raw_tasks, &source));
             });
         }
     });
@@ -494,6 +496,10 @@ fn figures(r: &mut Reader, raw: &RawTask) -> Option<Vec<Figure>> {
             if !is_valid_id(&key.value) {
                 r.error(key.loc, DiagnosticKind::InvalidId { value: key.value.clone() });
                 ok = false;
+            } else if TaskAttribute::from_name(&key.value).is_some() {
+                // `{task.date}` must mean one thing in a report point; the attributes came first.
+                r.error(key.loc, DiagnosticKind::ReservedFigureKey { key: key.value.clone() });
+                ok = false;
             }
             let kind = match &fig.r#type {
                 None => Some(FigureKind::Integer),
@@ -521,7 +527,7 @@ fn figures(r: &mut Reader, raw: &RawTask) -> Option<Vec<Figure>> {
     ok.then_some(out)
 }
 
-fn report(r: &mut Reader, cx: &Context, raw: &RawReport, source: &Path) -> Option<Report> {
+fn report(r: &mut Reader, cx: &Context, raw: &RawReport, tasks: &[RawTask], source: &Path) -> Option<Report> {
     let id = checked_id(r, "id", raw.id.as_ref());
     let when = match (&raw.schedule, &raw.at) {
         (Some(_), Some(_)) => {
@@ -578,12 +584,15 @@ fn report(r: &mut Reader, cx: &Context, raw: &RawReport, source: &Path) -> Optio
             }
         })
     });
+    let names = Names { tasks, levels: cx.directory.map(|d| d.levels.as_slice()) };
+    let layout = report_layout(r, raw, template.as_ref(), &names);
     Some(Report {
         id: id?,
         title: raw.title.as_ref()?.value.0.clone(),
         when: when?,
         to: if to_ok { raw.to.iter().flatten().map(|t| t.value.clone()).collect() } else { return None },
         template: template?,
+        layout: layout?,
         loc: raw.loc,
     })
 }

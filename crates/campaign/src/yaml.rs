@@ -260,3 +260,173 @@ impl<'de> Visitor<'de> for RawValueVisitor {
         Ok(RawValue::Map(entries))
     }
 }
+
+/// The text the parser reads from `bytes` (UTF-8, without a BOM), against which node locations
+/// count; `None` when the bytes are not UTF-8 (then [`parse`] refused them).
+pub fn source_text(bytes: &[u8]) -> Option<&str> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    Some(text.strip_prefix('\u{feff}').unwrap_or(text))
+}
+
+/// Where each character of a string scalar was written: for the scalar at `loc` in `source` whose
+/// value is `value`, the location of every character of the value, in order. Known for scalars
+/// written on one line, plain, single-quoted or double-quoted (an escape such as `\"` counts as
+/// written at its backslash), and for a block scalar of one line without a final line break (`>-`;
+/// the parser locates a block scalar at its content); `None` for scalars over several lines,
+/// aliases, and anything whose reading here does not give back `value` exactly, so a caller never
+/// points at the wrong character.
+pub fn char_locations(source: &str, loc: Loc, value: &str) -> Option<Vec<Loc>> {
+    let line = source.lines().nth(usize::try_from(loc.line).ok()?.checked_sub(1)?)?;
+    let start = usize::try_from(loc.column).ok()?.checked_sub(1)?;
+    let rest: Vec<char> = line.chars().skip(start).collect();
+    let at = |i: usize| Some(Loc { line: loc.line, column: loc.column.checked_add(u32::try_from(i).ok()?)? });
+    let mut decoded = String::new();
+    let mut locs = Vec::new();
+    match rest.first() {
+        Some('"') => {
+            let mut i = 1;
+            loop {
+                let c = *rest.get(i)?;
+                match c {
+                    '"' => break,
+                    '\\' => {
+                        let (unescaped, len) = unescape(&rest[i + 1..])?;
+                        decoded.push(unescaped);
+                        locs.push(at(i)?);
+                        i += 1 + len;
+                    }
+                    c => {
+                        decoded.push(c);
+                        locs.push(at(i)?);
+                        i += 1;
+                    }
+                }
+            }
+        }
+        Some('\'') => {
+            let mut i = 1;
+            loop {
+                match *rest.get(i)? {
+                    '\'' if rest.get(i + 1) == Some(&'\'') => {
+                        decoded.push('\'');
+                        locs.push(at(i)?);
+                        i += 2;
+                    }
+                    '\'' => break,
+                    c => {
+                        decoded.push(c);
+                        locs.push(at(i)?);
+                        i += 1;
+                    }
+                }
+            }
+        }
+        Some('|' | '>' | '*' | '&' | '!') | None => return None,
+        Some(_) => {
+            // A plain scalar is its characters as written; one that goes on past this line is not
+            // mapped, which the comparison below catches.
+            for (i, c) in rest.iter().take(value.chars().count()).enumerate() {
+                decoded.push(*c);
+                locs.push(at(i)?);
+            }
+        }
+    }
+    (decoded == value).then_some(locs)
+}
+
+/// The character a double-quoted escape stands for and how many characters after the backslash it
+/// takes; `None` for a line continuation or an escape this reading does not know.
+fn unescape(after: &[char]) -> Option<(char, usize)> {
+    let hex = |len: usize| -> Option<(char, usize)> {
+        let digits: String = after.get(1..=len)?.iter().collect();
+        char::from_u32(u32::from_str_radix(&digits, 16).ok()?).map(|c| (c, 1 + len))
+    };
+    let simple = match after.first()? {
+        '0' => '\0',
+        'a' => '\u{7}',
+        'b' => '\u{8}',
+        't' | '\t' => '\t',
+        'n' => '\n',
+        'v' => '\u{b}',
+        'f' => '\u{c}',
+        'r' => '\r',
+        'e' => '\u{1b}',
+        ' ' => ' ',
+        '"' => '"',
+        '/' => '/',
+        '\\' => '\\',
+        'N' => '\u{85}',
+        '_' => '\u{a0}',
+        'L' => '\u{2028}',
+        'P' => '\u{2029}',
+        'x' => return hex(2),
+        'u' => return hex(4),
+        'U' => return hex(8),
+        _ => return None,
+    };
+    Some((simple, 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The located value of `key` in a one-level mapping, and where each of its characters is.
+    fn located(yaml: &str, key: &str) -> (Node, Option<Vec<Loc>>) {
+        let node = parse(yaml.as_bytes()).expect("valid YAML");
+        let Value::Map(entries) = node.value else { panic!("not a mapping") };
+        let (_, value) = entries.into_iter().find(|(k, _)| k.value == Value::String(key.into())).expect("key");
+        let Value::String(text) = &value.value else { panic!("not a string") };
+        let locs = char_locations(yaml, value.loc, text);
+        (value.clone(), locs)
+    }
+
+    fn column_of(locs: &[Loc], value: &Node, c: char) -> u32 {
+        let Value::String(text) = &value.value else { panic!("not a string") };
+        let i = text.chars().position(|x| x == c).expect("char in value");
+        assert_eq!(locs[i].line, value.loc.line);
+        locs[i].column
+    }
+
+    #[test]
+    fn columns_count_characters_from_one() {
+        // The parser counts columns in characters, as `loc_of_byte` does: Chinese text before a
+        // value moves it by one column per character, not per byte.
+        let (node, _) = located("走访: x\n", "走访");
+        assert_eq!(node.loc, Loc { line: 1, column: 5 });
+    }
+
+    #[test]
+    fn characters_of_one_line_scalars_are_located() {
+        let (node, locs) = located("p: 区委于{a.b}召开\n", "p");
+        assert_eq!(column_of(&locs.expect("plain"), &node, '{'), 7);
+        let (node, locs) = located("p: \"区委于{a.b}召开\"\n", "p");
+        assert_eq!(column_of(&locs.expect("double-quoted"), &node, '{'), 8);
+        let (node, locs) = located("p: \"\\\"横幅\\\"{a.b}\"  # comment\n", "p");
+        assert_eq!(column_of(&locs.expect("escapes"), &node, '{'), 11);
+        let (node, locs) = located("p: \"\\u6a2a{a.b}\"\n", "p");
+        assert_eq!(column_of(&locs.expect("unicode escape"), &node, '{'), 11);
+        let (node, locs) = located("p: '它''s {a.b}'\n", "p");
+        assert_eq!(column_of(&locs.expect("single-quoted"), &node, '{'), 10);
+        let (node, locs) = located("p: 走访 {a.b} # note\n", "p");
+        assert_eq!(column_of(&locs.expect("plain with comment"), &node, '{'), 7);
+    }
+
+    #[test]
+    fn block_scalars_of_one_line_are_located_at_their_content() {
+        // The parser locates a block scalar at its first character, not at the `|` or `>`.
+        let (node, locs) = located("p: >-\n  走访{a.b}\n", "p");
+        assert_eq!(node.loc, Loc { line: 2, column: 3 });
+        assert_eq!(column_of(&locs.expect("one-line block"), &node, '{'), 5);
+    }
+
+    #[test]
+    fn scalars_over_several_lines_are_not_located() {
+        // `|` keeps the final line break, which is not on the content's line.
+        assert_eq!(located("p: |\n  走访{a.b}\n", "p").1, None);
+        assert_eq!(located("p: >-\n  走访\n  {a.b}\n", "p").1, None);
+        assert_eq!(located("p: 走访\n  {a.b}\n", "p").1, None);
+        assert_eq!(located("p: \"走访\n  {a.b}\"\n", "p").1, None);
+        assert_eq!(located("a: &x 走访{a.b}\np: *x\n", "p").1, None);
+    }
+}
