@@ -107,7 +107,7 @@ fn write_sheet(worksheet: &mut Worksheet, sheet: &Sheet, formats: &Formats) -> R
                     // Excel holds numbers as doubles: beyond ±2⁵³ this rounds, as Excel would.
                     #[allow(clippy::cast_precision_loss)]
                     worksheet.write_number_with_format(r, c, *n as f64, &formats.integer)?;
-                    n.to_string().len()
+                    digits(*n)
                 }
                 Cell::Number(x) if x.is_finite() => {
                     let format = if x.fract() == 0.0 { &formats.integer } else { &formats.number };
@@ -140,6 +140,14 @@ fn write_sheet(worksheet: &mut Worksheet, sheet: &Sheet, formats: &Formats) -> R
         worksheet.autofilter(header_row, 0, last_row, last_col)?;
     }
     Ok(())
+}
+
+/// The characters `n` takes written out, sign included, counted without formatting it (this runs
+/// once per integer cell: 153,000 times in the 51k-row ledger).
+fn digits(n: i64) -> usize {
+    let sign = usize::from(n < 0);
+    let magnitude = n.unsigned_abs();
+    sign + magnitude.checked_ilog10().map_or(1, |log| log as usize + 1)
 }
 
 /// The date-time as Excel holds it, if Excel can (1900-01-01 to 9999-12-31, a real date and time).
@@ -307,6 +315,13 @@ mod tests {
             error.to_string(),
             "sheet \"汇总[2027]\", row 0, column 4: 2027-02-30 09:00 is not a date-time Excel can hold"
         );
+    }
+
+    #[test]
+    fn digits_count_like_formatting() {
+        for n in [0, 7, -7, 10, 99, -100, 1204, i64::MAX, i64::MIN] {
+            assert_eq!(digits(n), n.to_string().len(), "{n}");
+        }
     }
 
     #[test]
