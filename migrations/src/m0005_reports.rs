@@ -44,7 +44,12 @@ impl MigrationTrait for Migration {
             .await?;
         manager
             .create_index(
-                Index::create().name("report_times_due").table(id("report_times")).col(id("outcome")).col(id("at")).to_owned(),
+                Index::create()
+                    .name("report_times_due")
+                    .table(id("report_times"))
+                    .col(id("outcome"))
+                    .col(id("at"))
+                    .to_owned(),
             )
             .await?;
         // Immutable once written; unique per report time, so a second engine never makes two.

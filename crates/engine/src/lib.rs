@@ -16,6 +16,6 @@ pub use engine::{ComposedInfo, Engine, EngineConfig, ReadWorkflows, StepReport, 
 pub use error::EngineError;
 pub use lock::{EngineLock, lock_sqlite};
 pub use mailer::{LINK_AFTER_CLOSE, Mailer, Portal};
-pub use reports::document as report_document;
 pub use materialize::{definitions, next_opening, runs_to_open};
+pub use reports::document as report_document;
 pub use simulate::{Random, SimulationOptions, Timeline, TimelineEntry, TimelineEvent, simulate};

@@ -137,9 +137,9 @@ impl Mailer {
         link: Option<&str>,
     ) -> Result<ComposedMail, EngineError> {
         let snapshot = &data.snapshot.snapshot;
-        let campaign = workflows
-            .campaign(&snapshot.campaign)
-            .ok_or_else(|| EngineError::Report(format!("campaign `{}` is no longer in the workflows", snapshot.campaign)))?;
+        let campaign = workflows.campaign(&snapshot.campaign).ok_or_else(|| {
+            EngineError::Report(format!("campaign `{}` is no longer in the workflows", snapshot.campaign))
+        })?;
         let definition = campaign.reports.iter().find(|r| r.id == data.report).ok_or_else(|| {
             EngineError::Report(format!("report `{}` is no longer in campaign `{}`", data.report, campaign.id))
         })?;

@@ -21,10 +21,10 @@ pub fn document(
     let ReportTemplate::File(path) = &report.template else {
         return Err(EngineError::Report(format!("report `{}` has no template", report.id)));
     };
-    let source = std::fs::read_to_string(path)
-        .map_err(|e| EngineError::Read { path: path.clone(), detail: e.to_string() })?;
+    let source =
+        std::fs::read_to_string(path).map_err(|e| EngineError::Read { path: path.clone(), detail: e.to_string() })?;
     let data = compared.data(&report.title);
-    let context = tera::Context::from_serialize(serde_json::json!({ "report": data }))
+    let context = tera::Context::from_serialize(&serde_json::json!({ "report": data }))
         .map_err(|e| EngineError::Report(format!("{}: {e}", path.display())))?;
     let text = tera::Tera::one_off(&source, &context, false).map_err(|e| {
         // tera's error keeps the cause in its source chain; name the file and every cause.

@@ -32,11 +32,34 @@ pub struct SimulationOptions {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "event", rename_all = "kebab-case")]
 pub enum TimelineEvent {
-    RunOpened { campaign: String, run: String, tasks: usize },
-    TasksOpened { count: usize },
-    Mail { kind: String, recipient: String, to: String, tasks: usize },
-    TaskCompleted { task: String, late: bool },
-    RunClosed { campaign: String, run: String },
+    RunOpened {
+        campaign: String,
+        run: String,
+        tasks: usize,
+    },
+    TasksOpened {
+        count: usize,
+    },
+    Mail {
+        kind: String,
+        recipient: String,
+        to: String,
+        tasks: usize,
+    },
+    TaskCompleted {
+        task: String,
+        late: bool,
+    },
+    RunClosed {
+        campaign: String,
+        run: String,
+    },
+    /// A report's snapshot was taken and its mails composed.
+    Report {
+        campaign: String,
+        run: String,
+        report: String,
+    },
 }
 
 /// A timeline entry.
@@ -158,6 +181,9 @@ fn record(timeline: &mut Timeline, report: &StepReport) {
     for (campaign, run) in &report.runs_closed {
         push(TimelineEvent::RunClosed { campaign: campaign.clone(), run: run.clone() });
     }
+    for (campaign, run, id) in &report.reports_taken {
+        push(TimelineEvent::Report { campaign: campaign.clone(), run: run.clone(), report: id.clone() });
+    }
     for mail in &report.mails_composed {
         *timeline.mails.entry(mail.kind.clone()).or_default() += 1;
     }
@@ -222,7 +248,7 @@ async fn complete(
                 .collect()
         })
         .unwrap_or_default();
-    match store::complete_task(store, id, &figures, None, now, actor).await {
+    match store::complete_task(store, id, &figures, None, false, now, actor).await {
         Ok(_) => {
             timeline.tasks_completed += 1;
             timeline.tasks_completed_late += usize::from(late);

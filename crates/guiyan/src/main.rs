@@ -133,6 +133,32 @@ enum Command {
         /// Print JSON.
         #[arg(long)]
         json: bool,
+        /// Write the last report of each kind of each simulated run here, as text and Word: what
+        /// leadership will receive.
+        #[arg(long)]
+        report_dir: Option<PathBuf>,
+    },
+    /// A run's report — progress, work report or the campaign's own — in text, Markdown, HTML,
+    /// Word, Excel, CSV or JSON: from the run as it stands, or as sent at a report time (--at).
+    Report {
+        /// The run: CAMPAIGN/RUN, e.g. spring-festival/2027.
+        run: String,
+        /// Campaign files or folders. Default: workflows/.
+        #[arg(long = "workflows")]
+        paths: Vec<PathBuf>,
+        /// A report of the campaign (e.g. weekly, final) or a built-in: progress, work-report.
+        /// Default: the campaign's work report.
+        #[arg(long)]
+        template: Option<String>,
+        /// The snapshot the engine took at the report time at or before this RFC 3339 time (the
+        /// report as it was sent); without it, the run as it stands now.
+        #[arg(long)]
+        at: Option<String>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: commands::report::ReportFormat,
+        /// Write to this file (needed for docx and xlsx); default: standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
     },
     /// The outbox: list mails, re-queue failed ones.
     #[command(subcommand)]
@@ -175,6 +201,9 @@ enum TaskCommand {
         /// A note.
         #[arg(long)]
         note: Option<String>,
+        /// The note is a typical case (典型事例) for the work report.
+        #[arg(long, requires = "note")]
+        typical: bool,
         /// Who completed it. Default: $USER.
         #[arg(long)]
         by: Option<String>,
@@ -339,8 +368,24 @@ fn run(cli: Cli, lang: campaign::Lang) -> anyhow::Result<u8> {
             commands::web_commands::serve(&paths, &settings()?, start, lang)
         }
         Command::Link(args) => link(args, &settings()?, now()?, lang),
-        Command::Simulate { paths, from, to, complete_rate, seed, json } => {
-            let args = commands::engine_commands::SimulateArgs { paths, from, to, complete_rate, seed, json };
+        Command::Report { run, paths, template, at, format, output } => {
+            let at = at.as_deref().map(|text| clock::now(Some(text))).transpose()?;
+            let settings = settings()?;
+            let args = commands::report::ReportArgs {
+                database_url: &settings.database_url,
+                paths: &paths,
+                run: &run,
+                template: template.as_deref(),
+                at,
+                format,
+                output: output.as_deref(),
+                now: now()?,
+            };
+            commands::report::run(args, lang)
+        }
+        Command::Simulate { paths, from, to, complete_rate, seed, json, report_dir } => {
+            let args =
+                commands::engine_commands::SimulateArgs { paths, from, to, complete_rate, seed, json, report_dir };
             commands::engine_commands::simulate(&args, &settings()?, lang)
         }
         Command::Mail(MailCommand::List { failed, state, limit, json }) => {
@@ -364,7 +409,9 @@ fn run(cli: Cli, lang: campaign::Lang) -> anyhow::Result<u8> {
                     let state = state.as_deref().map(sc::parse_state).transpose()?;
                     sc::task_list(&args, store::TaskFilter { run, unit, state, overdue }, json)
                 }
-                TaskCommand::Done { id, figures, note, by } => sc::task_done(&args, &id, &figures, note.as_deref(), by),
+                TaskCommand::Done { id, figures, note, typical, by } => {
+                    sc::task_done(&args, &id, &figures, note.as_deref(), typical, by)
+                }
                 TaskCommand::Waive { id, reason } => sc::task_waive(&args, &id, &reason),
                 TaskCommand::Reopen { id } => sc::task_reopen(&args, &id),
                 TaskCommand::History { id, json } => sc::task_history(&args, &id, json),

@@ -29,7 +29,8 @@ fn escape(text: &str) -> String {
 /// The mail of `report`.
 pub fn render_report(report: &ReportMail<'_>) -> Rendered {
     let zh = report.locale == Locale::ZhCn;
-    let greeting = if zh { format!("{}：", report.recipient_name) } else { format!("Dear {},", report.recipient_name) };
+    let greeting =
+        if zh { format!("{}：", report.recipient_name) } else { format!("Dear {},", report.recipient_name) };
     let link_line = report.dashboard_link.map(|link| {
         if zh {
             (format!("完成情况随时可在此查看（个人链接，请勿转发）：{link}"), link)
@@ -37,7 +38,11 @@ pub fn render_report(report: &ReportMail<'_>) -> Rendered {
             (format!("See progress at any time (your personal link; do not forward): {link}"), link)
         }
     });
-    let footer = if zh { "本邮件由归雁自动发送，数据来自各单位报送。" } else { "Sent by guiyan from the figures units reported." };
+    let footer = if zh {
+        "本邮件由归雁自动发送，数据来自各单位报送。"
+    } else {
+        "Sent by guiyan from the figures units reported."
+    };
     let mut text = format!("{greeting}\n\n{}\n", report.text.trim_end());
     if let Some((line, _)) = &link_line {
         text.push_str(&format!("\n{line}\n"));

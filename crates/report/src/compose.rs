@@ -33,7 +33,11 @@ pub struct ReportData<'a> {
 impl<'a> Compared<'a> {
     /// The report's data.
     pub fn data(&self, title: &'a str) -> ReportData<'a> {
-        ReportData { title, snapshot: self.snapshot, progress: Progress::of(self.snapshot, self.previous, self.last_season) }
+        ReportData {
+            title,
+            snapshot: self.snapshot,
+            progress: Progress::of(self.snapshot, self.previous, self.last_season),
+        }
     }
 }
 

@@ -35,7 +35,8 @@ pub fn ledger(snapshot: &Snapshot, title: &str, lang: Lang) -> Workbook {
         Lang::En => format!("{title} (as of {})", full_day(snapshot.at, tz, lang)),
     };
     let tallies = rolled_up(snapshot);
-    let parent_name = |unit: usize| snapshot.units[unit].parent.map_or(Cell::Empty, |p| Cell::text(&snapshot.units[p].name));
+    let parent_name =
+        |unit: usize| snapshot.units[unit].parent.map_or(Cell::Empty, |p| Cell::text(&snapshot.units[p].name));
     let summary = Sheet {
         name: pick(lang, "汇总", "Summary").to_string(),
         title: Some(as_of.clone()),
@@ -110,12 +111,70 @@ pub fn ledger(snapshot: &Snapshot, title: &str, lang: Lang) -> Workbook {
             rows.push(row);
         }
         if !template.figures.is_empty() {
-            let mut total_row = vec![Cell::text(pick(lang, "合计", "Total")), Cell::Empty, Cell::Empty, Cell::Empty, Cell::Empty, Cell::Empty];
+            let mut total_row = vec![
+                Cell::text(pick(lang, "合计", "Total")),
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Empty,
+            ];
             total_row.extend(totals.into_iter().map(Cell::Number));
             total_row.push(Cell::Empty);
             rows.push(total_row);
         }
-        sheets.push(Sheet { name: template.title.clone(), title: Some(format!("{}（{}）", template.title, snapshot.run)), header, rows });
+        sheets.push(Sheet {
+            name: template.title.clone(),
+            title: Some(format!("{}（{}）", template.title, snapshot.run)),
+            header,
+            rows,
+        });
     }
     Workbook { sheets }
+}
+
+/// Every task of `snapshot` as one flat table (for CSV): task, parent unit, unit, state, due,
+/// completed, the figures reported written out ("走访返乡人员 12人；…") and the note.
+pub fn flat_ledger(snapshot: &Snapshot, lang: Lang) -> Sheet {
+    let tz = snapshot.timezone;
+    let mut order: Vec<usize> = (0..snapshot.tasks.len()).collect();
+    order.sort_by_key(|&i| (snapshot.tasks[i].template, snapshot.tasks[i].unit));
+    let rows = order
+        .into_iter()
+        .map(|i| {
+            let task = &snapshot.tasks[i];
+            let template = &snapshot.templates[task.template];
+            let overdue = tally_of(snapshot, task).overdue > 0;
+            let figures: Vec<String> = template
+                .figures
+                .iter()
+                .filter_map(|f| {
+                    let value = task.figures.get(&f.key).filter(|_| task.state == plan::TaskState::Done)?;
+                    Some(format!("{} {}{}", f.label, crate::words::number(*value), f.unit.as_deref().unwrap_or("")))
+                })
+                .collect();
+            vec![
+                Cell::text(&template.title),
+                snapshot.units[task.unit].parent.map_or(Cell::Empty, |p| Cell::text(&snapshot.units[p].name)),
+                Cell::text(&snapshot.units[task.unit].name),
+                Cell::text(state_words(task.state, overdue, lang)),
+                cell_time(task.due_at, tz),
+                task.completed_at.map_or(Cell::Empty, |at| cell_time(at, tz)),
+                if figures.is_empty() { Cell::Empty } else { Cell::text(figures.join(pick(lang, "；", "; "))) },
+                task.note.as_ref().map_or(Cell::Empty, Cell::text),
+            ]
+        })
+        .collect();
+    Sheet {
+        name: pick(lang, "任务台账", "Tasks").to_string(),
+        title: None,
+        header: match lang {
+            Lang::Zh => ["任务", "上级单位", "单位", "状态", "截止时间", "完成时间", "报送数据", "情况说明"],
+            Lang::En => ["Task", "Parent", "Unit", "State", "Due", "Completed", "Figures", "Note"],
+        }
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
+        rows,
+    }
 }

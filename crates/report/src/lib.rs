@@ -6,6 +6,8 @@
 //! same numbers from here.
 
 mod compose;
+#[cfg(test)]
+mod fixture;
 mod ledger;
 mod mark;
 mod progress;
@@ -15,11 +17,11 @@ mod rollup;
 mod snapshot;
 mod tally;
 mod tree;
-mod work_report;
 pub mod words;
+mod work_report;
 
 pub use compose::{Compared, ReportData, report_document, text_document};
-pub use ledger::{ledger, state_words};
+pub use ledger::{flat_ledger, ledger, state_words};
 pub use mark::Mark;
 pub use progress::{
     DUE_SOON_SECONDS, FigureLine, LaggingUnit, OverdueTask, Progress, UnitLine, figure_sums, rolled_up, tally_of,
@@ -29,5 +31,5 @@ pub use rank::{Ranked, rank};
 pub use rollup::{roll_up, roll_up_sums};
 pub use snapshot::{SNAPSHOT_VERSION, Snapshot, SnapshotError, SnapshotTask, SnapshotTemplate, SnapshotUnit};
 pub use tally::Tally;
-pub use work_report::work_report_document;
 pub use tree::{UnitNode, UnitTree, UnitTreeError};
+pub use work_report::work_report_document;

@@ -162,7 +162,8 @@ impl Progress {
     pub fn of(snapshot: &Snapshot, previous: Option<&Snapshot>, last_season: Option<&Snapshot>) -> Progress {
         let tallies = rolled_up(snapshot);
         let owner = snapshot.owner;
-        let streets: Vec<usize> = (0..snapshot.units.len()).filter(|&u| snapshot.units[u].parent == Some(owner)).collect();
+        let streets: Vec<usize> =
+            (0..snapshot.units.len()).filter(|&u| snapshot.units[u].parent == Some(owner)).collect();
         let ranked = rank(&streets.iter().map(|&u| (u, tallies[u])).collect::<Vec<_>>());
         let streets = ranked
             .into_iter()
@@ -197,17 +198,20 @@ impl Progress {
         overdue.sort_by(|a, b| (a.due_at, &a.unit, &a.title).cmp(&(b.due_at, &b.unit, &b.title)));
         let lagging = lagging_tasks
             .into_iter()
-            .map(|(unit, tasks)| LaggingUnit { unit, name: snapshot.units[unit].name.clone(), parent: parent_name(unit), tasks })
+            .map(|(unit, tasks)| LaggingUnit {
+                unit,
+                name: snapshot.units[unit].name.clone(),
+                parent: parent_name(unit),
+                tasks,
+            })
             .collect();
 
         let sums = figure_sums(snapshot);
         let mut figures = Vec::new();
         for (index, template) in snapshot.templates.iter().enumerate() {
-            let expected = snapshot
-                .tasks
-                .iter()
-                .filter(|t| t.template == index && t.state != plan::TaskState::Cancelled)
-                .count() as u64;
+            let expected =
+                snapshot.tasks.iter().filter(|t| t.template == index && t.state != plan::TaskState::Cancelled).count()
+                    as u64;
             for figure in &template.figures {
                 let (total, reported) = sums.get(&(index, figure.key.clone())).copied().unwrap_or((0.0, 0));
                 figures.push(FigureLine {
@@ -227,5 +231,97 @@ impl Progress {
             }
         }
         Progress { overall: tallies[owner], streets, lagging, overdue, figures }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixture::{self, AT};
+
+    #[test]
+    fn progress_ranks_streets_names_the_units_behind_and_sums_the_figures() {
+        let snapshot = fixture::snapshot();
+        let mut previous = fixture::snapshot();
+        previous.at = AT - 7 * 86_400;
+        previous.tasks[3].figures.insert("banners".into(), 1.0);
+        let progress = Progress::of(&snapshot, Some(&previous), None);
+        assert_eq!((progress.overall.total(), progress.overall.done, progress.overall.overdue), (6, 3, 2));
+        let streets: Vec<(&str, usize)> = progress.streets.iter().map(|s| (s.name.as_str(), s.place)).collect();
+        assert_eq!(streets, [("东街道", 1), ("西街道", 2)]);
+        let lagging: Vec<(&str, Option<&str>)> =
+            progress.lagging.iter().map(|l| (l.name.as_str(), l.parent.as_deref())).collect();
+        assert_eq!(lagging, [("东二社区", Some("东街道")), ("西街道", Some("示例区委组织部"))]);
+        assert_eq!(progress.overdue.iter().map(|o| o.days_late).collect::<Vec<_>>(), [3, 2]);
+        let banners = progress.figures.iter().find(|f| f.key == "banners").expect("banners");
+        assert_eq!((banners.total, banners.reported, banners.expected, banners.missing()), (3.0, 1, 3, 2));
+        assert_eq!(banners.since_previous, Some(2.0));
+        assert_eq!(banners.last_season, None);
+    }
+
+    #[test]
+    fn a_snapshot_reads_back_as_written_and_refuses_another_version_or_a_bad_index() {
+        let snapshot = fixture::snapshot();
+        let json = snapshot.to_json();
+        assert_eq!(Snapshot::from_json(&json).expect("reads"), snapshot);
+        let newer = json.replacen("\"version\":1", "\"version\":2", 1);
+        assert!(matches!(Snapshot::from_json(&newer), Err(crate::SnapshotError::Version { found: 2 })));
+        let mut bad = snapshot.clone();
+        bad.tasks[0].unit = 99;
+        assert!(matches!(Snapshot::from_json(&bad.to_json()), Err(crate::SnapshotError::Inconsistent(_))));
+        let state = json.replacen("\"done\"", "\"finished\"", 1);
+        assert!(Snapshot::from_json(&state).is_err());
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::fixture;
+
+    fn state() -> impl Strategy<Value = plan::TaskState> {
+        prop::sample::select(plan::TaskState::ALL.to_vec())
+    }
+
+    proptest! {
+        /// Whatever the states and figures, the owner's tally counts every task once and a figure's
+        /// total is the sum of what the done tasks reported.
+        #[test]
+        fn totals_are_the_sums_of_the_tasks(
+            tasks in prop::collection::vec((0usize..3, 0usize..6, state(), -5i64..5, 0u32..500), 0..60)
+        ) {
+            let mut snapshot = fixture::snapshot();
+            snapshot.tasks = tasks
+                .iter()
+                .map(|&(template, unit, state, due, banners)| {
+                    let mut t = snapshot.tasks[0].clone();
+                    t.template = template;
+                    t.unit = unit;
+                    t.state = state;
+                    t.due_at = fixture::AT + due * 86_400;
+                    t.figures = if template == 2 {
+                        [("banners".to_string(), f64::from(banners))].into_iter().collect()
+                    } else {
+                        Default::default()
+                    };
+                    t
+                })
+                .collect();
+            let progress = Progress::of(&snapshot, None, None);
+            let counted = progress.overall.total() + progress.overall.cancelled;
+            prop_assert_eq!(counted as usize, snapshot.tasks.len());
+            let expected: f64 = tasks
+                .iter()
+                .filter(|t| t.0 == 2 && t.2 == plan::TaskState::Done)
+                .map(|t| f64::from(t.4))
+                .sum();
+            let banners = progress.figures.iter().find(|f| f.key == "banners").map(|f| f.total);
+            prop_assert_eq!(banners, Some(expected));
+            let street_total: u64 = progress.streets.iter().map(|s| s.tally.total()).sum();
+            let own: u64 = snapshot.tasks.iter().filter(|t| t.unit == 0 && t.state != plan::TaskState::Cancelled).count() as u64;
+            prop_assert_eq!(street_total + own, progress.overall.total());
+        }
     }
 }

@@ -42,7 +42,13 @@ pub fn mark_words(mark: Mark, lang: Lang) -> &'static str {
 }
 
 /// The progress report of `snapshot` titled `title`.
-pub fn progress_document(snapshot: &Snapshot, progress: &Progress, title: &str, lang: Lang, length: Length) -> Document {
+pub fn progress_document(
+    snapshot: &Snapshot,
+    progress: &Progress,
+    title: &str,
+    lang: Lang,
+    length: Length,
+) -> Document {
     let tz = snapshot.timezone;
     let mut doc = Document::new(title);
     doc.subtitle = Some(match lang {
@@ -112,7 +118,11 @@ pub fn progress_document(snapshot: &Snapshot, progress: &Progress, title: &str, 
 
     heading(&mut doc, "未按时完成的单位", "Units behind");
     if progress.lagging.is_empty() {
-        doc.blocks.push(Block::paragraph(pick(lang, "无。各单位均按时完成已到期任务。", "None: every unit finished the work due.")));
+        doc.blocks.push(Block::paragraph(pick(
+            lang,
+            "无。各单位均按时完成已到期任务。",
+            "None: every unit finished the work due.",
+        )));
     } else {
         let shown = length.cut(progress.lagging.len());
         let names: Vec<String> = progress.lagging[..shown]
@@ -130,7 +140,9 @@ pub fn progress_document(snapshot: &Snapshot, progress: &Progress, title: &str, 
             })
             .collect();
         let mut text = match lang {
-            Lang::Zh => format!("截至通报时，以下{}个单位有逾期未完成的任务：{}", progress.lagging.len(), names.join("；")),
+            Lang::Zh => {
+                format!("截至通报时，以下{}个单位有逾期未完成的任务：{}", progress.lagging.len(), names.join("；"))
+            }
             Lang::En => format!("{} units have overdue work: {}", progress.lagging.len(), names.join("; ")),
         };
         if shown < progress.lagging.len() {
@@ -139,7 +151,7 @@ pub fn progress_document(snapshot: &Snapshot, progress: &Progress, title: &str, 
                 Lang::En => format!("; and {} more, listed in the ledger", progress.lagging.len() - shown),
             });
         }
-        text.push_str(pick(lang, "。请相关街道督促落实。", "."));
+        text.push_str(pick(lang, "。请相关单位抓紧落实，上级单位加强督办。", "."));
         doc.blocks.push(Block::Paragraph { runs: vec![Run::plain(text)] });
     }
 
@@ -176,8 +188,8 @@ pub fn progress_document(snapshot: &Snapshot, progress: &Progress, title: &str, 
         let has_previous = progress.figures.iter().any(|f| f.since_previous.is_some());
         let has_last = progress.figures.iter().any(|f| f.last_season.is_some());
         let mut header: Vec<String> = match lang {
-            Lang::Zh => ["任务", "指标", "合计", "单位", "已报送"],
-            Lang::En => ["Task", "Figure", "Total", "Unit", "Reported"],
+            Lang::Zh => ["任务", "指标", "合计", "单位", "已报送/应报送"],
+            Lang::En => ["Task", "Figure", "Total", "Unit", "Reported of expected"],
         }
         .iter()
         .map(|s| s.to_string())
@@ -209,24 +221,6 @@ pub fn progress_document(snapshot: &Snapshot, progress: &Progress, title: &str, 
             })
             .collect();
         doc.blocks.push(Block::Table(Table { caption: None, header, rows }));
-        let missing: Vec<String> = progress
-            .figures
-            .iter()
-            .filter(|f| f.missing() > 0)
-            .map(|f| (f.task_title.clone(), f.missing()))
-            .collect::<std::collections::BTreeMap<_, _>>()
-            .into_iter()
-            .map(|(task, n)| match lang {
-                Lang::Zh => format!("“{task}”尚有{n}个单位未报送"),
-                Lang::En => format!("{n} units have not reported \u{201c}{task}\u{201d}"),
-            })
-            .collect();
-        if !missing.is_empty() {
-            doc.blocks.push(Block::paragraph(match lang {
-                Lang::Zh => format!("以上合计仅含已报送单位的数据：{}。", missing.join("；")),
-                Lang::En => format!("The totals count the units that reported: {}.", missing.join("; ")),
-            }));
-        }
     }
     doc
 }

@@ -220,11 +220,7 @@ fn declared_sections(facts: &Facts<'_>, layout: &ReportLayout, lang: Lang) -> Ve
 fn sentence(text: &str, lang: Lang) -> String {
     let trimmed = text.trim_end();
     let ends = ['。', '！', '？', '.', '!', '?', '；', ';'];
-    if trimmed.ends_with(ends) {
-        trimmed.to_string()
-    } else {
-        format!("{trimmed}{}", pick(lang, "。", "."))
-    }
+    if trimmed.ends_with(ends) { trimmed.to_string() } else { format!("{trimmed}{}", pick(lang, "。", ".")) }
 }
 
 /// The work report of `snapshot`, titled `title`, laid out by `layout` (or from the task kinds).
@@ -260,7 +256,11 @@ pub fn work_report_document(snapshot: &Snapshot, title: &str, layout: Option<&Re
             full_day(snapshot.at, tz, lang),
             all.settled(),
             percent(all.completion().unwrap_or(0.0)),
-            if all.total() > all.settled() { format!("，尚有{}项未完成", all.total() - all.settled()) } else { String::new() },
+            if all.total() > all.settled() {
+                format!("，尚有{}项未完成", all.total() - all.settled())
+            } else {
+                String::new()
+            },
         ),
         Lang::En => format!(
             "{owner} opened this season of {} on {}, covering {}, with {} tasks. As of {}, {} are done ({}). The work so far:",
@@ -306,7 +306,9 @@ pub fn work_report_document(snapshot: &Snapshot, title: &str, layout: Option<&Re
         if !outstanding.is_empty() {
             doc.blocks.push(Block::paragraph(match lang {
                 Lang::Zh => format!("截至报告时，{}，以上数据不含其情况。", outstanding.join("；")),
-                Lang::En => format!("At the time of this report, {}; the figures above leave them out.", outstanding.join("; ")),
+                Lang::En => {
+                    format!("At the time of this report, {}; the figures above leave them out.", outstanding.join("; "))
+                }
             }));
         }
     }
@@ -318,7 +320,8 @@ pub fn work_report_document(snapshot: &Snapshot, title: &str, layout: Option<&Re
         .filter_map(|t| t.note.as_deref().map(|note| (snapshot.units[t.unit].name.as_str(), note)))
         .collect();
     if !typical.is_empty() {
-        doc.blocks.push(Block::heading(1, format!("{}{}", section_number(n, lang), pick(lang, "典型事例", "Typical cases"))));
+        doc.blocks
+            .push(Block::heading(1, format!("{}{}", section_number(n, lang), pick(lang, "典型事例", "Typical cases"))));
         n += 1;
         for (i, (unit, note)) in typical.iter().enumerate() {
             doc.blocks.push(Block::Paragraph {
@@ -327,7 +330,8 @@ pub fn work_report_document(snapshot: &Snapshot, title: &str, layout: Option<&Re
         }
     }
 
-    doc.blocks.push(Block::heading(1, format!("{}{}", section_number(n, lang), pick(lang, "下一步工作打算", "Next steps"))));
+    doc.blocks
+        .push(Block::heading(1, format!("{}{}", section_number(n, lang), pick(lang, "下一步工作打算", "Next steps"))));
     let declared: Vec<String> = layout.map(|l| l.next_steps.clone()).unwrap_or_default();
     let steps = if declared.is_empty() { default_next_steps(&all, lang) } else { declared };
     for (i, step) in steps.iter().enumerate() {
@@ -347,7 +351,9 @@ fn default_next_steps(all: &crate::tally::Tally, lang: Lang) -> Vec<String> {
     let outstanding = all.total().saturating_sub(all.settled());
     if outstanding > 0 {
         steps.push(match lang {
-            Lang::Zh => format!("抓好收尾落实。针对尚未完成的{outstanding}项任务，督促相关单位抓紧办理、按时报送，确保工作不留死角"),
+            Lang::Zh => format!(
+                "抓好收尾落实。针对尚未完成的{outstanding}项任务，督促相关单位抓紧办理、按时报送，确保工作不留死角"
+            ),
             Lang::En => format!("Finish the work: see that the {outstanding} tasks still open are done and reported"),
         });
     }
@@ -360,4 +366,92 @@ fn default_next_steps(all: &crate::tally::Tally, lang: Lang) -> Vec<String> {
         .to_string(),
     );
     steps
+}
+
+#[cfg(test)]
+mod tests {
+    use campaign::{Loc, Point, ReportSection};
+
+    use super::*;
+    use crate::fixture;
+
+    fn layout() -> ReportLayout {
+        let text = |t: &str| PointPart::Text(t.into());
+        let value = |v: ValueRef| PointPart::Value(v);
+        ReportLayout {
+            sections: vec![ReportSection {
+                title: "全面宣传动员".into(),
+                tasks: vec!["kickoff".into(), "publicity".into()],
+                points: vec![
+                    Point {
+                        parts: vec![
+                            text("区委组织部于"),
+                            value(ValueRef::DoneDate { task: "kickoff".into() }),
+                            text("召开推进会，工作在"),
+                            value(ValueRef::LevelCount { level: "street".into() }),
+                            text("个街道全面铺开"),
+                        ],
+                        loc: Loc::default(),
+                    },
+                    Point {
+                        parts: vec![
+                            text("悬挂宣传横幅"),
+                            value(ValueRef::FigureSum { task: "publicity".into(), figure: "banners".into() }),
+                            text("条，"),
+                            value(ValueRef::UnitsDone { task: "publicity".into() }),
+                            text("个社区已报送"),
+                        ],
+                        loc: Loc::default(),
+                    },
+                ],
+                loc: Loc::default(),
+            }],
+            next_steps: vec!["注重持续有效沟通".into()],
+        }
+    }
+
+    #[test]
+    fn the_work_report_fills_the_declared_points_and_says_what_is_missing() {
+        let snapshot = fixture::snapshot();
+        let doc = work_report_document(&snapshot, "情况报告", Some(&layout()), Lang::Zh);
+        let text = documents::text::render(&doc);
+        insta::assert_snapshot!(text);
+        assert!(text.contains("区委组织部于1月23日召开推进会，工作在2个街道全面铺开。"), "{text}");
+        assert!(text.contains("悬挂宣传横幅3条，1个社区已报送。"), "{text}");
+        assert!(text.contains("“宣传发动”尚有2个社区未完成报送"), "{text}");
+    }
+
+    #[test]
+    fn a_figure_nobody_reported_is_said_to_be_awaited_never_zero() {
+        let mut snapshot = fixture::snapshot();
+        snapshot.tasks[3].state = plan::TaskState::Open;
+        snapshot.tasks[3].figures.clear();
+        let doc = work_report_document(&snapshot, "情况报告", Some(&layout()), Lang::Zh);
+        let text = documents::text::render(&doc);
+        assert!(text.contains("悬挂宣传横幅（待报送）条，0个社区已报送"), "{text}");
+        assert!(text.contains("“宣传发动”尚有3个社区未完成报送"), "{text}");
+    }
+
+    #[test]
+    fn without_a_layout_sections_come_from_the_task_kinds() {
+        let mut snapshot = fixture::snapshot();
+        snapshot.tasks[3].typical = true;
+        snapshot.tasks[3].note = Some("东一社区联系返乡创业人员5人".into());
+        let doc = work_report_document(&snapshot, "情况报告", None, Lang::Zh);
+        let headings: Vec<String> = doc
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Heading { text, .. } => Some(text.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(headings, ["一、安排部署", "二、宣传发动", "三、典型事例", "四、下一步工作打算"]);
+        let text = documents::text::render(&doc);
+        assert!(text.contains("宣传发动，3个单位中已完成1个，悬挂宣传横幅3条，张贴公开信120封"), "{text}");
+        assert!(text.contains("东一社区：东一社区联系返乡创业人员5人"), "{text}");
+        assert!(doc.title.starts_with("2027年"), "{}", doc.title);
+        let english = documents::text::render(&work_report_document(&snapshot, "Work report", None, Lang::En));
+        assert!(english.contains("1. Planning and deployment"), "{english}");
+    }
 }

@@ -46,8 +46,8 @@ pub use read::{
 };
 pub use report::Tally;
 pub use reports::{
-    ReportMailData, ReportOutcome, StoredSnapshot, TakenReport, compose_report, pending_reports, snapshot, snapshot_now,
-    snapshots_of_run, take_reports,
+    ReportMailData, ReportOutcome, StoredSnapshot, TakenReport, compose_report, pending_reports, snapshot,
+    snapshot_now, snapshots_of_run, take_reports,
 };
 pub use status::{DUE_SOON_SECONDS, FigureTotal, RunStatus, TemplateStatus, UnitStatus, status};
 pub use tick::{Owners, TickReport, change_marker, known_runs, next_due, tick, upcoming};

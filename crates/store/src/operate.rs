@@ -126,6 +126,9 @@ pub struct TaskRow {
     pub completed_by: Option<String>,
     pub completed_at: Option<DateTime<Tz>>,
     pub note: Option<String>,
+    /// The unit marked its note as a typical case (典型事例) for the work report.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub typical: bool,
 }
 
 /// Filters of `guiyan task list`.
@@ -161,6 +164,7 @@ pub(crate) fn row(t: task::Model, tz: Tz, now: i64) -> Result<TaskRow, StoreErro
         completed_by: t.completed_by,
         completed_at: t.completed_at.map(at),
         note: t.note,
+        typical: t.typical,
     })
 }
 
@@ -325,6 +329,7 @@ pub async fn complete_task(
     id: &str,
     figures: &[(String, String)],
     note: Option<&str>,
+    typical: bool,
     now: DateTime<Utc>,
     actor: &Actor,
 ) -> Result<usize, StoreError> {
@@ -334,7 +339,7 @@ pub async fn complete_task(
     let (txn, task, _) = begin_on_task(store, id, &ACTIVE, "done", needs).await?;
     let spec = crate::stored::figure_spec(&task.figure_spec, task.id)?;
     let values = check_figures(&spec, figures).map_err(StoreError::Figures)?;
-    let Some(opened) = mark_done(&txn, &task, &values, note, now, actor).await.map_err(err)? else {
+    let Some(opened) = mark_done(&txn, &task, &values, note, typical, now, actor).await.map_err(err)? else {
         return Err(changed_meanwhile(store, id, "done", needs).await);
     };
     txn.commit().await.map_err(err)?;
@@ -348,15 +353,19 @@ async fn mark_done(
     task: &task::Model,
     values: &serde_json::Value,
     note: Option<&str>,
+    typical: bool,
     now: i64,
     actor: &Actor,
 ) -> Result<Option<usize>, sea_orm::DbErr> {
+    // A typical case is a note: without one there is nothing to tell.
+    let typical = typical && note.is_some();
     let updated = task::Entity::update_many()
         .col_expr(task::Column::State, Expr::value(TaskState::Done.name()))
         .col_expr(task::Column::Figures, Expr::value(values.to_string()))
         .col_expr(task::Column::CompletedBy, Expr::value(actor.name.clone()))
         .col_expr(task::Column::CompletedAt, Expr::value(now))
         .col_expr(task::Column::Note, Expr::value(note.map(str::to_string)))
+        .col_expr(task::Column::Typical, Expr::value(typical))
         .col_expr(task::Column::NextEventAt, Expr::value(None::<i64>))
         .col_expr(task::Column::UpdatedAt, Expr::value(now))
         .filter(task::Column::Id.eq(task.id))
@@ -366,7 +375,7 @@ async fn mark_done(
     if updated.rows_affected == 0 {
         return Ok(None);
     }
-    let detail = serde_json::json!({ "figures": values, "note": note });
+    let detail = serde_json::json!({ "figures": values, "note": note, "typical": typical });
     let scope = Some((task.campaign.as_str(), Some(task.run_key.as_str())));
     record_event(txn, now, actor, EventKind::TaskDone, scope, Some(task.id), detail).await?;
     Ok(Some(open_dependants(txn, task.id, now, actor).await?))
@@ -392,6 +401,7 @@ pub async fn submit_task(
     id: &str,
     figures: &[(String, String)],
     note: Option<&str>,
+    typical: bool,
     key: &str,
     now: DateTime<Utc>,
     actor: &Actor,
@@ -430,6 +440,7 @@ pub async fn submit_task(
         let updated = task::Entity::update_many()
             .col_expr(task::Column::Figures, Expr::value(values.to_string()))
             .col_expr(task::Column::Note, Expr::value(note.map(str::to_string)))
+            .col_expr(task::Column::Typical, Expr::value(typical && note.is_some()))
             .col_expr(task::Column::CompletedBy, Expr::value(actor.name.clone()))
             .col_expr(task::Column::UpdatedAt, Expr::value(at))
             .filter(task::Column::Id.eq(task.id))
@@ -449,7 +460,7 @@ pub async fn submit_task(
         record_event(&txn, at, actor, EventKind::TaskCorrected, scope, Some(task.id), detail).await.map_err(err)?;
         Submitted::Corrected
     } else {
-        match mark_done(&txn, &task, &values, note, at, actor).await.map_err(err)? {
+        match mark_done(&txn, &task, &values, note, typical, at, actor).await.map_err(err)? {
             Some(opened) => Submitted::Done { opened },
             None => return Err(changed_meanwhile(store, id, "report", needs).await),
         }

@@ -47,7 +47,11 @@ impl ReportOutcome {
 
 /// Brings a run's report times in line with its plan: adds new times, drops times still to come
 /// that the plan no longer has (a changed schedule); taken or skipped times stay as history.
-pub(crate) async fn sync_report_times(db: &impl ConnectionTrait, run_id: i64, planned: &PlannedRun) -> Result<(), DbErr> {
+pub(crate) async fn sync_report_times(
+    db: &impl ConnectionTrait,
+    run_id: i64,
+    planned: &PlannedRun,
+) -> Result<(), DbErr> {
     let existing = report_time::Entity::find().filter(report_time::Column::RunId.eq(run_id)).all(db).await?;
     let wanted: Vec<(String, i64)> = planned.reports.iter().map(|r| (r.id.clone(), r.at.timestamp())).collect();
     for row in &existing {
@@ -276,7 +280,8 @@ pub(crate) async fn take_snapshot(
         .await
         .map_err(err)?;
     // The units the tasks concern, their ancestors and the owner, in directory preorder.
-    let all_units: Vec<unit::Model> = unit::Entity::find().order_by_asc(unit::Column::Position).all(db).await.map_err(err)?;
+    let all_units: Vec<unit::Model> =
+        unit::Entity::find().order_by_asc(unit::Column::Position).all(db).await.map_err(err)?;
     let by_id: HashMap<&str, usize> = all_units.iter().enumerate().map(|(i, u)| (u.id.as_str(), i)).collect();
     let mut wanted = vec![false; all_units.len()];
     let mut mark = |id: &str| {
@@ -310,7 +315,12 @@ pub(crate) async fn take_snapshot(
     let mut templates: Vec<SnapshotTemplate> = campaign
         .tasks
         .iter()
-        .map(|t| SnapshotTemplate { id: t.id.clone(), title: t.title.clone(), kind: t.kind, figures: t.figures.clone() })
+        .map(|t| SnapshotTemplate {
+            id: t.id.clone(),
+            title: t.title.clone(),
+            kind: t.kind,
+            figures: t.figures.clone(),
+        })
         .collect();
     let mut template_index: HashMap<String, usize> =
         templates.iter().enumerate().map(|(i, t)| (t.id.clone(), i)).collect();
@@ -450,11 +460,7 @@ pub(crate) async fn stored_snapshot(db: &impl ConnectionTrait, id: i64) -> Resul
 }
 
 /// The stored snapshots of a run: (id, report, scheduled at), in time order.
-pub async fn snapshots_of_run(
-    store: &Store,
-    campaign: &str,
-    key: &str,
-) -> Result<Vec<(i64, String, i64)>, StoreError> {
+pub async fn snapshots_of_run(store: &Store, campaign: &str, key: &str) -> Result<Vec<(i64, String, i64)>, StoreError> {
     let err = |e| StoreError::from_db(&store.url, e);
     let Some(run) = run::Entity::find()
         .filter(run::Column::Campaign.eq(campaign))
@@ -527,13 +533,17 @@ pub async fn compose_report<E>(
     }
     let Some(notice) = query.one(&txn).await.map_err(err)? else { return Ok(None) };
     let Some(stored) = stored_snapshot(&txn, notice.snapshot_id).await? else { return Ok(None) };
-    let (recipient, is_reader) = match reader::Entity::find_by_id(notice.recipient.clone()).one(&txn).await.map_err(err)? {
-        Some(r) => (UnitInfo { id: r.key, name: r.name, email: r.email }, true),
-        None => match unit::Entity::find_by_id(notice.recipient.clone()).one(&txn).await.map_err(err)? {
-            Some(u) => (UnitInfo { id: u.id, name: u.name, email: u.email }, false),
-            None => (UnitInfo { id: notice.recipient.clone(), name: notice.recipient.clone(), email: String::new() }, false),
-        },
-    };
+    let (recipient, is_reader) =
+        match reader::Entity::find_by_id(notice.recipient.clone()).one(&txn).await.map_err(err)? {
+            Some(r) => (UnitInfo { id: r.key, name: r.name, email: r.email }, true),
+            None => match unit::Entity::find_by_id(notice.recipient.clone()).one(&txn).await.map_err(err)? {
+                Some(u) => (UnitInfo { id: u.id, name: u.name, email: u.email }, false),
+                None => (
+                    UnitInfo { id: notice.recipient.clone(), name: notice.recipient.clone(), email: String::new() },
+                    false,
+                ),
+            },
+        };
     let report = stored.snapshot.report.clone().unwrap_or_default();
     let subject_key = if is_reader { format!("r:{}", recipient.id) } else { format!("u:{}", recipient.id) };
     let link_generation = link_subject::Entity::find_by_id(subject_key)
@@ -588,4 +598,3 @@ pub async fn compose_report<E>(
     txn.commit().await.map_err(err)?;
     Ok(Some(Ok(data.key)))
 }
-

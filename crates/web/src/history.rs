@@ -126,6 +126,7 @@ pub(crate) fn event_label(kind: store::EventKind, lang: Lang) -> &'static str {
         (Lang::Zh, DefinitionApplied) => "工作方案更新",
         (Lang::Zh, DirectoryUpdated) => "单位名录更新",
         (Lang::Zh, MailRetried) => "邮件重发",
+        (Lang::Zh, ReportTaken) => "生成报告",
         (Lang::En, other) => other.name(),
     }
 }

@@ -255,6 +255,9 @@ pub struct ReportForm {
     pub key: String,
     #[serde(default)]
     pub note: String,
+    /// The note is a typical case (典型事例) for the work report: a checkbox, sent only when ticked.
+    #[serde(default)]
+    pub typical: Option<String>,
     #[serde(flatten)]
     pub fields: HashMap<String, String>,
 }
@@ -380,6 +383,10 @@ async fn render_task(
         Some((form, _)) => form.note.clone(),
         None => row.note.clone().unwrap_or_default(),
     };
+    let typical = match entered {
+        Some((form, _)) => form.typical.is_some(),
+        None => row.typical,
+    };
     let notice = match query.submitted.as_deref() {
         Some("done") => Some(word("submitted_done")),
         Some("corrected") => Some(word("submitted_corrected")),
@@ -400,6 +407,7 @@ async fn render_task(
     context.insert("run_closed", &detail.task.run_closed);
     context.insert("fields", &fields);
     context.insert("note", &note);
+    context.insert("typical", &typical);
     context.insert("has_errors", &entered.is_some_and(|(_, p)| !p.is_empty()));
     context.insert("notice", &notice);
     context.insert("opened", &query.opened.unwrap_or(0));
@@ -443,7 +451,8 @@ pub async fn report(
     let now = state.now();
     let q = lang_query(lang, explicit);
     let sep = if q.is_empty() { "?" } else { "&" };
-    match store::submit_task(state.store(), &id, &figures, note, &form.key, now, &actor).await {
+    let typical = form.typical.is_some();
+    match store::submit_task(state.store(), &id, &figures, note, typical, &form.key, now, &actor).await {
         Ok(Submitted::Done { opened }) => {
             tracing::info!(task = %id, opened, "task reported done from the web");
             Ok(Redirect::to(&format!("/t/{id}{q}{sep}submitted=done&opened={opened}")).into_response())

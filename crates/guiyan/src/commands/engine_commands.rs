@@ -379,6 +379,8 @@ pub struct SimulateArgs {
     pub complete_rate: f64,
     pub seed: u64,
     pub json: bool,
+    /// Where to write the last report of each kind of each simulated run (text and Word).
+    pub report_dir: Option<PathBuf>,
 }
 
 /// `guiyan simulate`: the season on a virtual clock, printed as a timeline.
@@ -406,10 +408,30 @@ pub fn simulate(args: &SimulateArgs, settings: &Settings, lang: Lang) -> anyhow:
             Ok(store) => store,
             Err(e) => return Ok(store_exit(&e, lang)),
         };
-        let timeline = match engine::simulate(store, workflows, mailer, &options).await {
+        let timeline = match engine::simulate(store.clone(), workflows.clone(), mailer, &options).await {
             Ok(timeline) => timeline,
             Err(e) => return Ok(engine_error(e, lang)),
         };
+        if let Some(dir) = &args.report_dir {
+            match write_simulated_reports(&store, &workflows, dir).await {
+                Ok(files) => {
+                    for file in files {
+                        errln!(
+                            "{}",
+                            if lang == Lang::Zh {
+                                format!("报告：{}", file.display())
+                            } else {
+                                format!("report: {}", file.display())
+                            }
+                        );
+                    }
+                }
+                Err(e) => {
+                    errln!("guiyan: {e:#}");
+                    return Ok(2);
+                }
+            }
+        }
         if args.json {
             outln!("{}", serde_json::to_string_pretty(&timeline).unwrap_or_default());
         } else {
@@ -417,6 +439,38 @@ pub fn simulate(args: &SimulateArgs, settings: &Settings, lang: Lang) -> anyhow:
         }
         Ok(0)
     })
+}
+
+/// Writes the last snapshot of each report of each simulated run as text and Word, named
+/// `CAMPAIGN-RUN-REPORT.txt` / `.docx`: what leadership would receive at the end of the season.
+async fn write_simulated_reports(store: &Store, workflows: &Workflows, dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let mut written = Vec::new();
+    for run in store::runs(store).await? {
+        let Some(campaign) = workflows.campaign(&run.campaign) else { continue };
+        let snapshots = store::snapshots_of_run(store, &run.campaign, &run.key).await?;
+        for definition in &campaign.reports {
+            let Some((id, _, _)) = snapshots.iter().rev().find(|(_, report, _)| *report == definition.id) else {
+                continue;
+            };
+            let Some(stored) = store::snapshot(store, *id).await? else { continue };
+            let compared = report::Compared {
+                snapshot: &stored.snapshot,
+                previous: stored.previous.as_ref(),
+                last_season: stored.last_season.as_ref(),
+            };
+            let document = engine::report_document(definition, compared, campaign.locale.into(), report::Length::Full)?;
+            let stem = format!("{}-{}-{}", run.campaign, run.key, definition.id);
+            let text = dir.join(format!("{stem}.txt"));
+            std::fs::write(&text, documents::text::render(&document))
+                .with_context(|| format!("cannot write {}", text.display()))?;
+            let docx = dir.join(format!("{stem}.docx"));
+            std::fs::write(&docx, documents::docx::render(&document)?)
+                .with_context(|| format!("cannot write {}", docx.display()))?;
+            written.extend([text, docx]);
+        }
+    }
+    Ok(written)
 }
 
 fn unit_names(workflows: &Workflows) -> std::collections::HashMap<String, String> {
@@ -459,6 +513,8 @@ fn print_timeline(timeline: &engine::Timeline, tz: Tz, names: &std::collections:
             }
             (TimelineEvent::RunClosed { campaign, run }, true) => format!("结束 {campaign}/{run}"),
             (TimelineEvent::RunClosed { campaign, run }, false) => format!("run {campaign}/{run} closed"),
+            (TimelineEvent::Report { campaign, run, report }, true) => format!("报告 {campaign}/{run} {report}"),
+            (TimelineEvent::Report { campaign, run, report }, false) => format!("report {campaign}/{run} {report}"),
         };
         outln!("{at}  {line}");
     }
