@@ -63,6 +63,20 @@ pub enum ValueRef {
     LevelCount { level: String },
 }
 
+impl ValueRef {
+    /// The task the value is about; `None` for a level count.
+    pub fn task(&self) -> Option<&str> {
+        match self {
+            ValueRef::FigureSum { task, .. }
+            | ValueRef::UnitsDone { task }
+            | ValueRef::UnitsAssigned { task }
+            | ValueRef::UnitsPending { task }
+            | ValueRef::DoneDate { task } => Some(task),
+            ValueRef::LevelCount { .. } => None,
+        }
+    }
+}
+
 /// What a placeholder may ask of a task besides its figures. These words cannot be figure keys.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TaskAttribute {
@@ -276,6 +290,8 @@ mod tests {
         }
         assert_eq!(TaskAttribute::from_name("banners"), None);
         assert_eq!(TaskAttribute::Pending.of("t".into()), ValueRef::UnitsPending { task: "t".into() });
+        assert_eq!(TaskAttribute::Date.of("t".into()).task(), Some("t"));
+        assert_eq!(ValueRef::LevelCount { level: "street".into() }.task(), None);
     }
 
     proptest! {

@@ -497,7 +497,7 @@ fn figures(r: &mut Reader, raw: &RawTask) -> Option<Vec<Figure>> {
                 r.error(key.loc, DiagnosticKind::InvalidId { value: key.value.clone() });
                 ok = false;
             } else if TaskAttribute::from_name(&key.value).is_some() {
-                // `{task.date}` must mean one thing in a report point; the attributes came first.
+                // `{task.date}` must mean one thing in a report point: these words belong to placeholders.
                 r.error(key.loc, DiagnosticKind::ReservedFigureKey { key: key.value.clone() });
                 ok = false;
             }
