@@ -223,7 +223,9 @@ impl Progress {
                     total,
                     reported,
                     expected,
+                    // Nothing reported yet: no change to speak of (shown empty, not "0").
                     since_previous: previous
+                        .filter(|_| reported > 0)
                         .and_then(|p| total_in(p, &template.id, &figure.key))
                         .map(|before| total - before),
                     last_season: last_season.and_then(|p| total_in(p, &template.id, &figure.key)),

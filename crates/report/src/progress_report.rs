@@ -128,7 +128,9 @@ pub fn progress_document(
         let names: Vec<String> = progress.lagging[..shown]
             .iter()
             .map(|l| {
-                let name = match &l.parent {
+                // A community is named with its street; a street (under the owner) by itself.
+                let parent = l.parent.as_ref().filter(|_| snapshot.units[l.unit].parent != Some(snapshot.owner));
+                let name = match parent {
                     Some(parent) if lang == Lang::Zh => format!("{parent}{}", l.name),
                     Some(parent) => format!("{} ({parent})", l.name),
                     None => l.name.clone(),

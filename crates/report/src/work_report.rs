@@ -39,8 +39,9 @@ impl TemplateFacts {
 struct Facts<'a> {
     snapshot: &'a Snapshot,
     templates: BTreeMap<&'a str, TemplateFacts>,
-    /// Level → units of that level with a task that counts.
-    levels: BTreeMap<&'a str, u64>,
+    /// Level → units of that level with a task that counts, levels in directory order (the order
+    /// they first appear in preorder: street before community).
+    levels: Vec<(&'a str, u64)>,
 }
 
 impl<'a> Facts<'a> {
@@ -69,10 +70,13 @@ impl<'a> Facts<'a> {
                 _ => *facts.pending_by_level.entry(snapshot.units[task.unit].level.clone()).or_default() += 1,
             }
         }
-        let mut levels: BTreeMap<&str, u64> = BTreeMap::new();
+        let mut levels: Vec<(&str, u64)> = Vec::new();
         for (i, unit) in snapshot.units.iter().enumerate() {
             if covered[i] {
-                *levels.entry(unit.level.as_str()).or_default() += 1;
+                match levels.iter_mut().find(|(level, _)| *level == unit.level) {
+                    Some((_, n)) => *n += 1,
+                    None => levels.push((unit.level.as_str(), 1)),
+                }
             }
         }
         Facts { snapshot, templates, levels }
@@ -103,7 +107,9 @@ impl<'a> Facts<'a> {
                     _ => pick(lang, "（尚未完成）", "(not yet done)").to_string(),
                 }
             }
-            ValueRef::LevelCount { level } => self.levels.get(level.as_str()).copied().unwrap_or(0).to_string(),
+            ValueRef::LevelCount { level } => {
+                self.levels.iter().find(|(l, _)| *l == level.as_str()).map_or(0, |(_, n)| *n).to_string()
+            }
         }
     }
 
@@ -239,7 +245,7 @@ pub fn work_report_document(snapshot: &Snapshot, title: &str, layout: Option<&Re
     let coverage: Vec<String> = facts
         .levels
         .iter()
-        .filter(|(level, _)| **level != snapshot.units[snapshot.owner].level)
+        .filter(|(level, _)| *level != snapshot.units[snapshot.owner].level)
         .map(|(level, n)| match lang {
             Lang::Zh => format!("{n}个{}", level_word(level, lang)),
             Lang::En => format!("{n} {}", level_word(level, lang)),
@@ -324,9 +330,12 @@ pub fn work_report_document(snapshot: &Snapshot, title: &str, layout: Option<&Re
             .push(Block::heading(1, format!("{}{}", section_number(n, lang), pick(lang, "典型事例", "Typical cases"))));
         n += 1;
         for (i, (unit, note)) in typical.iter().enumerate() {
-            doc.blocks.push(Block::Paragraph {
-                runs: vec![Run::bold(point_lead(i, lang)), Run::plain(sentence(&format!("{unit}：{note}"), lang))],
-            });
+            let mut runs = Vec::new();
+            if typical.len() > 1 {
+                runs.push(Run::bold(point_lead(i, lang)));
+            }
+            runs.push(Run::plain(sentence(&format!("{unit}：{note}"), lang)));
+            doc.blocks.push(Block::Paragraph { runs });
         }
     }
 
@@ -416,7 +425,7 @@ mod tests {
         let doc = work_report_document(&snapshot, "情况报告", Some(&layout()), Lang::Zh);
         let text = documents::text::render(&doc);
         insta::assert_snapshot!(text);
-        assert!(text.contains("区委组织部于1月23日召开推进会，工作在2个街道全面铺开。"), "{text}");
+        assert!(text.contains("区委组织部于1月22日召开推进会，工作在2个街道全面铺开。"), "{text}");
         assert!(text.contains("悬挂宣传横幅3条，1个社区已报送。"), "{text}");
         assert!(text.contains("“宣传发动”尚有2个社区未完成报送"), "{text}");
     }
