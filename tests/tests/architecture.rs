@@ -88,7 +88,7 @@ fn internal_dependencies_point_inward() {
             "crates/engine/Cargo.toml",
             &["calendar", "campaign", "plan", "store", "mail", "links", "report", "documents"],
         ),
-        ("web", "crates/web/Cargo.toml", &["campaign", "plan", "report", "links", "charts", "store"]),
+        ("web", "crates/web/Cargo.toml", &["campaign", "plan", "report", "links", "charts", "store", "documents"]),
         (
             "guiyan",
             "crates/guiyan/Cargo.toml",

@@ -441,6 +441,24 @@ fn the_dashboard_and_the_api_show_completion_and_figures_of_the_viewers_subtree(
         let banners =
             api["figures"].as_array().expect("figures").iter().find(|f| f["key"] == "banners").expect("banners");
         assert_eq!(banners["total"], 5.0);
+        // The work report and the ledger, for those who see the whole campaign only.
+        assert!(dash.body.contains("/d/report/spring-festival/2027/report.docx"), "no download on the dashboard");
+        for (file, kind) in [("report.docx", "wordprocessingml"), ("ledger.xlsx", "spreadsheetml")] {
+            let path = format!("/d/report/spring-festival/2027/{file}");
+            for viewer in [&owner, &reader] {
+                let got = page(&server, &path, viewer);
+                assert_eq!(got.status, 200, "{path}: {}", got.body);
+                assert!(got.header("content-type").is_some_and(|t| t.contains(kind)), "{:?}", got.headers);
+                assert!(got.header("content-disposition").is_some_and(|d| d.starts_with("attachment;")));
+                assert!(got.body.starts_with("PK"), "{path} is not a zip file");
+            }
+            assert_eq!(page(&server, &path, &cookie).status, 403, "a community downloads {file}");
+            let street = open(&server, &token(&site, &["jiefang"]));
+            assert_eq!(page(&server, &path, &street).status, 403, "a street downloads {file}");
+            assert_eq!(http::get(&server.base, &path, &[]).status, 403, "{file} without a session");
+        }
+        assert_eq!(page(&server, "/d/report/spring-festival/2027/report.pdf", &owner).status, 404);
+        assert_eq!(page(&server, "/d/report/spring-festival/2031/report.docx", &owner).status, 404);
         // Paging.
         let page1 = http::get(&server.base, "/api/v1/tasks?limit=2", &[("Authorization", &auth)]);
         let page1: Value = serde_json::from_str(&page1.body).expect("JSON");

@@ -491,6 +491,10 @@ impl Engine {
     async fn take_reports(&self, now: DateTime<Utc>, report: &mut StepReport) -> Result<(), EngineError> {
         let workflows = self.workflows();
         for taken in store::take_reports(&self.store, &workflows, now, &self.actor).await? {
+            if taken.stale {
+                tracing::warn!(campaign = %taken.campaign, run = %taken.run, report = %taken.report, "report not sent: its run closed more than a week before the engine came back; `guiyan report` writes it on demand");
+                continue;
+            }
             if taken.skipped > 0 {
                 tracing::warn!(campaign = %taken.campaign, run = %taken.run, report = %taken.report, skipped = taken.skipped, "report times passed while no engine ran; only the latest is sent");
             }

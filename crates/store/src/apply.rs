@@ -132,7 +132,7 @@ pub async fn apply(
             .await
             .map_err(err)?;
         if let Some(run_id) = run_id {
-            crate::reports::sync_report_times(&txn, run_id, planned).await.map_err(err)?;
+            crate::reports::sync_report_times(&txn, run_id, planned, now_s).await.map_err(err)?;
         }
         rewritten |= changed;
         report.runs.push(applied);

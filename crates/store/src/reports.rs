@@ -45,12 +45,20 @@ impl ReportOutcome {
     }
 }
 
+/// How long after its run's close a report is still sent late, when the engine was not running at
+/// its time: a work report a day late is still the season's report; one a year late is noise (and
+/// `guiyan report` writes it on demand). Later times are recorded skipped.
+pub const REPORT_STALE_AFTER: i64 = 7 * 86_400;
+
 /// Brings a run's report times in line with its plan: adds new times, drops times still to come
-/// that the plan no longer has (a changed schedule); taken or skipped times stay as history.
+/// that the plan no longer has (a changed schedule); taken or skipped times stay as history. A new
+/// time already past at `now` (a run opened late, a schedule changed) is recorded skipped: nothing
+/// was there to report then.
 pub(crate) async fn sync_report_times(
     db: &impl ConnectionTrait,
     run_id: i64,
     planned: &PlannedRun,
+    now: i64,
 ) -> Result<(), DbErr> {
     let existing = report_time::Entity::find().filter(report_time::Column::RunId.eq(run_id)).all(db).await?;
     let wanted: Vec<(String, i64)> = planned.reports.iter().map(|r| (r.id.clone(), r.at.timestamp())).collect();
@@ -66,6 +74,7 @@ pub(crate) async fn sync_report_times(
             run_id: Set(run_id),
             report: Set(id.clone()),
             at: Set(*at),
+            outcome: Set((*at < now).then(|| ReportOutcome::Skipped.name().to_string())),
             ..Default::default()
         })
         .collect();
@@ -92,6 +101,8 @@ pub struct TakenReport {
     pub recipients: usize,
     /// Earlier times of the same report passed over (the engine was not running then).
     pub skipped: usize,
+    /// Not sent: its run closed more than [`REPORT_STALE_AFTER`] before the engine came back.
+    pub stale: bool,
 }
 
 /// Takes the snapshot of every report time due at `now`, and writes each with its notices to the
@@ -142,6 +153,20 @@ pub async fn take_reports(
                 set_outcome(&txn, time.id, ReportOutcome::Skipped, None).await.map_err(err)?;
                 continue;
             };
+            if now > run.closes_at.saturating_add(REPORT_STALE_AFTER) {
+                // Told by `TakenReport::stale`, logged by the engine.
+                set_outcome(&txn, time.id, ReportOutcome::Skipped, None).await.map_err(err)?;
+                taken.push(TakenReport {
+                    campaign: run.campaign.clone(),
+                    run: run.key.clone(),
+                    report: report_id.clone(),
+                    scheduled_at: time.at,
+                    recipients: 0,
+                    skipped: 0,
+                    stale: true,
+                });
+                continue;
+            }
             let snapshot = take_snapshot(&txn, &run, campaign, Some(&report_id), time.at, now).await?;
             let inserted = snapshot::Entity::insert(snapshot::ActiveModel {
                 run_id: Set(run.id),
@@ -185,6 +210,7 @@ pub async fn take_reports(
                 scheduled_at: time.at,
                 recipients: recipients.len(),
                 skipped,
+                stale: false,
             });
         }
         txn.commit().await.map_err(err)?;

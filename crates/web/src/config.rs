@@ -12,11 +12,13 @@ use chrono::{DateTime, Utc};
 pub type Now = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
 /// A campaign as the pages show it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct CampaignInfo {
     pub name: String,
     /// The language of its pages (its `locale`).
     pub lang: Lang,
+    /// The campaign as defined, for the reports the dashboard offers as downloads.
+    pub definition: std::sync::Arc<campaign::Campaign>,
 }
 
 /// What the binary tells the web.
@@ -50,6 +52,11 @@ impl WebConfig {
     /// The language of campaign `id`'s pages, if it is defined.
     pub fn campaign_lang(&self, id: &str) -> Option<Lang> {
         self.campaigns.get(id).map(|c| c.lang)
+    }
+
+    /// The definition of campaign `id`, if it is defined.
+    pub fn definition(&self, id: &str) -> Option<std::sync::Arc<campaign::Campaign>> {
+        self.campaigns.get(id).map(|c| c.definition.clone())
     }
 
     /// Whether cookies must be `Secure`: the public address is https.

@@ -208,6 +208,11 @@ async fn render(state: AppState, query: DashQuery, headers: HeaderMap, template:
     let run_param = format!("run={}/{}", run.campaign, run.key);
     context.insert("run", &format!("{}（{}）", state.config().campaign_name(&run.campaign), run.key));
     context.insert("run_missed", &run.missed);
+    // The whole campaign's report and ledger, for those who see all of it.
+    let owner = state.config().definition(&run.campaign).map(|c| c.owner.clone());
+    let downloads = owner.is_some_and(|owner| owner == viewer.scope) && !run.missed;
+    context.insert("downloads", &downloads);
+    context.insert("download_base", &format!("/d/report/{}/{}", run.campaign, run.key));
     context
         .insert("run_window", &format!("{} — {}", format_time(&run.opens_at, loc), format_time(&run.closes_at, loc)));
     let unit_param = if scope == viewer.scope { String::new() } else { format!("&unit={scope}") };

@@ -25,6 +25,7 @@ mod assets;
 mod auth;
 mod config;
 mod dashboard;
+mod download;
 mod error;
 mod guard;
 mod history;

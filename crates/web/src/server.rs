@@ -9,7 +9,7 @@ use axum::middleware;
 use axum::routing::get;
 
 use crate::state::AppState;
-use crate::{api, assets, auth, dashboard, guard, history, portal};
+use crate::{api, assets, auth, dashboard, download, guard, history, portal};
 
 /// The largest request body accepted: a figure form is a few hundred bytes.
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -24,6 +24,7 @@ pub fn router(state: AppState) -> Router {
         .route("/t/{campaign}/{run}/{template}/{unit}/history", get(history::history))
         .route("/d", get(dashboard::page))
         .route("/d/live", get(dashboard::live))
+        .route("/d/report/{campaign}/{run}/{file}", get(download::download))
         .route("/api/v1/runs", get(api::runs))
         .route("/api/v1/runs/{campaign}/{run}/status", get(api::status))
         .route("/api/v1/tasks", get(api::tasks))

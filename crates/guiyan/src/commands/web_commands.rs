@@ -26,7 +26,11 @@ pub fn campaign_infos(workflows: &Workflows) -> std::collections::HashMap<String
     workflows
         .campaigns
         .iter()
-        .map(|c| (c.id.clone(), web::CampaignInfo { name: c.name.clone(), lang: c.locale.into() }))
+        .map(|c| {
+            let info =
+                web::CampaignInfo { name: c.name.clone(), lang: c.locale.into(), definition: Arc::new(c.clone()) };
+            (c.id.clone(), info)
+        })
         .collect()
 }
 
