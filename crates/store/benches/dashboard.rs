@@ -53,7 +53,7 @@ const STREETS: usize = 500;
 const COMMUNITIES_PER_STREET: usize = 20;
 const DIRECTORY_PATH: &str = "workflows/units.yaml";
 /// Timed iterations (after one warm-up) of the dashboard, rounds of submissions.
-const REPS: usize = 5;
+const REPS: usize = 3;
 const SUBMISSION_ROUNDS: usize = 3;
 /// Tasks submitted per round, by each of the two paths.
 const SUBMISSIONS: usize = 1_000;
@@ -207,7 +207,13 @@ async fn fill(store: &Store, conn: &DatabaseConnection, db: Db, size: &Size) -> 
         ),
     )
     .await;
-    exec(conn, &format!("UPDATE tasks SET state = 'open' WHERE run_id = {run} AND ((id * 2654435761) % 1000003 % 10) IN (6, 7, 8)")).await;
+    exec(
+        conn,
+        &format!(
+            "UPDATE tasks SET state = 'open' WHERE run_id = {run} AND ((id * 2654435761) % 1000003 % 10) IN (6, 7, 8)"
+        ),
+    )
+    .await;
     if db == Db::Postgres {
         // What autovacuum would do soon after such a change; left to chance, it would land inside
         // some measurements and not others.
