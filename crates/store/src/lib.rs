@@ -41,8 +41,8 @@ pub use outbox::{
     release_claims, renew_claims, resume_orphaned, retry_mail,
 };
 pub use read::{
-    RunInfo, TaskDetail, TaskPage, TaskQuery, UnitRow, UnitTask, Waiting, children, done_per_day, is_within, run,
-    run_progress, runs, task_detail, tasks_page, unit, unit_tasks,
+    RunInfo, TaskDetail, TaskPage, TaskQuery, UnitRow, UnitTask, Waiting, children, done_per_day, has_units_below,
+    is_within, run, run_progress, runs, task_detail, tasks_page, unit, unit_tasks,
 };
 pub use report::Tally;
 pub use reports::{

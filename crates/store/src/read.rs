@@ -6,9 +6,10 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
+use sea_orm::sea_query::Query;
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Statement,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    Statement,
 };
 use serde::Serialize;
 
@@ -62,6 +63,18 @@ pub async fn children(store: &Store, id: &str) -> Result<Vec<UnitRow>, StoreErro
         .into_iter()
         .map(UnitRow::from)
         .collect())
+}
+
+/// Whether the unit `id` has units below it, from its own place in the directory: every page asks
+/// this of its viewer, and listing the children scans the directory (10,501 units in a district of
+/// 10,000 communities). False for a unit the directory does not have.
+pub async fn has_units_below(store: &Store, id: &str) -> Result<bool, StoreError> {
+    let found = unit::Entity::find_by_id(id.to_string())
+        .one(&store.db)
+        .await
+        .map_err(|e| StoreError::from_db(&store.url, e))?;
+    // A unit's subtree is the positions [position, subtree_end): itself, then its descendants.
+    Ok(found.is_some_and(|u| u.subtree_end > u.position + 1))
 }
 
 /// Whether `unit` is `ancestor` or below it in the directory.
@@ -331,11 +344,25 @@ pub async fn tasks_page(store: &Store, query: &TaskQuery, now: DateTime<Utc>) ->
     let err = |e| StoreError::from_db(&store.url, e);
     let now_s = now.timestamp();
     let mut select = task::Entity::find();
-    if let Some(campaign) = &query.campaign {
-        select = select.filter(task::Column::Campaign.eq(campaign.as_str()));
-    }
-    if let Some(run) = &query.run {
-        select = select.filter(task::Column::RunKey.eq(run.as_str()));
+    match (&query.campaign, &query.run) {
+        // One run: by its id, so that the index on (run_id, state) finds a state's tasks; by
+        // campaign and key the database reads every task of the run (the dashboard's overdue and
+        // due-soon lists took a second of a 51k run on SQLite).
+        (Some(campaign), Some(run)) => {
+            let Some(r) = find_run(store, campaign, run).await? else {
+                let limit = query.limit.clamp(1, 500);
+                return Ok(TaskPage { total: 0, offset: query.offset, limit, tasks: Vec::new() });
+            };
+            select = select.filter(task::Column::RunId.eq(r.id));
+        }
+        (campaign, run) => {
+            if let Some(campaign) = campaign {
+                select = select.filter(task::Column::Campaign.eq(campaign.as_str()));
+            }
+            if let Some(run) = run {
+                select = select.filter(task::Column::RunKey.eq(run.as_str()));
+            }
+        }
     }
     if let Some(unit) = &query.unit {
         select = select.filter(task::Column::Unit.eq(unit.as_str()));
@@ -344,20 +371,16 @@ pub async fn tasks_page(store: &Store, query: &TaskQuery, now: DateTime<Utc>) ->
         let Some(root) = unit::Entity::find_by_id(scope.clone()).one(&store.db).await.map_err(err)? else {
             return Ok(TaskPage { total: 0, offset: query.offset, limit: query.limit, tasks: Vec::new() });
         };
-        let ids: Vec<String> = unit::Entity::find()
-            .select_only()
+        // The subtree's units as a subquery: listing their ids took a statement of 10,501
+        // parameters (and two round trips of them: the count and the page) for a district of
+        // 10,000 communities.
+        let subtree = Query::select()
             .column(unit::Column::Id)
-            .filter(unit::Column::Position.gte(root.position))
-            .filter(unit::Column::Position.lt(root.subtree_end))
-            .into_tuple()
-            .all(&store.db)
-            .await
-            .map_err(err)?;
-        let mut any = Condition::any();
-        for chunk in ids.chunks(1000) {
-            any = any.add(task::Column::Unit.is_in(chunk.iter().cloned()));
-        }
-        select = select.filter(any);
+            .from(unit::Entity)
+            .and_where(unit::Column::Position.gte(root.position))
+            .and_where(unit::Column::Position.lt(root.subtree_end))
+            .to_owned();
+        select = select.filter(task::Column::Unit.in_subquery(subtree));
     }
     if let Some(state) = query.state {
         select = select.filter(task::Column::State.eq(state.name()));

@@ -39,7 +39,7 @@ impl Viewer {
         match &subject {
             Subject::Unit(unit) => {
                 let Some(row) = store::unit(store, unit.as_str()).await? else { return Err(NoViewer::Gone) };
-                let below = !store::children(store, &row.id).await?.is_empty();
+                let below = store::has_units_below(store, &row.id).await?;
                 Ok(Viewer {
                     scope: row.id.clone(),
                     name: row.name.clone(),
