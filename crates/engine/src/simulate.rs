@@ -248,7 +248,7 @@ async fn complete(
                 .collect()
         })
         .unwrap_or_default();
-    match store::complete_task(store, id, &figures, None, false, now, actor).await {
+    match store::complete_task(store, id, &figures, store::Note::default(), now, actor).await {
         Ok(_) => {
             timeline.tasks_completed += 1;
             timeline.tasks_completed_late += usize::from(late);

@@ -163,9 +163,16 @@ fn after_downtime_what_fell_due_happens_once_and_stale_reminders_fold_into_the_o
         let actor = Actor { name: "test".into(), source: Source::Cli };
         for task in ["kickoff", "work-plan"] {
             let id = format!("spring-festival/2027/{task}/district-org");
-            store::complete_task(engine.store(), &id, &[], None, false, at("2027-01-16T10:00:00+08:00"), &actor)
-                .await
-                .expect("done");
+            store::complete_task(
+                engine.store(),
+                &id,
+                &[],
+                store::Note::default(),
+                at("2027-01-16T10:00:00+08:00"),
+                &actor,
+            )
+            .await
+            .expect("done");
         }
         rig.clock.set(at("2027-01-16T10:00:00+08:00"));
         engine.step().await.expect("assignments");
@@ -207,9 +214,16 @@ fn settled_work_gets_no_reminder_and_no_escalation() {
         rig.mails();
         let kickoff = "spring-festival/2027/kickoff/district-org";
         let actor = Actor { name: "test".into(), source: Source::Cli };
-        store::complete_task(engine.store(), kickoff, &[], None, false, at("2027-01-16T10:00:00+08:00"), &actor)
-            .await
-            .expect("done");
+        store::complete_task(
+            engine.store(),
+            kickoff,
+            &[],
+            store::Note::default(),
+            at("2027-01-16T10:00:00+08:00"),
+            &actor,
+        )
+        .await
+        .expect("done");
         rig.clock.set(at("2027-03-09T00:00:00+08:00"));
         engine.step().await.expect("season");
         let store = engine.store();

@@ -444,9 +444,10 @@ async fn measure_submissions(store: &Store, conn: &DatabaseConnection, db: Db, s
         let start = Instant::now();
         for t in &tasks {
             let key = format!("bench-{round}-{}", t.row);
-            let submitted = store::submit_task(store, &t.id, &t.figures, Some("典型事例"), &key, now, &actor)
-                .await
-                .unwrap_or_else(|e| panic!("submit {}: {e}", t.id));
+            let submitted =
+                store::submit_task(store, &t.id, &t.figures, store::Note::plain(Some("典型事例")), &key, now, &actor)
+                    .await
+                    .unwrap_or_else(|e| panic!("submit {}: {e}", t.id));
             assert!(matches!(submitted, store::Submitted::Done { .. }), "{submitted:?}");
         }
         row.real.push(tasks.len() as f64 / start.elapsed().as_secs_f64());

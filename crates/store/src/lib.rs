@@ -32,8 +32,8 @@ pub use links::{
 };
 pub use missed::{campaigns_in_use_since, record_missed_runs};
 pub use operate::{
-    Actor, HistoryEntry, MAX_FIGURE, Source, Submitted, TaskFilter, TaskRow, complete_task, list_tasks, reopen_task,
-    submit_task, task_history, waive_task,
+    Actor, HistoryEntry, MAX_FIGURE, Note, Source, Submitted, TaskFilter, TaskRow, complete_task, list_tasks,
+    reopen_task, submit_task, task_history, waive_task,
 };
 pub use outbox::{
     ClaimedMail, ComposedMail, DigestData, DigestGroup, DigestTaskData, MailRow, MailState, SectionData, UnitInfo,

@@ -328,8 +328,7 @@ pub async fn complete_task(
     store: &Store,
     id: &str,
     figures: &[(String, String)],
-    note: Option<&str>,
-    typical: bool,
+    note: Note<'_>,
     now: DateTime<Utc>,
     actor: &Actor,
 ) -> Result<usize, StoreError> {
@@ -339,7 +338,7 @@ pub async fn complete_task(
     let (txn, task, _) = begin_on_task(store, id, &ACTIVE, "done", needs).await?;
     let spec = crate::stored::figure_spec(&task.figure_spec, task.id)?;
     let values = check_figures(&spec, figures).map_err(StoreError::Figures)?;
-    let Some(opened) = mark_done(&txn, &task, &values, note, typical, now, actor).await.map_err(err)? else {
+    let Some(opened) = mark_done(&txn, &task, &values, note, now, actor).await.map_err(err)? else {
         return Err(changed_meanwhile(store, id, "done", needs).await);
     };
     txn.commit().await.map_err(err)?;
@@ -352,13 +351,11 @@ async fn mark_done(
     txn: &sea_orm::DatabaseTransaction,
     task: &task::Model,
     values: &serde_json::Value,
-    note: Option<&str>,
-    typical: bool,
+    note: Note<'_>,
     now: i64,
     actor: &Actor,
 ) -> Result<Option<usize>, sea_orm::DbErr> {
-    // A typical case is a note: without one there is nothing to tell.
-    let typical = typical && note.is_some();
+    let (note, typical) = (note.text, note.is_typical());
     let updated = task::Entity::update_many()
         .col_expr(task::Column::State, Expr::value(TaskState::Done.name()))
         .col_expr(task::Column::Figures, Expr::value(values.to_string()))
@@ -381,6 +378,26 @@ async fn mark_done(
     Ok(Some(open_dependants(txn, task.id, now, actor).await?))
 }
 
+/// What a unit wrote besides its figures: a note (情况说明), which it may mark as a typical case
+/// (典型事例) for the work report.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Note<'a> {
+    pub text: Option<&'a str>,
+    pub typical: bool,
+}
+
+impl<'a> Note<'a> {
+    /// A plain note (or none).
+    pub fn plain(text: Option<&'a str>) -> Note<'a> {
+        Note { text, typical: false }
+    }
+
+    /// Whether it counts as a typical case: marked, and there is a note to tell.
+    pub fn is_typical(&self) -> bool {
+        self.typical && self.text.is_some()
+    }
+}
+
 /// What a submission from the web came to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -400,8 +417,7 @@ pub async fn submit_task(
     store: &Store,
     id: &str,
     figures: &[(String, String)],
-    note: Option<&str>,
-    typical: bool,
+    note: Note<'_>,
     key: &str,
     now: DateTime<Utc>,
     actor: &Actor,
@@ -439,8 +455,8 @@ pub async fn submit_task(
         }
         let updated = task::Entity::update_many()
             .col_expr(task::Column::Figures, Expr::value(values.to_string()))
-            .col_expr(task::Column::Note, Expr::value(note.map(str::to_string)))
-            .col_expr(task::Column::Typical, Expr::value(typical && note.is_some()))
+            .col_expr(task::Column::Note, Expr::value(note.text.map(str::to_string)))
+            .col_expr(task::Column::Typical, Expr::value(note.is_typical()))
             .col_expr(task::Column::CompletedBy, Expr::value(actor.name.clone()))
             .col_expr(task::Column::UpdatedAt, Expr::value(at))
             .filter(task::Column::Id.eq(task.id))
@@ -453,14 +469,14 @@ pub async fn submit_task(
         }
         let was: Option<serde_json::Value> = task.figures.as_deref().and_then(|f| serde_json::from_str(f).ok());
         let detail = serde_json::json!({
-            "figures": values, "note": note,
+            "figures": values, "note": note.text, "typical": note.is_typical(),
             "was": { "figures": was, "note": task.note, "by": task.completed_by },
         });
         let scope = Some((task.campaign.as_str(), Some(task.run_key.as_str())));
         record_event(&txn, at, actor, EventKind::TaskCorrected, scope, Some(task.id), detail).await.map_err(err)?;
         Submitted::Corrected
     } else {
-        match mark_done(&txn, &task, &values, note, typical, at, actor).await.map_err(err)? {
+        match mark_done(&txn, &task, &values, note, at, actor).await.map_err(err)? {
             Some(opened) => Submitted::Done { opened },
             None => return Err(changed_meanwhile(store, id, "report", needs).await),
         }

@@ -452,7 +452,9 @@ pub async fn report(
     let q = lang_query(lang, explicit);
     let sep = if q.is_empty() { "?" } else { "&" };
     let typical = form.typical.is_some();
-    match store::submit_task(state.store(), &id, &figures, note, typical, &form.key, now, &actor).await {
+    match store::submit_task(state.store(), &id, &figures, store::Note { text: note, typical }, &form.key, now, &actor)
+        .await
+    {
         Ok(Submitted::Done { opened }) => {
             tracing::info!(task = %id, opened, "task reported done from the web");
             Ok(Redirect::to(&format!("/t/{id}{q}{sep}submitted=done&opened={opened}")).into_response())

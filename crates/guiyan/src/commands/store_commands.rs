@@ -381,7 +381,8 @@ pub fn task_done(
         }
     }
     with_store(a.url, a.lang, async |store| {
-        let opened = store::complete_task(store, id, &pairs, note, typical, a.now, &actor(by)).await?;
+        let opened =
+            store::complete_task(store, id, &pairs, store::Note { text: note, typical }, a.now, &actor(by)).await?;
         if a.lang == Lang::Zh {
             outln!("{id} 已完成；{opened} 项后续任务随之开始")
         } else {
