@@ -395,3 +395,33 @@ fn a_report_asked_of_a_run_that_is_not_there_or_in_a_binary_format_without_a_fil
         }
     });
 }
+
+#[test]
+fn a_campaign_may_write_its_report_with_its_own_tera_template_and_a_broken_one_is_named() {
+    for_each_db(|db| {
+        let site = Site::new(db);
+        let workflows = site.path().join("workflows");
+        std::fs::create_dir_all(workflows.join("reports")).expect("create workflows/reports");
+        std::fs::write(
+            workflows.join("reports/brief.tera"),
+            "{{ report.title }}\n一、总体情况\n共部署任务{{ report.progress.overall.total }}项，已完成{{ report.progress.overall.done }}项。\n\
+             {% for f in report.progress.figures %}{% if f.key == \"banners\" %}悬挂宣传横幅{{ f.total }}{{ f.unit }}。{% endif %}{% endfor %}\n",
+        )
+        .expect("write the template");
+        let mut campaign = std::fs::read_to_string(workflows.join("spring-festival.yaml")).expect("read the campaign");
+        campaign.push_str("  - id: brief\n    title: 简报\n    at: close\n    to: [leadership]\n    template: reports/brief.tera\n");
+        std::fs::write(workflows.join("spring-festival.yaml"), campaign).expect("write the campaign");
+        site.ok("2027-01-16T10:00:00+08:00", &["apply"]);
+        site.ok("2027-01-20T10:00:00+08:00", &["task", "done", &format!("{RUN}/kickoff/district-org")]);
+        let text = site.ok("2027-01-20T10:00:00+08:00", &["report", RUN, "--template", "brief"]);
+        assert!(text.starts_with("简报\n"), "{text}");
+        assert!(text.contains("一、总体情况"), "{text}");
+        assert!(text.contains("共部署任务51项，已完成1项。"), "{text}");
+        // A broken template: the file is named, nothing is written.
+        std::fs::write(workflows.join("reports/brief.tera"), "{{ report.title \n").expect("break the template");
+        let out = site.run("2027-01-20T10:00:00+08:00", &["report", RUN, "--template", "brief", "--format", "docx", "-o", "brief.docx"]);
+        assert_ne!(out.status.code(), Some(0));
+        assert!(stderr(&out).contains("brief.tera"), "{}", stderr(&out));
+        assert!(!site.path().join("brief.docx").exists(), "a broken template wrote a file");
+    });
+}
