@@ -409,7 +409,9 @@ fn a_campaign_may_write_its_report_with_its_own_tera_template_and_a_broken_one_i
         )
         .expect("write the template");
         let mut campaign = std::fs::read_to_string(workflows.join("spring-festival.yaml")).expect("read the campaign");
-        campaign.push_str("  - id: brief\n    title: 简报\n    at: close\n    to: [leadership]\n    template: reports/brief.tera\n");
+        campaign.push_str(
+            "  - id: brief\n    title: 简报\n    at: close\n    to: [leadership]\n    template: reports/brief.tera\n",
+        );
         std::fs::write(workflows.join("spring-festival.yaml"), campaign).expect("write the campaign");
         site.ok("2027-01-16T10:00:00+08:00", &["apply"]);
         site.ok("2027-01-20T10:00:00+08:00", &["task", "done", &format!("{RUN}/kickoff/district-org")]);
@@ -419,9 +421,34 @@ fn a_campaign_may_write_its_report_with_its_own_tera_template_and_a_broken_one_i
         assert!(text.contains("共部署任务51项，已完成1项。"), "{text}");
         // A broken template: the file is named, nothing is written.
         std::fs::write(workflows.join("reports/brief.tera"), "{{ report.title \n").expect("break the template");
-        let out = site.run("2027-01-20T10:00:00+08:00", &["report", RUN, "--template", "brief", "--format", "docx", "-o", "brief.docx"]);
+        let out = site.run(
+            "2027-01-20T10:00:00+08:00",
+            &["report", RUN, "--template", "brief", "--format", "docx", "-o", "brief.docx"],
+        );
         assert_ne!(out.status.code(), Some(0));
         assert!(stderr(&out).contains("brief.tera"), "{}", stderr(&out));
         assert!(!site.path().join("brief.docx").exists(), "a broken template wrote a file");
     });
+}
+
+#[test]
+fn simulate_shows_the_reports_in_its_timeline_and_writes_the_seasons_reports() {
+    let db = support::TestDb::sqlite();
+    let site = Site::new(&db);
+    let args = ["simulate", "--from", "2027-01-10", "--to", "2027-03-20", "--report-dir", "reports-out"];
+    let run = site.command_lang(Some("zh"), "2027-01-01T00:00:00+08:00", &args).output().expect("run guiyan simulate");
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let out = stdout(&run);
+    assert!(
+        out.contains("报告 spring-festival/2027 weekly") && out.contains("报告 spring-festival/2027 final"),
+        "{out}"
+    );
+    let dir = site.path().join("reports-out");
+    let text = std::fs::read_to_string(dir.join("spring-festival-2027-final.txt")).expect("the work report as text");
+    assert!(text.starts_with("2027年春节期间开展乡土人才联络和回归工作情况报告"), "{text}");
+    assert!(text.contains("一、紧密安排部署，精准落实") && text.contains("下一步工作打算"), "{text}");
+    assert!(!text.contains('X'), "{text}");
+    let docx = std::fs::read(dir.join("spring-festival-2027-final.docx")).expect("the work report as Word");
+    assert!(docx.starts_with(b"PK"), "not a docx");
+    assert!(dir.join("spring-festival-2027-weekly.txt").exists(), "the last weekly report");
 }
