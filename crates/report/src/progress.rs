@@ -117,13 +117,7 @@ pub fn rolled_up(snapshot: &Snapshot) -> Vec<Tally> {
     for task in &snapshot.tasks {
         tallies[task.unit].merge(&tally_of(snapshot, task));
     }
-    // Preorder: children come after their parent, so one backward pass adds each into its parent.
-    for i in (0..snapshot.units.len()).rev() {
-        if let Some(parent) = snapshot.units[i].parent {
-            let child = tallies[i];
-            tallies[parent].merge(&child);
-        }
-    }
+    crate::rollup::add_into_parents(&mut tallies, |i| snapshot.units[i].parent);
     tallies
 }
 

@@ -15,13 +15,20 @@ pub fn roll_up(tree: &UnitTree, own: &[(usize, Tally)]) -> Vec<Tally> {
             slot.merge(tally);
         }
     }
-    for i in (0..tree.len()).rev() {
-        if let Some(parent) = tree.units()[i].parent {
-            let child = rolled[i];
-            rolled[parent].merge(&child);
+    add_into_parents(&mut rolled, |i| tree.units()[i].parent);
+    rolled
+}
+
+/// Adds each unit's tally into its parent's, children first: `parent_of(i)` comes before `i`
+/// (preorder), so one backward pass carries every tally up to the root. The tree's and the
+/// snapshot's rollups share it.
+pub(crate) fn add_into_parents(tallies: &mut [Tally], parent_of: impl Fn(usize) -> Option<usize>) {
+    for i in (0..tallies.len()).rev() {
+        if let Some(parent) = parent_of(i).filter(|&p| p < i) {
+            let child = tallies[i];
+            tallies[parent].merge(&child);
         }
     }
-    rolled
 }
 
 /// Each unit's sums (by key, e.g. `publicity.banners`) plus its descendants', by unit index.
