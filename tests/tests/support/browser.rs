@@ -733,7 +733,18 @@ impl Element<'_> {
 
     /// The rendered text.
     pub fn text(&self) -> String {
-        let result = self.browser.run(self.element.text());
+        let mut result = self.browser.run(self.element.text());
+        // A live page (the dashboard's refresh) may replace the element between finding and
+        // reading it: read its successor, found again by the same selector.
+        for _ in 0..3 {
+            if !result.as_ref().is_err_and(is_stale) {
+                break;
+            }
+            match self.browser.run(self.browser.client().find(Locator::Css(&self.css))) {
+                Ok(fresh) => result = self.browser.run(fresh.text()),
+                Err(_) => break,
+            }
+        }
         self.or_fail("read the text of", result)
     }
 
@@ -766,7 +777,17 @@ impl Element<'_> {
 
     /// The outer HTML.
     pub fn html(&self) -> String {
-        let result = self.browser.run(self.element.html(false));
+        let mut result = self.browser.run(self.element.html(false));
+        // As for `text`: a refreshed element is read again, found anew.
+        for _ in 0..3 {
+            if !result.as_ref().is_err_and(is_stale) {
+                break;
+            }
+            match self.browser.run(self.browser.client().find(Locator::Css(&self.css))) {
+                Ok(fresh) => result = self.browser.run(fresh.html(false)),
+                Err(_) => break,
+            }
+        }
         self.or_fail("read the HTML of", result)
     }
 }
@@ -851,4 +872,9 @@ fn is_mid_navigation(error: &CmdError) -> bool {
     ["aborted by navigation", "execution context was destroyed", "cannot find context with specified id"]
         .iter()
         .any(|needle| text.to_lowercase().contains(needle))
+}
+
+/// Whether `error` says the element was replaced in the page (a script re-rendered that part).
+fn is_stale(error: &CmdError) -> bool {
+    error.to_string().contains("stale element")
 }
