@@ -396,6 +396,8 @@ pub enum Submitted {
 /// A unit's report from the web: marks a waiting or open task done, or corrects a done task while
 /// its run is open (the history keeps both reports). `key` identifies the form: a repeated
 /// submission of it changes nothing and says so.
+// Every argument is one field of the submitted form or its context; a struct would only rename them.
+#[allow(clippy::too_many_arguments)]
 pub async fn submit_task(
     store: &Store,
     id: &str,
