@@ -61,13 +61,29 @@ impl<'a> Facts<'a> {
                     facts.done += 1;
                     facts.last_done = facts.last_done.max(task.completed_at);
                     for (key, value) in &task.figures {
-                        let entry = facts.sums.entry(key.clone()).or_default();
-                        entry.0 += value;
-                        entry.1 += 1;
+                        // Looked up before inserting: the key is copied once per template, not
+                        // once per task (hundreds of thousands of tasks report the same few keys).
+                        match facts.sums.get_mut(key.as_str()) {
+                            Some(entry) => {
+                                entry.0 += value;
+                                entry.1 += 1;
+                            }
+                            None => {
+                                facts.sums.insert(key.clone(), (*value, 1));
+                            }
+                        }
                     }
                 }
                 plan::TaskState::Waived => facts.waived += 1,
-                _ => *facts.pending_by_level.entry(snapshot.units[task.unit].level.clone()).or_default() += 1,
+                _ => {
+                    let level = &snapshot.units[task.unit].level;
+                    match facts.pending_by_level.get_mut(level.as_str()) {
+                        Some(n) => *n += 1,
+                        None => {
+                            facts.pending_by_level.insert(level.clone(), 1);
+                        }
+                    }
+                }
             }
         }
         let mut levels: Vec<(&str, u64)> = Vec::new();

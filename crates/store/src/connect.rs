@@ -245,6 +245,13 @@ impl Store {
         }
     }
 
+    /// The store's own connection pool, for benches that set a hand-written query beside a store
+    /// call on the same connections (crates/store/benches/report.rs); not for the application.
+    #[doc(hidden)]
+    pub fn connection(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
     pub fn backend(&self) -> DbBackend {
         self.db.get_database_backend()
     }

@@ -15,8 +15,8 @@ use plan::PlannedRun;
 use report::{SNAPSHOT_VERSION, Snapshot, SnapshotTask, SnapshotTemplate, SnapshotUnit};
 use sea_orm::sea_query::{Expr, LockBehavior, LockType, OnConflict};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, TransactionTrait,
 };
 
 use crate::connect::Store;
@@ -260,20 +260,10 @@ async fn recipients(db: &impl ConnectionTrait, to: &[String]) -> Result<Vec<Stri
     Ok(out)
 }
 
-/// A task's columns a snapshot needs.
-#[derive(Debug, FromQueryResult)]
-struct SnapshotRow {
-    template: String,
-    unit: String,
-    title: String,
-    state: String,
-    starts_at: i64,
-    due_at: i64,
-    completed_at: Option<i64>,
-    figures: Option<String>,
-    note: Option<String>,
-    typical: bool,
-}
+/// A task's columns a snapshot needs, in the order selected: template, unit, title, state,
+/// starts_at, due_at, completed_at, figures, note, typical. A tuple, read by position: reading a
+/// model by column name looked each name up again for every row.
+type SnapshotRow = (String, String, String, String, i64, i64, Option<i64>, Option<String>, Option<String>, bool);
 
 /// The snapshot of `run` as the database holds it now (`at`), for the report time `scheduled_at`.
 pub(crate) async fn take_snapshot(
@@ -301,7 +291,7 @@ pub(crate) async fn take_snapshot(
         ])
         .filter(task::Column::RunId.eq(run.id))
         .order_by_asc(task::Column::Id)
-        .into_model::<SnapshotRow>()
+        .into_tuple::<SnapshotRow>()
         .all(db)
         .await
         .map_err(err)?;
@@ -322,7 +312,7 @@ pub(crate) async fn take_snapshot(
     };
     mark(&campaign.owner);
     for row in &rows {
-        mark(&row.unit);
+        mark(&row.1);
     }
     let mut index: HashMap<&str, usize> = HashMap::new();
     let mut units = Vec::new();
@@ -351,29 +341,29 @@ pub(crate) async fn take_snapshot(
     let mut template_index: HashMap<String, usize> =
         templates.iter().enumerate().map(|(i, t)| (t.id.clone(), i)).collect();
     let mut tasks = Vec::with_capacity(rows.len());
-    for row in rows {
-        let state = crate::stored::task_state(&row.state, 0)?;
-        let template = match template_index.get(&row.template) {
+    for (template_id, unit_id, title, state, starts_at, due_at, completed_at, figures, note, typical) in rows {
+        let state = crate::stored::task_state(&state, 0)?;
+        let template = match template_index.get(&template_id) {
             Some(&i) => i,
             None => {
                 // A template since removed from the campaign: its (cancelled) tasks keep their title.
                 templates.push(SnapshotTemplate {
-                    id: row.template.clone(),
-                    title: row.title.clone(),
+                    id: template_id.clone(),
+                    title,
                     kind: campaign::TaskKind::Other,
                     figures: Vec::new(),
                 });
-                template_index.insert(row.template.clone(), templates.len() - 1);
+                template_index.insert(template_id.clone(), templates.len() - 1);
                 templates.len() - 1
             }
         };
-        let Some(&unit) = index.get(row.unit.as_str()) else {
+        let Some(&unit) = index.get(unit_id.as_str()) else {
             // A unit since removed from the directory: its tasks were cancelled; nothing to report.
             continue;
         };
-        let figures: BTreeMap<String, f64> = match &row.figures {
+        let figures: BTreeMap<String, f64> = match &figures {
             Some(text) if !text.is_empty() => serde_json::from_str(text).map_err(|e| StoreError::Corrupt {
-                what: format!("figures of task {}/{} do not read ({e})", row.template, row.unit),
+                what: format!("figures of task {}/{} do not read ({e})", template_id, unit_id),
             })?,
             _ => BTreeMap::new(),
         };
@@ -381,12 +371,12 @@ pub(crate) async fn take_snapshot(
             template,
             unit,
             state,
-            starts_at: row.starts_at,
-            due_at: row.due_at,
-            completed_at: row.completed_at,
+            starts_at,
+            due_at,
+            completed_at,
             figures,
-            note: row.note.filter(|n| !n.trim().is_empty()),
-            typical: row.typical,
+            note: note.filter(|n| !n.trim().is_empty()),
+            typical,
         });
     }
     let owner = index.get(campaign.owner.as_str()).copied().unwrap_or(0);
