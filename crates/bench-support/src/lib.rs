@@ -313,7 +313,8 @@ const VARIANT_TAIL: &str = r#"reports:
 "#;
 
 /// The benches' large campaign, `spring-festival-x30`: spring-festival with its 5 community
-/// templates repeated 6 times: 30 × 10,000 community tasks, plus the 2 district and 3 × 500 street tasks; `inspection` waits for every group's follow-up.
+/// templates repeated 6 times: 30 × 10,000 community tasks, plus the 2 district and 3 × 500 street
+/// tasks; `inspection` waits for every group's follow-up.
 pub fn spring_festival_x30_yaml() -> String {
     let mut y = String::from(VARIANT_HEAD);
     for k in 1..=GROUPS {

@@ -520,6 +520,7 @@ impl Engine {
                 }
                 let mut info = None;
                 let composing = store::compose_report(&self.store, *id, now, |data| {
+                    // The recipient's own dashboard link, when a web serves one.
                     let link = match (&self.config.base_url, &secret) {
                         (Some(base), Some(secret)) => {
                             let subject = if data.is_reader {
@@ -527,17 +528,13 @@ impl Engine {
                             } else {
                                 links::Subject::unit(&data.recipient.id)
                             };
-                            subject.ok().map(|subject| (base.as_str(), secret, subject))
+                            subject.ok().map(|subject| {
+                                let generation = data.link_generation;
+                                let portal = crate::mailer::Portal { base_url: base, secret, subject, generation };
+                                format!("{}?to=d", portal.link(data.snapshot.snapshot.closes_at))
+                            })
                         }
                         _ => None,
-                    };
-                    let link = match link {
-                        Some((base, secret, subject)) => {
-                            let generation = data.link_generation;
-                            let portal = crate::mailer::Portal { base_url: base, secret, subject, generation };
-                            Some(format!("{}?to=d", portal.link(data.snapshot.snapshot.closes_at)))
-                        }
-                        None => None,
                     };
                     let composed = self.mailer.compose_report(data, &workflows, now, link.as_deref())?;
                     info = Some(ComposedInfo {

@@ -108,23 +108,7 @@ impl Mailer {
                 .map(|p| p.link(data.sections.iter().map(|s| s.closes_at).max().unwrap_or(now.timestamp()))),
         };
         let rendered = self.templates.render(&digest)?;
-        let message_id = mail::message_id_for(&data.key, &self.from_domain);
-        let outgoing = mail::build_message(
-            &rendered,
-            &self.from,
-            &data.recipient.name,
-            &data.recipient.email,
-            &message_id,
-            now,
-            &data.key,
-        )?;
-        Ok(ComposedMail {
-            message_id,
-            to_address: outgoing.to,
-            envelope_from: outgoing.envelope_from,
-            subject: rendered.subject,
-            raw: outgoing.raw,
-        })
+        self.package(rendered, &data.key, &data.recipient, now)
     }
 
     /// Renders one report mail: the report (built-in, or the campaign's tera template) from its
@@ -161,16 +145,21 @@ impl Mailer {
             html: &html,
             dashboard_link: link,
         });
-        let message_id = mail::message_id_for(&data.key, &self.from_domain);
-        let outgoing = mail::build_message(
-            &rendered,
-            &self.from,
-            &data.recipient.name,
-            &data.recipient.email,
-            &message_id,
-            now,
-            &data.key,
-        )?;
+        self.package(rendered, &data.key, &data.recipient, now)
+    }
+
+    /// The MIME message of a rendered mail to `recipient`, with the Message-ID of its `key`: the
+    /// bytes stored and sent, the same on every retry.
+    fn package(
+        &self,
+        rendered: mail::Rendered,
+        key: &str,
+        recipient: &store::UnitInfo,
+        now: DateTime<Utc>,
+    ) -> Result<ComposedMail, EngineError> {
+        let message_id = mail::message_id_for(key, &self.from_domain);
+        let outgoing =
+            mail::build_message(&rendered, &self.from, &recipient.name, &recipient.email, &message_id, now, key)?;
         Ok(ComposedMail {
             message_id,
             to_address: outgoing.to,

@@ -2,7 +2,9 @@
 //! progress report or work report. (A tera template over the same data is rendered by the caller,
 //! which reads the file; see [`ReportData`].)
 
-use campaign::{Lang, Report, ReportTemplate};
+use std::borrow::Cow;
+
+use campaign::{Base, Campaign, Lang, Locale, Report, ReportTemplate, ReportWhen, TimeExpr};
 use documents::Document;
 use serde::Serialize;
 
@@ -39,6 +41,30 @@ impl<'a> Compared<'a> {
             progress: Progress::of(self.snapshot, self.previous, self.last_season),
         }
     }
+}
+
+/// The campaign's own declaration of a built-in `template` (progress or work report), or one made
+/// up for it — titled after the campaign, due at the close, sent to nobody: what `guiyan report`
+/// and the dashboard's downloads write when the campaign declares none.
+pub fn declared_or_built_in(campaign: &Campaign, template: ReportTemplate) -> Cow<'_, Report> {
+    if let Some(declared) = campaign.reports.iter().find(|r| r.template == template) {
+        return Cow::Borrowed(declared);
+    }
+    let (id, title) = match (&template, campaign.locale) {
+        (ReportTemplate::WorkReport, Locale::ZhCn) => ("work-report", format!("{}情况报告", campaign.name)),
+        (ReportTemplate::WorkReport, Locale::En) => ("work-report", format!("{}: work report", campaign.name)),
+        (_, Locale::ZhCn) => ("progress", format!("{}进度通报", campaign.name)),
+        (_, Locale::En) => ("progress", format!("{}: progress report", campaign.name)),
+    };
+    Cow::Owned(Report {
+        id: id.to_string(),
+        title,
+        when: ReportWhen::At(TimeExpr { base: Base::Close, offset: None }),
+        to: Vec::new(),
+        template,
+        layout: None,
+        loc: Default::default(),
+    })
 }
 
 /// The document `report` asks for. A tera file template is not a document: `None`.

@@ -20,7 +20,7 @@ mod tree;
 pub mod words;
 mod work_report;
 
-pub use compose::{Compared, ReportData, report_document, text_document};
+pub use compose::{Compared, ReportData, declared_or_built_in, report_document, text_document};
 pub use ledger::{flat_ledger, ledger, state_words};
 pub use mark::Mark;
 pub use progress::{

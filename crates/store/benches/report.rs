@@ -25,7 +25,6 @@
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::hash::{BuildHasher, Hasher};
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -57,138 +56,6 @@ struct Size {
 const SIZES: [Size; 2] =
     [Size { name: "51k", campaign: "spring-festival" }, Size { name: "300k", campaign: "spring-festival-x30" }];
 const COMMUNITIES_PER_STREET: usize = 20;
-/// How many times the five community templates appear in the large variant.
-const GROUPS: usize = 6;
-
-// The variant, as crates/store/benches/materialize.rs builds it (copied: benches share no modules).
-/// The spring-festival campaign up to its community templates (same dates, defaults, district and
-/// street templates), under another id.
-const VARIANT_HEAD: &str = r#"id: spring-festival-x30
-name: 春节期间乡土人才联络和回归工作（30项社区任务）
-owner: district-org
-timezone: Asia/Shanghai
-directory: units.yaml
-recurrence:
-  anchor: spring-festival
-  opens: -21d
-  closes: +30d
-defaults:
-  due_time: "17:30"
-  reminders: [-3d, -1d]
-  escalate:
-    after: 2d
-    to: parent
-tasks:
-  - id: kickoff
-    kind: meeting
-    title: 召开乡土人才联络和回归工作推进会
-    assignee: district-org
-    due: open+3d
-  - id: work-plan
-    kind: document
-    title: 制定并印发工作方案和《致全区在外工作乡亲的一封信》
-    assignee: district-org
-    after: [kickoff]
-    due: open+5d
-  - id: street-deployment
-    kind: meeting
-    title: 街道党工委召开推进会议,动员部署
-    assignees: { level: street }
-    after: [work-plan]
-    due: open+8d
-  - id: talks
-    kind: forum
-    title: 举办恳谈会、茶话会
-    assignees: { level: street }
-    starts: anchor-3d
-    due: anchor+12d
-    figures:
-      sessions:  { label: 恳谈会, unit: 场次 }
-      attendees: { label: 覆盖返乡人员, unit: 人 }
-"#;
-
-/// The five community templates of spring-festival, with `-{k}` ids (dependencies kept in-group).
-const COMMUNITY_TEMPLATES: &str = r#"  - id: publicity-{k}
-    kind: publicity
-    title: 悬挂横幅、张贴家书,利用LED屏、微信公众号、微信群宣传（{k}）
-    assignees: { level: community }
-    after: [street-deployment]
-    due: anchor-3d
-    figures:
-      banners: { label: 悬挂宣传横幅, unit: 条 }
-      letters: { label: 张贴公开信, unit: 封 }
-      posts:   { label: 新媒体推送, unit: 条, required: false }
-  - id: household-visits-{k}
-    kind: visit
-    title: 入户走访,摸排返乡人员,登记造册、建档入库（{k}）
-    assignees: { level: community }
-    after: [street-deployment]
-    starts: anchor-7d
-    due: anchor+15d
-    reminders: [-5d, -1d]
-    figures:
-      visited:    { label: 走访返乡人员, unit: 人 }
-      phoned:     { label: 电话联系外出未返乡人员, unit: 人 }
-      registered: { label: 乡土人才入库, unit: 人 }
-  - id: lectures-{k}
-    kind: forum
-    title: 开展"双向讲习"活动（{k}）
-    assignees: { level: community }
-    starts: anchor-3d
-    due: anchor+12d
-    figures:
-      sessions:  { label: 讲习活动, unit: 场次 }
-      attendees: { label: 覆盖返乡人员, unit: 人 }
-  - id: family-visits-{k}
-    kind: visit
-    title: 走访慰问返乡乡土人才及其家属（{k}）
-    assignees: { level: community }
-    starts: anchor-7d
-    due: anchor+10d
-    figures:
-      families: { label: 走访慰问, unit: 户 }
-  - id: follow-up-{k}
-    kind: follow-up
-    title: 跟进有返乡创业、就业意愿人员,推荐纳入后备干部库（{k}）
-    assignees: { level: community }
-    after: [household-visits-{k}]
-    due: close-7d
-    figures:
-      willing:  { label: 有返乡创业意愿, unit: 人 }
-      reserve:  { label: 纳入后备干部库, unit: 人 }
-"#;
-
-const VARIANT_TAIL: &str = r#"reports:
-  - id: weekly
-    title: 乡土人才联络和回归工作进展周报
-    schedule: "0 9 * * Mon"
-    to: [leadership, district-org]
-    template: progress
-  - id: final
-    title: 春节期间开展乡土人才联络和回归工作情况报告
-    at: close
-    to: [leadership]
-    template: work-report
-"#;
-
-/// spring-festival with its 5 community templates repeated 6 times: 30 × 10,000 community tasks,
-/// plus the 2 district and 3 × 500 street tasks; `inspection` waits for every group's follow-up.
-fn variant_yaml() -> String {
-    let mut y = String::from(VARIANT_HEAD);
-    for k in 1..=GROUPS {
-        y.push_str(&COMMUNITY_TEMPLATES.replace("{k}", &k.to_string()));
-    }
-    let follow_ups: Vec<String> = (1..=GROUPS).map(|k| format!("follow-up-{k}")).collect();
-    let _ = write!(
-        y,
-        "  - id: inspection\n    kind: inspection\n    title: 开展\"逐社观摩、整街推进、全面提升\"活动\n    \
-         assignees: {{ level: street }}\n    after: [{}]\n    due: close\n",
-        follow_ups.join(", ")
-    );
-    y.push_str(VARIANT_TAIL);
-    y
-}
-
 fn at(text: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(text).expect("a time").with_timezone(&Utc)
 }
@@ -197,7 +64,11 @@ fn load(size: &'static Size) -> (MemoryFiles, Workflows) {
     let real = concat!(env!("CARGO_MANIFEST_DIR"), "/../../workflows/spring-festival.yaml");
     let campaign = std::fs::read(real).unwrap_or_else(|e| panic!("{real}: {e}"));
     let directory = bench_support::directory_yaml(STREETS, COMMUNITIES_PER_STREET);
-    let source = if size.campaign == "spring-festival" { campaign } else { variant_yaml().into_bytes() };
+    let source = if size.campaign == "spring-festival" {
+        campaign
+    } else {
+        bench_support::spring_festival_x30_yaml().into_bytes()
+    };
     let files = MemoryFiles(BTreeMap::from([
         (PathBuf::from(CAMPAIGN_PATH), source),
         (PathBuf::from(DIRECTORY_PATH), directory.into_bytes()),

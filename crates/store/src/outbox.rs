@@ -153,35 +153,19 @@ pub async fn compose<E>(
         Err(e) => return Ok(Some(Err(e))),
     };
     let lead = data.lead();
-    let inserted = mail::Entity::insert(mail::ActiveModel {
-        key: Set(data.key.clone()),
-        message_id: Set(composed.message_id),
-        campaign: Set(lead.campaign.clone()),
-        run_key: Set(lead.run_key.clone()),
-        kind: Set(lead.kind.name().to_string()),
-        recipient: Set(group.recipient.clone()),
-        to_address: Set(composed.to_address),
-        envelope_from: Set(composed.envelope_from),
-        subject: Set(composed.subject),
-        task_count: Set(i32::try_from(data.task_count()).unwrap_or(i32::MAX)),
-        state: Set(MailState::Queued.name().to_string()),
-        attempts: Set(0),
-        claims: Set(0),
-        next_attempt_at: Set(now),
-        created_at: Set(now),
-        ..Default::default()
-    })
-    .exec(&txn)
-    .await
-    .map_err(err)?;
-    mail_body::Entity::insert(mail_body::ActiveModel { mail_id: Set(inserted.last_insert_id), raw: Set(composed.raw) })
-        .exec_without_returning(&txn)
-        .await
-        .map_err(err)?;
+    let about = MailAbout {
+        key: &data.key,
+        campaign: &lead.campaign,
+        run_key: &lead.run_key,
+        kind: lead.kind.name(),
+        recipient: &group.recipient,
+        task_count: data.task_count(),
+    };
+    let mail_id = queue_mail(&txn, &about, composed, now).await.map_err(err)?;
     let ids: Vec<i64> = notices.iter().map(|n| n.id).collect();
     for chunk in ids.chunks(1000) {
         notice::Entity::update_many()
-            .col_expr(notice::Column::MailId, Expr::value(inserted.last_insert_id))
+            .col_expr(notice::Column::MailId, Expr::value(mail_id))
             .filter(notice::Column::Id.is_in(chunk.iter().copied()))
             .exec(&txn)
             .await
@@ -189,6 +173,51 @@ pub async fn compose<E>(
     }
     txn.commit().await.map_err(err)?;
     Ok(Some(Ok(data.key)))
+}
+
+/// What a queued mail is about, as its row records it.
+pub(crate) struct MailAbout<'a> {
+    pub key: &'a str,
+    pub campaign: &'a str,
+    pub run_key: &'a str,
+    /// The lead notice kind, or `report`.
+    pub kind: &'a str,
+    pub recipient: &'a str,
+    pub task_count: usize,
+}
+
+/// Queues a composed mail in the caller's transaction: its row (due now) and its bytes apart.
+/// Returns its id. Every path that composes mail (task digests, reports) goes through here.
+pub(crate) async fn queue_mail(
+    db: &impl ConnectionTrait,
+    about: &MailAbout<'_>,
+    composed: ComposedMail,
+    now: i64,
+) -> Result<i64, DbErr> {
+    let inserted = mail::Entity::insert(mail::ActiveModel {
+        key: Set(about.key.to_string()),
+        message_id: Set(composed.message_id),
+        campaign: Set(about.campaign.to_string()),
+        run_key: Set(about.run_key.to_string()),
+        kind: Set(about.kind.to_string()),
+        recipient: Set(about.recipient.to_string()),
+        to_address: Set(composed.to_address),
+        envelope_from: Set(composed.envelope_from),
+        subject: Set(composed.subject),
+        task_count: Set(i32::try_from(about.task_count).unwrap_or(i32::MAX)),
+        state: Set(MailState::Queued.name().to_string()),
+        attempts: Set(0),
+        claims: Set(0),
+        next_attempt_at: Set(now),
+        created_at: Set(now),
+        ..Default::default()
+    })
+    .exec(db)
+    .await?;
+    mail_body::Entity::insert(mail_body::ActiveModel { mail_id: Set(inserted.last_insert_id), raw: Set(composed.raw) })
+        .exec_without_returning(db)
+        .await?;
+    Ok(inserted.last_insert_id)
 }
 
 /// The mail's data: the notices grouped into sections by (kind, run), with their tasks and units.

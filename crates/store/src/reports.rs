@@ -20,11 +20,11 @@ use sea_orm::{
 };
 
 use crate::connect::Store;
-use crate::entities::{link_subject, mail, mail_body, reader, report_notice, report_time, run, snapshot, task, unit};
+use crate::entities::{link_subject, reader, report_notice, report_time, run, snapshot, task, unit};
 use crate::error::StoreError;
 use crate::event_kind::EventKind;
 use crate::operate::{Actor, begin_options, record_event};
-use crate::outbox::{ComposedMail, MailState, UnitInfo};
+use crate::outbox::{ComposedMail, MailAbout, UnitInfo, queue_mail};
 
 /// What became of a planned report time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -580,33 +580,17 @@ pub async fn compose_report<E>(
         Err(e) => return Ok(Some(Err(e))),
     };
     let now = now.timestamp();
-    let inserted = mail::Entity::insert(mail::ActiveModel {
-        key: Set(data.key.clone()),
-        message_id: Set(composed.message_id),
-        campaign: Set(data.snapshot.snapshot.campaign.clone()),
-        run_key: Set(data.snapshot.snapshot.run.clone()),
-        kind: Set("report".to_string()),
-        recipient: Set(notice.recipient.clone()),
-        to_address: Set(composed.to_address),
-        envelope_from: Set(composed.envelope_from),
-        subject: Set(composed.subject),
-        task_count: Set(0),
-        state: Set(MailState::Queued.name().to_string()),
-        attempts: Set(0),
-        claims: Set(0),
-        next_attempt_at: Set(now),
-        created_at: Set(now),
-        ..Default::default()
-    })
-    .exec(&txn)
-    .await
-    .map_err(err)?;
-    mail_body::Entity::insert(mail_body::ActiveModel { mail_id: Set(inserted.last_insert_id), raw: Set(composed.raw) })
-        .exec_without_returning(&txn)
-        .await
-        .map_err(err)?;
+    let about = MailAbout {
+        key: &data.key,
+        campaign: &data.snapshot.snapshot.campaign,
+        run_key: &data.snapshot.snapshot.run,
+        kind: "report",
+        recipient: &notice.recipient,
+        task_count: 0,
+    };
+    let mail_id = queue_mail(&txn, &about, composed, now).await.map_err(err)?;
     report_notice::Entity::update_many()
-        .col_expr(report_notice::Column::MailId, Expr::value(inserted.last_insert_id))
+        .col_expr(report_notice::Column::MailId, Expr::value(mail_id))
         .filter(report_notice::Column::Id.eq(notice.id))
         .exec(&txn)
         .await

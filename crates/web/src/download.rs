@@ -5,7 +5,7 @@
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use campaign::{Report, ReportTemplate, ReportWhen, TimeExpr};
+use campaign::ReportTemplate;
 
 use crate::auth::session;
 use crate::dashboard::DashQuery;
@@ -40,25 +40,6 @@ impl Download {
     }
 }
 
-/// The work report declaration of `campaign`: its own `work-report` (a tera file template is the
-/// engine's to render; the built-in one is used here with the declared layout, if any), or the
-/// built-in one with a title from the campaign's name.
-fn work_report(campaign: &campaign::Campaign) -> Report {
-    let declared = campaign.reports.iter().find(|r| r.template == ReportTemplate::WorkReport);
-    match declared {
-        Some(report) => report.clone(),
-        None => Report {
-            id: "work-report".into(),
-            title: format!("{}情况报告", campaign.name),
-            when: ReportWhen::At(TimeExpr { base: campaign::Base::Close, offset: None }),
-            to: Vec::new(),
-            template: ReportTemplate::WorkReport,
-            layout: None,
-            loc: Default::default(),
-        },
-    }
-}
-
 /// Serves a download.
 pub async fn download(
     State(state): State<AppState>,
@@ -79,7 +60,9 @@ pub async fn download(
     else {
         return Err(WebError::NotFound(lang));
     };
-    let definition = work_report(&campaign);
+    // A campaign's tera template is the engine's to render; the built-in one is used here, with
+    // the campaign's declared layout if any.
+    let definition = report::declared_or_built_in(&campaign, ReportTemplate::WorkReport);
     let report_lang: campaign::Lang = campaign.locale.into();
     let bytes = match kind {
         Download::WorkReport => {

@@ -2,11 +2,12 @@
 //! report or the campaign's own template — from the run as it stands now, or from the snapshot the
 //! engine froze at a report time (`--at`), so a report sent earlier can be written again.
 
+use std::borrow::Cow;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use campaign::{Lang, Report, ReportTemplate, ReportWhen, TimeExpr};
+use campaign::{Lang, Report, ReportTemplate};
 use chrono::{DateTime, Utc};
 
 use super::store_commands::{runtime, store_exit};
@@ -52,53 +53,27 @@ pub struct ReportArgs<'a> {
 
 /// The report declaration `--template` names: a report id of the campaign, or a built-in
 /// (`progress`, `work-report`) used with the campaign's own declaration of it if there is one.
-fn choose<'c>(
-    campaign: &'c campaign::Campaign,
-    template: Option<&str>,
-) -> Result<std::borrow::Cow<'c, Report>, String> {
-    let built_in = |t: &ReportTemplate| campaign.reports.iter().find(|r| &r.template == t);
-    let fallback = |template: ReportTemplate, title: &str| {
-        std::borrow::Cow::Owned(Report {
-            id: template_name(&template).to_string(),
-            title: title.to_string(),
-            when: ReportWhen::At(TimeExpr { base: campaign::Base::Close, offset: None }),
-            to: Vec::new(),
-            template,
-            layout: None,
-            loc: Default::default(),
-        })
-    };
+/// Without `--template`: the campaign's work report, else its first report, else the progress
+/// report. An unknown name gives the names there are.
+fn choose<'c>(campaign: &'c campaign::Campaign, template: Option<&str>) -> Result<Cow<'c, Report>, String> {
     match template {
-        None => Ok(built_in(&ReportTemplate::WorkReport)
+        None => Ok(campaign
+            .reports
+            .iter()
+            .find(|r| r.template == ReportTemplate::WorkReport)
             .or_else(|| campaign.reports.first())
-            .map(std::borrow::Cow::Borrowed)
-            .unwrap_or_else(|| fallback(ReportTemplate::Progress, &format!("{}进度通报", campaign.name)))),
-        Some(id) => {
-            if let Some(report) = campaign.reports.iter().find(|r| r.id == id) {
-                return Ok(std::borrow::Cow::Borrowed(report));
+            .map(Cow::Borrowed)
+            .unwrap_or_else(|| report::declared_or_built_in(campaign, ReportTemplate::Progress))),
+        Some(id) => match campaign.reports.iter().find(|r| r.id == id) {
+            Some(report) => Ok(Cow::Borrowed(report)),
+            None if id == "progress" => Ok(report::declared_or_built_in(campaign, ReportTemplate::Progress)),
+            None if id == "work-report" => Ok(report::declared_or_built_in(campaign, ReportTemplate::WorkReport)),
+            None => {
+                let mut known: Vec<&str> = campaign.reports.iter().map(|r| r.id.as_str()).collect();
+                known.extend(["progress", "work-report"]);
+                Err(known.join(", "))
             }
-            match id {
-                "progress" => Ok(built_in(&ReportTemplate::Progress)
-                    .map(std::borrow::Cow::Borrowed)
-                    .unwrap_or_else(|| fallback(ReportTemplate::Progress, &format!("{}进度通报", campaign.name)))),
-                "work-report" => Ok(built_in(&ReportTemplate::WorkReport)
-                    .map(std::borrow::Cow::Borrowed)
-                    .unwrap_or_else(|| fallback(ReportTemplate::WorkReport, &format!("{}情况报告", campaign.name)))),
-                _ => {
-                    let mut known: Vec<&str> = campaign.reports.iter().map(|r| r.id.as_str()).collect();
-                    known.extend(["progress", "work-report"]);
-                    Err(known.join(", "))
-                }
-            }
-        }
-    }
-}
-
-fn template_name(template: &ReportTemplate) -> &'static str {
-    match template {
-        ReportTemplate::Progress => "progress",
-        ReportTemplate::WorkReport => "work-report",
-        ReportTemplate::File(_) => "file",
+        },
     }
 }
 
