@@ -541,6 +541,17 @@ fn definition_edits_change_exactly_the_edited_tasks_and_leave_settled_work_alone
         assert_eq!(dry, format!("(dry run: nothing is written)\n{expected}"));
         assert_eq!(task_rows(db), rows_before, "the dry run changed tasks");
         assert_eq!(site.ok(&["apply"]), expected);
+        // A report of the run still names the removed template by its title, which only its
+        // tasks keep now (the snapshot reads it apart from the tasks' rows).
+        let data: Value = serde_json::from_str(&site.ok(&["report", RUN, "--format", "json"])).expect("report json");
+        let talks = data["snapshot"]["templates"]
+            .as_array()
+            .expect("templates")
+            .iter()
+            .find(|t| t["id"] == "talks")
+            .cloned()
+            .expect("the removed template is in the snapshot");
+        assert_eq!(talks["title"], "举办恳谈会、茶话会");
 
         let after = by_id(&site.tasks());
         assert_eq!(after.len(), TASKS_2027 + 1);

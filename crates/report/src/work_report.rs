@@ -46,15 +46,15 @@ struct Facts<'a> {
 
 impl<'a> Facts<'a> {
     fn of(snapshot: &'a Snapshot) -> Facts<'a> {
-        let mut templates: BTreeMap<&str, TemplateFacts> =
-            snapshot.templates.iter().map(|t| (t.id.as_str(), TemplateFacts::default())).collect();
+        // By the template's index in the snapshot, as the tasks refer to it; keyed by id at the end.
+        let mut by_index: Vec<TemplateFacts> = vec![TemplateFacts::default(); snapshot.templates.len()];
         let mut covered = vec![false; snapshot.units.len()];
         for task in &snapshot.tasks {
             if task.state == plan::TaskState::Cancelled {
                 continue;
             }
             covered[task.unit] = true;
-            let Some(facts) = templates.get_mut(snapshot.templates[task.template].id.as_str()) else { continue };
+            let Some(facts) = by_index.get_mut(task.template) else { continue };
             facts.assigned += 1;
             match task.state {
                 plan::TaskState::Done => {
@@ -86,6 +86,8 @@ impl<'a> Facts<'a> {
                 }
             }
         }
+        let templates: BTreeMap<&str, TemplateFacts> =
+            snapshot.templates.iter().map(|t| t.id.as_str()).zip(by_index).collect();
         let mut levels: Vec<(&str, u64)> = Vec::new();
         for (i, unit) in snapshot.units.iter().enumerate() {
             if covered[i] {

@@ -211,9 +211,9 @@ async fn bare_sql(conn: &DatabaseConnection, db: Db) -> usize {
 /// The rows a snapshot reads, fetched and dropped: the floor of a per-task copy.
 async fn bare_rows(conn: &DatabaseConnection) -> usize {
     let backend = conn.get_database_backend();
-    let tasks = "SELECT template, unit, title, state, starts_at, due_at, completed_at, figures, note, typical \
+    let tasks = "SELECT template, unit, state, starts_at, due_at, completed_at, figures, note, typical \
                  FROM tasks WHERE run_id = 1 ORDER BY id";
-    let units = "SELECT * FROM units ORDER BY position";
+    let units = "SELECT id, name, level, parent, email FROM units ORDER BY position";
     let a = conn.query_all_raw(Statement::from_string(backend, tasks)).await.expect("tasks");
     let b = conn.query_all_raw(Statement::from_string(backend, units)).await.expect("units");
     a.len() + b.len()

@@ -260,10 +260,14 @@ async fn recipients(db: &impl ConnectionTrait, to: &[String]) -> Result<Vec<Stri
     Ok(out)
 }
 
-/// A task's columns a snapshot needs, in the order selected: template, unit, title, state,
-/// starts_at, due_at, completed_at, figures, note, typical. A tuple, read by position: reading a
-/// model by column name looked each name up again for every row.
-type SnapshotRow = (String, String, String, String, i64, i64, Option<i64>, Option<String>, Option<String>, bool);
+/// A task's columns a snapshot needs, in the order selected: template, unit, state, starts_at,
+/// due_at, completed_at, figures, note, typical. A tuple, read by position: reading a model by
+/// column name looked each name up again for every row. The title is not among them: the
+/// campaign has it, and it is read apart only for templates since removed.
+type SnapshotRow = (String, String, String, i64, i64, Option<i64>, Option<String>, Option<String>, bool);
+
+/// A unit's columns a snapshot needs: id, name, level, parent, email.
+type UnitRow = (String, String, String, Option<String>, String);
 
 /// The snapshot of `run` as the database holds it now (`at`), for the report time `scheduled_at`.
 pub(crate) async fn take_snapshot(
@@ -280,7 +284,6 @@ pub(crate) async fn take_snapshot(
         .columns([
             task::Column::Template,
             task::Column::Unit,
-            task::Column::Title,
             task::Column::State,
             task::Column::StartsAt,
             task::Column::DueAt,
@@ -296,9 +299,15 @@ pub(crate) async fn take_snapshot(
         .await
         .map_err(err)?;
     // The units the tasks concern, their ancestors and the owner, in directory preorder.
-    let all_units: Vec<unit::Model> =
-        unit::Entity::find().order_by_asc(unit::Column::Position).all(db).await.map_err(err)?;
-    let by_id: HashMap<&str, usize> = all_units.iter().enumerate().map(|(i, u)| (u.id.as_str(), i)).collect();
+    let all_units: Vec<UnitRow> = unit::Entity::find()
+        .select_only()
+        .columns([unit::Column::Id, unit::Column::Name, unit::Column::Level, unit::Column::Parent, unit::Column::Email])
+        .order_by_asc(unit::Column::Position)
+        .into_tuple::<UnitRow>()
+        .all(db)
+        .await
+        .map_err(err)?;
+    let by_id: HashMap<&str, usize> = all_units.iter().enumerate().map(|(i, u)| (u.0.as_str(), i)).collect();
     let mut wanted = vec![false; all_units.len()];
     let mut mark = |id: &str| {
         let mut at = by_id.get(id).copied();
@@ -307,7 +316,7 @@ pub(crate) async fn take_snapshot(
                 break;
             }
             wanted[i] = true;
-            at = all_units[i].parent.as_deref().and_then(|p| by_id.get(p).copied());
+            at = all_units[i].3.as_deref().and_then(|p| by_id.get(p).copied());
         }
     };
     mark(&campaign.owner);
@@ -316,15 +325,15 @@ pub(crate) async fn take_snapshot(
     }
     let mut index: HashMap<&str, usize> = HashMap::new();
     let mut units = Vec::new();
-    for (i, u) in all_units.iter().enumerate() {
+    for (i, (id, name, level, parent, email)) in all_units.iter().enumerate() {
         if wanted[i] {
-            index.insert(u.id.as_str(), units.len());
+            index.insert(id.as_str(), units.len());
             units.push(SnapshotUnit {
-                id: u.id.clone(),
-                name: u.name.clone(),
-                level: u.level.clone(),
-                parent: u.parent.as_deref().and_then(|p| index.get(p).copied()),
-                email: u.email.clone(),
+                id: id.clone(),
+                name: name.clone(),
+                level: level.clone(),
+                parent: parent.as_deref().and_then(|p| index.get(p).copied()),
+                email: email.clone(),
             });
         }
     }
@@ -341,12 +350,13 @@ pub(crate) async fn take_snapshot(
     let mut template_index: HashMap<String, usize> =
         templates.iter().enumerate().map(|(i, t)| (t.id.clone(), i)).collect();
     let mut tasks = Vec::with_capacity(rows.len());
-    for (template_id, unit_id, title, state, starts_at, due_at, completed_at, figures, note, typical) in rows {
+    for (template_id, unit_id, state, starts_at, due_at, completed_at, figures, note, typical) in rows {
         let state = crate::stored::task_state(&state, 0)?;
         let template = match template_index.get(&template_id) {
             Some(&i) => i,
             None => {
                 // A template since removed from the campaign: its (cancelled) tasks keep their title.
+                let title = removed_template_title(db, run.id, &template_id).await?;
                 templates.push(SnapshotTemplate {
                     id: template_id.clone(),
                     title,
@@ -397,6 +407,20 @@ pub(crate) async fn take_snapshot(
         templates,
         tasks,
     })
+}
+
+/// The title a removed template's tasks were given (they keep it; the campaign no longer has it).
+async fn removed_template_title(db: &impl ConnectionTrait, run_id: i64, template: &str) -> Result<String, StoreError> {
+    let title: Option<String> = task::Entity::find()
+        .select_only()
+        .column(task::Column::Title)
+        .filter(task::Column::RunId.eq(run_id))
+        .filter(task::Column::Template.eq(template))
+        .into_tuple()
+        .one(db)
+        .await
+        .map_err(|e| StoreError::Database(e.to_string()))?;
+    Ok(title.unwrap_or_else(|| template.to_string()))
 }
 
 /// A snapshot on demand: `campaign`'s run `key` as it stands at `at` (for `guiyan report`). `None`
