@@ -467,3 +467,48 @@ fn the_dashboard_and_the_api_show_completion_and_figures_of_the_viewers_subtree(
         std::thread::sleep(Duration::from_millis(1));
     });
 }
+
+/// The SVG of the chart whose ids start with `id` in `page`, if the page has it.
+fn chart<'a>(page: &'a str, id: &str) -> Option<&'a str> {
+    let at = page.find(&format!("id=\"{id}"))?;
+    let start = page[..at].rfind("<svg")?;
+    let end = page[start..].find("</svg>")? + start;
+    Some(&page[start..end])
+}
+
+/// The bug: the dashboard's figures card drew "0 人" for every figure nobody had reported. The
+/// reports' rule holds on the dashboard too: a value nobody reported is "（待报送）", never 0.
+#[test]
+fn dashboard_figures_card_showed_0_for_figures_nobody_reported() {
+    for_each_db(|db| {
+        let site = site(db);
+        let server = serve(&site);
+        let owner = open(&server, &token(&site, &["district-org"]));
+        let before = page(&server, "/d/live?run=spring-festival/2027", &owner);
+        assert_eq!(before.status, 200, "{}", before.body);
+        for label in ["悬挂宣传横幅", "走访返乡人员"] {
+            assert!(
+                before.body.contains(&format!("<li>{label}（待报送）</li>")),
+                "{label} not pending: {}",
+                before.body
+            );
+        }
+        assert_eq!(chart(&before.body, "chart-figures"), None, "a chart of nothing but zeros");
+
+        let cookie = open(&server, &token(&site, &["jiefang-1"]));
+        let done =
+            report(&server, &cookie, &task_path("publicity", "jiefang-1"), &[("banners", "5"), ("letters", "30")], "");
+        assert_eq!(done.status, 303, "{}", done.body);
+        let after = page(&server, "/d/live?run=spring-festival/2027", &owner);
+        let figures = chart(&after.body, "chart-figures").expect("the figures chart once something was reported");
+        assert!(figures.contains("悬挂宣传横幅") && figures.contains("张贴公开信"), "{figures}");
+        for pending in ["新媒体推送", "走访返乡人员"] {
+            assert!(!figures.contains(pending), "{pending} drawn though nobody reported it: {figures}");
+            assert!(after.body.contains(&format!("<li>{pending}（待报送）</li>")), "{pending} not said to be pending");
+        }
+        assert!(!after.body.contains("<li>悬挂宣传横幅（待报送）</li>"), "a reported figure still pending");
+        // English: the same rule.
+        let en = page(&server, "/d/live?run=spring-festival/2027&lang=en", &owner);
+        assert!(en.body.contains("(not yet reported)</li>"), "{}", en.body);
+    });
+}

@@ -9,13 +9,17 @@
 //! dashboard's and the submissions' time is 2027-02-10 09:00 +08:00, inside the run.
 //!
 //! - **dashboard**: what `GET /d` of the owner (`district-org`, the whole run) asks of the store,
-//!   in the page's order: `change_marker`, `runs`, `run_progress`, `children`, `done_per_day` and
-//!   `tasks_page` twice (overdue, due soon; 100 each). Against it, **group by**: the three bare
-//!   `GROUP BY` queries the page's numbers come from (tasks by unit, template and state with the
-//!   overdue and due-soon counts; figure sums by unit, template and key; tasks done per day), and
-//!   **bare all**: those plus what the rest of the page lists, bare (the directory's units in order,
-//!   the overdue and due-soon counts and their first 100 rows). The two alternate, `REPS` times
-//!   after one warm-up of each; medians.
+//!   in the page's order: `change_marker`, `runs`, `progress_by_child` (the scope's totals and a
+//!   line per street, counted in SQL by the street each task falls under), `done_per_day`,
+//!   `tasks_page` twice (overdue, due soon; 100 each) and `unit_names` of the listed tasks.
+//!   Against it, **group by**: the statements the page's numbers come from, the very SQL
+//!   `progress_by_child` and `done_per_day` run (`store::progress_by_child_sql`,
+//!   `store::done_per_day_sql`: the scope and its children, the tallies and figure sums by child,
+//!   the templates' first tasks, tasks done per day), run bare and fetched, not looked at; and
+//!   **bare all**: those plus what the rest of the page lists, bare (the overdue and due-soon counts
+//!   and their first 100 rows). The two alternate, `REPS` times after one warm-up of each; medians.
+//!   **old progress** times what the page asked before `progress_by_child`: `run_progress` (a line
+//!   for every unit, rolled up in Rust) and `children`.
 //! - **submissions**: `store::submit_task` (the path of the portal's POST: the form key, the
 //!   figures checked, the task marked done, its event, its waiting dependants opened, one
 //!   transaction each) over `SUBMISSIONS` open tasks, against a bare loop over the same rows of
@@ -52,6 +56,8 @@ const OWNER: &str = "district-org";
 const STREETS: usize = 500;
 const COMMUNITIES_PER_STREET: usize = 20;
 const DIRECTORY_PATH: &str = "workflows/units.yaml";
+/// The store calls of the page the bench times apart.
+const PAGE_CALLS: usize = 6;
 /// Timed iterations (after one warm-up) of the dashboard, rounds of submissions.
 const REPS: usize = 3;
 const SUBMISSION_ROUNDS: usize = 3;
@@ -226,8 +232,8 @@ async fn fill(store: &Store, conn: &DatabaseConnection, db: Db, size: &Size) -> 
 // The dashboard.
 
 /// The store calls of the dashboard page, in its order; seconds of each.
-async fn dashboard_real(store: &Store, campaign: &str, key: &str, now: DateTime<Utc>) -> [f64; 6] {
-    let mut times = [0.0; 6];
+async fn dashboard_real(store: &Store, campaign: &str, key: &str, now: DateTime<Utc>) -> [f64; PAGE_CALLS] {
+    let mut times = [0.0; PAGE_CALLS];
     let mut start = Instant::now();
     let mut lap = |i: usize, start: &mut Instant| {
         times[i] = start.elapsed().as_secs_f64();
@@ -237,16 +243,15 @@ async fn dashboard_real(store: &Store, campaign: &str, key: &str, now: DateTime<
     let runs = store::runs(store).await.expect("runs");
     assert_eq!(runs.len(), 1);
     lap(0, &mut start);
-    let progress = store::run_progress(store, campaign, key, Some(OWNER), now).await.expect("progress").expect("a run");
+    let progress = store::progress_by_child(store, campaign, key, OWNER, now).await.expect("progress").expect("a run");
     assert!(progress.totals.total() > 0 && !progress.figures.is_empty());
+    assert_eq!(progress.children.len(), STREETS);
     lap(1, &mut start);
-    let children = store::children(store, OWNER).await.expect("children");
-    assert_eq!(children.len(), STREETS);
-    lap(2, &mut start);
     let per_day = store::done_per_day(store, campaign, key, Some(OWNER)).await.expect("per day");
     assert!(!per_day.is_empty());
-    lap(3, &mut start);
-    for (i, overdue) in [(4, true), (5, false)] {
+    lap(2, &mut start);
+    let mut units = Vec::new();
+    for (i, overdue) in [(3, true), (4, false)] {
         let query = TaskQuery {
             campaign: Some(campaign.to_string()),
             run: Some(key.to_string()),
@@ -256,48 +261,45 @@ async fn dashboard_real(store: &Store, campaign: &str, key: &str, now: DateTime<
             limit: 100,
             ..TaskQuery::default()
         };
-        store::tasks_page(store, &query, now).await.expect("a page");
+        let page = store::tasks_page(store, &query, now).await.expect("a page");
+        units.extend(page.tasks.into_iter().map(|t| t.unit));
         lap(i, &mut start);
     }
+    let units: Vec<&str> = units.iter().map(String::as_str).collect();
+    store::unit_names(store, &units).await.expect("names");
+    lap(5, &mut start);
     times
 }
 
-/// The bare `GROUP BY` queries; with `all`, also the lists the page shows. Seconds.
+/// The page's calls as they were before `progress_by_child` (issue 12's first round): `run_progress`
+/// (every unit's line, rolled up in Rust) and `children`. Seconds.
+async fn dashboard_old(store: &Store, campaign: &str, key: &str, now: DateTime<Utc>) -> f64 {
+    let start = Instant::now();
+    let progress = store::run_progress(store, campaign, key, Some(OWNER), now).await.expect("progress").expect("a run");
+    assert!(progress.totals.total() > 0);
+    assert_eq!(store::children(store, OWNER).await.expect("children").len(), STREETS);
+    start.elapsed().as_secs_f64()
+}
+
+/// The bare statements the page's numbers come from — the very SQL `progress_by_child` and
+/// `done_per_day` run (the scope and its children, the tallies and the figure sums by child, the
+/// templates' first tasks, tasks done per day), fetched and not looked at; with `all`, also the
+/// lists the page shows. Seconds.
 async fn dashboard_bare(conn: &DatabaseConnection, run: i64, now: i64, all: bool) -> f64 {
     let soon = now + store::DUE_SOON_SECONDS;
-    let start = Instant::now();
-    let counts = match conn.get_database_backend() {
-        DbBackend::Postgres => {
-            "SELECT unit, template, state, count(*), \
-                 count(*) FILTER (WHERE state = 'open' AND due_at < ?2), \
-                 count(*) FILTER (WHERE state = 'open' AND due_at >= ?2 AND due_at < ?3) \
-             FROM tasks WHERE run_id = ?1 GROUP BY unit, template, state"
-        }
-        _ => {
-            "SELECT unit, template, state, count(*), \
-                 sum(state = 'open' AND due_at < ?2), sum(state = 'open' AND due_at >= ?2 AND due_at < ?3) \
-             FROM tasks WHERE run_id = ?1 GROUP BY unit, template, state"
-        }
-    };
-    assert!(rows(conn, counts, vec![run.into(), now.into(), soon.into()]).await > 0);
-    let sums = match conn.get_database_backend() {
-        DbBackend::Postgres => {
-            "SELECT t.unit, t.template, f.key, sum(f.value::float8) \
-             FROM tasks t, jsonb_each_text(t.figures::jsonb) AS f \
-             WHERE t.run_id = ?1 AND t.state = 'done' AND t.figures IS NOT NULL GROUP BY t.unit, t.template, f.key"
-        }
-        _ => {
-            "SELECT t.unit, t.template, f.key, total(f.value) FROM tasks t, json_each(t.figures) AS f \
-             WHERE t.run_id = ?1 AND t.state = 'done' AND t.figures IS NOT NULL GROUP BY t.unit, t.template, f.key"
-        }
-    };
-    assert!(rows(conn, sums, vec![run.into()]).await > 0);
+    let backend = conn.get_database_backend();
+    let [units, tallies, sums, firsts] = store::progress_by_child_sql(backend);
     // The run's zone, Asia/Shanghai, is 8 hours ahead of UTC.
-    let per_day = "SELECT (completed_at + 28800) / 86400 AS day, count(*) FROM tasks \
-                   WHERE run_id = ?1 AND state = 'done' AND completed_at IS NOT NULL GROUP BY day ORDER BY day";
-    assert!(rows(conn, per_day, vec![run.into()]).await > 0);
+    let per_day = store::done_per_day_sql(backend, 8 * 3600, true);
+    let start = Instant::now();
+    assert_eq!(fetch(conn, &units, vec![OWNER.into()]).await, STREETS + 1);
+    assert!(fetch(conn, &tallies, vec![run.into(), now.into(), soon.into(), OWNER.into()]).await > 0);
+    assert!(fetch(conn, &sums, vec![run.into(), OWNER.into()]).await > 0);
+    let firsts = fetch_ids(conn, &firsts, run).await;
+    let list = firsts.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    assert!(fetch(conn, &format!("SELECT * FROM tasks WHERE id IN ({list}) ORDER BY id"), vec![]).await > 0);
+    assert!(fetch(conn, &per_day, vec![run.into(), OWNER.into()]).await > 0);
     if all {
-        rows(conn, "SELECT id, name, level, parent, email FROM units ORDER BY position", vec![]).await;
         for (filter, values) in [
             ("due_at < ?2", vec![run.into(), now.into()]),
             ("due_at >= ?2 AND due_at < ?3", vec![run.into(), now.into(), soon.into()]),
@@ -313,11 +315,31 @@ async fn dashboard_bare(conn: &DatabaseConnection, run: i64, now: i64, all: bool
     start.elapsed().as_secs_f64()
 }
 
+/// Runs a statement already spelled for the backend; the number of rows.
+async fn fetch(conn: &DatabaseConnection, sql: &str, values: Vec<Value>) -> usize {
+    let backend = conn.get_database_backend();
+    conn.query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await
+        .unwrap_or_else(|e| panic!("{e}\n{sql}"))
+        .len()
+}
+
+async fn fetch_ids(conn: &DatabaseConnection, sql: &str, run: i64) -> Vec<i64> {
+    let backend = conn.get_database_backend();
+    conn.query_all_raw(Statement::from_sql_and_values(backend, sql, [run.into()]))
+        .await
+        .unwrap_or_else(|e| panic!("{e}\n{sql}"))
+        .iter()
+        .map(|r| r.try_get_by_index(0).expect("an id"))
+        .collect()
+}
+
 struct DashRow {
     db: Db,
     size: &'static str,
     tasks: i64,
-    real: Vec<[f64; 6]>,
+    real: Vec<[f64; PAGE_CALLS]>,
+    old: Vec<f64>,
     group_by: Vec<f64>,
     bare_all: Vec<f64>,
 }
@@ -333,7 +355,15 @@ async fn measure_dashboard(
     let now = at(NOW);
     let runs = store::runs(store).await.expect("runs");
     let (campaign, key) = (runs[0].campaign.clone(), runs[0].key.clone());
-    let mut row = DashRow { db, size: size.name, tasks, real: Vec::new(), group_by: Vec::new(), bare_all: Vec::new() };
+    let mut row = DashRow {
+        db,
+        size: size.name,
+        tasks,
+        real: Vec::new(),
+        old: Vec::new(),
+        group_by: Vec::new(),
+        bare_all: Vec::new(),
+    };
     for rep in 0..=REPS {
         eprintln!("dashboard: {} {}: iteration {rep}/{REPS} ...", db.name(), size.name);
         // The order alternates, so that neither always finds the other's pages cached.
@@ -348,8 +378,10 @@ async fn measure_dashboard(
             let real = dashboard_real(store, &campaign, &key, now).await;
             (real, g, a)
         };
+        let old = dashboard_old(store, &campaign, &key, now).await;
         if rep > 0 {
             row.real.push(real);
+            row.old.push(old);
             row.group_by.push(group_by);
             row.bare_all.push(bare_all);
         }
@@ -476,14 +508,14 @@ fn print_tables(dash: &[DashRow], submit: &[SubmitRow]) {
              queries (group by) and against those plus the page's lists (bare all)"
         );
         println!(
-            "{:<9} {:>5} {:>7} {:>9} {:>9} {:>9} {:>10} {:>10}",
-            "db", "size", "tasks", "store", "group by", "bare all", "/group by", "/bare all"
+            "{:<9} {:>5} {:>7} {:>9} {:>9} {:>9} {:>10} {:>10} {:>12}",
+            "db", "size", "tasks", "store", "group by", "bare all", "/group by", "/bare all", "old progress"
         );
         for r in dash {
             let total: Vec<f64> = r.real.iter().map(|t| t.iter().sum()).collect();
             let (t, g, a) = (median(&total), median(&r.group_by), median(&r.bare_all));
             println!(
-                "{:<9} {:>5} {:>7} {:>9} {:>9} {:>9} {:>9.2}x {:>9.2}x",
+                "{:<9} {:>5} {:>7} {:>9} {:>9} {:>9} {:>9.2}x {:>9.2}x {:>12}",
                 r.db.name(),
                 r.size,
                 r.tasks,
@@ -491,18 +523,19 @@ fn print_tables(dash: &[DashRow], submit: &[SubmitRow]) {
                 ms(g),
                 ms(a),
                 t / g,
-                t / a
+                t / a,
+                ms(median(&r.old))
             );
         }
         println!();
         println!("  the store's calls one by one (medians, ms):");
-        let names = [
+        let names: [&str; PAGE_CALLS] = [
             "change_marker+runs",
-            "run_progress",
-            "children",
+            "progress_by_child",
             "done_per_day",
             "tasks_page overdue",
             "tasks_page due soon",
+            "unit_names",
         ];
         for r in dash {
             let parts: Vec<String> = names
@@ -516,12 +549,13 @@ fn print_tables(dash: &[DashRow], submit: &[SubmitRow]) {
             let all = |v: &[f64]| v.iter().map(|s| ms(*s)).collect::<Vec<_>>().join(" ");
             let total: Vec<f64> = r.real.iter().map(|t| t.iter().sum()).collect();
             println!(
-                "  {} {}: store [{}] group by [{}] bare all [{}] ms",
+                "  {} {}: store [{}] group by [{}] bare all [{}] old progress [{}] ms",
                 r.db.name(),
                 r.size,
                 all(&total),
                 all(&r.group_by),
-                all(&r.bare_all)
+                all(&r.bare_all),
+                all(&r.old)
             );
         }
         for r in dash {

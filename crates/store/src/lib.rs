@@ -4,6 +4,7 @@
 mod apply;
 mod backup;
 mod bulk;
+mod by_child;
 mod cause;
 mod connect;
 mod due;
@@ -22,13 +23,14 @@ mod tick;
 
 pub use apply::{AppliedRun, ApplyReport, Definition, RunChange, apply, newest_definition_id};
 pub use backup::{BackupError, check_backup};
+pub use by_child::{ChildProgress, ScopeProgress, progress_by_child, progress_by_child_sql};
 pub use connect::{DEFAULT_URL, MigrationState, Store, normalize_url, sqlite_file};
 pub use due::{due_tasks, due_tasks_sql, explain_due_tasks};
 pub use error::{FigureProblem, StoreError, redact};
 pub use event_kind::EventKind;
 pub use links::{
-    LINK_SECRET_LEN, LinkStanding, Reader, link_generation, link_secret, link_standing, reader, readers, revoke_links,
-    rotate_link_secret, sign_link, subject_key,
+    LINK_SECRET_LEN, LinkStanding, Reader, UnitPlace, link_generation, link_secret, link_standing,
+    link_standing_and_unit, reader, readers, revoke_links, rotate_link_secret, sign_link, subject_key,
 };
 pub use missed::{campaigns_in_use_since, record_missed_runs};
 pub use operate::{
@@ -41,8 +43,8 @@ pub use outbox::{
     release_claims, renew_claims, resume_orphaned, retry_mail,
 };
 pub use read::{
-    RunInfo, TaskDetail, TaskPage, TaskQuery, UnitRow, UnitTask, Waiting, children, done_per_day, has_units_below,
-    is_within, run, run_progress, runs, task_detail, tasks_page, unit, unit_tasks,
+    RunInfo, TaskDetail, TaskPage, TaskQuery, UnitRow, UnitTask, Waiting, children, done_per_day, done_per_day_sql,
+    has_units_below, is_within, run, run_progress, runs, task_detail, tasks_page, unit, unit_names, unit_tasks,
 };
 pub use report::Tally;
 pub use reports::{

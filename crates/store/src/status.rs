@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use plan::TaskState;
 use report::{Tally, UnitNode, UnitTree};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, Statement};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QueryResult, Statement};
 use serde::Serialize;
 
 use crate::connect::Store;
@@ -85,6 +85,9 @@ pub struct FigureTotal {
     pub label: String,
     pub unit: Option<String>,
     pub total: f64,
+    /// How many tasks reported it: 0 when nobody did, and then `total` is no value but a gap (the
+    /// pages say "（待报送）", never 0).
+    pub reported: u64,
 }
 
 /// The status of every run matching `filter` (`campaign` or `campaign/run`; all when `None`),
@@ -148,65 +151,42 @@ pub(crate) async fn run_status(
 
     // Counts by (unit, template, state), with the open ones overdue or due soon.
     let backend = store.backend();
-    let now_s = now.timestamp();
-    let counts_sql = match backend {
-        DbBackend::Postgres => {
-            "SELECT unit, template, state, count(*) AS n, \
-                 count(*) FILTER (WHERE state = 'open' AND due_at < $2) AS overdue, \
-                 count(*) FILTER (WHERE state = 'open' AND due_at >= $2 AND due_at < $3) AS due_soon \
-             FROM tasks WHERE run_id = $1 GROUP BY unit, template, state"
-        }
-        _ => {
-            "SELECT unit, template, state, count(*) AS n, \
-                 sum(state = 'open' AND due_at < ?2) AS overdue, \
-                 sum(state = 'open' AND due_at >= ?2 AND due_at < ?3) AS due_soon \
-             FROM tasks WHERE run_id = ?1 GROUP BY unit, template, state"
-        }
-    };
-    let values = [r.id.into(), now_s.into(), now_s.saturating_add(DUE_SOON_SECONDS).into()];
-    let rows =
-        store.db.query_all_raw(Statement::from_sql_and_values(backend, counts_sql, values)).await.map_err(err)?;
+    let sql = tally_statement(backend, "t.unit", "tasks t", "t.run_id = ?1");
+    let rows = store
+        .db
+        .query_all_raw(Statement::from_sql_and_values(backend, sql, tally_values(r.id, now)))
+        .await
+        .map_err(err)?;
     let mut own: HashMap<usize, Tally> = HashMap::new();
     let mut by_template: HashMap<String, Tally> = HashMap::new();
     for row in &rows {
         let unit: String = row.try_get_by_index(0).map_err(err)?;
-        let template: String = row.try_get_by_index(1).map_err(err)?;
-        let state: String = row.try_get_by_index(2).map_err(err)?;
-        let n: i64 = row.try_get_by_index(3).map_err(err)?;
-        let overdue: Option<i64> = row.try_get_by_index(4).map_err(err)?;
-        let due_soon: Option<i64> = row.try_get_by_index(5).map_err(err)?;
+        let (template, tally) = read_tally(store, r, row)?;
         let Some(&u) = index.get(unit.as_str()) else { continue };
         if !in_scope(u) {
             continue;
         }
-        let state = TaskState::from_name(&state).ok_or_else(|| StoreError::Corrupt {
-            what: format!("tasks of {}/{} in state `{state}`", r.campaign, r.key),
-        })?;
-        let tally = tally_of(state, count(n), count(overdue.unwrap_or(0)), count(due_soon.unwrap_or(0)));
         own.entry(u).or_default().merge(&tally);
         by_template.entry(template).or_default().merge(&tally);
     }
 
-    // Templates in written order, each with the title and figure spec of its first task.
-    let firsts = first_task_of_each_template(store, r.id).await?;
-    let mut templates = Vec::with_capacity(firsts.len());
-    let mut figure_order: Vec<(String, campaign::Figure)> = Vec::new();
-    for first in &firsts {
-        templates.push(TemplateStatus {
-            template: first.template.clone(),
-            title: first.title.clone(),
-            counts: by_template.get(&first.template).copied().unwrap_or_default(),
-        });
-        for figure in crate::stored::figure_spec(&first.figure_spec, first.id)? {
-            figure_order.push((first.template.clone(), figure));
+    // Figure sums by (unit, template.key), over done tasks.
+    let sql = figure_statement(backend, "t.unit", "tasks t", "t.run_id = ?1");
+    let rows =
+        store.db.query_all_raw(Statement::from_sql_and_values(backend, sql, [r.id.into()])).await.map_err(err)?;
+    let mut own_figures: HashMap<usize, BTreeMap<String, f64>> = HashMap::new();
+    let mut figure_totals = FigureSums::new();
+    for row in &rows {
+        let unit: String = row.try_get_by_index(0).map_err(err)?;
+        let (key, value, n) = read_sum(store, row)?;
+        let Some(&u) = index.get(unit.as_str()) else { continue };
+        if in_scope(u) {
+            add_sum(&mut figure_totals, &key, value, n);
+            *own_figures.entry(u).or_default().entry(key).or_default() += value;
         }
     }
-    if scope.is_some() {
-        templates.retain(|t| t.counts != Tally::default());
-    }
-
-    // Figure sums by (unit, template.key), over done tasks.
-    let own_figures = figure_sums(store, r.id, &index, &in_scope).await?;
+    let (templates, figures) =
+        templates_and_figures(store, r.id, &by_template, &figure_totals, scope.is_some()).await?;
 
     let own_list: Vec<(usize, Tally)> = own.iter().map(|(u, t)| (*u, *t)).collect();
     let rolled = report::roll_up(tree, &own_list);
@@ -236,19 +216,6 @@ pub(crate) async fn run_status(
     for tally in own.values() {
         totals.merge(tally);
     }
-    let mut figure_totals: BTreeMap<String, f64> = BTreeMap::new();
-    for (_, sums) in &figure_list {
-        for (key, value) in sums {
-            *figure_totals.entry(key.clone()).or_default() += value;
-        }
-    }
-    let figures = figure_order
-        .into_iter()
-        .map(|(template, f)| {
-            let total = figure_totals.get(&format!("{template}.{}", f.key)).copied().unwrap_or_default();
-            FigureTotal { template, key: f.key, label: f.label, unit: f.unit, total }
-        })
-        .collect();
     Ok(RunStatus {
         campaign: r.campaign.clone(),
         key: r.key.clone(),
@@ -267,6 +234,55 @@ fn count(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
 
+/// `?n` placeholders as the backend spells them (`$n` on PostgreSQL). The statements here contain
+/// no other `?`.
+pub(crate) fn numbered(backend: DbBackend, sql: &str) -> String {
+    match backend {
+        DbBackend::Postgres => sql.replace('?', "$"),
+        _ => sql.to_string(),
+    }
+}
+
+/// The statement counting tasks by (`group`, template, state), with the open ones overdue (due
+/// before `?2`) and due soon (before `?3`): `SELECT group, template, state, n, overdue, due_soon
+/// FROM from WHERE filter GROUP BY …`, `t` being the tasks. The status of every unit groups by
+/// unit, the dashboard by the scope's child (see `by_child`): one tally code for both.
+pub(crate) fn tally_statement(backend: DbBackend, group: &str, from: &str, filter: &str) -> String {
+    let (overdue, due_soon) = match backend {
+        DbBackend::Postgres => (
+            "count(*) FILTER (WHERE t.state = 'open' AND t.due_at < ?2)",
+            "count(*) FILTER (WHERE t.state = 'open' AND t.due_at >= ?2 AND t.due_at < ?3)",
+        ),
+        _ => ("sum(t.state = 'open' AND t.due_at < ?2)", "sum(t.state = 'open' AND t.due_at >= ?2 AND t.due_at < ?3)"),
+    };
+    numbered(
+        backend,
+        &format!(
+            "SELECT {group}, t.template, t.state, count(*), {overdue}, {due_soon} FROM {from} WHERE {filter} \
+             GROUP BY {group}, t.template, t.state"
+        ),
+    )
+}
+
+/// The values of a [`tally_statement`]: the run, now, and the end of "due soon".
+pub(crate) fn tally_values(run_id: i64, now: DateTime<Utc>) -> Vec<sea_orm::Value> {
+    let now_s = now.timestamp();
+    vec![run_id.into(), now_s.into(), now_s.saturating_add(DUE_SOON_SECONDS).into()]
+}
+
+/// A row of a [`tally_statement`] after its group column: the template and its tally.
+pub(crate) fn read_tally(store: &Store, r: &run::Model, row: &QueryResult) -> Result<(String, Tally), StoreError> {
+    let err = |e| StoreError::from_db(&store.url, e);
+    let template: String = row.try_get_by_index(1).map_err(err)?;
+    let state: String = row.try_get_by_index(2).map_err(err)?;
+    let n: i64 = row.try_get_by_index(3).map_err(err)?;
+    let overdue: Option<i64> = row.try_get_by_index(4).map_err(err)?;
+    let due_soon: Option<i64> = row.try_get_by_index(5).map_err(err)?;
+    let state = TaskState::from_name(&state)
+        .ok_or_else(|| StoreError::Corrupt { what: format!("tasks of {}/{} in state `{state}`", r.campaign, r.key) })?;
+    Ok((template, tally_of(state, count(n), count(overdue.unwrap_or(0)), count(due_soon.unwrap_or(0)))))
+}
+
 /// A tally of `n` tasks in `state`, of which `overdue` and `due_soon` (open ones).
 fn tally_of(state: TaskState, n: u64, overdue: u64, due_soon: u64) -> Tally {
     let mut tally = Tally { overdue, due_soon, ..Tally::default() };
@@ -280,15 +296,91 @@ fn tally_of(state: TaskState, n: u64, overdue: u64, due_soon: u64) -> Tally {
     tally
 }
 
+/// The statement summing reported figures of done tasks by (`group`, template, key) over the
+/// stored JSON, with how many tasks reported each: `SELECT group, template, key, sum, n`.
+pub(crate) fn figure_statement(backend: DbBackend, group: &str, from: &str, filter: &str) -> String {
+    let (each, sum) = match backend {
+        DbBackend::Postgres => ("jsonb_each_text(t.figures::jsonb)", "sum(f.value::float8)"),
+        _ => ("json_each(t.figures)", "total(f.value)"),
+    };
+    numbered(
+        backend,
+        &format!(
+            "SELECT {group}, t.template, f.key, {sum}, count(*) FROM {from}, {each} AS f \
+             WHERE {filter} AND t.state = 'done' AND t.figures IS NOT NULL GROUP BY {group}, t.template, f.key"
+        ),
+    )
+}
+
+/// A row of a [`figure_statement`] after its group column: `template.key`, the sum, and how many
+/// tasks reported it.
+pub(crate) fn read_sum(store: &Store, row: &QueryResult) -> Result<(String, f64, u64), StoreError> {
+    let err = |e| StoreError::from_db(&store.url, e);
+    let template: String = row.try_get_by_index(1).map_err(err)?;
+    let key: String = row.try_get_by_index(2).map_err(err)?;
+    let value: f64 = row.try_get_by_index(3).map_err(err)?;
+    let n: i64 = row.try_get_by_index(4).map_err(err)?;
+    Ok((format!("{template}.{key}"), value, count(n)))
+}
+
+/// Figure totals by `template.key`: the sum and how many tasks reported it.
+pub(crate) type FigureSums = BTreeMap<String, (f64, u64)>;
+
+pub(crate) fn add_sum(sums: &mut FigureSums, key: &str, value: f64, n: u64) {
+    match sums.get_mut(key) {
+        Some((total, count)) => {
+            *total += value;
+            *count += n;
+        }
+        None => {
+            sums.insert(key.to_string(), (value, n));
+        }
+    }
+}
+
+/// The statement of [`first_task_of_each_template`]'s first step (for the bench's baseline too).
+pub(crate) const FIRST_TASKS_SQL: &str = "SELECT min(id) FROM tasks WHERE run_id = ?1 GROUP BY template";
+
+/// The run's templates in written order with their counts (of those that have tasks in the scope,
+/// when `scoped`), and the total of every figure they ask for, from the title and figure spec of
+/// each template's first task.
+pub(crate) async fn templates_and_figures(
+    store: &Store,
+    run_id: i64,
+    by_template: &HashMap<String, Tally>,
+    sums: &FigureSums,
+    scoped: bool,
+) -> Result<(Vec<TemplateStatus>, Vec<FigureTotal>), StoreError> {
+    let firsts = first_task_of_each_template(store, run_id).await?;
+    let mut templates = Vec::with_capacity(firsts.len());
+    let mut figures = Vec::new();
+    for first in &firsts {
+        let counts = by_template.get(&first.template).copied().unwrap_or_default();
+        // A scope lists the templates it has tasks of; every figure stays listed (as it always was).
+        if !scoped || counts != Tally::default() {
+            templates.push(TemplateStatus { template: first.template.clone(), title: first.title.clone(), counts });
+        }
+        for f in crate::stored::figure_spec(&first.figure_spec, first.id)? {
+            let (total, reported) = sums.get(&format!("{}.{}", first.template, f.key)).copied().unwrap_or_default();
+            figures.push(FigureTotal {
+                template: first.template.clone(),
+                key: f.key,
+                label: f.label,
+                unit: f.unit,
+                total,
+                reported,
+            });
+        }
+    }
+    Ok((templates, figures))
+}
+
 /// The first task of each template of a run, in written order: its title and figure spec stand for
 /// the template's.
 async fn first_task_of_each_template(store: &Store, run_id: i64) -> Result<Vec<task::Model>, StoreError> {
     let err = |e| StoreError::from_db(&store.url, e);
     let backend = store.backend();
-    let sql = match backend {
-        DbBackend::Postgres => "SELECT min(id) FROM tasks WHERE run_id = $1 GROUP BY template",
-        _ => "SELECT min(id) FROM tasks WHERE run_id = ?1 GROUP BY template",
-    };
+    let sql = numbered(backend, FIRST_TASKS_SQL);
     let rows =
         store.db.query_all_raw(Statement::from_sql_and_values(backend, sql, [run_id.into()])).await.map_err(err)?;
     let ids: Vec<i64> = rows.iter().map(|row| row.try_get_by_index::<i64>(0)).collect::<Result<_, _>>().map_err(err)?;
@@ -298,44 +390,4 @@ async fn first_task_of_each_template(store: &Store, run_id: i64) -> Result<Vec<t
         .all(&store.db)
         .await
         .map_err(err)
-}
-
-/// Reported figures of a run's done tasks, summed in the database by (unit, template, key), for the
-/// units `in_scope`.
-async fn figure_sums(
-    store: &Store,
-    run_id: i64,
-    index: &HashMap<&str, usize>,
-    in_scope: &(dyn Fn(usize) -> bool + Sync),
-) -> Result<HashMap<usize, BTreeMap<String, f64>>, StoreError> {
-    let err = |e| StoreError::from_db(&store.url, e);
-    let backend = store.backend();
-    let sql = match backend {
-        DbBackend::Postgres => {
-            "SELECT t.unit, t.template, f.key, sum(f.value::float8) \
-             FROM tasks t, jsonb_each_text(t.figures::jsonb) AS f \
-             WHERE t.run_id = $1 AND t.state = 'done' AND t.figures IS NOT NULL \
-             GROUP BY t.unit, t.template, f.key"
-        }
-        _ => {
-            "SELECT t.unit, t.template, f.key, total(f.value) \
-             FROM tasks t, json_each(t.figures) AS f \
-             WHERE t.run_id = ?1 AND t.state = 'done' AND t.figures IS NOT NULL \
-             GROUP BY t.unit, t.template, f.key"
-        }
-    };
-    let rows =
-        store.db.query_all_raw(Statement::from_sql_and_values(backend, sql, [run_id.into()])).await.map_err(err)?;
-    let mut sums: HashMap<usize, BTreeMap<String, f64>> = HashMap::new();
-    for row in &rows {
-        let unit: String = row.try_get_by_index(0).map_err(err)?;
-        let template: String = row.try_get_by_index(1).map_err(err)?;
-        let key: String = row.try_get_by_index(2).map_err(err)?;
-        let value: f64 = row.try_get_by_index(3).map_err(err)?;
-        let Some(&u) = index.get(unit.as_str()) else { continue };
-        if in_scope(u) {
-            *sums.entry(u).or_default().entry(format!("{template}.{key}")).or_default() += value;
-        }
-    }
-    Ok(sums)
 }

@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use links::{Claims, Purpose, TokenError};
+use links::{Claims, Purpose, Subject, TokenError};
 
 use crate::error::WebError;
 use crate::guard::client_ip;
@@ -64,7 +64,7 @@ pub async fn exchange(
     }
     let now = state.now().timestamp();
     let claims = match check(&state, &token, Purpose::Link, now).await {
-        Ok(claims) => claims,
+        Ok((claims, _)) => claims,
         Err(why) => {
             state.inner.limiter.bad(ip);
             tracing::warn!(%ip, reason = why, "a link was refused");
@@ -87,7 +87,14 @@ pub async fn exchange(
 /// Checks a token of `purpose`: signature, expiry, and the subject's generation, against the
 /// secret and generation read from the database with every request (one query), so a rotation or
 /// a revocation by `guiyan link` takes effect at once. The reason it failed is for the log only.
-async fn check(state: &AppState, token: &str, purpose: Purpose, now: i64) -> Result<Claims, &'static str> {
+///
+/// For a unit, the same query reads its row (`UnitPlace`), which every page needs.
+async fn check(
+    state: &AppState,
+    token: &str,
+    purpose: Purpose,
+    now: i64,
+) -> Result<(Claims, Option<store::UnitPlace>), &'static str> {
     let why = |e: TokenError| match e {
         TokenError::Malformed => "malformed",
         TokenError::BadSignature => "bad signature",
@@ -97,18 +104,24 @@ async fn check(state: &AppState, token: &str, purpose: Purpose, now: i64) -> Res
     // The cached secret names the subject to look up; the database's secret decides.
     let mut claims = links::verify(&state.secret(), token, purpose, now);
     let subject = match &claims {
-        Ok(claims) => store::subject_key(&claims.subject),
+        Ok(claims) => claims.subject.clone(),
         Err(TokenError::BadSignature) => {
             // Perhaps signed with a secret rotated in since: read it and try once more.
             if !state.reload_secret().await {
                 return Err("bad signature");
             }
             claims = links::verify(&state.secret(), token, purpose, now);
-            store::subject_key(&claims.as_ref().map_err(|e| why(*e))?.subject)
+            claims.as_ref().map_err(|e| why(*e))?.subject.clone()
         }
         Err(e) => return Err(why(*e)),
     };
-    let standing = store::link_standing(state.store(), &subject).await.map_err(|_| "the database failed")?;
+    let unit = match &subject {
+        Subject::Unit(unit) => Some(unit.as_str()),
+        Subject::Reader(_) => None,
+    };
+    let (standing, place) = store::link_standing_and_unit(state.store(), &store::subject_key(&subject), unit)
+        .await
+        .map_err(|_| "the database failed")?;
     if standing.secret.is_some_and(|bytes| state.adopt_secret(bytes)) {
         // The secret was rotated since it was cached: the token must check out under the new one.
         claims = links::verify(&state.secret(), token, purpose, now);
@@ -117,7 +130,12 @@ async fn check(state: &AppState, token: &str, purpose: Purpose, now: i64) -> Res
     if claims.generation != standing.generation {
         return Err("revoked");
     }
-    Ok(claims)
+    // The place read is the subject's only if the claims that checked out name that unit.
+    let place = match (&claims.subject, unit) {
+        (Subject::Unit(u), Some(read)) if u.as_str() == read => place,
+        _ => None,
+    };
+    Ok((claims, place))
 }
 
 /// The session of a request: the cookie (or, for scripts, an `Authorization: Bearer` link or
@@ -137,8 +155,13 @@ pub async fn session(state: &AppState, headers: &HeaderMap) -> Result<Option<Ses
         }
         (None, None) => return Ok(None),
     };
-    let Ok(claims) = check(state, &token, purpose, now).await else { return Ok(None) };
-    match Viewer::of(state.store(), claims.subject).await {
+    let Ok((claims, place)) = check(state, &token, purpose, now).await else { return Ok(None) };
+    let viewer = match (claims.subject, place) {
+        (Subject::Unit(_), None) => return Ok(None),
+        (subject @ Subject::Unit(_), Some(place)) => Ok(Viewer::of_unit(subject, place)),
+        (subject, _) => Viewer::of(state.store(), subject).await,
+    };
+    match viewer {
         Ok(viewer) => Ok(Some(Session { viewer, token })),
         Err(NoViewer::Gone) => Ok(None),
         Err(NoViewer::Store(e)) => Err(WebError::Store(Lang::Zh, e)),

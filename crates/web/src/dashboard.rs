@@ -5,16 +5,17 @@
 //! page is complete and a reload refreshes it.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use campaign::wording::{format_duration, format_time};
 use charts::{BurnUpChart, BurnUpPoint, CompletionChart, DateMarker, FigureChart, Options, UnitBar};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use report::{Mark, Tally};
 use serde::{Deserialize, Serialize};
-use store::{RunInfo, RunStatus, TaskQuery, UnitStatus};
+use store::{FigureTotal, RunInfo, ScopeProgress, StoreError, TaskPage, TaskQuery, TemplateStatus};
 
 use crate::auth::session;
 use crate::error::WebError;
@@ -77,8 +78,10 @@ struct TaskLine {
 #[derive(Debug, Serialize)]
 struct FigureLine {
     label: String,
+    /// The total, or "（待报送）" when nobody reported the figure.
     total: String,
     unit: String,
+    pending: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -89,13 +92,12 @@ struct UnitFigures {
 
 /// Each figure's name as the dashboard shows it: its label, followed by its task's title where
 /// another task's figure has the same label.
-fn figure_labels(progress: &RunStatus, lang: Lang) -> Vec<String> {
-    progress
-        .figures
+fn figure_labels(figures: &[FigureTotal], templates: &[TemplateStatus], lang: Lang) -> Vec<String> {
+    figures
         .iter()
         .map(|f| {
-            let shared = progress.figures.iter().filter(|g| g.label == f.label).count() > 1;
-            let task = progress.by_template.iter().find(|t| t.template == f.template).map(|t| t.title.as_str());
+            let shared = figures.iter().filter(|g| g.label == f.label).count() > 1;
+            let task = templates.iter().find(|t| t.template == f.template).map(|t| t.title.as_str());
             match (shared, task, lang) {
                 (true, Some(task), Lang::Zh) => format!("{}（{task}）", f.label),
                 (true, Some(task), Lang::En) => format!("{} ({task})", f.label),
@@ -137,6 +139,67 @@ fn chart_mark(mark: Mark) -> charts::Mark {
         Mark::OnTrack => charts::Mark::OnTrack,
         Mark::NoTasks => charts::Mark::NoTasks,
     }
+}
+
+/// What the dashboard of one run and scope reads from the store; kept in the state's cache while
+/// nothing changed (see [`data`]).
+pub(crate) struct DashData {
+    progress: ScopeProgress,
+    per_day: Vec<(NaiveDate, u64)>,
+    overdue: TaskPage,
+    due_soon: TaskPage,
+    /// The names of the units of the listed tasks.
+    names: HashMap<String, String>,
+}
+
+/// The cache's key: campaign, run and scope.
+pub(crate) type DashKey = (String, String, String);
+/// The cache's stamp: the change marker and the minute of `now`. Every write that shows on the
+/// dashboard (a report, a waiver, the engine opening a task, an apply) logs an event, which moves
+/// the marker, read from the database with every view: a change by this or another process shows
+/// at the next view or refresh. The minute covers what moves with time alone (an open task turns
+/// overdue or due soon without any write): at most a minute late.
+pub(crate) type DashStamp = (i64, i64);
+
+/// The dashboard's data of `run` in `scope` at `now`, from the cache when nothing changed since it
+/// was read (200 views at once of a district's dashboard ask the database once).
+async fn data(
+    state: &AppState,
+    run: &RunInfo,
+    scope: &str,
+    version: i64,
+    now: DateTime<Utc>,
+) -> Result<Arc<Option<DashData>>, StoreError> {
+    let key = (run.campaign.clone(), run.key.clone(), scope.to_string());
+    let stamp = (version, now.timestamp().div_euclid(60));
+    state.inner.dashboards.get_or_compute(&key, &stamp, || read(state, run, scope, now)).await
+}
+
+async fn read(
+    state: &AppState,
+    run: &RunInfo,
+    scope: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<DashData>, StoreError> {
+    let store = state.store();
+    let Some(progress) = store::progress_by_child(store, &run.campaign, &run.key, scope, now).await? else {
+        return Ok(None);
+    };
+    let per_day = store::done_per_day(store, &run.campaign, &run.key, Some(scope)).await?;
+    let listed = |overdue: bool| TaskQuery {
+        campaign: Some(run.campaign.clone()),
+        run: Some(run.key.clone()),
+        scope: Some(scope.to_string()),
+        overdue,
+        due_soon: !overdue,
+        limit: 100,
+        ..TaskQuery::default()
+    };
+    let overdue = store::tasks_page(store, &listed(true), now).await?;
+    let due_soon = store::tasks_page(store, &listed(false), now).await?;
+    let units: Vec<&str> = overdue.tasks.iter().chain(&due_soon.tasks).map(|t| t.unit.as_str()).collect();
+    let names = store::unit_names(store, &units).await?;
+    Ok(Some(DashData { progress, per_day, overdue, due_soon, names }))
 }
 
 /// `GET /d`: the whole page.
@@ -219,17 +282,10 @@ async fn render(state: AppState, query: DashQuery, headers: HeaderMap, template:
         .insert("run_window", &format!("{} — {}", format_time(&run.opens_at, loc), format_time(&run.closes_at, loc)));
     let unit_param = if scope == viewer.scope { String::new() } else { format!("&unit={scope}") };
     context.insert("live_href", &format!("/d/live?{run_param}{unit_param}{lang_param}"));
-    let progress = store::run_progress(state.store(), &run.campaign, &run.key, Some(&scope), now)
-        .await
-        .map_err(store_err)?
-        .ok_or(WebError::NotFound(lang))?;
-    // Every unit's line by id: a run over 10,000 communities has 10,501 lines, looked up once for
-    // each of 500 streets and each listed task (a search of the list each time took most of the
-    // page's time there).
-    let by_unit: HashMap<&str, &UnitStatus> = progress.by_unit.iter().map(|u| (u.unit.as_str(), u)).collect();
-    let scope_row = by_unit.get(scope.as_str());
-    let scope_name = scope_row.map_or_else(|| viewer.scope_name.clone(), |u| u.name.clone());
-    context.insert("unit_name", &scope_name);
+    let data = data(&state, &run, &scope, version, now).await.map_err(store_err)?;
+    let data = Option::as_ref(&data).ok_or(WebError::NotFound(lang))?;
+    let progress = &data.progress;
+    context.insert("unit_name", &progress.scope.name);
     context.insert("drilled", &(scope != viewer.scope));
     context.insert("up_href", &format!("/d?{run_param}{lang_param}"));
     let totals = progress.totals;
@@ -237,13 +293,13 @@ async fn render(state: AppState, query: DashQuery, headers: HeaderMap, template:
     context.insert("completion", &percent(&totals));
 
     // The units one level below the scope, ranked.
-    let children = store::children(state.store(), &scope).await.map_err(store_err)?;
-    let rolled = |id: &str| by_unit.get(id).map(|u| u.rolled_up).unwrap_or_default();
-    let tallies: Vec<(usize, Tally)> = children.iter().enumerate().map(|(i, u)| (i, rolled(&u.id))).collect();
-    let ranked: Vec<RankedView> = report::rank(&tallies)
-        .into_iter()
+    let children = &progress.children;
+    let tallies: Vec<(usize, Tally)> = children.iter().enumerate().map(|(i, c)| (i, c.tally)).collect();
+    let ranking = report::rank(&tallies);
+    let ranked: Vec<RankedView> = ranking
+        .iter()
         .map(|r| {
-            let unit = &children[r.unit];
+            let unit = &children[r.unit].unit;
             RankedView {
                 place: r.place,
                 href: format!("/d?{run_param}&unit={}{lang_param}", unit.id),
@@ -267,10 +323,10 @@ async fn render(state: AppState, query: DashQuery, headers: HeaderMap, template:
         Options::new(if lang == Lang::En { charts::Locale::En } else { charts::Locale::ZhCn }).with_width(chart_width);
     let completion_chart = CompletionChart {
         title: word("by_unit_chart"),
-        bars: report::rank(&tallies)
+        bars: ranking
             .iter()
             .map(|r| {
-                let unit = &children[r.unit];
+                let unit = &children[r.unit].unit;
                 UnitBar::new(unit.name.clone(), r.completion * 100.0, chart_mark(r.mark))
                     .counts(r.tally.settled(), r.tally.total())
             })
@@ -279,13 +335,12 @@ async fn render(state: AppState, query: DashQuery, headers: HeaderMap, template:
     context.insert("chart_units", &completion_chart.render(&options.clone().with_id("chart-units")));
 
     // Done per day, for the burn-up.
-    let per_day = store::done_per_day(state.store(), &run.campaign, &run.key, Some(&scope)).await.map_err(store_err)?;
     let start = run.opens_at.date_naive();
     let end = run.closes_at.date_naive();
     let today = now.with_timezone(&run.opens_at.timezone()).date_naive();
     let mut points = Vec::new();
     let mut done = 0;
-    for (day, n) in &per_day {
+    for (day, n) in &data.per_day {
         done += n;
         points.push(BurnUpPoint { date: *day, done, total: totals.total() });
     }
@@ -307,60 +362,63 @@ async fn render(state: AppState, query: DashQuery, headers: HeaderMap, template:
     context.insert("chart_burn_up", &burn_up.render(&options.clone().with_id("chart-burn-up")));
 
     // Figures: totals of the scope, and by unit below. Two tasks may ask for a figure of the same
-    // name (people reached at talks and at lectures): those are named with their task.
-    let labels = figure_labels(&progress, lang);
+    // name (people reached at talks and at lectures): those are named with their task. A figure
+    // nobody reported is no 0 (the reports' rule): it is left out of the chart and said to be
+    // not yet reported.
+    let labels = figure_labels(&progress.figures, &progress.by_template, lang);
     let figure_lines: Vec<FigureLine> = progress
         .figures
         .iter()
         .zip(&labels)
         .map(|(f, label)| FigureLine {
             label: label.clone(),
-            total: charts_number(f.total, lang),
+            total: if f.reported == 0 { word("figure_pending") } else { charts_number(f.total, lang) },
             unit: f.unit.clone().unwrap_or_default(),
+            pending: f.reported == 0,
         })
         .collect();
-    let figure_chart = FigureChart {
-        title: word("figures"),
-        figures: progress
-            .figures
-            .iter()
-            .zip(&labels)
-            .map(|(f, label)| charts::Figure::new(label.clone(), f.total, f.unit.clone().unwrap_or_default()))
-            .collect(),
+    let reported: Vec<charts::Figure> = progress
+        .figures
+        .iter()
+        .zip(&labels)
+        .filter(|(f, _)| f.reported > 0)
+        .map(|(f, label)| charts::Figure::new(label.clone(), f.total, f.unit.clone().unwrap_or_default()))
+        .collect();
+    let chart_figures = if reported.is_empty() {
+        String::new()
+    } else {
+        FigureChart { title: word("figures"), figures: reported }.render(&options.with_id("chart-figures"))
     };
+    let pending: Vec<String> = figure_lines
+        .iter()
+        .filter(|f| f.pending)
+        .map(|f| match lang {
+            Lang::Zh => format!("{}{}", f.label, f.total),
+            Lang::En => format!("{} {}", f.label, f.total),
+        })
+        .collect();
     context.insert("figures", &figure_lines);
-    context.insert("chart_figures", &figure_chart.render(&options.with_id("chart-figures")));
+    context.insert("figures_pending", &pending);
+    context.insert("chart_figures", &chart_figures);
     let figures_by_unit: Vec<UnitFigures> = children
         .iter()
-        .map(|u| {
-            let sums = by_unit.get(u.id.as_str()).map(|s| s.figures.clone()).unwrap_or_default();
-            UnitFigures {
-                name: u.name.clone(),
-                values: progress
-                    .figures
-                    .iter()
-                    .map(|f| {
-                        sums.get(&format!("{}.{}", f.template, f.key))
-                            .map_or_else(|| "—".to_string(), |v| charts_number(*v, lang))
-                    })
-                    .collect(),
-            }
+        .map(|c| UnitFigures {
+            name: c.unit.name.clone(),
+            values: progress
+                .figures
+                .iter()
+                .map(|f| {
+                    c.figures
+                        .get(&format!("{}.{}", f.template, f.key))
+                        .map_or_else(|| "—".to_string(), |v| charts_number(*v, lang))
+                })
+                .collect(),
         })
         .collect();
     context.insert("figures_by_unit", &figures_by_unit);
 
     // Overdue and due-soon work, with the unit responsible.
-    let listed = |overdue: bool| TaskQuery {
-        campaign: Some(run.campaign.clone()),
-        run: Some(run.key.clone()),
-        scope: Some(scope.clone()),
-        overdue,
-        due_soon: !overdue,
-        limit: 100,
-        ..TaskQuery::default()
-    };
-    for (key, overdue) in [("overdue", true), ("due_soon", false)] {
-        let page = store::tasks_page(state.store(), &listed(overdue), now).await.map_err(store_err)?;
+    for (key, overdue, page) in [("overdue", true, &data.overdue), ("due_soon", false, &data.due_soon)] {
         let tasks: Vec<ListedTask> = page
             .tasks
             .iter()
@@ -377,7 +435,7 @@ async fn render(state: AppState, query: DashQuery, headers: HeaderMap, template:
                         }
                     ),
                     title: t.title.clone(),
-                    unit_name: by_unit.get(t.unit.as_str()).map_or_else(|| t.unit.clone(), |u| u.name.clone()),
+                    unit_name: data.names.get(&t.unit).cloned().unwrap_or_else(|| t.unit.clone()),
                     due_at: format_time(&t.due_at, loc),
                     timing: if overdue {
                         format!("{}{}", word("overdue_by"), format_duration(now - due, loc))

@@ -23,6 +23,7 @@
 mod api;
 mod assets;
 mod auth;
+mod cache;
 mod config;
 mod dashboard;
 mod download;

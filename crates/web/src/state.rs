@@ -1,5 +1,5 @@
-//! What every request shares: the store, the configuration, the templates, the link secret and the
-//! limiter of bad tokens.
+//! What every request shares: the store, the configuration, the templates, the link secret, the
+//! limiter of bad tokens and the cache of the dashboards' data.
 
 use std::sync::{Arc, RwLock};
 
@@ -7,7 +7,9 @@ use chrono::{DateTime, Utc};
 use links::LinkSecret;
 use store::Store;
 
+use crate::cache::StampedCache;
 use crate::config::WebConfig;
+use crate::dashboard::{DashData, DashKey, DashStamp};
 use crate::guard::Limiter;
 use crate::render::Pages;
 
@@ -26,7 +28,13 @@ pub(crate) struct Inner {
     /// Kept with its bytes, to compare with what the database holds.
     pub secret: RwLock<([u8; links::SECRET_LEN], LinkSecret)>,
     pub limiter: Limiter,
+    /// The dashboards' data by run and scope, while nothing changed (`dashboard::data`). At most
+    /// `DASHBOARDS` of them: a district's whole dashboard is about a megabyte of rows.
+    pub dashboards: StampedCache<DashKey, DashStamp, Option<DashData>>,
 }
+
+/// How many dashboards' data (run and scope) the cache keeps.
+const DASHBOARDS: usize = 64;
 
 impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -46,6 +54,7 @@ impl AppState {
                 pages: Pages::new(),
                 secret: RwLock::new((bytes, LinkSecret::new(bytes))),
                 limiter: Limiter::default(),
+                dashboards: StampedCache::new(DASHBOARDS),
             }),
         })
     }

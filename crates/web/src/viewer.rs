@@ -39,15 +39,8 @@ impl Viewer {
         match &subject {
             Subject::Unit(unit) => {
                 let Some(row) = store::unit(store, unit.as_str()).await? else { return Err(NoViewer::Gone) };
-                let below = store::has_units_below(store, &row.id).await?;
-                Ok(Viewer {
-                    scope: row.id.clone(),
-                    name: row.name.clone(),
-                    scope_name: row.name,
-                    own_unit: Some(row.id),
-                    has_units_below: below,
-                    subject,
-                })
+                let has_units_below = store::has_units_below(store, &row.id).await?;
+                Ok(Viewer::of_unit(subject, store::UnitPlace { unit: row, has_units_below }))
             }
             Subject::Reader(key) => {
                 let Some(reader) = store::reader(store, key.as_str()).await? else { return Err(NoViewer::Gone) };
@@ -64,8 +57,26 @@ impl Viewer {
         }
     }
 
+    /// The viewer of a unit's `subject`, from its `place` in the directory (read with the session's
+    /// standing, in the same query).
+    pub fn of_unit(subject: Subject, place: store::UnitPlace) -> Viewer {
+        let row = place.unit;
+        Viewer {
+            scope: row.id.clone(),
+            name: row.name.clone(),
+            scope_name: row.name,
+            own_unit: Some(row.id),
+            has_units_below: place.has_units_below,
+            subject,
+        }
+    }
+
     /// Whether `unit` is in the viewer's subtree (its own unit or below).
     pub async fn sees(&self, store: &Store, unit: &str) -> Result<bool, store::StoreError> {
+        // Its own scope needs no look-up (a unit on its own task pages: most requests).
+        if unit == self.scope {
+            return Ok(true);
+        }
         store::is_within(store, unit, &self.scope).await
     }
 
