@@ -1,0 +1,54 @@
+//! The talent registry's rules (一人一档), pure: no IO, no clock (`today` is a parameter), no
+//! randomness, no keys.
+//!
+//! What a person record may hold and how it is read from what offices type:
+//! - vocabularies, each one enum with one parse accepting the Chinese label, a stable English key
+//!   (the serde and storage form) and listed aliases, and `label(Lang)` for display: [`Gender`],
+//!   [`Category`], [`Education`], [`ReturnIntent`], [`PoolStatus`], [`PoolRoute`], [`FamilyNeed`],
+//!   [`Channel`], [`BookRole`], [`LegalBasis`], [`RightsRequestKind`], [`SuggestionState`] (with its
+//!   transitions) and [`Field`] (the form's fields and the sheet's headers);
+//! - identity: [`IdNumber`] (GB 11643-1999, MOD 11-2, 15-digit numbers upgraded), [`Mobile`],
+//!   [`BirthYearMonth`], [`PersonName`] and [`normalise_name`];
+//! - [`validate`]: a [`PersonDraft`] of strings (a form, a spreadsheet row) → [`PersonFields`], or
+//!   every [`FieldError`] at once;
+//! - masking for display ([`mask_mobile`], [`mask_id_number`], [`mask_address`], [`mask_name`]);
+//! - the matching ladder ([`match_strength`] over [`MatchFacts`]);
+//! - [`ArchiveNumber`], a community book's `{unit}-{seq:04}`.
+//!
+//! Personal values print masked through `Debug` (`IdNumber(1101**********002X)`), so a stray
+//! `{:?}` in a log shows nothing a list would not.
+
+mod archive;
+mod birth;
+mod contact;
+mod draft;
+mod family_need;
+mod field;
+mod id_number;
+mod intent;
+mod legal;
+mod mask;
+mod matching;
+mod mobile;
+mod name;
+mod person_vocab;
+mod suggestion;
+mod vocabulary;
+mod width;
+
+pub use archive::{ArchiveNumber, ArchiveNumberError};
+pub use birth::{BirthError, BirthYearMonth};
+pub use contact::{BookRole, Channel};
+pub use draft::{FieldError, FieldProblem, PersonDraft, PersonFields, max_chars, validate};
+pub use family_need::{FamilyNeed, parse_family_needs};
+pub use field::Field;
+pub use id_number::{IdNumber, IdNumberError, check_character, normalise_id_text};
+pub use intent::{PoolRoute, PoolStatus, ReturnIntent};
+pub use legal::{LegalBasis, RightsRequestKind};
+pub use mask::{ADDRESS_MASK, mask_address, mask_id_number, mask_mobile, mask_name};
+pub use matching::{Fact, MatchFacts, MatchStrength, match_strength};
+pub use mobile::{Mobile, MobileError};
+pub use name::{MAX_NAME_CHARS, NameError, PersonName, normalise_name};
+pub use person_vocab::{Category, Education, Gender};
+pub use suggestion::SuggestionState;
+pub use vocabulary::UnknownValue;
