@@ -140,6 +140,36 @@ impl fmt::Display for BirthYearMonth {
     }
 }
 
+impl std::str::FromStr for BirthYearMonth {
+    type Err = BirthError;
+
+    /// The storage form only, `1985-03` (what `Display` writes), without the bound of a `today`:
+    /// for values read back from the store, which were checked when typed.
+    fn from_str(text: &str) -> Result<BirthYearMonth, BirthError> {
+        let unreadable = || BirthError::Unreadable { text: text.to_string() };
+        let (year, month) = text.split_once('-').ok_or_else(unreadable)?;
+        if year.len() != 4 || month.len() != 2 || !(year.bytes().chain(month.bytes())).all(|b| b.is_ascii_digit()) {
+            return Err(unreadable());
+        }
+        let year: u16 = year.parse().map_err(|_| unreadable())?;
+        let month: u8 = month.parse().map_err(|_| unreadable())?;
+        if !(1..=12).contains(&month) {
+            return Err(BirthError::ImpossibleMonth { text: text.to_string() });
+        }
+        if year < 1900 {
+            return Err(BirthError::OutOfRange { year: i32::from(year) });
+        }
+        Ok(BirthYearMonth { year, month })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BirthYearMonth {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+        text.parse().map_err(|e: BirthError| serde::de::Error::custom(e.message(Lang::En)))
+    }
+}
+
 impl serde::Serialize for BirthYearMonth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
@@ -206,6 +236,11 @@ mod tests {
         assert_eq!(ym(1985, 3).to_string(), "1985-03");
         assert_eq!(ym(1985, 3).label(Lang::Zh), "1985年3月");
         assert_eq!(ym(1985, 3).label(Lang::En), "Mar 1985");
+        assert_eq!("1985-03".parse(), Ok(ym(1985, 3)));
+        assert!("1985-3".parse::<BirthYearMonth>().is_err());
+        assert!("1985-13".parse::<BirthYearMonth>().is_err());
+        assert_eq!(serde_json::to_string(&ym(1985, 3)).unwrap(), "\"1985-03\"");
+        assert_eq!(serde_json::from_str::<BirthYearMonth>("\"1985-03\"").unwrap(), ym(1985, 3));
     }
 
     proptest! {
@@ -218,6 +253,9 @@ mod tests {
         #[test]
         fn never_panics(text in "\\PC{0,20}") {
             let _ = BirthYearMonth::parse(&text, today());
+            if let Ok(b) = text.parse::<BirthYearMonth>() {
+                prop_assert_eq!(b.to_string(), text);
+            }
         }
     }
 }

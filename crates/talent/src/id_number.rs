@@ -174,7 +174,8 @@ impl IdNumber {
     }
 }
 
-/// The date in positions 7–14 of at least 14 ASCII digits.
+/// The date in positions 7–14 of at least 14 ASCII digits; a year before 1900 counts as no date
+/// (no one alive holds such a number, so it is a typo).
 fn birth_date_of(digits: &str) -> Option<NaiveDate> {
     let year = digits.get(6..10)?.parse().ok()?;
     let month = digits.get(10..12)?.parse().ok()?;
@@ -277,6 +278,28 @@ mod tests {
             let changed = String::from_utf8(bytes).unwrap();
             let typed = format!("{changed}{check}");
             prop_assert!(IdNumber::parse(&typed, today()).is_err());
+        }
+
+        #[test]
+        fn any_adjacent_transposition_is_detected(body in valid_body(), pos in 0usize..16) {
+            // MOD 11-2 weights are powers of two modulo 11, so swapping two different neighbours
+            // always changes the sum.
+            let check = check_character(&body).unwrap();
+            let mut bytes = body.into_bytes();
+            prop_assume!(bytes[pos] != bytes[pos + 1]);
+            bytes.swap(pos, pos + 1);
+            let typed = format!("{}{check}", String::from_utf8(bytes).unwrap());
+            prop_assert!(IdNumber::parse(&typed, today()).is_err());
+        }
+
+        #[test]
+        fn a_masked_id_number_shows_its_first_and_last_four(body in valid_body()) {
+            let id = IdNumber::parse(&format!("{body}{}", check_character(&body).unwrap()), today()).unwrap();
+            let masked = crate::mask::mask_id_number(&id);
+            prop_assert_eq!(masked.len(), 18);
+            prop_assert_eq!(masked.chars().filter(|c| *c != '*').count(), 8);
+            prop_assert_eq!(&masked[..4], &id.as_str()[..4]);
+            prop_assert_eq!(&masked[14..], id.last4());
         }
 
         #[test]

@@ -15,6 +15,29 @@
 //! - the matching ladder ([`match_strength`] over [`MatchFacts`]);
 //! - [`ArchiveNumber`], a community book's `{unit}-{seq:04}`.
 //!
+//! ```
+//! use campaign::Lang;
+//! use chrono::NaiveDate;
+//! use talent::{Field, PersonDraft, ReturnIntent, mask_address, mask_mobile, validate};
+//!
+//! let today = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+//! let mut row = PersonDraft::default();
+//! row.set(Field::Name, "张 三");
+//! row.set(Field::IdNumber, "11010519491231002ｘ");
+//! row.set(Field::Mobile, "+86 138-0013-8000");
+//! row.set(Field::Address, "山东省济南市历下区解放路街道解放路第一社区3号楼2单元501");
+//! row.set(Field::ReturnIntent, "创业");
+//! let person = validate(&row, today).unwrap();
+//! assert_eq!(person.name.as_str(), "张三");
+//! assert_eq!(person.return_intent, ReturnIntent::StartBusiness);
+//! assert_eq!(mask_mobile(person.mobile.as_ref().unwrap()), "138****8000");
+//! assert_eq!(mask_address(person.address.as_deref().unwrap()), "山东省济南市历下区解放路街道****");
+//!
+//! row.set(Field::IdNumber, "110105194912310021");
+//! let errors = validate(&row, today).unwrap_err();
+//! assert_eq!(errors[0].render(Lang::Zh), "身份证号：身份证号校验位不符：按前17位应为“X”，填的是“1”，请核对号码");
+//! ```
+//!
 //! Personal values print masked through `Debug` (`IdNumber(1101**********002X)`), so a stray
 //! `{:?}` in a log shows nothing a list would not.
 
