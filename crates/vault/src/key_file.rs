@@ -160,10 +160,35 @@ fn render(material: &KeyMaterial) -> Result<Zeroizing<String>, String> {
     Ok(Zeroizing::new(format!("{HEADER}{}", body.as_str())))
 }
 
-/// Writes a new key file: `create_new` (never over an existing file) with mode 0600 from the
-/// first byte, so it is never readable by others, not even for a moment. `AlreadyExists` comes
-/// back as `VaultError::Io` for the caller to read the existing file instead.
+/// Writes a new key file that must not exist yet. It is written in full beside its place (mode
+/// 0600 from the first byte, so never readable by others, not even for a moment), then linked
+/// into place: `link` fails if the file exists, so two processes starting together never
+/// overwrite each other's keys, and the one that loses reads a complete file, never a half-written
+/// one. `AlreadyExists` comes back as `VaultError::Io` for the caller to read the existing file.
 pub(crate) fn create(path: &Path, material: &KeyMaterial) -> Result<(), VaultError> {
+    // A name no other process or thread uses (a crash may leave one behind: its keys sealed
+    // nothing, and it is 0600 like the key file).
+    let mut tag = [0u8; 8];
+    getrandom::fill(&mut tag).map_err(|e| VaultError::Random(e.to_string()))?;
+    let tag: String = tag.iter().map(|b| format!("{b:02x}")).collect();
+    let temp = sibling(path, &format!(".creating.{tag}"));
+    write_new(&temp, material)?;
+    let linked = fs::hard_link(&temp, path);
+    let _ = fs::remove_file(&temp);
+    match linked {
+        Ok(()) => {}
+        Err(source) if source.kind() == ErrorKind::AlreadyExists => {
+            return Err(VaultError::Io { path: path.to_path_buf(), source });
+        }
+        // A file system without hard links: write in place, still `create_new`.
+        Err(_) => write_new(path, material)?,
+    }
+    sync_parent(path);
+    Ok(())
+}
+
+/// Writes `path`, which must not exist, with mode 0600, and syncs it; removes it again on failure.
+fn write_new(path: &Path, material: &KeyMaterial) -> Result<(), VaultError> {
     let text = render(material).map_err(|reason| format_error(path, reason))?;
     let mut file = OpenOptions::new().write(true).create_new(true).mode(0o600).open(path).map_err(io(path))?;
     let written = file.write_all(text.as_bytes()).and_then(|()| file.sync_all());
@@ -172,29 +197,33 @@ pub(crate) fn create(path: &Path, material: &KeyMaterial) -> Result<(), VaultErr
         let _ = fs::remove_file(path);
         return Err(VaultError::Io { path: path.to_path_buf(), source });
     }
-    sync_parent(path);
     Ok(())
 }
 
 /// Replaces a key file with new contents: written beside it (0600, `create_new`), synced, then
 /// renamed over it, so a crash leaves the old file or the new one, never a mix.
 pub(crate) fn replace(path: &Path, material: &KeyMaterial) -> Result<(), VaultError> {
-    let temp = temp_path(path);
+    let temp = sibling(path, ".rotating");
     // A leftover of a rotation that crashed before its rename: its key sealed nothing.
-    match fs::remove_file(&temp) {
-        Ok(()) => {}
-        Err(e) if e.kind() == ErrorKind::NotFound => {}
-        Err(source) => return Err(VaultError::Io { path: temp, source }),
-    }
-    create(&temp, material)?;
+    remove_leftover(&temp)?;
+    write_new(&temp, material)?;
     fs::rename(&temp, path).map_err(io(path))?;
     sync_parent(path);
     Ok(())
 }
 
-fn temp_path(path: &Path) -> PathBuf {
+fn remove_leftover(temp: &Path) -> Result<(), VaultError> {
+    match fs::remove_file(temp) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(()),
+        Err(source) => Err(VaultError::Io { path: temp.to_path_buf(), source }),
+    }
+}
+
+/// `registry.keys` → `registry.keys{suffix}`, in the same directory (so a rename is atomic).
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
     let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-    name.push(".rotating");
+    name.push(suffix);
     path.with_file_name(name)
 }
 

@@ -14,6 +14,25 @@
 //! - [`Vault::blind_index`]: HMAC-SHA256 under a separate key, per field.
 //! - [`Vault::rotate`]: a new current data key; old ones still open; [`Vault::needs_reseal`].
 //!
+//! ```
+//! use vault::{Algorithm, Vault};
+//!
+//! let dir = tempfile::tempdir().unwrap();
+//! let path = dir.path().join("registry.keys");
+//! let (mut vault, notice) = Vault::open_or_create(&path, Algorithm::Aes256Gcm).unwrap();
+//! assert!(notice.is_some(), "created: print notice.message(lang), the backup warning");
+//!
+//! let sealed = vault.seal("mobile", "13800138000").unwrap();
+//! assert_eq!(vault.open("mobile", &sealed).unwrap(), "13800138000");
+//! assert!(vault.open("id_number", &sealed).is_err(), "bound to its column");
+//! let index = vault.blind_index("mobile", "13800138000").to_hex();
+//!
+//! vault.rotate(Algorithm::Sm4Gcm).unwrap();
+//! assert!(vault.needs_reseal(&sealed).unwrap());
+//! assert_eq!(vault.open("mobile", &sealed).unwrap(), "13800138000");
+//! assert_eq!(vault.blind_index("mobile", "13800138000").to_hex(), index);
+//! ```
+//!
 //! # Crates
 //!
 //! RustCrypto's `aes-gcm` 0.11 and `sm4` 0.6 (both on `cipher` 0.5, the same `crypto-common` and

@@ -22,6 +22,8 @@ fn the_key_file_is_created_0600_with_a_warning_and_read_back() {
     assert!(warning.contains("Back this file up") && warning.contains("cannot be read"), "{warning}");
     assert!(notice_zh(&path).contains("请立即备份"));
     assert_eq!(mode(&path), 0o600);
+    let names: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names, ["registry.keys"], "nothing left beside it");
 
     let sealed = vault.seal("mobile", "13800138000").unwrap();
     let index = vault.blind_index("mobile", "13800138000");
@@ -37,6 +39,26 @@ fn the_key_file_is_created_0600_with_a_warning_and_read_back() {
 
 fn notice_zh(path: &std::path::Path) -> String {
     vault::backup_warning(path, Lang::Zh)
+}
+
+#[test]
+fn processes_starting_together_share_one_key_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("k");
+    let indexes: Vec<_> = std::thread::scope(|s| {
+        let starts: Vec<_> = (0..8)
+            .map(|_| {
+                s.spawn(|| {
+                    let (vault, notice) = Vault::open_or_create(&path, Algorithm::Aes256Gcm).unwrap();
+                    (vault.blind_index("mobile", "13800138000"), notice.is_some())
+                })
+            })
+            .collect();
+        starts.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert!(indexes.iter().all(|(i, _)| *i == indexes[0].0), "every start reads the same keys");
+    assert_eq!(indexes.iter().filter(|(_, created)| *created).count(), 1, "one start created the file");
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
 }
 
 #[test]
