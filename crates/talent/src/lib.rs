@@ -6,13 +6,15 @@
 //!   (the serde and storage form) and listed aliases, and `label(Lang)` for display: [`Gender`],
 //!   [`Category`], [`Education`], [`ReturnIntent`], [`PoolStatus`], [`PoolRoute`], [`FamilyNeed`],
 //!   [`Channel`], [`BookRole`], [`LegalBasis`], [`RightsRequestKind`], [`SuggestionState`] (with its
-//!   transitions) and [`Field`] (the form's fields and the sheet's headers);
+//!   transitions) and [`Field`] (the form's fields and the sheet's headers); the [`Vocabulary`]
+//!   trait treats them alike;
 //! - identity: [`IdNumber`] (GB 11643-1999, MOD 11-2, 15-digit numbers upgraded), [`Mobile`],
 //!   [`BirthYearMonth`], [`PersonName`] and [`normalise_name`];
 //! - [`validate`]: a [`PersonDraft`] of strings (a form, a spreadsheet row) → [`PersonFields`], or
 //!   every [`FieldError`] at once;
 //! - masking for display ([`mask_mobile`], [`mask_id_number`], [`mask_address`], [`mask_name`]);
-//! - the matching ladder ([`match_strength`] over [`MatchFacts`]);
+//! - the matching ladder ([`match_strength`] over [`MatchFacts`], which [`MatchKeys::compare`]
+//!   builds from two records' blind indexes);
 //! - [`ArchiveNumber`], a community book's `{unit}-{seq:04}`.
 //!
 //! ```
@@ -69,9 +71,50 @@ pub use id_number::{IdNumber, IdNumberError, check_character, normalise_id_text}
 pub use intent::{PoolRoute, PoolStatus, ReturnIntent};
 pub use legal::{LegalBasis, RightsRequestKind};
 pub use mask::{ADDRESS_MASK, mask_address, mask_id_number, mask_mobile, mask_name};
-pub use matching::{Fact, MatchFacts, MatchStrength, match_strength};
+pub use matching::{Fact, MatchFacts, MatchKeys, MatchStrength, match_strength};
 pub use mobile::{Mobile, MobileError};
 pub use name::{MAX_NAME_CHARS, NameError, PersonName, normalise_name};
 pub use person_vocab::{Category, Education, Gender};
 pub use suggestion::SuggestionState;
-pub use vocabulary::UnknownValue;
+pub use vocabulary::{UnknownValue, Vocabulary};
+
+#[cfg(test)]
+mod every_vocabulary {
+    use super::*;
+    use campaign::Lang;
+
+    /// Every spelling of every value parses to that value (so no alias is shadowed by another
+    /// value's label), every value has both labels, and the keys are stable kebab-case.
+    fn check<V: Vocabulary>() {
+        let mut seen = std::collections::BTreeMap::new();
+        for &value in V::all() {
+            assert!(!value.label(Lang::Zh).is_empty() && !value.label(Lang::En).is_empty());
+            assert!(value.key().bytes().all(|b| b.is_ascii_lowercase() || b == b'-'), "{}", value.key());
+            assert_eq!(value.spellings()[0], value.label(Lang::Zh));
+            for spelling in value.spellings() {
+                assert_eq!(V::parse(spelling), Ok(value), "{}: “{spelling}”", V::NAME);
+                assert_eq!(V::parse(&format!(" {spelling}\u{3000}")), Ok(value), "{}: padded “{spelling}”", V::NAME);
+                if let Some(other) = seen.insert(spelling.to_string(), value) {
+                    panic!("{}: “{spelling}” spells {other:?} and {value:?}", V::NAME);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn spellings_are_unique_and_parse_back() {
+        check::<Gender>();
+        check::<Category>();
+        check::<Education>();
+        check::<ReturnIntent>();
+        check::<PoolStatus>();
+        check::<PoolRoute>();
+        check::<FamilyNeed>();
+        check::<Channel>();
+        check::<BookRole>();
+        check::<LegalBasis>();
+        check::<RightsRequestKind>();
+        check::<SuggestionState>();
+        check::<Field>();
+    }
+}

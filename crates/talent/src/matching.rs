@@ -52,6 +52,36 @@ pub struct MatchFacts {
     pub home_village: Fact,
 }
 
+/// What one record offers the ladder, as the store keeps it: the blind indexes of its ID number
+/// and mobile, its name's (normal form's) index, its birth year-month and its village's area code.
+/// `K` is whatever the store compares: hex text, bytes.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct MatchKeys<K> {
+    pub id_number: Option<K>,
+    pub mobile: Option<K>,
+    pub name: Option<K>,
+    pub birth_year_month: Option<crate::BirthYearMonth>,
+    pub home_village: Option<K>,
+}
+
+impl<K: PartialEq> MatchKeys<K> {
+    /// The facts of comparing two records field by field.
+    pub fn compare(&self, other: &MatchKeys<K>) -> MatchFacts {
+        MatchFacts {
+            id_number: Fact::of(self.id_number.as_ref(), other.id_number.as_ref()),
+            mobile: Fact::of(self.mobile.as_ref(), other.mobile.as_ref()),
+            name: Fact::of(self.name.as_ref(), other.name.as_ref()),
+            birth_year_month: Fact::of(self.birth_year_month, other.birth_year_month),
+            home_village: Fact::of(self.home_village.as_ref(), other.home_village.as_ref()),
+        }
+    }
+
+    /// How strongly two records are one person.
+    pub fn strength(&self, other: &MatchKeys<K>) -> MatchStrength {
+        match_strength(self.compare(other))
+    }
+}
+
 /// How strongly two records are one person.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -114,6 +144,18 @@ mod tests {
         assert_eq!(Fact::of(Some(1), Some(2)), Differs);
         assert_eq!(Fact::of(None, Some(2)), Unknown);
         assert_eq!(Fact::of::<u8>(None, None), Unknown);
+    }
+
+    #[test]
+    fn keys_compare_field_by_field() {
+        let a = MatchKeys { id_number: None, mobile: Some("m1"), name: Some("n1"), ..Default::default() };
+        let sibling = MatchKeys { mobile: Some("m1"), name: Some("n2"), ..a.clone() };
+        let again = MatchKeys { id_number: Some("i1"), ..a.clone() };
+        assert_eq!(a.strength(&sibling), MatchStrength::None, "families share phones");
+        assert_eq!(a.strength(&again), MatchStrength::Candidate);
+        let other_id = MatchKeys { id_number: Some("i2"), ..again.clone() };
+        assert_eq!(again.strength(&other_id), MatchStrength::None);
+        assert_eq!(again.compare(&again).id_number, Same);
     }
 
     fn fact() -> impl Strategy<Value = Fact> {

@@ -26,6 +26,23 @@ impl UnknownValue {
     }
 }
 
+/// What every vocabulary offers, for code that treats them alike: a form's select box, the
+/// import template's list of accepted values, the tests below.
+pub trait Vocabulary: Copy + Eq + std::fmt::Debug + 'static {
+    /// The vocabulary's English key, e.g. `category`.
+    const NAME: &'static str;
+    /// Every value, in the order offices list them.
+    fn all() -> &'static [Self];
+    /// The stable English key of a value: the serde and storage form.
+    fn key(self) -> &'static str;
+    /// The label shown to people.
+    fn label(self, lang: Lang) -> &'static str;
+    /// Every text that parses to this value: the Chinese label, the key, the aliases.
+    fn spellings(self) -> &'static [&'static str];
+    /// The one parse.
+    fn parse(text: &str) -> Result<Self, UnknownValue>;
+}
+
 /// Declares a vocabulary: `Variant => "key", "中文", "English" [, ["alias", …]];` per value.
 ///
 /// Parsing trims the text and compares it with the Chinese label, the aliases (exactly) and the
@@ -66,6 +83,11 @@ macro_rules! vocabulary {
                 }
             }
 
+            /// Every text that parses to this value: the Chinese label, the key, the aliases.
+            pub fn spellings(self) -> &'static [&'static str] {
+                match self { $($name::$variant => &[$zh, $key $($(, $alias)*)?],)+ }
+            }
+
             /// The one parse: the Chinese label, an alias or the English key; anything else is
             /// refused with the accepted values.
             pub fn parse(text: &str) -> Result<$name, $crate::vocabulary::UnknownValue> {
@@ -81,6 +103,25 @@ macro_rules! vocabulary {
                     accepted_zh: &[$($zh),+],
                     accepted_en: &[$($key),+],
                 })
+            }
+        }
+
+        impl $crate::vocabulary::Vocabulary for $name {
+            const NAME: &'static str = $vocab;
+            fn all() -> &'static [Self] {
+                $name::ALL
+            }
+            fn key(self) -> &'static str {
+                $name::key(self)
+            }
+            fn label(self, lang: campaign::Lang) -> &'static str {
+                $name::label(self, lang)
+            }
+            fn spellings(self) -> &'static [&'static str] {
+                $name::spellings(self)
+            }
+            fn parse(text: &str) -> Result<Self, $crate::vocabulary::UnknownValue> {
+                $name::parse(text)
             }
         }
 
