@@ -14,7 +14,8 @@
 //!   every [`FieldError`] at once;
 //! - masking for display ([`mask_mobile`], [`mask_id_number`], [`mask_address`], [`mask_name`]);
 //! - the matching ladder ([`match_strength`] over [`MatchFacts`], which [`MatchKeys::compare`]
-//!   builds from two records' blind indexes);
+//!   builds from two records' blind indexes), and [`other_book_notice`], what a worker is told of
+//!   a match in another community's book: its name, nothing of the record;
 //! - [`ArchiveNumber`], a community book's `{unit}-{seq:04}`.
 //!
 //! ```
@@ -47,6 +48,7 @@ mod archive;
 mod birth;
 mod contact;
 mod draft;
+mod duplicate_notice;
 mod family_need;
 mod field;
 mod id_number;
@@ -65,6 +67,7 @@ pub use archive::{ArchiveNumber, ArchiveNumberError};
 pub use birth::{BirthError, BirthYearMonth};
 pub use contact::{BookRole, Channel};
 pub use draft::{FieldError, FieldProblem, PersonDraft, PersonFields, max_chars, validate};
+pub use duplicate_notice::other_book_notice;
 pub use family_need::{FamilyNeed, parse_family_needs};
 pub use field::Field;
 pub use id_number::{IdNumber, IdNumberError, check_character, normalise_id_text};
