@@ -468,6 +468,51 @@ mod tests {
         assert!(!shown.contains("张三") && !shown.contains("13800138000") && !shown.contains("3号楼"), "{shown}");
     }
 
+    proptest::proptest! {
+        #[test]
+        fn well_typed_rows_in_office_spellings_validate(
+            name in "[\u{4e00}-\u{9fa5}]{2,4}",
+            days in 0u64..30_000,
+            seq in 0u32..1000,
+            mobile in "1[3-9][0-9]{9}",
+            spaced in proptest::bool::ANY,
+        ) {
+            let born = NaiveDate::from_ymd_opt(1930, 1, 1).unwrap() + chrono::Days::new(days);
+            let body = format!("370802{}{seq:03}", born.format("%Y%m%d"));
+            let id = format!("{body}{}", crate::check_character(&body).unwrap()).to_lowercase();
+            let typed_mobile = if spaced { format!("+86 {} {} {}", &mobile[..3], &mobile[3..7], &mobile[7..]) } else { mobile.clone() };
+            let typed_name = if spaced { name.chars().map(|c| format!("{c} ")).collect() } else { name.clone() };
+            let d = row(&[
+                (Field::Name, &typed_name),
+                (Field::IdNumber, &id),
+                (Field::Mobile, &typed_mobile),
+                (Field::BirthYearMonth, &born.format("%Y年%-m月").to_string()),
+            ]);
+            let p = validate(&d, today()).unwrap();
+            proptest::prop_assert_eq!(p.name.as_str(), name.as_str());
+            proptest::prop_assert_eq!(p.id_number.as_ref().map(|i| i.as_str().to_string()), Some(id.to_uppercase()));
+            proptest::prop_assert_eq!(p.mobile.as_ref().map(Mobile::as_str), Some(mobile.as_str()));
+            proptest::prop_assert_eq!(p.birth_year_month, Some(BirthYearMonth::from_date(born)));
+        }
+
+        #[test]
+        fn any_row_validates_or_reports_without_panicking(cells in proptest::collection::vec("\\PC{0,30}", 14)) {
+            let mut d = PersonDraft::default();
+            for (field, text) in Field::ALL.iter().zip(&cells) {
+                d.set(*field, text.as_str());
+            }
+            match validate(&d, today()) {
+                Ok(p) => proptest::prop_assert!(p.id_number.is_some() || p.mobile.is_some()),
+                Err(errors) => {
+                    proptest::prop_assert!(!errors.is_empty());
+                    for e in errors {
+                        proptest::prop_assert!(!e.render(Lang::Zh).is_empty() && !e.render(Lang::En).is_empty());
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn a_form_deserialises_by_field_key() {
         let d: PersonDraft = serde_json::from_str(r#"{"name":"张三","id-number":"1","family-needs":"住房"}"#).unwrap();
