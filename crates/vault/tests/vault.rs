@@ -103,6 +103,14 @@ fn a_damaged_key_file_is_a_format_error() {
 }
 
 #[test]
+fn a_vault_is_shared_between_threads() {
+    // The store keeps one vault behind an `Arc` for every request and import worker.
+    fn shared<T: Send + Sync>() {}
+    shared::<Vault>();
+    shared::<VaultError>();
+}
+
+#[test]
 fn each_algorithm_round_trips() {
     for algorithm in Algorithm::ALL {
         let vault = Vault::in_memory(algorithm).unwrap();
