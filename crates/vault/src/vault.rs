@@ -178,6 +178,7 @@ impl Vault {
             VaultError::Format { path: self.path.clone().unwrap_or_default(), reason: "no key ids left".into() }
         })?;
         let key = new_data_key(next, algorithm)?;
+        // Unreachable: `new_data_key` makes a key of the algorithm's own length.
         let cipher = Cipher::new(algorithm, &key.key).ok_or_else(|| VaultError::Random("bad key length".into()))?;
         let mut material = KeyMaterial {
             current_key: next,
