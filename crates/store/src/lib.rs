@@ -15,6 +15,7 @@ mod missed;
 mod operate;
 mod outbox;
 mod read;
+pub mod registry;
 mod reports;
 mod status;
 mod stored;
