@@ -11,7 +11,7 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     TransactionTrait,
 };
-use talent::{ArchiveNumber, BookRole, MatchStrength, PersonFields, ReturnIntent, Vocabulary};
+use talent::{ArchiveNumber, BookRole, MatchStrength, PersonFields, ReturnIntent};
 use vault::Vault;
 
 use crate::connect::Store;

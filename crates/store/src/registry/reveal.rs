@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
-use talent::{Field, Vocabulary};
+use talent::Field;
 use vault::Vault;
 
 use crate::connect::Store;
