@@ -212,9 +212,11 @@ async fn enter(
                 Entered::Linked { person_id, archive_no, other_books }
             }
         }
-        Some(Found { units, .. }) if !confirmed => {
-            if units.contains(&row.unit) {
-                Entered::Held(Hold::Candidate { other_books: Vec::new() })
+        Some(Found { person_id, units, .. }) if !confirmed => {
+            if let Some(book) = book_of(db, person_id, &row.unit).await? {
+                // The same mobile and name in this very book: the row typed again (a sheet
+                // imported twice), matched rather than held for every re-import.
+                Entered::AlreadyRegistered { person_id, archive_no: book.archive_no }
             } else {
                 Entered::Held(Hold::Candidate { other_books: units.iter().map(|u| directory.name(u)).collect() })
             }
