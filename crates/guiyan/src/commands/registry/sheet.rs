@@ -126,7 +126,8 @@ fn read_csv(bytes: &[u8]) -> anyhow::Result<Vec<(usize, Vec<Raw>)>> {
     let mut out = Vec::new();
     for record in reader.records() {
         let record = record?;
-        let line = record.position().map_or(out.len() + 1, |p| p.line() as usize);
+        // The row Excel shows the record on: one per record, whatever lines a quoted cell spans.
+        let line = out.len() + 1;
         out.push((line, record.iter().map(|c| Raw::Text(c.to_string())).collect()));
     }
     Ok(out)
