@@ -218,13 +218,11 @@ pub struct AuditVerdict {
 /// Checks every entry's hash and link, oldest first.
 pub fn verify_entries(entries: &[AccessEntry]) -> AuditVerdict {
     let mut prev = GENESIS.to_string();
-    let mut expected_seq = 1;
-    for entry in entries {
+    for (expected_seq, entry) in (1..).zip(entries) {
         if entry.seq != expected_seq || entry.prev_hash != prev || entry.hash != entry.expected_hash() {
             return AuditVerdict { entries: entries.len(), first_tampered: Some(entry.seq) };
         }
         prev = entry.hash.clone();
-        expected_seq += 1;
     }
     AuditVerdict { entries: entries.len(), first_tampered: None }
 }

@@ -70,7 +70,8 @@ async fn the_ladder_scopes_and_the_log(store: &Store) {
         "c1",
         &[(Field::Name, "张三"), (Field::IdNumber, ID), (Field::Mobile, MOBILE), (Field::Address, ADDRESS)],
     );
-    let first = import_persons(store, &vault, &all, &[zhang.clone()], "a.xlsx", now()).await.expect("import");
+    let first =
+        import_persons(store, &vault, &all, std::slice::from_ref(&zhang), "a.xlsx", now()).await.expect("import");
     let Entered::Added { person_id, archive_no } = &first[0] else { panic!("{first:?}") };
     assert_eq!(archive_no, "c1-0001");
     let person_id = *person_id;
@@ -84,7 +85,8 @@ async fn the_ladder_scopes_and_the_log(store: &Store) {
 
     // The same mobile and name in c2: a candidate, told by the other book's name only.
     let candidate = person(1, "c2", &[(Field::Name, "张三"), (Field::Mobile, "+86 138 0013 8000")]);
-    let held = import_persons(store, &vault, &all, &[candidate.clone()], "c.csv", now()).await.expect("import");
+    let held =
+        import_persons(store, &vault, &all, std::slice::from_ref(&candidate), "c.csv", now()).await.expect("import");
     let Entered::Held(hold) = &held[0] else { panic!("{held:?}") };
     assert_eq!(hold.message(campaign::Lang::Zh), "可能与解放路第一社区登记的人员重复，请与该社区联系");
     // A sibling sharing the phone is no candidate; confirmed, a candidate is added.
