@@ -162,7 +162,7 @@ fn text(p: &Path) -> String {
 
 #[test]
 fn a_sheet_imports_its_valid_rows_hands_back_the_rest_and_nothing_personal_is_readable_at_rest() {
-    for_each_db(|db| scenario(db));
+    for_each_db(scenario);
 }
 
 fn scenario(db: &TestDb) {
