@@ -8,6 +8,7 @@ mod m0002_engine;
 mod m0003_faults;
 mod m0004_web;
 mod m0005_reports;
+mod m0006_registry;
 
 /// Every migration, oldest first.
 #[derive(Debug)]
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_faults::Migration),
             Box::new(m0004_web::Migration),
             Box::new(m0005_reports::Migration),
+            Box::new(m0006_registry::Migration),
         ]
     }
 }

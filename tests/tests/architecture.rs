@@ -40,6 +40,8 @@ const PURE: &[(&str, &[&str])] = &[
     // rust_xlsxwriter reads the system clock for a workbook's creation date unless given one;
     // `documents::xlsx` always gives one (fixed), so no output depends on the time.
     ("documents", &["serde", "thiserror", "rust_xlsxwriter", "zip", "unicode-width"]),
+    // The registry's rules: no keys, no randomness, no IO; `campaign` for `Lang` and the text rule.
+    ("talent", &["campaign", "chrono", "serde", "thiserror"]),
 ];
 
 #[test]
@@ -69,6 +71,8 @@ fn internal_dependencies_point_inward() {
         "engine",
         "web",
         "guiyan",
+        "talent",
+        "vault",
         "bench-support",
         "smtp-test-server",
     ];
@@ -80,8 +84,11 @@ fn internal_dependencies_point_inward() {
         ("links", "crates/links/Cargo.toml", &[]),
         ("charts", "crates/charts/Cargo.toml", &[]),
         ("documents", "crates/documents/Cargo.toml", &[]),
+        ("talent", "crates/talent/Cargo.toml", &["campaign"]),
+        ("vault", "crates/vault/Cargo.toml", &["campaign"]),
         ("migrations", "migrations/Cargo.toml", &[]),
-        ("store", "crates/store/Cargo.toml", &["campaign", "plan", "report", "migrations", "links"]),
+        // The registry: its rules from `talent`, its sealing and blind indexes from `vault`.
+        ("store", "crates/store/Cargo.toml", &["campaign", "plan", "report", "migrations", "links", "talent", "vault"]),
         ("mail", "crates/mail/Cargo.toml", &["campaign", "calendar", "plan"]),
         (
             "engine",
@@ -104,6 +111,8 @@ fn internal_dependencies_point_inward() {
                 "engine",
                 "web",
                 "documents",
+                "talent",
+                "vault",
             ],
         ),
     ];
@@ -113,6 +122,22 @@ fn internal_dependencies_point_inward() {
                 assert!(ok.contains(&dep.as_str()), "`{krate}` must not depend on `{dep}`; see ARCHITECTURE.md");
             }
         }
+    }
+}
+
+/// The crates that may hold cipher code; everyone else encrypts through `vault`, so there is one
+/// key file, one header format and one place to audit.
+#[test]
+fn only_the_vault_encrypts() {
+    let ciphers = ["aes-gcm", "sm4", "aes", "chacha20poly1305", "aead"];
+    for entry in fs::read_dir(root().join("crates")).into_iter().flatten().flatten() {
+        let krate = entry.file_name().to_string_lossy().to_string();
+        if krate == "vault" {
+            continue;
+        }
+        let deps = dependencies(&entry.path().join("Cargo.toml"));
+        let found: Vec<_> = deps.iter().filter(|d| ciphers.contains(&d.as_str())).collect();
+        assert!(found.is_empty(), "`{krate}` depends on {found:?}; only `vault` encrypts (see ARCHITECTURE.md)");
     }
 }
 

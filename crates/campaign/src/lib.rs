@@ -32,6 +32,8 @@ pub use layout::{
 pub use load::{Files, MemoryFiles, Workflows, load};
 pub use model::*;
 pub use read::Located;
+// The character rule of one-line and multi-line free text, shared with the talent registry's fields.
+pub use text::{Shape as TextShape, first_forbidden};
 pub use time_expr::{Base, TimeExpr, TimeExprError, parse_time_expr};
 pub use timing::{Landing, RunFrame, frame, frame_for_day, frame_for_fire_time, resolve, uses_working_days};
 pub use yaml::MAX_FILE_BYTES;

@@ -20,6 +20,8 @@ const KEYS: &[(&str, Expect)] = &[
     ("mail_max_attempts", Expect::Count),
     ("listen", Expect::Text),
     ("base_url", Expect::Text),
+    ("registry_key_file", Expect::Text),
+    ("registry_cipher", Expect::Text),
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,6 +52,11 @@ pub struct Settings {
     pub listen: std::net::SocketAddr,
     /// The address people reach the web at, for links in mail (default: `http://` and `listen`).
     pub base_url: Option<String>,
+    /// The talent registry's key file (`vault`); default: `guiyan-keys.toml` beside the SQLite
+    /// database, or in the working folder for PostgreSQL. Never inside the database.
+    pub registry_key_file: Option<PathBuf>,
+    /// The cipher of new registry keys: `aes-256-gcm` (default) or `sm4-gcm`.
+    pub registry_cipher: vault::Algorithm,
 }
 
 impl Settings {
@@ -116,6 +123,13 @@ pub fn load(config: &Path, explicit: bool, database_url: Option<String>) -> anyh
             None => std::net::SocketAddr::from(([127, 0, 0, 1], 8080)),
             Some(v) => v.parse().map_err(|_| {
                 anyhow::anyhow!("`listen` (GUIYAN_LISTEN) must be an address and port like 127.0.0.1:8080, not `{v}`")
+            })?,
+        },
+        registry_key_file: text("registry_key_file").map(PathBuf::from),
+        registry_cipher: match text("registry_cipher") {
+            None => vault::Algorithm::default(),
+            Some(v) => vault::Algorithm::from_name(&v).ok_or_else(|| {
+                anyhow::anyhow!("`registry_cipher` (GUIYAN_REGISTRY_CIPHER) must be aes-256-gcm or sm4-gcm, not `{v}`")
             })?,
         },
         base_url: match text("base_url") {

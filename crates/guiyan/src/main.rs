@@ -163,6 +163,9 @@ enum Command {
     /// The outbox: list mails, re-queue failed ones.
     #[command(subcommand)]
     Mail(MailCommand),
+    /// The talent registry (一人一档): import and export the books, counts, the access log, the key.
+    #[command(subcommand)]
+    Registry(RegistryCommand),
     /// Print the JSON Schema of campaign, directory or holiday files.
     Schema {
         /// Which file kind.
@@ -259,6 +262,63 @@ enum LinkCommand {
 }
 
 #[derive(Debug, Subcommand)]
+enum RegistryCommand {
+    /// Import a 乡土人才排查统计表 (.xlsx, or CSV in UTF-8 or GBK); rows not entered go to an errors workbook.
+    Import {
+        /// The sheet.
+        file: PathBuf,
+        /// The community the sheet is of (its id or name); else a 社区 column names each row's.
+        #[arg(long)]
+        unit: Option<String>,
+        /// Where to write the rows not imported, with their reasons. Default: FILE.errors.xlsx beside FILE.
+        #[arg(long, value_name = "OUT.xlsx")]
+        errors: Option<PathBuf>,
+    },
+    /// Write the empty sheet, with its headers and what each column takes.
+    Template {
+        #[arg(short, long, value_name = "FILE.xlsx")]
+        output: PathBuf,
+    },
+    /// Export the books: masked, unless --reveal with a --reason (logged).
+    Export {
+        /// One unit's books (and those below it); default: all.
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long, value_enum, default_value = "xlsx")]
+        format: commands::registry::ExportFormat,
+        /// The file (needed for xlsx); default: standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// ID numbers, mobiles and addresses in the clear; needs --reason.
+        #[arg(long)]
+        reveal: bool,
+        /// Why the personal data is revealed (kept in the access log).
+        #[arg(long, requires = "reveal")]
+        reason: Option<String>,
+    },
+    /// Counts by unit, category, intent to return and reserve pool status.
+    Stats {
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the access log; --verify checks its hash chain and names the first tampered entry.
+    Audit {
+        #[arg(long)]
+        verify: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add a new data key and reseal every ID number, mobile and address under it.
+    RotateKey {
+        /// aes-256-gcm or sm4-gcm; default: registry_cipher in guiyan.toml, else aes-256-gcm.
+        #[arg(long)]
+        algorithm: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 enum MailCommand {
     /// List mails, newest first.
     List {
@@ -338,6 +398,26 @@ fn link(args: LinkArgs, settings: &config::Settings, now: DateTime<Utc>, lang: c
     }
 }
 
+fn registry(
+    command: RegistryCommand,
+    settings: &config::Settings,
+    now: DateTime<Utc>,
+    lang: campaign::Lang,
+) -> anyhow::Result<u8> {
+    use commands::registry as r;
+    let ctx = r::Ctx { settings, now, lang };
+    match command {
+        RegistryCommand::Import { file, unit, errors } => r::import(&ctx, &file, unit.as_deref(), errors.as_deref()),
+        RegistryCommand::Template { output } => r::template(&output, lang),
+        RegistryCommand::Export { unit, format, output, reveal, reason } => {
+            r::export(&ctx, unit.as_deref(), format, output.as_deref(), reveal, reason.as_deref())
+        }
+        RegistryCommand::Stats { unit, json } => r::stats(&ctx, unit.as_deref(), json),
+        RegistryCommand::Audit { verify, json } => r::audit(&ctx, verify, json),
+        RegistryCommand::RotateKey { algorithm } => r::rotate_key(&ctx, algorithm.as_deref()),
+    }
+}
+
 fn run(cli: Cli, lang: campaign::Lang) -> anyhow::Result<u8> {
     use commands::store_commands as sc;
     let now = || clock::now(cli.now.as_deref());
@@ -401,6 +481,7 @@ fn run(cli: Cli, lang: campaign::Lang) -> anyhow::Result<u8> {
         Command::Mail(MailCommand::Retry { id }) => {
             commands::engine_commands::mail_retry(&settings()?.database_url, &id, now()?, lang)
         }
+        Command::Registry(command) => registry(command, &settings()?, now()?, lang),
         Command::Task(task) => {
             let url = settings()?.database_url;
             let args = sc::TaskArgs { url: &url, now: now()?, lang };

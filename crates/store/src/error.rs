@@ -42,6 +42,8 @@ pub enum StoreError {
     Database(String),
     #[error("the database holds {what}, which this guiyan does not understand; was it written by a newer guiyan?")]
     Corrupt { what: String },
+    #[error(transparent)]
+    Registry(#[from] crate::registry::RegistryError),
 }
 
 impl StoreError {
@@ -101,6 +103,7 @@ impl StoreError {
             StoreError::Corrupt { what } => {
                 format!("数据库中有本程序无法识别的内容：{what}；是否由更新版本的 guiyan 写入？")
             }
+            StoreError::Registry(e) => e.message(lang),
         }
     }
 }

@@ -16,6 +16,7 @@ mod missed;
 mod operate;
 mod outbox;
 mod read;
+pub mod registry;
 mod reports;
 mod status;
 mod stored;

@@ -4,6 +4,7 @@ pub mod backup;
 pub mod calendar;
 pub mod engine_commands;
 pub mod plan;
+pub mod registry;
 pub mod report;
 pub mod schema;
 pub mod status_json;

@@ -18,6 +18,8 @@ pub fn store_exit(err: &StoreError, lang: Lang) -> u8 {
     errln!("guiyan: {}", err.message(lang));
     match err {
         StoreError::NoSuchTask(_) | StoreError::WrongState { .. } | StoreError::Figures(_) => 1,
+        StoreError::Registry(store::registry::RegistryError::Vault(_)) => 2,
+        StoreError::Registry(_) => 1,
         _ => 2,
     }
 }

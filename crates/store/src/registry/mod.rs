@@ -1,0 +1,40 @@
+//! The talent registry (一人一档) in the store: persons with their ID number, mobile and address
+//! sealed by `vault`, community books with archive numbers, the matching ladder over blind
+//! indexes, and a hash-chained access log.
+//!
+//! Every function takes a [`Viewer`] (an actor and a scope) and writes its access-log entry in
+//! the transaction that does the work: a list, an export, a reveal, an import, an addition, the
+//! counts. Nothing here logs through `tracing`, and no error carries a personal value.
+//!
+//! - [`add_person`], [`import_persons`]: the ladder (`entry.rs`, `ladder.rs`);
+//! - [`list_books`], [`export_books`]: masked unless an export is revealed with a reason
+//!   (`book.rs`); [`reveal_field`]: one field of one person (`reveal.rs`);
+//! - [`registry_stats`]: counts by unit, category, intent and pool status (`stats.rs`);
+//! - [`access_log`], [`verify_access_log`]: the log and its check (`access_log.rs`);
+//! - [`rotate_key`]: a new data key, every value resealed (`rotate.rs`).
+
+mod access_log;
+mod book;
+mod entry;
+mod error;
+mod ladder;
+mod reveal;
+mod rotate;
+mod scope;
+mod sealing;
+mod stats;
+
+pub use access_log::{
+    AccessAction, AccessEntry, AccessOutcome, AuditVerdict, GENESIS, access_log, verify_access_log, verify_entries,
+};
+pub use book::{BookPage, BookQuery, BookRow, export_books, list_books};
+pub use entry::{Entered, Hold, NewPerson, add_person, import_persons};
+pub use error::RegistryError;
+pub use reveal::reveal_field;
+pub use rotate::{Rotated, rotate_key};
+pub use scope::{Scope, Viewer, find_unit};
+pub use sealing::{PersonRecord, Shown};
+pub use stats::{RegistryStats, UnitCount, registry_stats};
+
+#[cfg(test)]
+mod tests;

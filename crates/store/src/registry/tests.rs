@@ -1,0 +1,218 @@
+//! The registry against a real database — SQLite always, PostgreSQL too when
+//! `GUIYAN_TEST_POSTGRES_URL` names a server (a fresh database per run): the matching ladder,
+//! scopes, masking, reveals and the access log's chain.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, Statement};
+use talent::{BookRole, Field, PersonDraft, validate};
+use vault::{Algorithm, Vault};
+
+use super::*;
+use crate::connect::Store;
+use crate::entities::{person, unit};
+use crate::operate::{Actor, Source};
+
+fn now() -> DateTime<Utc> {
+    DateTime::from_timestamp(1_800_000_000, 0).expect("a time")
+}
+
+fn today() -> NaiveDate {
+    now().date_naive()
+}
+
+fn person(row: usize, unit: &str, cells: &[(Field, &str)]) -> NewPerson {
+    let mut draft = PersonDraft::default();
+    for (f, t) in cells {
+        draft.set(*f, *t);
+    }
+    NewPerson { row, unit: unit.into(), role: BookRole::Registered, fields: validate(&draft, today()).expect("valid") }
+}
+
+fn viewer(scope: Scope) -> Viewer {
+    Viewer { actor: Actor { name: "tester".into(), source: Source::Cli }, scope }
+}
+
+async fn directory(store: &Store) {
+    // district [0, 4): street [1, 4): two communities.
+    let units = [
+        ("district", "示例区", None, 0, 4),
+        ("street", "解放路街道", Some("district"), 1, 4),
+        ("c1", "解放路第一社区", Some("street"), 2, 3),
+        ("c2", "解放路第二社区", Some("street"), 3, 4),
+    ];
+    for (id, name, parent, position, end) in units {
+        unit::Entity::insert(unit::ActiveModel {
+            id: Set(id.into()),
+            name: Set(name.into()),
+            level: Set("x".into()),
+            depth: Set(0),
+            email: Set(format!("{id}@example.gov.cn")),
+            parent: Set(parent.map(str::to_string)),
+            position: Set(position),
+            subtree_end: Set(end),
+        })
+        .exec_without_returning(&store.db)
+        .await
+        .expect("a unit");
+    }
+}
+
+const ID: &str = "11010519491231002X";
+const MOBILE: &str = "13800138000";
+const ADDRESS: &str = "山东省济南市历下区解放路街道解放路第一社区3号楼2单元501";
+
+async fn the_ladder_scopes_and_the_log(store: &Store) {
+    directory(store).await;
+    let vault = Vault::in_memory(Algorithm::Aes256Gcm).expect("a vault");
+    let all = viewer(Scope::All);
+    let zhang = person(
+        1,
+        "c1",
+        &[(Field::Name, "张三"), (Field::IdNumber, ID), (Field::Mobile, MOBILE), (Field::Address, ADDRESS)],
+    );
+    let first =
+        import_persons(store, &vault, &all, std::slice::from_ref(&zhang), "a.xlsx", now()).await.expect("import");
+    let Entered::Added { person_id, archive_no } = &first[0] else { panic!("{first:?}") };
+    assert_eq!(archive_no, "c1-0001");
+    let person_id = *person_id;
+
+    // The same ID, another spelling, again in c1: matched; in the same batch twice: handed back.
+    let again = person(2, "c1", &[(Field::Name, "张 三"), (Field::IdNumber, "11010519491231002x")]);
+    let twice =
+        import_persons(store, &vault, &all, &[again.clone(), again.clone()], "b.xlsx", now()).await.expect("import");
+    assert_eq!(twice[0], Entered::AlreadyRegistered { person_id, archive_no: "c1-0001".into() });
+    assert_eq!(twice[1], Entered::Held(Hold::SameAsRow { row: 2 }));
+
+    // The same mobile and name in c2: a candidate, told by the other book's name only.
+    let candidate = person(1, "c2", &[(Field::Name, "张三"), (Field::Mobile, "+86 138 0013 8000")]);
+    let held =
+        import_persons(store, &vault, &all, std::slice::from_ref(&candidate), "c.csv", now()).await.expect("import");
+    let Entered::Held(hold) = &held[0] else { panic!("{held:?}") };
+    assert_eq!(hold.message(campaign::Lang::Zh), "可能与解放路第一社区登记的人员重复，请与该社区联系");
+    // A sibling sharing the phone is no candidate; confirmed, a candidate is added.
+    let sibling = person(1, "c2", &[(Field::Name, "张四"), (Field::Mobile, MOBILE)]);
+    assert!(matches!(add_person(store, &vault, &all, &sibling, false, now()).await, Ok(Entered::Added { .. })));
+    assert!(matches!(add_person(store, &vault, &all, &candidate, true, now()).await, Ok(Entered::Added { .. })));
+
+    // The same ID number in c2: linked into c2's book too.
+    let linked = import_persons(
+        store,
+        &vault,
+        &all,
+        &[person(1, "c2", &[(Field::Name, "张三"), (Field::IdNumber, ID)])],
+        "d",
+        now(),
+    )
+    .await
+    .expect("import");
+    let Entered::Linked { person_id: p, other_books, .. } = &linked[0] else { panic!("{linked:?}") };
+    assert_eq!((*p, other_books.as_slice()), (person_id, &["解放路第一社区".to_string()][..]));
+
+    // Scope: c1 sees its one book row, masked; the street sees both communities.
+    let c1 = viewer(Scope::Unit("c1".into()));
+    let page =
+        list_books(store, &vault, &c1, &BookQuery { unit: None, offset: 0, limit: 50 }, now()).await.expect("list");
+    assert_eq!(page.total, 1);
+    let shown = &page.rows[0].person;
+    assert_eq!(shown.mobile.as_ref().map(|s| s.text.as_str()), Some("138****8000"));
+    assert_eq!(shown.id_number.as_ref().map(|s| s.text.as_str()), Some("1101**********002X"));
+    assert_eq!(shown.address.as_ref().map(|s| s.text.as_str()), Some("山东省济南市历下区解放路街道****"));
+    let street = viewer(Scope::Unit("street".into()));
+    let page = list_books(store, &vault, &street, &BookQuery::default(), now()).await.expect("list");
+    assert_eq!(page.total, 4);
+    assert!(
+        list_books(store, &vault, &c1, &BookQuery { unit: Some("c2".into()), ..Default::default() }, now())
+            .await
+            .is_err()
+    );
+
+    // Reveals: free in the own book, else with a reason; outside the scope, no such person.
+    let mobile = reveal_field(store, &vault, &c1, person_id, Field::Mobile, None, now()).await.expect("own book");
+    assert_eq!(mobile.as_deref(), Some(MOBILE));
+    let refused = reveal_field(store, &vault, &street, person_id, Field::IdNumber, Some("  "), now()).await;
+    assert!(matches!(refused, Err(crate::StoreError::Registry(RegistryError::ReasonRequired))), "{refused:?}");
+    let id = reveal_field(store, &vault, &street, person_id, Field::IdNumber, Some("核实身份"), now())
+        .await
+        .expect("reason");
+    assert_eq!(id.as_deref(), Some(ID));
+    let sibling_id = crate::entities::person::Entity::find()
+        .all(&store.db)
+        .await
+        .expect("persons")
+        .into_iter()
+        .find(|p| p.name == "张四")
+        .map(|p| p.id)
+        .expect("张四");
+    let outside = reveal_field(store, &vault, &c1, sibling_id, Field::Mobile, Some("x"), now()).await;
+    assert!(matches!(outside, Err(crate::StoreError::Registry(RegistryError::NoSuchPerson(_)))), "{outside:?}");
+
+    // Nothing in clear in any column.
+    for p in person::Entity::find().all(&store.db).await.expect("persons") {
+        let text = format!("{p:?}");
+        for secret in [ID, MOBILE, ADDRESS, "3号楼2单元501"] {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
+        for sealed in [&p.id_number_sealed, &p.mobile_sealed, &p.address_sealed].into_iter().flatten() {
+            assert!(!sealed.windows(MOBILE.len()).any(|w| w == MOBILE.as_bytes()));
+        }
+    }
+
+    // A rotation reseals everything; it all still opens.
+    let mut vault = vault;
+    let rotated = rotate_key(store, &mut vault, Algorithm::Sm4Gcm, &all, now()).await.expect("rotate");
+    assert_eq!(rotated.key_id, 2);
+    assert!(rotated.resealed_values >= 3);
+    let id = reveal_field(store, &vault, &c1, person_id, Field::IdNumber, None, now()).await.expect("opens");
+    assert_eq!(id.as_deref(), Some(ID));
+
+    // The log: every call above, refusals included; intact, until a row is edited.
+    let log = access_log(store).await.expect("log");
+    assert!(log.iter().any(|e| e.action == "reveal" && e.outcome == "refused"));
+    assert_eq!(verify_access_log(store).await.expect("verify").first_tampered, None);
+    store
+        .db
+        .execute_raw(Statement::from_string(
+            store.backend(),
+            "UPDATE registry_access SET actor = 'someone' WHERE seq = 4",
+        ))
+        .await
+        .expect("tamper");
+    assert_eq!(verify_access_log(store).await.expect("verify").first_tampered, Some(4));
+}
+
+fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime").block_on(f)
+}
+
+#[test]
+fn the_ladder_on_sqlite() {
+    block_on(async {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let store = Store::open(&format!("sqlite://{}", dir.path().join("r.db").display())).await.expect("open");
+        the_ladder_scopes_and_the_log(&store).await;
+        store.close().await;
+    });
+}
+
+#[test]
+fn the_ladder_on_postgres() {
+    let Ok(admin) = std::env::var("GUIYAN_TEST_POSTGRES_URL") else {
+        eprintln!("GUIYAN_TEST_POSTGRES_URL is not set: the PostgreSQL half of the registry test did not run");
+        return;
+    };
+    block_on(async {
+        let name = format!("guiyan_t_registry_{}", std::process::id());
+        let server = Store::connect(&admin).await.expect("connect to PostgreSQL");
+        let create = format!("CREATE DATABASE \"{name}\"");
+        server.db.execute_raw(Statement::from_string(server.backend(), create)).await.expect("create a database");
+        let url = match admin.rsplit_once('/') {
+            Some((base, _)) => format!("{base}/{name}"),
+            None => panic!("GUIYAN_TEST_POSTGRES_URL has no database part: {admin}"),
+        };
+        let store = Store::open(&url).await.expect("open");
+        the_ladder_scopes_and_the_log(&store).await;
+        store.close().await;
+        let drop = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+        server.db.execute_raw(Statement::from_string(server.backend(), drop)).await.expect("drop the database");
+    });
+}
