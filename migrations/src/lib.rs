@@ -9,6 +9,7 @@ mod m0003_faults;
 mod m0004_web;
 mod m0005_reports;
 mod m0006_registry;
+mod m0007_registry_pages;
 
 /// Every migration, oldest first.
 #[derive(Debug)]
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_web::Migration),
             Box::new(m0005_reports::Migration),
             Box::new(m0006_registry::Migration),
+            Box::new(m0007_registry_pages::Migration),
         ]
     }
 }

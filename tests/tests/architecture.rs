@@ -95,7 +95,11 @@ fn internal_dependencies_point_inward() {
             "crates/engine/Cargo.toml",
             &["calendar", "campaign", "plan", "store", "mail", "links", "report", "documents"],
         ),
-        ("web", "crates/web/Cargo.toml", &["campaign", "plan", "report", "links", "charts", "store", "documents"]),
+        (
+            "web",
+            "crates/web/Cargo.toml",
+            &["campaign", "plan", "report", "links", "charts", "store", "documents", "talent", "vault"],
+        ),
         (
             "guiyan",
             "crates/guiyan/Cargo.toml",

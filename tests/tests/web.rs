@@ -512,3 +512,188 @@ fn dashboard_figures_card_showed_0_for_figures_nobody_reported() {
         assert!(en.body.contains("(not yet reported)</li>"), "{}", en.body);
     });
 }
+
+/// A form POST from guiyan's own page with the session `cookie` (and any more cookies).
+fn post(server: &Server, path: &str, cookie: &str, fields: &[(&str, &str)]) -> Response {
+    http::post_form(&server.base, path, &[("Cookie", cookie), ("Sec-Fetch-Site", "same-origin")], fields)
+}
+
+/// The valid ID number of the registry tests, its wrong check character, a mobile, an address.
+const ID: &str = "11010519491231002X";
+const BAD_ID: &str = "110105194912310021";
+const MOBILE: &str = "13800138000";
+const ADDRESS: &str = "解放路街道解放路第一社区3号楼2单元501";
+
+#[test]
+fn the_registry_keeps_each_book_to_its_scope_and_full_records_behind_the_pin() {
+    for_each_db(|db| {
+        let site = site(db);
+        let server = serve(&site);
+        let j1 = open(&server, &token(&site, &["jiefang-1"]));
+        let r2 = open(&server, &token(&site, &["renmin-2"]));
+        let street = open(&server, &token(&site, &["jiefang"]));
+
+        // A community worker adds a person: the wrong check character comes back beside its field,
+        // with everything entered kept; corrected, the person is in the book.
+        let portal = page(&server, "/", &j1);
+        assert!(portal.body.contains("href=\"/r\""), "the portal links the book: {}", portal.body);
+        let form = page(&server, "/r/new", &j1);
+        assert_eq!(form.status, 200, "{}", form.body);
+        let csrf = input_value(&form.body, "csrf").expect("csrf");
+        let mut fields = vec![
+            ("csrf", csrf.as_str()),
+            ("role", "registered"),
+            ("name", "张三"),
+            ("gender", "female"),
+            ("id-number", BAD_ID),
+            ("mobile", MOBILE),
+            ("address", ADDRESS),
+            ("category", "外出务工经商人员"),
+            ("return-intent", "none-yet"),
+        ];
+        let refused = post(&server, "/r/new", &j1, &fields);
+        assert_eq!(refused.status, 422, "{}", refused.body);
+        assert!(refused.body.contains("id=\"id-number-error\""), "{}", refused.body);
+        assert_eq!(input_value(&refused.body, "mobile").as_deref(), Some(MOBILE), "kept");
+        assert_eq!(input_value(&refused.body, "id-number").as_deref(), Some(BAD_ID), "kept");
+        fields[4] = ("id-number", ID);
+        // From another site: refused, nothing added.
+        let cross =
+            http::post_form(&server.base, "/r/new", &[("Cookie", &j1), ("Sec-Fetch-Site", "cross-site")], &fields);
+        assert_eq!(cross.status, 400);
+        let added = post(&server, "/r/new", &j1, &fields);
+        assert_eq!(added.status, 303, "{}", added.body);
+        let location = added.header("location").expect("to the person").to_string();
+        assert!(location.ends_with("?entered=added"), "{location}");
+        let person = location.split('?').next().expect("a path").to_string();
+        // The same form again (a second tap): the same person, not a second record.
+        let again = post(&server, "/r/new", &j1, &fields);
+        assert_eq!(again.header("location"), Some(format!("{person}?entered=already").as_str()));
+
+        // Its own community sees it masked until the PIN; nobody else in the directory sees it.
+        let masked = page(&server, &person, &j1);
+        assert_eq!(masked.status, 200);
+        assert!(masked.body.contains("138****8000") && masked.body.contains("张三"), "{}", masked.body);
+        for secret in [MOBILE, ID, "3号楼2单元501"] {
+            assert!(!masked.body.contains(secret), "{secret} shown before the PIN");
+        }
+        assert_eq!(masked.header("cache-control"), Some("no-store"));
+        for (path, body) in [
+            (person.clone(), None),
+            (format!("{person}/reveal"), Some(vec![("field", "mobile"), ("reason", "核实")])),
+            (format!("{person}/followups"), Some(vec![("summary", "x"), ("channel", "phone")])),
+        ] {
+            let r2_csrf = input_value(&page(&server, "/r/new", &r2).body, "csrf").expect("csrf");
+            let response = match body {
+                None => page(&server, &path, &r2),
+                Some(mut fields) => {
+                    fields.push(("csrf", &r2_csrf));
+                    post(&server, &path, &r2, &fields)
+                }
+            };
+            assert_eq!(response.status, 404, "renmin-2 on {path}");
+            assert!(!response.body.contains("张") && !response.body.contains("8000"), "{path}: {}", response.body);
+        }
+        let book = page(&server, "/r", &r2);
+        assert!(!book.body.contains("张"), "another community's book: {}", book.body);
+        let book = page(&server, "/r", &j1);
+        assert!(book.body.contains("张三") && book.body.contains("138****8000") && !book.body.contains(MOBILE));
+
+        // The PIN: set on first use (twice, not trivial), then the full record.
+        let unlock = page(&server, &format!("/r/unlock?to={}", person.trim_start_matches("/r/p/")), &j1);
+        assert_eq!(unlock.status, 200);
+        assert!(unlock.body.contains("name=\"again\""), "the first use sets the PIN: {}", unlock.body);
+        let csrf = input_value(&unlock.body, "csrf").expect("csrf");
+        let to = person.trim_start_matches("/r/p/").to_string();
+        for (pin, again, status) in [("482913", "482914", 422), ("123456", "123456", 422), ("48291", "48291", 422)] {
+            let r = post(&server, "/r/unlock", &j1, &[("csrf", &csrf), ("to", &to), ("pin", pin), ("again", again)]);
+            assert_eq!(r.status, status, "{pin}/{again}: {}", r.body);
+        }
+        let set =
+            post(&server, "/r/unlock", &j1, &[("csrf", &csrf), ("to", &to), ("pin", "482913"), ("again", "482913")]);
+        assert_eq!(set.status, 303, "{}", set.body);
+        assert_eq!(set.header("location"), Some(person.as_str()));
+        let (unlocked, whole) = set.set_cookie("gy_unlock").expect("an unlock cookie");
+        for part in ["HttpOnly", "SameSite=Strict", "Path=/r", "Max-Age=900"] {
+            assert!(whole.contains(part), "{part} in {whole}");
+        }
+        let both = format!("{j1}; {unlocked}");
+        let full = page(&server, &person, &both);
+        for secret in [MOBILE, ID, ADDRESS] {
+            assert!(full.body.contains(secret), "{secret} in the full record: {}", full.body);
+        }
+        // The unlock cookie is signed over its time and the session: edited, it unlocks nothing.
+        let (at, mac) = unlocked.trim_start_matches("gy_unlock=").split_once('.').expect("time.mac");
+        let earlier: i64 = at.parse::<i64>().expect("a time") - 1;
+        let forged = format!("{j1}; gy_unlock={earlier}.{mac}");
+        assert!(!page(&server, &person, &forged).body.contains(MOBILE), "an edited unlock cookie was taken");
+
+        // A follow-up: a problem beside its field first, then saved; its next contact is listed.
+        let csrf = input_value(&full.body, "csrf").expect("csrf");
+        let followups = format!("{person}/followups");
+        let bad =
+            post(&server, &followups, &both, &[("csrf", &csrf), ("contacted_on", "2027-02-02"), ("channel", "visit")]);
+        assert_eq!(bad.status, 422, "{}", bad.body);
+        let good = post(
+            &server,
+            &followups,
+            &both,
+            &[
+                ("csrf", &csrf),
+                ("contacted_on", "2027-02-02"),
+                ("channel", "visit"),
+                ("summary", "在家过年，有意回乡开办农家乐"),
+                ("intent", "start-business"),
+                ("next_contact_on", "2027-02-03"),
+            ],
+        );
+        assert_eq!(good.status, 303, "{}", good.body);
+        let after = page(&server, &person, &j1);
+        assert!(after.body.contains("有意回乡开办农家乐") && after.body.contains("创业"), "{}", after.body);
+
+        // The street sees the book masked, names too; one field revealed with a reason, logged.
+        let street_book = page(&server, "/r", &street);
+        assert!(street_book.body.contains("张*") && !street_book.body.contains("张三"), "{}", street_book.body);
+        let seen = page(&server, &person, &street);
+        assert_eq!(seen.status, 200);
+        assert!(!seen.body.contains(MOBILE) && !seen.body.contains("张三"));
+        let csrf = input_value(&seen.body, "csrf").expect("csrf");
+        let reveal = format!("{person}/reveal");
+        let no_reason = post(&server, &reveal, &street, &[("csrf", &csrf), ("field", "mobile"), ("reason", " ")]);
+        assert_eq!(no_reason.status, 422);
+        assert!(!no_reason.body.contains(MOBILE));
+        let revealed =
+            post(&server, &reveal, &street, &[("csrf", &csrf), ("field", "mobile"), ("reason", "核实返乡创业意向")]);
+        assert_eq!(revealed.status, 200, "{}", revealed.body);
+        assert!(revealed.body.contains(MOBILE) && !revealed.body.contains(ID));
+        let log = site.ok(NOW, &["registry", "audit"]);
+        assert!(log.lines().any(|l| l.contains("reveal") && l.contains("reason=核实返乡创业意向")), "{log}");
+        let verified = site.ok(NOW, &["registry", "audit", "--verify"]);
+        assert!(verified.contains("哈希链校验通过") || verified.contains("hash chain verified"), "{verified}");
+
+        // Five wrong PINs in a row lock it; even the right one waits.
+        let unlock = page(&server, "/r/unlock", &r2);
+        let csrf = input_value(&unlock.body, "csrf").expect("csrf");
+        let set = post(&server, "/r/unlock", &r2, &[("csrf", &csrf), ("pin", "271828"), ("again", "271828")]);
+        assert_eq!(set.status, 303);
+        for left in (1..=4).rev() {
+            let wrong = post(&server, "/r/unlock", &r2, &[("csrf", &csrf), ("pin", "314159")]);
+            assert_eq!(wrong.status, 422);
+            assert!(wrong.body.contains(&format!("还可尝试{left}次")), "{}", wrong.body);
+        }
+        let locked = post(&server, "/r/unlock", &r2, &[("csrf", &csrf), ("pin", "314159")]);
+        assert_eq!(locked.status, 429, "{}", locked.body);
+        let right = post(&server, "/r/unlock", &r2, &[("csrf", &csrf), ("pin", "271828")]);
+        assert_eq!(right.status, 429, "locked: {}", right.body);
+        assert!(right.set_cookie("gy_unlock").is_none());
+
+        // Nothing personal in what the server printed.
+        drop(server);
+        for file in ["serve.stdout", "serve.stderr"] {
+            let text = std::fs::read_to_string(site.path().join(file)).unwrap_or_default();
+            for secret in [MOBILE, ID, "3号楼2单元501", "张三"] {
+                assert!(!text.contains(secret), "{secret} in {file}");
+            }
+        }
+    });
+}

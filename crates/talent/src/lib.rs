@@ -16,7 +16,9 @@
 //! - the matching ladder ([`match_strength`] over [`MatchFacts`], which [`MatchKeys::compare`]
 //!   builds from two records' blind indexes), and [`other_book_notice`], what a worker is told of
 //!   a match in another community's book: its name, nothing of the record;
-//! - [`ArchiveNumber`], a community book's `{unit}-{seq:04}`.
+//! - [`ArchiveNumber`], a community book's `{unit}-{seq:04}`;
+//! - [`validate_followup`]: a [`FollowUpDraft`] typed on a phone → [`FollowUpFields`], or every
+//!   [`FollowUpError`]; [`Pin`], a unit's six-digit PIN and what makes one too easy to guess.
 //!
 //! ```
 //! use campaign::Lang;
@@ -51,6 +53,7 @@ mod draft;
 mod duplicate_notice;
 mod family_need;
 mod field;
+mod followup;
 mod id_number;
 mod intent;
 mod legal;
@@ -59,6 +62,7 @@ mod matching;
 mod mobile;
 mod name;
 mod person_vocab;
+mod pin;
 mod suggestion;
 mod vocabulary;
 mod width;
@@ -70,6 +74,9 @@ pub use draft::{FieldError, FieldProblem, PersonDraft, PersonFields, max_chars, 
 pub use duplicate_notice::other_book_notice;
 pub use family_need::{FamilyNeed, parse_family_needs};
 pub use field::Field;
+pub use followup::{
+    FollowUpDraft, FollowUpError, FollowUpField, FollowUpFields, FollowUpProblem, MAX_SUMMARY_CHARS, validate_followup,
+};
 pub use id_number::{IdNumber, IdNumberError, check_character, normalise_id_text};
 pub use intent::{PoolRoute, PoolStatus, ReturnIntent};
 pub use legal::{LegalBasis, RightsRequestKind};
@@ -78,6 +85,7 @@ pub use matching::{Fact, MatchFacts, MatchKeys, MatchStrength, match_strength};
 pub use mobile::{Mobile, MobileError};
 pub use name::{MAX_NAME_CHARS, NameError, PersonName, normalise_name};
 pub use person_vocab::{Category, Education, Gender};
+pub use pin::{PIN_DIGITS, Pin, PinError};
 pub use suggestion::SuggestionState;
 pub use vocabulary::{UnknownValue, Vocabulary};
 

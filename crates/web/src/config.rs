@@ -32,6 +32,9 @@ pub struct WebConfig {
     /// The campaigns as the pages name them, by id (a campaign no longer defined shows its id).
     pub campaigns: HashMap<String, CampaignInfo>,
     pub now: Now,
+    /// The talent registry's key file, opened; `None` when it could not be (the binary said why),
+    /// and the registry's pages then say it is not available.
+    pub registry: Option<Arc<vault::Vault>>,
 }
 
 impl std::fmt::Debug for WebConfig {
@@ -90,6 +93,7 @@ mod tests {
             base_url: base.to_string(),
             campaigns: HashMap::new(),
             now: Arc::new(|| DateTime::from_timestamp(0, 0).unwrap_or_default()),
+            registry: None,
         };
         assert_eq!(config("https://guiyan.example.gov.cn").origin(), "https://guiyan.example.gov.cn");
         assert_eq!(config("http://127.0.0.1:8080/guiyan").origin(), "http://127.0.0.1:8080");

@@ -254,6 +254,7 @@ async fn render(state: AppState, query: DashQuery, headers: HeaderMap, template:
     let mut context = base_context(lang, explicit);
     context.insert("viewer", &viewer.name);
     context.insert("scope_name", &viewer.scope_name);
+    context.insert("has_registry", &state.config().registry.is_some());
     context.insert("version", &version);
     context.insert("own_portal", &viewer.own_unit.is_some());
     let run_links: Vec<RunLink> = runs

@@ -21,6 +21,8 @@ pub enum WebError {
     Store(Lang, store::StoreError),
     /// A page's template failed (a bug; the log says which and why).
     Page(Lang),
+    /// The talent registry's key file could not be opened at start (the binary said why).
+    Unavailable(Lang),
 }
 
 impl WebError {
@@ -32,6 +34,7 @@ impl WebError {
             WebError::BadRequest(..) => StatusCode::BAD_REQUEST,
             WebError::Store(_, e) if e.is_transient() => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Store(..) | WebError::Page(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            WebError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 }

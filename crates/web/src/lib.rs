@@ -16,6 +16,12 @@
 //! /t/{task id}/history    who did what, when, from where
 //! /d                  the dashboard of the viewer's subtree (?run=campaign/key)
 //! /d/live             the live part of the dashboard, for the refresh script
+//! /r                  the talent book of the viewer's scope, masked (one-person-one-file)
+//! /r/new              a person added to the unit's own book (POST)
+//! /r/p/{id}           a person: masked, full in its own community after the PIN
+//! /r/p/{id}/reveal    one field of a person outside the own book, with a reason (POST)
+//! /r/p/{id}/followups a follow-up recorded (POST)
+//! /r/unlock           the unit's PIN: set on first use, then asked (POST: try it)
 //! /api/v1/…           JSON: runs, status, tasks, history (bearer: the link or session token)
 //! /healthz            liveness
 //! ```
@@ -23,6 +29,7 @@
 mod api;
 mod assets;
 mod auth;
+mod book;
 mod cache;
 mod config;
 mod dashboard;
@@ -31,10 +38,13 @@ mod error;
 mod guard;
 mod history;
 mod i18n;
+mod person;
 mod portal;
+mod registry;
 mod render;
 mod server;
 mod state;
+mod unlock;
 mod viewer;
 
 pub use config::{CampaignInfo, Now, WebConfig};

@@ -236,6 +236,7 @@ pub async fn home(
     let mut context = base_context(lang, explicit);
     context.insert("viewer", &session.viewer.name);
     context.insert("has_dashboard", &session.viewer.has_units_below);
+    context.insert("has_registry", &state.config().registry.is_some());
     context.insert("runs", &runs_of(&state, &tasks, lang, now, q));
     context.insert("lang_query", q);
     Ok(state.inner.pages.render("portal.html", &context, lang)?.into_response())

@@ -23,6 +23,10 @@ const TEMPLATES: &[(&str, &str)] = pages!(
     "history.html",
     "dashboard.html",
     "live.html",
+    "book.html",
+    "person_new.html",
+    "person.html",
+    "unlock.html",
 );
 
 /// The loaded templates.
@@ -74,6 +78,7 @@ pub fn error_page(error: &WebError) -> Html<String> {
         WebError::TooMany(l) => (*l, "too_many_title", "too_many_body", None),
         WebError::BadRequest(l, why) => (*l, "bad_request_title", "", Some(why.clone())),
         WebError::Store(l, _) | WebError::Page(l) => (*l, "server_title", "server_body", None),
+        WebError::Unavailable(l) => (*l, "registry_unavailable_title", "registry_unavailable_body", None),
     };
     let words = texts(lang);
     let mut context = base_context(lang, false);

@@ -6,10 +6,10 @@ use std::net::SocketAddr;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
-use axum::routing::get;
+use axum::routing::{get, post};
 
 use crate::state::AppState;
-use crate::{api, assets, auth, dashboard, download, guard, history, portal};
+use crate::{api, assets, auth, book, dashboard, download, guard, history, person, portal, unlock};
 
 /// The largest request body accepted: a figure form is a few hundred bytes.
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -25,6 +25,12 @@ pub fn router(state: AppState) -> Router {
         .route("/d", get(dashboard::page))
         .route("/d/live", get(dashboard::live))
         .route("/d/report/{campaign}/{run}/{file}", get(download::download))
+        .route("/r", get(book::book))
+        .route("/r/new", get(book::new_person).post(book::add))
+        .route("/r/p/{id}", get(person::page))
+        .route("/r/p/{id}/reveal", post(person::reveal))
+        .route("/r/p/{id}/followups", post(person::followup))
+        .route("/r/unlock", get(unlock::page).post(unlock::submit))
         .route("/api/v1/runs", get(api::runs))
         .route("/api/v1/runs/{campaign}/{run}/status", get(api::status))
         .route("/api/v1/tasks", get(api::tasks))

@@ -217,7 +217,9 @@ pub fn run(
                 let shutdown = async move {
                     let _ = web_stopped.wait_for(|stop| *stop).await;
                 };
-                match web_commands::start_web(bound, store.clone(), &engine.workflows(), clock.clone(), shutdown).await
+                let workflows = engine.workflows();
+                match web_commands::start_web(bound, store.clone(), &workflows, clock.clone(), settings, lang, shutdown)
+                    .await
                 {
                     Ok(handle) => Some(handle),
                     Err(e) => return Ok(store_exit(&e, lang)),

@@ -62,19 +62,34 @@ pub async fn bind_web(settings: &Settings, lang: Lang) -> Result<BoundWeb, u8> {
     Ok(BoundWeb { listener, listening, base_url: settings.base_url_for(listening) })
 }
 
-/// Serves the bound web over `store` until `shutdown` resolves.
+/// Serves the bound web over `store` until `shutdown` resolves. The registry's key file is
+/// opened (created on first start, with the warning to back it up); if it cannot be, the reason
+/// is printed and the registry's pages say it is unavailable while the rest is served.
 pub async fn start_web(
     bound: BoundWeb,
     store: Store,
     workflows: &Workflows,
     clock: Arc<dyn Clock>,
+    settings: &Settings,
+    lang: Lang,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<tokio::task::JoinHandle<std::io::Result<()>>, store::StoreError> {
+    let registry = match super::registry::open_key_file(settings, lang) {
+        Ok(vault) => Some(Arc::new(vault)),
+        Err(e) => {
+            match lang {
+                Lang::Zh => errln!("guiyan: 人才库不可用（网页其余部分照常）：{e:#}"),
+                Lang::En => errln!("guiyan: the talent registry is unavailable (the rest of the web is served): {e:#}"),
+            }
+            None
+        }
+    };
     let config = web::WebConfig {
         listen: bound.listening,
         base_url: bound.base_url,
         campaigns: campaign_infos(workflows),
         now: Arc::new(move || clock.now()),
+        registry,
     };
     let state = web::AppState::new(store, config).await?;
     Ok(tokio::spawn(web::serve_on(state, bound.listener, shutdown)))
@@ -139,7 +154,7 @@ pub fn serve(paths: &[PathBuf], settings: &Settings, start: Option<DateTime<Utc>
         }
         web_banner(&bound, settings, lang);
         outln!("{}", if lang == Lang::Zh { "按 Ctrl-C 停止。" } else { "Press Ctrl-C to stop." });
-        let served = match start_web(bound, store.clone(), &workflows, clock, shutdown).await {
+        let served = match start_web(bound, store.clone(), &workflows, clock, settings, lang, shutdown).await {
             Ok(handle) => handle,
             Err(e) => return Ok(store_exit(&e, lang)),
         };

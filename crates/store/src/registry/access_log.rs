@@ -31,10 +31,16 @@ pub enum AccessAction {
     Add,
     Stats,
     RotateKey,
+    /// A follow-up recorded with a person.
+    FollowUp,
+    /// A unit's PIN tried (refused when wrong or locked) or set.
+    Unlock,
+    /// A unit's PIN cleared by its parent unit.
+    PinReset,
 }
 
 impl AccessAction {
-    pub const ALL: [AccessAction; 8] = [
+    pub const ALL: [AccessAction; 11] = [
         AccessAction::List,
         AccessAction::View,
         AccessAction::Reveal,
@@ -43,6 +49,9 @@ impl AccessAction {
         AccessAction::Add,
         AccessAction::Stats,
         AccessAction::RotateKey,
+        AccessAction::FollowUp,
+        AccessAction::Unlock,
+        AccessAction::PinReset,
     ];
 
     pub fn name(self) -> &'static str {
@@ -55,6 +64,9 @@ impl AccessAction {
             AccessAction::Add => "add",
             AccessAction::Stats => "stats",
             AccessAction::RotateKey => "rotate-key",
+            AccessAction::FollowUp => "follow-up",
+            AccessAction::Unlock => "unlock",
+            AccessAction::PinReset => "pin-reset",
         }
     }
 }

@@ -18,6 +18,12 @@ pub enum RegistryError {
     NotSealed(&'static str),
     #[error("the registry's key file cannot open a stored value: {0}")]
     Vault(String),
+    #[error("unit `{0}` has a PIN already; its parent unit can reset it")]
+    PinAlreadySet(String),
+    #[error("only the unit above `{0}` (or the district) can reset its PIN")]
+    NotParent(String),
+    #[error("a follow-up is recorded by a unit (a link's session), not by the district as a whole")]
+    NoUnit,
 }
 
 impl RegistryError {
@@ -34,6 +40,9 @@ impl RegistryError {
                 format!("{field} 不是加密字段；只有身份证号、联系电话和家庭住址需要查看")
             }
             RegistryError::Vault(detail) => format!("人才库密钥文件无法解开库中的数据：{detail}"),
+            RegistryError::PinAlreadySet(unit) => format!("单位 `{unit}` 已设置查阅密码；如需重置请联系上级单位"),
+            RegistryError::NotParent(unit) => format!("只有 `{unit}` 的上级单位（或区级）可以重置其查阅密码"),
+            RegistryError::NoUnit => "跟进记录须由具体单位（通过本单位链接）填写".into(),
         }
     }
 }

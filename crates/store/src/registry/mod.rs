@@ -11,13 +11,19 @@
 //!   (`book.rs`); [`reveal_field`]: one field of one person (`reveal.rs`);
 //! - [`registry_stats`]: counts by unit, category, intent and pool status (`stats.rs`);
 //! - [`access_log`], [`verify_access_log`]: the log and its check (`access_log.rs`);
-//! - [`rotate_key`]: a new data key, every value resealed (`rotate.rs`).
+//! - [`rotate_key`]: a new data key, every value resealed (`rotate.rs`);
+//! - [`person_detail`]: one person's page, full only in its own book (`person.rs`);
+//! - [`add_followup`], [`contacts_due`]: contacts and the next ones due (`followup.rs`);
+//! - [`set_pin`], [`check_pin`], [`reset_pin`]: a unit's PIN, its lock and reset (`pin.rs`).
 
 mod access_log;
 mod book;
 mod entry;
 mod error;
+mod followup;
 mod ladder;
+mod person;
+mod pin;
 mod reveal;
 mod rotate;
 mod scope;
@@ -30,6 +36,9 @@ pub use access_log::{
 pub use book::{BookPage, BookQuery, BookRow, export_books, list_books};
 pub use entry::{Entered, Hold, NewPerson, add_person, import_persons};
 pub use error::RegistryError;
+pub use followup::{ContactDue, FollowUp, add_followup, contacts_due};
+pub use person::{PersonBook, PersonDetail, is_own_book, person_detail};
+pub use pin::{PIN_LOCK_SECONDS, PIN_TRIES, PinCheck, check_pin, pin_is_set, reset_pin, set_pin};
 pub use reveal::reveal_field;
 pub use rotate::{Rotated, rotate_key};
 pub use scope::{Scope, Viewer, find_unit};

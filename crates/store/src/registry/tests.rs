@@ -10,6 +10,7 @@ use vault::{Algorithm, Vault};
 use super::*;
 use crate::connect::Store;
 use crate::entities::{person, unit};
+use crate::error::StoreError;
 use crate::operate::{Actor, Source};
 
 fn now() -> DateTime<Utc> {
@@ -180,6 +181,88 @@ async fn the_ladder_scopes_and_the_log(store: &Store) {
     assert_eq!(verify_access_log(store).await.expect("verify").first_tampered, Some(4));
 }
 
+async fn pins_and_followups(store: &Store) {
+    let vault = Vault::in_memory(Algorithm::Aes256Gcm).expect("a vault");
+    let (c1, c2) = (viewer(Scope::Unit("c1".into())), viewer(Scope::Unit("c2".into())));
+    let street = viewer(Scope::Unit("street".into()));
+    let pin = |text: &str| talent::Pin::parse(text).expect("a pin");
+    let later = |seconds: i64| now() + chrono::TimeDelta::seconds(seconds);
+
+    // A PIN: set once, tried, locked by the fifth wrong try in a row for fifteen minutes.
+    assert!(!pin_is_set(store, &c1).await.expect("read"));
+    assert_eq!(check_pin(store, &vault, &c1, &pin("482913"), now()).await.expect("try"), PinCheck::NotSet);
+    let new = talent::Pin::new("482913", "482913").expect("a new pin");
+    set_pin(store, &vault, &c1, &new, now()).await.expect("set");
+    let twice = set_pin(store, &vault, &c1, &new, now()).await;
+    assert!(matches!(twice, Err(StoreError::Registry(RegistryError::PinAlreadySet(_)))), "{twice:?}");
+    assert_eq!(check_pin(store, &vault, &c1, &pin("482913"), now()).await.expect("try"), PinCheck::Right);
+    for left in (1..=4).rev() {
+        let tried = check_pin(store, &vault, &c1, &pin("000001"), now()).await.expect("try");
+        assert_eq!(tried, PinCheck::Wrong { tries_left: left });
+    }
+    let locked = PinCheck::Locked { until: later(PIN_LOCK_SECONDS) };
+    assert_eq!(check_pin(store, &vault, &c1, &pin("000001"), now()).await.expect("try"), locked);
+    // Locked: not even the right PIN is compared, and the lock is not extended.
+    assert_eq!(check_pin(store, &vault, &c1, &pin("482913"), later(60)).await.expect("try"), locked);
+    let after = later(PIN_LOCK_SECONDS + 1);
+    assert_eq!(check_pin(store, &vault, &c1, &pin("482913"), after).await.expect("try"), PinCheck::Right);
+    // Another unit's PIN is its own; only the unit above resets one.
+    assert_eq!(check_pin(store, &vault, &c2, &pin("482913"), now()).await.expect("try"), PinCheck::NotSet);
+    let by_sibling = reset_pin(store, &c2, "c1", now()).await;
+    assert!(matches!(by_sibling, Err(StoreError::Registry(RegistryError::NotParent(_)))), "{by_sibling:?}");
+    assert!(reset_pin(store, &street, "c1", now()).await.expect("reset"));
+    assert!(!pin_is_set(store, &c1).await.expect("read"));
+
+    // A follow-up by the person's own community; nobody else's.
+    let li = person(1, "c1", &[(Field::Name, "李四"), (Field::Mobile, "13900139000"), (Field::ReturnIntent, "暂无")]);
+    let entered = add_person(store, &vault, &c1, &li, false, now()).await.expect("add");
+    let Entered::Added { person_id, .. } = entered else { panic!("{entered:?}") };
+    let date = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("a date");
+    let fields = talent::FollowUpFields {
+        contacted_on: today(),
+        channel: talent::Channel::Visit,
+        summary: "在家过年，有意回乡开办农家乐".into(),
+        intent: Some(talent::ReturnIntent::StartBusiness),
+        next_contact_on: Some(date("2027-02-15")),
+    };
+    let elsewhere = add_followup(store, &c2, person_id, &fields, now()).await;
+    assert!(matches!(elsewhere, Err(StoreError::Registry(RegistryError::NoSuchPerson(_)))), "{elsewhere:?}");
+    add_followup(store, &c1, person_id, &fields, now()).await.expect("a follow-up");
+    let detail = person_detail(store, &vault, &c1, person_id, true, now()).await.expect("its own person, in full");
+    assert!(detail.own_book);
+    assert_eq!(detail.followups.len(), 1);
+    assert_eq!(detail.record.return_intent, talent::ReturnIntent::StartBusiness);
+    assert_eq!(detail.intent_confirmed_at, Some(now().timestamp()));
+    assert_eq!(detail.record.mobile.as_ref().map(|m| (m.text.as_str(), m.revealed)), Some(("13900139000", true)));
+    let masked = person_detail(store, &vault, &street, person_id, false, now()).await.expect("masked for the street");
+    assert_eq!(masked.record.mobile.as_ref().map(|m| m.text.as_str()), Some("139****9000"));
+    let full = person_detail(store, &vault, &street, person_id, true, now()).await;
+    assert!(matches!(full, Err(StoreError::Registry(RegistryError::ReasonRequired))), "{full:?}");
+    let other = person_detail(store, &vault, &c2, person_id, false, now()).await;
+    assert!(matches!(other, Err(StoreError::Registry(RegistryError::NoSuchPerson(_)))), "{other:?}");
+
+    // The next contact falls due on its day, for the community and the street above it.
+    let due = |viewer: Viewer, on: &'static str| async move {
+        contacts_due(store, &viewer, date(on), now())
+            .await
+            .expect("due")
+            .into_iter()
+            .map(|d| d.name)
+            .collect::<Vec<_>>()
+    };
+    assert!(due(c1.clone(), "2027-02-14").await.is_empty());
+    assert_eq!(due(c1.clone(), "2027-02-15").await, ["李四"]);
+    assert_eq!(due(street.clone(), "2027-02-20").await, ["李四"]);
+    assert!(due(c2.clone(), "2027-02-20").await.is_empty());
+
+    let log = access_log(store).await.expect("log");
+    for (action, outcome) in
+        [("unlock", "refused"), ("unlock", "ok"), ("pin-reset", "ok"), ("follow-up", "ok"), ("view", "refused")]
+    {
+        assert!(log.iter().any(|e| e.action == action && e.outcome == outcome), "{action} {outcome}");
+    }
+}
+
 fn block_on<F: std::future::Future>(f: F) -> F::Output {
     tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime").block_on(f)
 }
@@ -190,6 +273,7 @@ fn the_ladder_on_sqlite() {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let store = Store::open(&format!("sqlite://{}", dir.path().join("r.db").display())).await.expect("open");
         the_ladder_scopes_and_the_log(&store).await;
+        pins_and_followups(&store).await;
         store.close().await;
     });
 }
@@ -211,6 +295,7 @@ fn the_ladder_on_postgres() {
         };
         let store = Store::open(&url).await.expect("open");
         the_ladder_scopes_and_the_log(&store).await;
+        pins_and_followups(&store).await;
         store.close().await;
         let drop = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
         server.db.execute_raw(Statement::from_string(server.backend(), drop)).await.expect("drop the database");

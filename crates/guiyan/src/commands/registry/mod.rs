@@ -10,6 +10,8 @@ mod keys;
 mod sheet;
 mod template;
 
+pub use keys::open as open_key_file;
+
 use campaign::Lang;
 use chrono::{DateTime, Utc};
 use store::registry::{Scope, Viewer};

@@ -1,0 +1,363 @@
+//! One person's page: masked for everyone by default; in the person's own community, the full
+//! record once the unit's PIN unlocked this browser (and every personal page keeps it unlocked
+//! for fifteen more minutes); elsewhere in the scope (a street office), one field revealed at a
+//! time with a written reason. The follow-ups, newest first, and the form that records one.
+
+use std::collections::HashMap;
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use campaign::wording::format_time;
+use chrono::{TimeZone, Utc};
+use serde::{Deserialize, Serialize};
+use store::StoreError;
+use store::registry::{PersonDetail, RegistryError, add_followup, is_own_book, person_detail, reveal_field};
+use talent::{Channel, Field, FollowUpDraft, FollowUpField, ReturnIntent, validate_followup};
+
+use crate::auth::{Session, csrf_for, csrf_ok};
+use crate::book::shown_name;
+use crate::error::WebError;
+use crate::guard::same_origin_post;
+use crate::i18n::{Lang, choose, locale, texts};
+use crate::registry::{choices, reader, refusal, registry_session, today, today_zone, vault};
+use crate::render::base_context;
+use crate::state::AppState;
+use crate::unlock::{unlock_cookie, unlocked};
+
+/// `?entered=` (what the add form came to), `?followed=1`, `?lang=`.
+#[derive(Debug, Default, Deserialize)]
+pub struct PersonQuery {
+    pub entered: Option<String>,
+    pub followed: Option<u8>,
+    pub lang: Option<String>,
+}
+
+/// One line of the record.
+#[derive(Debug, Serialize)]
+struct FactView {
+    label: String,
+    value: String,
+    /// A sealed field (ID number, mobile, address): its key, and whether it shows the value.
+    sealed: Option<&'static str>,
+    revealed: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct FollowUpView {
+    contacted_on: String,
+    channel: String,
+    summary: String,
+    intent: String,
+    next_contact_on: String,
+    by: String,
+}
+
+/// What one render of the page carries besides the person: a revealed field, a follow-up form
+/// with its problems, a reveal form's problem.
+#[derive(Default)]
+struct Extra {
+    revealed: Option<(Field, Option<String>)>,
+    followup: Option<(FollowUpDraft, HashMap<FollowUpField, String>)>,
+    reveal_problem: Option<String>,
+    reveal_reason: String,
+}
+
+fn query_suffix(lang: Lang, explicit: bool) -> &'static str {
+    match (explicit, lang) {
+        (false, _) => "",
+        (true, Lang::En) => "?lang=en",
+        (true, Lang::Zh) => "?lang=zh",
+    }
+}
+
+/// `GET /r/p/{id}`: the person's page.
+pub async fn page(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Query(query): Query<PersonQuery>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    let lang = choose(query.lang.as_deref(), None);
+    let session = registry_session(&state, &headers, lang).await?;
+    show(&state, &session, &headers, lang, query.lang.is_some(), id, &query, Extra::default(), StatusCode::OK).await
+}
+
+#[allow(clippy::too_many_arguments)] // one render behind the page and its two forms
+async fn show(
+    state: &AppState,
+    session: &Session,
+    headers: &HeaderMap,
+    lang: Lang,
+    explicit: bool,
+    id: i64,
+    query: &PersonQuery,
+    extra: Extra,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let vault = vault(state, lang)?;
+    let viewer = reader(session);
+    let now = state.now();
+    let own = is_own_book(state.store(), &viewer, id).await.map_err(|e| refusal(lang, e))?;
+    let full = own && unlocked(state, session, headers, now);
+    let detail = person_detail(state.store(), &vault, &viewer, id, full, now).await.map_err(|e| refusal(lang, e))?;
+    let words = texts(lang);
+    let word = |k: &str| words.get(k).copied().unwrap_or_default().to_string();
+    let q = query_suffix(lang, explicit);
+    let zone = today_zone(state);
+    let mut context = base_context(lang, explicit);
+    context.insert("viewer", &session.viewer.name);
+    context.insert("name", &shown_name(&detail.record.name, detail.own_book));
+    context.insert("facts", &facts(&detail, lang, &extra));
+    context.insert(
+        "books",
+        &detail
+            .books
+            .iter()
+            .map(|b| format!("{}（{}，{}）", b.unit_name, b.role.label(lang), b.archive_no))
+            .collect::<Vec<_>>(),
+    );
+    let followups: Vec<FollowUpView> = detail
+        .followups
+        .iter()
+        .map(|f| FollowUpView {
+            contacted_on: f.contacted_on.format("%Y-%m-%d").to_string(),
+            channel: f.channel.label(lang).to_string(),
+            summary: f.summary.clone(),
+            intent: f.intent.map(|i| i.label(lang).to_string()).unwrap_or_default(),
+            next_contact_on: f.next_contact_on.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+            by: format!("{}（{}）", f.actor, f.unit_name),
+        })
+        .collect();
+    context.insert("followups", &followups);
+    context.insert("own_book", &detail.own_book);
+    context.insert("full", &full);
+    context.insert(
+        "intent_confirmed",
+        &detail
+            .intent_confirmed_at
+            .and_then(|t| Utc.timestamp_opt(t, 0).single())
+            .map(|t| format_time(&t.with_timezone(&zone), locale(lang))),
+    );
+    let notice = match query.entered.as_deref() {
+        Some("added") => Some(word("entered_added")),
+        Some("already") => Some(word("entered_already")),
+        Some("linked") => Some(word("entered_linked")),
+        _ if query.followed.is_some() => Some(word("followed")),
+        _ => None,
+    };
+    context.insert("notice", &notice);
+    context.insert("csrf", &csrf_for(state, session));
+    let lang_param = q.strip_prefix('?').map(|l| format!("&{l}")).unwrap_or_default();
+    context.insert("unlock_href", &format!("/r/unlock?to={id}{lang_param}"));
+    context.insert("book_href", &format!("/r{q}"));
+    context.insert("reveal_action", &format!("/r/p/{id}/reveal{q}"));
+    context.insert("followup_action", &format!("/r/p/{id}/followups{q}"));
+    context.insert("reveal_problem", &extra.reveal_problem);
+    context.insert("reveal_reason", &extra.reveal_reason);
+    context.insert(
+        "sealed_fields",
+        &[Field::Mobile, Field::IdNumber, Field::Address].map(|f| (f.key(), f.label(lang))).to_vec(),
+    );
+    let (draft, problems) = extra.followup.clone().unwrap_or_else(|| {
+        (
+            FollowUpDraft { contacted_on: today(state).format("%Y-%m-%d").to_string(), ..Default::default() },
+            HashMap::new(),
+        )
+    });
+    let problem = |f: FollowUpField| problems.get(&f).cloned().unwrap_or_default();
+    context.insert(
+        "fu",
+        &HashMap::from([
+            ("contacted_on", draft.contacted_on.clone()),
+            ("channel", draft.channel.clone()),
+            ("summary", draft.summary.clone()),
+            ("intent", draft.intent.clone()),
+            ("next_contact_on", draft.next_contact_on.clone()),
+        ]),
+    );
+    context.insert(
+        "fu_error",
+        &HashMap::from([
+            ("contacted_on", problem(FollowUpField::ContactedOn)),
+            ("channel", problem(FollowUpField::Channel)),
+            ("summary", problem(FollowUpField::Summary)),
+            ("intent", problem(FollowUpField::Intent)),
+            ("next_contact_on", problem(FollowUpField::NextContactOn)),
+        ]),
+    );
+    context.insert("fu_has_errors", &!problems.is_empty());
+    context.insert("channels", &choices::<Channel>(lang));
+    context.insert("intents", &choices::<ReturnIntent>(lang));
+    let html = state.inner.pages.render("person.html", &context, lang)?;
+    let mut response = (status, html).into_response();
+    // Every personal page seen unlocked keeps the browser unlocked for fifteen more minutes.
+    if full && let Some(cookie) = unlock_cookie(state, session, now) {
+        response.headers_mut().insert(header::SET_COOKIE, cookie);
+    }
+    // A personal page is never kept by the browser or a proxy.
+    response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+fn facts(detail: &PersonDetail, lang: Lang, extra: &Extra) -> Vec<FactView> {
+    let p = &detail.record;
+    let mut out = Vec::new();
+    let mut plain = |field: Field, value: String| {
+        if !value.is_empty() {
+            out.push(FactView { label: field.label(lang).to_string(), value, sealed: None, revealed: false });
+        }
+    };
+    plain(Field::Gender, p.gender.map(|g| g.label(lang).to_string()).unwrap_or_default());
+    plain(Field::BirthYearMonth, p.birth_year_month.map(|b| b.label(lang)).unwrap_or_default());
+    let mut sealed = Vec::new();
+    for (field, shown) in [(Field::IdNumber, &p.id_number), (Field::Mobile, &p.mobile), (Field::Address, &p.address)] {
+        let Some(shown) = shown else { continue };
+        let (value, revealed) = match &extra.revealed {
+            Some((f, Some(value))) if *f == field => (value.clone(), true),
+            _ => (shown.text.clone(), shown.revealed),
+        };
+        sealed.push(FactView { label: field.label(lang).to_string(), value, sealed: Some(field.key()), revealed });
+    }
+    out.extend(sealed);
+    let mut plain = |field: Field, value: String| {
+        if !value.is_empty() {
+            out.push(FactView { label: field.label(lang).to_string(), value, sealed: None, revealed: false });
+        }
+    };
+    plain(Field::Employer, p.employer.clone().unwrap_or_default());
+    plain(Field::WorkPlace, p.work_place.clone().unwrap_or_default());
+    plain(Field::Category, p.categories.iter().map(|c| c.label(lang)).collect::<Vec<_>>().join("、"));
+    plain(Field::Education, p.education.map(|e| e.label(lang).to_string()).unwrap_or_default());
+    plain(Field::Specialty, p.specialty.clone().unwrap_or_default());
+    plain(Field::ReturnIntent, p.return_intent.label(lang).to_string());
+    plain(Field::FamilyNeeds, p.family_needs.iter().map(|n| n.label(lang)).collect::<Vec<_>>().join("、"));
+    plain(Field::Note, p.note.clone().unwrap_or_default());
+    out
+}
+
+/// The reveal form: which sealed field, and why.
+#[derive(Debug, Default, Deserialize)]
+pub struct RevealForm {
+    #[serde(default)]
+    pub csrf: String,
+    #[serde(default)]
+    pub field: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// `POST /r/p/{id}/reveal`: one sealed field of a person outside the reader's own book, with a
+/// written reason (logged). The value is shown on the page that answers, never put in an address.
+pub async fn reveal(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Query(query): Query<PersonQuery>,
+    headers: HeaderMap,
+    Form(form): Form<RevealForm>,
+) -> Result<Response, WebError> {
+    let lang = choose(query.lang.as_deref(), None);
+    let explicit = query.lang.is_some();
+    if !same_origin_post(&Method::POST, &headers, state.config().origin()) {
+        return Err(WebError::BadRequest(lang, "cross-site".into()));
+    }
+    let session = registry_session(&state, &headers, lang).await?;
+    if !csrf_ok(&state, &session, &form.csrf) {
+        return Err(WebError::BadRequest(lang, "form".into()));
+    }
+    let vault = vault(&state, lang)?;
+    let field = match Field::parse(&form.field) {
+        Ok(f @ (Field::IdNumber | Field::Mobile | Field::Address)) => f,
+        _ => return Err(WebError::BadRequest(lang, "field".into())),
+    };
+    let now = state.now();
+    let reason = form.reason.trim();
+    let words = texts(lang);
+    let extra = match reveal_field(state.store(), &vault, &reader(&session), id, field, Some(reason), now).await {
+        Ok(value) => {
+            tracing::info!(person = id, field = field.key(), "a sealed field was revealed with a reason");
+            Extra { revealed: Some((field, value)), ..Extra::default() }
+        }
+        Err(StoreError::Registry(RegistryError::ReasonRequired)) => Extra {
+            reveal_problem: Some(words.get("reveal_reason_required").copied().unwrap_or_default().to_string()),
+            reveal_reason: form.reason.clone(),
+            ..Extra::default()
+        },
+        Err(e) => return Err(refusal(lang, e)),
+    };
+    let status = if extra.reveal_problem.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    show(&state, &session, &headers, lang, explicit, id, &PersonQuery::default(), extra, status).await
+}
+
+/// The follow-up form as sent.
+#[derive(Debug, Default, Deserialize)]
+pub struct FollowUpForm {
+    #[serde(default)]
+    pub csrf: String,
+    #[serde(default)]
+    pub contacted_on: String,
+    #[serde(default)]
+    pub channel: String,
+    #[serde(default)]
+    pub summary: String,
+    #[serde(default)]
+    pub intent: String,
+    #[serde(default)]
+    pub next_contact_on: String,
+}
+
+/// `POST /r/p/{id}/followups`: records a contact with the person (their own community only).
+pub async fn followup(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Query(query): Query<PersonQuery>,
+    headers: HeaderMap,
+    Form(form): Form<FollowUpForm>,
+) -> Result<Response, WebError> {
+    let lang = choose(query.lang.as_deref(), None);
+    let explicit = query.lang.is_some();
+    if !same_origin_post(&Method::POST, &headers, state.config().origin()) {
+        return Err(WebError::BadRequest(lang, "cross-site".into()));
+    }
+    let session = registry_session(&state, &headers, lang).await?;
+    if !csrf_ok(&state, &session, &form.csrf) {
+        return Err(WebError::BadRequest(lang, "form".into()));
+    }
+    let viewer = reader(&session);
+    if !is_own_book(state.store(), &viewer, id).await.map_err(|e| refusal(lang, e))? {
+        // Not its own person: as if there were no such page (the store would refuse too).
+        return Err(WebError::NotFound(lang));
+    }
+    let draft = FollowUpDraft {
+        contacted_on: form.contacted_on,
+        channel: form.channel,
+        summary: form.summary,
+        intent: form.intent,
+        next_contact_on: form.next_contact_on,
+    };
+    let fields = match validate_followup(&draft, today(&state)) {
+        Ok(fields) => fields,
+        Err(problems) => {
+            let problems = problems.iter().map(|p| (p.field, p.message(lang))).collect();
+            let extra = Extra { followup: Some((draft, problems)), ..Extra::default() };
+            return show(
+                &state,
+                &session,
+                &headers,
+                lang,
+                explicit,
+                id,
+                &PersonQuery::default(),
+                extra,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    add_followup(state.store(), &viewer, id, &fields, state.now()).await.map_err(|e| refusal(lang, e))?;
+    tracing::info!(person = id, "a follow-up was recorded from the web");
+    let q = query_suffix(lang, explicit);
+    let sep = if q.is_empty() { "?" } else { "&" };
+    Ok(Redirect::to(&format!("/r/p/{id}{q}{sep}followed=1")).into_response())
+}
