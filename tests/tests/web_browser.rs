@@ -253,3 +253,115 @@ fn with_javascript_off_a_report_goes_through_the_same() {
         assert!(link.starts_with(&format!("{}/l/", season.web())), "{link}");
     }
 }
+
+/// Sets a form control's value by script: a `<select>`'s option or a date input, as a phone's
+/// picker would (typing into a date input depends on the browser's locale).
+fn choose(b: &Browser, id: &str, value: &str) {
+    b.execute(&format!("document.getElementById({id:?}).value = {value:?};"));
+}
+
+#[test]
+fn a_community_worker_keeps_its_talent_book_on_a_phone_and_the_street_reveals_one_phone_with_a_reason() {
+    const ID: &str = "11010519491231002X";
+    const MOBILE: &str = "13800138000";
+    let (db, smtp) = (TestDb::sqlite(), SmtpServer::start());
+    let season = Season::start(&db, &smtp);
+
+    // The community worker, from its link, opens the book from the portal and adds a person: the
+    // ID number's check character is wrong first.
+    let phone = Browser::open(Profile::phone());
+    phone.goto(&season.link(&["jiefang-1"]));
+    phone.wait_for("ul.tasks");
+    phone.click("a[href='/r']");
+    phone.wait_for("h1.page-title");
+    assert!(phone.page_text().contains("名册中还没有人员"), "{}", phone.page_text());
+    phone.screenshot("book-empty");
+    phone.click("a[href='/r/new']");
+    phone.wait_for("form.report");
+    phone.fill("#name", "张三");
+    choose(&phone, "gender", "female");
+    phone.fill("#birth-year-month", "1949年12月");
+    phone.fill("#id-number", "110105194912310021");
+    phone.fill("#mobile", "138 0013 8000");
+    phone.fill("#address", "解放路街道解放路第一社区3号楼2单元501");
+    phone.fill("#employer", "深圳某电子有限公司");
+    choose(&phone, "category", "migrant-worker");
+    choose(&phone, "return-intent", "none-yet");
+    phone.submit("form.report");
+    phone.wait_for(".field.invalid");
+    let error = phone.text_of("#id-number-error");
+    assert!(error.contains("校验"), "the check character is named: {error}");
+    assert_eq!(phone.value_of("#mobile"), "138 0013 8000", "what was typed is kept");
+    assert_eq!(phone.value_of("#employer"), "深圳某电子有限公司");
+    phone.screenshot("person-invalid-id");
+
+    // Corrected: the person's page, masked until the PIN.
+    phone.clear("#id-number");
+    phone.fill("#id-number", ID);
+    phone.submit("form.report");
+    phone.wait_for(".person-detail");
+    assert_eq!(phone.text_of(".notice.ok"), "已登记到本社区名册。");
+    let masked = phone.text_of("dl.facts");
+    assert!(masked.contains("138****8000") && !masked.contains(MOBILE), "{masked}");
+    phone.screenshot("person-masked");
+
+    // The PIN, set on first use, then the full record.
+    phone.click(".person-detail a.button");
+    phone.wait_for("#again");
+    phone.screenshot("pin-set");
+    phone.fill("#pin", "482913");
+    phone.fill("#again", "482913");
+    phone.submit("form.report");
+    phone.wait_for(".person-detail");
+    let full = phone.text_of("dl.facts");
+    assert!(full.contains(MOBILE) && full.contains(ID) && full.contains("3号楼2单元501"), "{full}");
+    let unlock = phone.cookie("gy_unlock").expect("an unlock cookie");
+    assert!(unlock.http_only && unlock.same_site.as_deref() == Some("Strict"), "{unlock:?}");
+    phone.screenshot("person-full");
+
+    // A follow-up from the visit, with the next contact due in a week.
+    choose(&phone, "channel", "visit");
+    phone.fill("#summary", "春节在家，有意回乡开办农家乐，需了解创业贷款政策");
+    choose(&phone, "intent", "start-business");
+    choose(&phone, "next_contact_on", "2027-01-30");
+    phone.submit("#summary");
+    phone.wait_for(".notice.ok");
+    assert_eq!(phone.text_of(".notice.ok"), "已保存跟进记录。");
+    let history = phone.text_of("ol.history");
+    assert!(history.contains("走访") && history.contains("2027-01-30") && history.contains("创业"), "{history}");
+    assert!(phone.text_of("dl.facts").contains("创业"), "the intent found is the person's now");
+    phone.screenshot("person-followup");
+    phone.click(".nav a");
+    phone.wait_for("ul.persons");
+    assert!(phone.text_of("ul.persons").contains("张三"));
+    phone.screenshot("book");
+
+    // The street office's link: the book masked, names too; one phone revealed with a reason.
+    let street = Browser::open(Profile::phone());
+    street.goto(&season.link(&["jiefang"]));
+    street.wait_for("ul.tasks");
+    street.click("a[href='/r']");
+    street.wait_for("ul.persons");
+    let book = street.text_of("ul.persons");
+    assert!(book.contains("张*") && !book.contains("张三") && !book.contains(MOBILE), "{book}");
+    assert!(book.contains("解放路第一社区"), "the community is named: {book}");
+    street.screenshot("street-book");
+    street.click("li.person a");
+    street.wait_for("#reason");
+    choose(&street, "field", "mobile");
+    street.submit("#reason");
+    street.wait_for(".field.invalid");
+    assert_eq!(street.text_of("#reason-error"), "请填写查看理由");
+    street.fill("#reason", "核实返乡创业意向，联系本人");
+    street.submit("#reason");
+    street.wait_for("dd.revealed");
+    assert_eq!(street.text_of("dd.revealed[data-field='mobile']").split_whitespace().next(), Some(MOBILE));
+    assert!(!street.page_text().contains(ID), "only the field asked for");
+    street.screenshot("street-reveal");
+
+    // The access log has it, with the reason, and its chain holds.
+    let log = season.site.ok(ENGINE_START, &["registry", "audit"]);
+    assert!(log.lines().any(|l| l.contains("reveal") && l.contains("reason=核实返乡创业意向，联系本人")), "{log}");
+    let verified = season.site.ok(ENGINE_START, &["registry", "audit", "--verify"]);
+    assert!(verified.contains("hash chain verified") || verified.contains("哈希链校验通过"), "{verified}");
+}

@@ -192,7 +192,7 @@ fn inputs(lang: Lang, entered: &HashMap<String, String>, errors: &HashMap<Field,
             };
             let hint = match field {
                 Field::BirthYearMonth => word("hint_birth"),
-                Field::IdNumber | Field::Mobile => word("hint_id_or_mobile"),
+                Field::Mobile => word("hint_id_or_mobile"),
                 Field::FamilyNeeds => word("hint_family_needs"),
                 _ => String::new(),
             };

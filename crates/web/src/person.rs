@@ -127,7 +127,8 @@ async fn show(
             summary: f.summary.clone(),
             intent: f.intent.map(|i| i.label(lang).to_string()).unwrap_or_default(),
             next_contact_on: f.next_contact_on.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
-            by: format!("{}（{}）", f.actor, f.unit_name),
+            // A link's actor is its unit's name: said once.
+            by: if f.actor == f.unit_name { f.unit_name.clone() } else { format!("{}（{}）", f.actor, f.unit_name) },
         })
         .collect();
     context.insert("followups", &followups);
