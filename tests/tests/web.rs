@@ -599,6 +599,24 @@ fn the_registry_keeps_each_book_to_its_scope_and_full_records_behind_the_pin() {
         let book = page(&server, "/r", &j1);
         assert!(book.body.contains("张三") && book.body.contains("138****8000") && !book.body.contains(MOBILE));
 
+        // The API: the same scopes, masked, names too outside the own book; another's unit refused.
+        let api = |cookie: &str, path: &str| {
+            let r = page(&server, path, cookie);
+            (r.status, serde_json::from_str::<Value>(&r.body).unwrap_or(Value::Null))
+        };
+        let (status, own_rows) = api(&j1, "/api/v1/registry/books");
+        assert_eq!(status, 200);
+        assert_eq!(own_rows["rows"][0]["person"]["name"], "张三");
+        assert_eq!(own_rows["rows"][0]["person"]["mobile"], "138****8000");
+        assert!(!own_rows.to_string().contains(MOBILE) && !own_rows.to_string().contains(ID));
+        assert_eq!(api(&r2, "/api/v1/registry/books").1["total"], 0);
+        assert_eq!(api(&r2, "/api/v1/registry/books?unit=jiefang-1").0, 403);
+        assert_eq!(api(&r2, "/api/v1/registry/stats?unit=jiefang").0, 403);
+        let (_, street_rows) = api(&street, "/api/v1/registry/books");
+        assert_eq!(street_rows["rows"][0]["person"]["name"], "张*");
+        assert_eq!(api(&street, "/api/v1/registry/stats").1["persons"], 1);
+        assert_eq!(http::get(&server.base, "/api/v1/registry/books", &[]).status, 403);
+
         // The PIN: set on first use (twice, not trivial), then the full record.
         let unlock = page(&server, &format!("/r/unlock?to={}", person.trim_start_matches("/r/p/")), &j1);
         assert_eq!(unlock.status, 200);

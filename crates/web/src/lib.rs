@@ -23,10 +23,12 @@
 //! /r/p/{id}/followups a follow-up recorded (POST)
 //! /r/unlock           the unit's PIN: set on first use, then asked (POST: try it)
 //! /api/v1/…           JSON: runs, status, tasks, history (bearer: the link or session token)
+//! /api/v1/registry/…  JSON: the books of the scope (masked) and their counts
 //! /healthz            liveness
 //! ```
 
 mod api;
+mod api_registry;
 mod assets;
 mod auth;
 mod book;

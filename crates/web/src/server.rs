@@ -9,7 +9,7 @@ use axum::middleware;
 use axum::routing::{get, post};
 
 use crate::state::AppState;
-use crate::{api, assets, auth, book, dashboard, download, guard, history, person, portal, unlock};
+use crate::{api, api_registry, assets, auth, book, dashboard, download, guard, history, person, portal, unlock};
 
 /// The largest request body accepted: a figure form is a few hundred bytes.
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -31,6 +31,8 @@ pub fn router(state: AppState) -> Router {
         .route("/r/p/{id}/reveal", post(person::reveal))
         .route("/r/p/{id}/followups", post(person::followup))
         .route("/r/unlock", get(unlock::page).post(unlock::submit))
+        .route("/api/v1/registry/books", get(api_registry::books))
+        .route("/api/v1/registry/stats", get(api_registry::stats))
         .route("/api/v1/runs", get(api::runs))
         .route("/api/v1/runs/{campaign}/{run}/status", get(api::status))
         .route("/api/v1/tasks", get(api::tasks))
