@@ -660,7 +660,7 @@ fn the_registry_keeps_each_book_to_its_scope_and_full_records_behind_the_pin() {
                 ("csrf", &csrf),
                 ("contacted_on", "2027-02-02"),
                 ("channel", "visit"),
-                ("summary", "在家过年，有意回乡开办农家乐"),
+                ("summary", "在家过年，有意回乡开办农家乐<script>alert(1)</script>"),
                 ("intent", "start-business"),
                 ("next_contact_on", "2027-02-03"),
             ],
@@ -668,6 +668,7 @@ fn the_registry_keeps_each_book_to_its_scope_and_full_records_behind_the_pin() {
         assert_eq!(good.status, 303, "{}", good.body);
         let after = page(&server, &person, &j1);
         assert!(after.body.contains("有意回乡开办农家乐") && after.body.contains("创业"), "{}", after.body);
+        assert!(after.body.contains("&lt;script&gt;") && !after.body.contains("<script>alert"), "inert");
 
         // The street sees the book masked, names too; one field revealed with a reason, logged.
         let street_book = page(&server, "/r", &street);
@@ -704,6 +705,20 @@ fn the_registry_keeps_each_book_to_its_scope_and_full_records_behind_the_pin() {
         let right = post(&server, "/r/unlock", &r2, &[("csrf", &csrf), ("pin", "271828")]);
         assert_eq!(right.status, 429, "locked: {}", right.body);
         assert!(right.set_cookie("gy_unlock").is_none());
+
+        // Only the unit directly above resets it; then the community sets a new one.
+        let street_csrf = input_value(&page(&server, "/r", &street).body, "csrf").expect("csrf");
+        let other = post(&server, "/r/pin-reset", &street, &[("csrf", &street_csrf), ("unit", "renmin-2")]);
+        assert_eq!(other.status, 403, "jiefang is not above renmin-2");
+        let renmin = open(&server, &token(&site, &["renmin"]));
+        let renmin_book = page(&server, "/r", &renmin);
+        assert!(renmin_book.body.contains("value=\"renmin-2\""), "{}", renmin_book.body);
+        let csrf = input_value(&renmin_book.body, "csrf").expect("csrf");
+        let reset = post(&server, "/r/pin-reset", &renmin, &[("csrf", &csrf), ("unit", "renmin-2")]);
+        assert_eq!(reset.status, 303);
+        assert!(page(&server, "/r/unlock", &r2).body.contains("name=\"again\""), "a new PIN is set next");
+        let log = site.ok(NOW, &["registry", "audit"]);
+        assert!(log.lines().any(|l| l.contains("pin-reset") && l.contains("unit=renmin-2")), "{log}");
 
         // Nothing personal in what the server printed.
         drop(server);

@@ -24,11 +24,13 @@ use crate::registry::{PAGE, choices, reader, refusal, registry_session, today, v
 use crate::render::base_context;
 use crate::state::AppState;
 
-/// `?page=`, `?unit=` (one unit's book within the scope) and `?lang=`.
+/// `?page=`, `?unit=` (one unit's book within the scope), `?reset=` (the unit whose PIN was just
+/// reset) and `?lang=`.
 #[derive(Debug, Default, Deserialize)]
 pub struct BookPageQuery {
     pub page: Option<u64>,
     pub unit: Option<String>,
+    pub reset: Option<String>,
     pub lang: Option<String>,
 }
 
@@ -114,9 +116,22 @@ pub async fn book(
         let unit = query.unit.as_deref().map(|u| format!("&unit={u}")).unwrap_or_default();
         format!("/r{q}{sep}page={n}{unit}")
     };
+    // A unit with units below resets their PINs (a reader resets nothing).
+    let below = match (&session.viewer.own_unit, session.viewer.has_units_below) {
+        (Some(unit), true) => store::children(state.store(), unit).await.map_err(|e| refusal(lang, e))?,
+        _ => Vec::new(),
+    };
+    let reset_notice = query.reset.as_deref().and_then(|id| below.iter().find(|u| u.id == id)).map(|u| {
+        let words = texts(lang);
+        format!("{}{}", u.name, words.get("pin_reset_done").copied().unwrap_or_default())
+    });
     let mut context = base_context(lang, explicit);
     context.insert("viewer", &session.viewer.name);
     context.insert("scope_name", &session.viewer.scope_name);
+    context.insert("below", &below.iter().map(|u| (u.id.as_str(), u.name.as_str())).collect::<Vec<_>>());
+    context.insert("reset_notice", &reset_notice);
+    context.insert("reset_action", &format!("/r/pin-reset{q}"));
+    context.insert("csrf", &csrf_for(&state, &session));
     context.insert("rows", &rows);
     context.insert("total", &listed.total);
     context.insert("due", &due);
@@ -337,4 +352,42 @@ pub async fn add(
     };
     tracing::info!(person = id, outcome, "a person was entered from the web");
     Ok(Redirect::to(&format!("/r/p/{id}{q}{sep}entered={outcome}")).into_response())
+}
+
+/// The PIN reset form: the unit below whose PIN is cleared.
+#[derive(Debug, Default, Deserialize)]
+pub struct ResetForm {
+    #[serde(default)]
+    pub csrf: String,
+    #[serde(default)]
+    pub unit: String,
+}
+
+/// `POST /r/pin-reset`: the unit directly above clears a unit's PIN (it sets a new one on its
+/// next full record). Anyone else is refused by the store.
+pub async fn reset_pin(
+    State(state): State<AppState>,
+    Query(query): Query<BookPageQuery>,
+    headers: HeaderMap,
+    Form(form): Form<ResetForm>,
+) -> Result<Response, WebError> {
+    let lang = choose(query.lang.as_deref(), None);
+    if !same_origin_post(&Method::POST, &headers, state.config().origin()) {
+        return Err(WebError::BadRequest(lang, "cross-site".into()));
+    }
+    let session = registry_session(&state, &headers, lang).await?;
+    if !csrf_ok(&state, &session, &form.csrf) {
+        return Err(WebError::BadRequest(lang, "form".into()));
+    }
+    vault(&state, lang)?;
+    if session.viewer.own_unit.is_none() {
+        return Err(WebError::Forbidden(lang));
+    }
+    store::registry::reset_pin(state.store(), &reader(&session), &form.unit, state.now())
+        .await
+        .map_err(|e| refusal(lang, e))?;
+    tracing::info!(unit = %form.unit, by = %session.viewer.scope, "a registry PIN was reset");
+    let q = query_suffix(lang, query.lang.is_some());
+    let sep = if q.is_empty() { "?" } else { "&" };
+    Ok(Redirect::to(&format!("/r{q}{sep}reset={}", form.unit)).into_response())
 }

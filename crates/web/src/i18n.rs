@@ -203,6 +203,13 @@ const ZH: &[(&str, &str)] = &[
     ("pin_locked", "已连续输错5次，查阅密码锁定至"),
     ("pin_locked_after", "；忘记密码请联系上级单位重置。"),
     ("pin_not_set", "本单位尚未设置查阅密码，请先设置。"),
+    ("pin_reset_title", "重置下级单位查阅密码"),
+    (
+        "pin_reset_hint",
+        "下级单位忘记查阅密码或连续输错被锁定时使用；重置后该单位下次查看完整信息时重新设置。此操作记入访问日志。",
+    ),
+    ("pin_reset_submit", "重置查阅密码"),
+    ("pin_reset_done", "的查阅密码已重置，该单位下次查看完整信息时重新设置。"),
 ];
 
 const EN: &[(&str, &str)] = &[
@@ -387,6 +394,13 @@ const EN: &[(&str, &str)] = &[
     ("pin_locked", "Five wrong tries in a row: the PIN is locked until "),
     ("pin_locked_after", ". If it is forgotten, the unit above you can reset it."),
     ("pin_not_set", "Your unit has no PIN yet; set one first."),
+    ("pin_reset_title", "Reset a PIN of a unit below"),
+    (
+        "pin_reset_hint",
+        "For a unit below that forgot its PIN or locked it: it sets a new one at its next full record. Written to the access log.",
+    ),
+    ("pin_reset_submit", "Reset the PIN"),
+    ("pin_reset_done", ": its PIN was reset; it sets a new one at its next full record."),
 ];
 
 #[cfg(test)]

@@ -22,6 +22,7 @@
 //! /r/p/{id}/reveal    one field of a person outside the own book, with a reason (POST)
 //! /r/p/{id}/followups a follow-up recorded (POST)
 //! /r/unlock           the unit's PIN: set on first use, then asked (POST: try it)
+//! /r/pin-reset        the unit above clears a unit's PIN (POST)
 //! /api/v1/…           JSON: runs, status, tasks, history (bearer: the link or session token)
 //! /api/v1/registry/…  JSON: the books of the scope (masked) and their counts
 //! /healthz            liveness
