@@ -720,6 +720,24 @@ fn the_registry_keeps_each_book_to_its_scope_and_full_records_behind_the_pin() {
         let log = site.ok(NOW, &["registry", "audit"]);
         assert!(log.lines().any(|l| l.contains("pin-reset") && l.contains("unit=renmin-2")), "{log}");
 
+        // Erased at the person's request by its community, unlocked; a reason first.
+        let full = page(&server, &person, &both);
+        let csrf = input_value(&full.body, "csrf").expect("csrf");
+        let erase = format!("{person}/erase");
+        assert_eq!(
+            post(&server, &erase, &street, &[("csrf", &csrf), ("reason", "x")]).status,
+            400,
+            "the street's form"
+        );
+        assert_eq!(post(&server, &erase, &j1, &[("csrf", &csrf), ("reason", "本人要求")]).status, 403, "not unlocked");
+        assert_eq!(post(&server, &erase, &both, &[("csrf", &csrf), ("reason", " ")]).status, 422);
+        let erased = post(&server, &erase, &both, &[("csrf", &csrf), ("reason", "本人于2月2日电话要求删除")]);
+        assert_eq!(erased.status, 303, "{}", erased.body);
+        assert_eq!(erased.header("location"), Some("/r?erased=1"));
+        assert!(!page(&server, "/r", &j1).body.contains("张三"));
+        assert_eq!(page(&server, &person, &street).status, 404);
+        assert_eq!(api(&street, "/api/v1/registry/stats").1["erased"], 1, "still counted");
+
         // Nothing personal in what the server printed.
         drop(server);
         for file in ["serve.stdout", "serve.stderr"] {

@@ -310,6 +310,19 @@ enum RegistryCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Erase a person at their request (删除): the record is anonymised, keeping what statistics count.
+    Erase {
+        /// The person's number (the `id` of `export --format json`, the address of their page).
+        person: i64,
+        /// Why (the request, its date): kept in the access log.
+        #[arg(long)]
+        reason: String,
+    },
+    /// Clear a unit's PIN (it sets a new one at its next full record), as the district.
+    ResetPin {
+        /// The unit's id or name.
+        unit: String,
+    },
     /// Add a new data key and reseal every ID number, mobile and address under it.
     RotateKey {
         /// aes-256-gcm or sm4-gcm; default: registry_cipher in guiyan.toml, else aes-256-gcm.
@@ -414,6 +427,8 @@ fn registry(
         }
         RegistryCommand::Stats { unit, json } => r::stats(&ctx, unit.as_deref(), json),
         RegistryCommand::Audit { verify, json } => r::audit(&ctx, verify, json),
+        RegistryCommand::Erase { person, reason } => r::erase(&ctx, person, &reason),
+        RegistryCommand::ResetPin { unit } => r::reset_pin(&ctx, &unit),
         RegistryCommand::RotateKey { algorithm } => r::rotate_key(&ctx, algorithm.as_deref()),
     }
 }

@@ -31,6 +31,8 @@ pub struct BookPageQuery {
     pub page: Option<u64>,
     pub unit: Option<String>,
     pub reset: Option<String>,
+    /// Set after a person was erased.
+    pub erased: Option<u8>,
     pub lang: Option<String>,
 }
 
@@ -130,6 +132,7 @@ pub async fn book(
     context.insert("scope_name", &session.viewer.scope_name);
     context.insert("below", &below.iter().map(|u| (u.id.as_str(), u.name.as_str())).collect::<Vec<_>>());
     context.insert("reset_notice", &reset_notice);
+    context.insert("erased", &query.erased.is_some());
     context.insert("reset_action", &format!("/r/pin-reset{q}"));
     context.insert("csrf", &csrf_for(&state, &session));
     context.insert("rows", &rows);

@@ -203,6 +203,15 @@ const ZH: &[(&str, &str)] = &[
     ("pin_locked", "已连续输错5次，查阅密码锁定至"),
     ("pin_locked_after", "；忘记密码请联系上级单位重置。"),
     ("pin_not_set", "本单位尚未设置查阅密码，请先设置。"),
+    ("erase_title", "删除个人信息"),
+    (
+        "erase_hint",
+        "本人要求删除时使用：姓名、证件号、电话、住址、工作单位和跟进记录将被删除且无法恢复，仅保留人才类别、返乡意愿和所在街道用于统计。此操作记入访问日志。",
+    ),
+    ("erase_reason", "删除原因"),
+    ("erase_submit", "删除此人个人信息"),
+    ("erase_reason_required", "请填写删除原因（如：本人于某日提出删除要求）"),
+    ("erased_done", "已删除该人员的个人信息；统计数据中仍保留其类别。"),
     ("pin_reset_title", "重置下级单位查阅密码"),
     (
         "pin_reset_hint",
@@ -394,6 +403,15 @@ const EN: &[(&str, &str)] = &[
     ("pin_locked", "Five wrong tries in a row: the PIN is locked until "),
     ("pin_locked_after", ". If it is forgotten, the unit above you can reset it."),
     ("pin_not_set", "Your unit has no PIN yet; set one first."),
+    ("erase_title", "Erase personal data"),
+    (
+        "erase_hint",
+        "At the person's request: name, ID number, mobile, address, employer and follow-ups are deleted for good; only the category, the intent to return and the street stay, for the counts. Written to the access log.",
+    ),
+    ("erase_reason", "Why"),
+    ("erase_submit", "Erase this person's data"),
+    ("erase_reason_required", "Give the reason (e.g. the person asked on a given day)"),
+    ("erased_done", "The person's personal data was erased; the counts keep their category."),
     ("pin_reset_title", "Reset a PIN of a unit below"),
     (
         "pin_reset_hint",

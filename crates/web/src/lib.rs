@@ -21,6 +21,7 @@
 //! /r/p/{id}           a person: masked, full in its own community after the PIN
 //! /r/p/{id}/reveal    one field of a person outside the own book, with a reason (POST)
 //! /r/p/{id}/followups a follow-up recorded (POST)
+//! /r/p/{id}/erase     the person erased at their request, anonymised (POST; own book, unlocked)
 //! /r/unlock           the unit's PIN: set on first use, then asked (POST: try it)
 //! /r/pin-reset        the unit above clears a unit's PIN (POST)
 //! /api/v1/…           JSON: runs, status, tasks, history (bearer: the link or session token)

@@ -62,6 +62,7 @@ struct Extra {
     followup: Option<(FollowUpDraft, HashMap<FollowUpField, String>)>,
     reveal_problem: Option<String>,
     reveal_reason: String,
+    erase_problem: Option<String>,
 }
 
 fn query_suffix(lang: Lang, explicit: bool) -> &'static str {
@@ -157,6 +158,8 @@ async fn show(
     context.insert("followup_action", &format!("/r/p/{id}/followups{q}"));
     context.insert("reveal_problem", &extra.reveal_problem);
     context.insert("reveal_reason", &extra.reveal_reason);
+    context.insert("erase_action", &format!("/r/p/{id}/erase{q}"));
+    context.insert("erase_problem", &extra.erase_problem);
     context.insert(
         "sealed_fields",
         &[Field::Mobile, Field::IdNumber, Field::Address].map(|f| (f.key(), f.label(lang))).to_vec(),
@@ -361,4 +364,68 @@ pub async fn followup(
     let q = query_suffix(lang, explicit);
     let sep = if q.is_empty() { "?" } else { "&" };
     Ok(Redirect::to(&format!("/r/p/{id}{q}{sep}followed=1")).into_response())
+}
+
+/// The erase form: why (the person's request).
+#[derive(Debug, Default, Deserialize)]
+pub struct EraseForm {
+    #[serde(default)]
+    pub csrf: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// `POST /r/p/{id}/erase`: the person's own community, unlocked by its PIN, erases the person at
+/// their request (anonymised; the counts keep them). Back to the book.
+pub async fn erase(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Query(query): Query<PersonQuery>,
+    headers: HeaderMap,
+    Form(form): Form<EraseForm>,
+) -> Result<Response, WebError> {
+    let lang = choose(query.lang.as_deref(), None);
+    let explicit = query.lang.is_some();
+    if !same_origin_post(&Method::POST, &headers, state.config().origin()) {
+        return Err(WebError::BadRequest(lang, "cross-site".into()));
+    }
+    let session = registry_session(&state, &headers, lang).await?;
+    if !csrf_ok(&state, &session, &form.csrf) {
+        return Err(WebError::BadRequest(lang, "form".into()));
+    }
+    let viewer = reader(&session);
+    let now = state.now();
+    if !is_own_book(state.store(), &viewer, id).await.map_err(|e| refusal(lang, e))? {
+        return Err(WebError::NotFound(lang));
+    }
+    if !unlocked(&state, &session, &headers, now) {
+        return Err(WebError::Forbidden(lang));
+    }
+    match store::registry::erase_person(state.store(), &viewer, id, &form.reason, now).await {
+        Ok(()) => {}
+        Err(StoreError::Registry(RegistryError::ReasonRequired)) => {
+            let words = texts(lang);
+            let extra = Extra {
+                erase_problem: Some(words.get("erase_reason_required").copied().unwrap_or_default().to_string()),
+                ..Extra::default()
+            };
+            return show(
+                &state,
+                &session,
+                &headers,
+                lang,
+                explicit,
+                id,
+                &PersonQuery::default(),
+                extra,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+        Err(e) => return Err(refusal(lang, e)),
+    }
+    tracing::info!(person = id, "a person was erased from the web");
+    let q = query_suffix(lang, explicit);
+    let sep = if q.is_empty() { "?" } else { "&" };
+    Ok(Redirect::to(&format!("/r{q}{sep}erased=1")).into_response())
 }

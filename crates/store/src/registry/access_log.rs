@@ -37,10 +37,12 @@ pub enum AccessAction {
     Unlock,
     /// A unit's PIN cleared by its parent unit.
     PinReset,
+    /// A person anonymised (删除).
+    Erase,
 }
 
 impl AccessAction {
-    pub const ALL: [AccessAction; 11] = [
+    pub const ALL: [AccessAction; 12] = [
         AccessAction::List,
         AccessAction::View,
         AccessAction::Reveal,
@@ -52,6 +54,7 @@ impl AccessAction {
         AccessAction::FollowUp,
         AccessAction::Unlock,
         AccessAction::PinReset,
+        AccessAction::Erase,
     ];
 
     pub fn name(self) -> &'static str {
@@ -67,6 +70,7 @@ impl AccessAction {
             AccessAction::FollowUp => "follow-up",
             AccessAction::Unlock => "unlock",
             AccessAction::PinReset => "pin-reset",
+            AccessAction::Erase => "erase",
         }
     }
 }

@@ -163,7 +163,8 @@ async fn read(
         let today = now.date_naive();
         let mut rows = Vec::with_capacity(books.len());
         for b in books {
-            let Some(p) = persons.get(&b.person_id) else { continue };
+            // An erased person stays counted (`registry_stats`), never listed.
+            let Some(p) = persons.get(&b.person_id).filter(|p| !p.erased) else { continue };
             rows.push(BookRow {
                 unit_name: all.name(&b.unit),
                 role: BookRole::parse(&b.role).unwrap_or(BookRole::Registered),

@@ -24,6 +24,8 @@ pub enum RegistryError {
     NotParent(String),
     #[error("a follow-up is recorded by a unit (a link's session), not by the district as a whole")]
     NoUnit,
+    #[error("only the person's own community (or the district) can do this")]
+    NotOwnBook,
 }
 
 impl RegistryError {
@@ -43,6 +45,7 @@ impl RegistryError {
             RegistryError::PinAlreadySet(unit) => format!("单位 `{unit}` 已设置查阅密码；如需重置请联系上级单位"),
             RegistryError::NotParent(unit) => format!("只有 `{unit}` 的上级单位（或区级）可以重置其查阅密码"),
             RegistryError::NoUnit => "跟进记录须由具体单位（通过本单位链接）填写".into(),
+            RegistryError::NotOwnBook => "只有此人所在社区（或区级）可以办理".into(),
         }
     }
 }

@@ -14,11 +14,13 @@
 //! - [`rotate_key`]: a new data key, every value resealed (`rotate.rs`);
 //! - [`person_detail`]: one person's page, full only in its own book (`person.rs`);
 //! - [`add_followup`], [`contacts_due`]: contacts and the next ones due (`followup.rs`);
-//! - [`set_pin`], [`check_pin`], [`reset_pin`]: a unit's PIN, its lock and reset (`pin.rs`).
+//! - [`set_pin`], [`check_pin`], [`reset_pin`]: a unit's PIN, its lock and reset (`pin.rs`);
+//! - [`erase_person`]: anonymised, keeping what the statistics count (`erase.rs`).
 
 mod access_log;
 mod book;
 mod entry;
+mod erase;
 mod error;
 mod followup;
 mod ladder;
@@ -35,6 +37,7 @@ pub use access_log::{
 };
 pub use book::{BookPage, BookQuery, BookRow, export_books, list_books};
 pub use entry::{Entered, Hold, NewPerson, add_person, import_persons};
+pub use erase::{ERASED_NAME, erase_person};
 pub use error::RegistryError;
 pub use followup::{ContactDue, FollowUp, add_followup, contacts_due};
 pub use person::{PersonBook, PersonDetail, is_own_book, person_detail};

@@ -29,7 +29,10 @@ pub struct UnitCount {
 /// in each unit.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RegistryStats {
+    /// Everyone registered, the erased (anonymised) included: they are counted, never listed.
     pub persons: u64,
+    /// Of which erased at their request.
+    pub erased: u64,
     pub by_unit: Vec<UnitCount>,
     /// Vocabulary key → count, every value listed (zeros included), in the vocabulary's order.
     pub by_category: Vec<(String, u64)>,
@@ -74,7 +77,8 @@ pub async fn registry_stats(
         let mut intents: BTreeMap<ReturnIntent, u64> = BTreeMap::new();
         let mut pool: BTreeMap<PoolStatus, u64> = BTreeMap::new();
         let mut not_in_pool = 0;
-        for p in persons.values().filter(|p| !p.erased) {
+        // Erased persons are anonymised, not deleted: what they are counted by stays.
+        for p in persons.values() {
             for c in split_keys::<Category>(&p.categories) {
                 *categories.entry(c).or_default() += 1;
             }
@@ -88,7 +92,8 @@ pub async fn registry_stats(
             V::all().iter().map(|v| (v.key().to_string(), counts.get(v).copied().unwrap_or(0))).collect()
         }
         let stats = RegistryStats {
-            persons: persons.values().filter(|p| !p.erased).count() as u64,
+            persons: persons.len() as u64,
+            erased: persons.values().filter(|p| p.erased).count() as u64,
             by_unit: in_scope
                 .units
                 .iter()

@@ -255,7 +255,27 @@ async fn pins_and_followups(store: &Store) {
     assert_eq!(due(street.clone(), "2027-02-20").await, ["李四"]);
     assert!(due(c2.clone(), "2027-02-20").await.is_empty());
 
+    // Erased at the person's request: only by the own community, with a reason; counted, never shown.
+    let by_street = erase_person(store, &street, person_id, "本人要求", now()).await;
+    assert!(matches!(by_street, Err(StoreError::Registry(RegistryError::NotOwnBook))), "{by_street:?}");
+    let no_reason = erase_person(store, &c1, person_id, " ", now()).await;
+    assert!(matches!(no_reason, Err(StoreError::Registry(RegistryError::ReasonRequired))), "{no_reason:?}");
+    let before = registry_stats(store, &street, None, now()).await.expect("stats");
+    erase_person(store, &c1, person_id, "本人于2027-01-20电话要求删除", now()).await.expect("erase");
+    let gone = person_detail(store, &vault, &c1, person_id, false, now()).await;
+    assert!(matches!(gone, Err(StoreError::Registry(RegistryError::NoSuchPerson(_)))), "{gone:?}");
+    // (That the book no longer lists the person is checked through the web, tests/tests/web.rs: this
+    // scenario's c1 also holds persons sealed under the first scenario's rotated key.)
+    let after = registry_stats(store, &street, None, now()).await.expect("stats");
+    assert_eq!((after.persons, after.erased), (before.persons, before.erased + 1), "still counted");
+    assert_eq!(after.by_intent, before.by_intent, "the intent stays for the counts");
+    let row = person::Entity::find_by_id(person_id).one(&store.db).await.expect("read").expect("the row stays");
+    assert_eq!(row.name, ERASED_NAME);
+    assert!(row.mobile_sealed.is_none() && row.mobile_index.is_none() && row.erased);
+    assert!(due(c1.clone(), "2027-02-20").await.is_empty(), "an erased person is not due for contact");
+
     let log = access_log(store).await.expect("log");
+    assert!(log.iter().any(|e| e.action == "erase" && e.reason.as_deref() == Some("本人于2027-01-20电话要求删除")));
     for (action, outcome) in
         [("unlock", "refused"), ("unlock", "ok"), ("pin-reset", "ok"), ("follow-up", "ok"), ("view", "refused")]
     {

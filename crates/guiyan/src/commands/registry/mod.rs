@@ -57,8 +57,8 @@ pub fn stats(ctx: &Ctx, unit: Option<&str>, json: bool) -> anyhow::Result<u8> {
         }
         let label = |vocab: &str, key: &str| -> String { vocabulary_label(vocab, key, lang) };
         match lang {
-            Lang::Zh => outln!("人才库共 {} 人", s.persons),
-            Lang::En => outln!("{} person(s) registered", s.persons),
+            Lang::Zh => outln!("人才库共 {} 人（其中应本人要求删除个人信息 {} 人）", s.persons, s.erased),
+            Lang::En => outln!("{} person(s) registered ({} erased at their request)", s.persons, s.erased),
         }
         outln!("{}", if lang == Lang::Zh { "按单位：" } else { "By unit:" });
         for u in &s.by_unit {
@@ -145,6 +145,41 @@ pub fn audit(ctx: &Ctx, verify: bool, json: bool) -> anyhow::Result<u8> {
             }
         }
         Ok(if verify && verdict.first_tampered.is_some() { 1 } else { 0 })
+    })
+}
+
+/// `guiyan registry erase PERSON --reason TEXT`: the person anonymised, as the district.
+pub fn erase(ctx: &Ctx, person: i64, reason: &str) -> anyhow::Result<u8> {
+    let lang = ctx.lang;
+    with_store(&ctx.settings.database_url, lang, async |store| {
+        store::registry::erase_person(store, &viewer(), person, reason, ctx.now).await?;
+        match lang {
+            Lang::Zh => {
+                outln!("已删除第 {person} 号人员的个人信息（保留人才类别、意愿和所在街道以供统计），已记入访问日志")
+            }
+            Lang::En => outln!(
+                "person {person}'s personal data is erased (category, intent and street kept for the counts); logged"
+            ),
+        }
+        Ok(0)
+    })
+}
+
+/// `guiyan registry reset-pin UNIT`: the unit's PIN cleared, as the district.
+pub fn reset_pin(ctx: &Ctx, unit: &str) -> anyhow::Result<u8> {
+    let lang = ctx.lang;
+    with_store(&ctx.settings.database_url, lang, async |store| {
+        let Some((id, name)) = store::registry::find_unit(store, unit).await? else {
+            return Err(store::registry::RegistryError::NoSuchUnit(unit.to_string()).into());
+        };
+        let had = store::registry::reset_pin(store, &viewer(), &id, ctx.now).await?;
+        match (lang, had) {
+            (Lang::Zh, true) => outln!("{name} 的查阅密码已重置；该单位下次查看完整信息时重新设置"),
+            (Lang::Zh, false) => outln!("{name} 尚未设置查阅密码，无需重置"),
+            (Lang::En, true) => outln!("{name}'s PIN is cleared; it sets a new one at its next full record"),
+            (Lang::En, false) => outln!("{name} has no PIN yet; nothing to reset"),
+        }
+        Ok(0)
     })
 }
 
