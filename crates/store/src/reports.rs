@@ -14,9 +14,10 @@ use chrono::{DateTime, Utc};
 use plan::PlannedRun;
 use report::{SNAPSHOT_VERSION, Snapshot, SnapshotTask, SnapshotTemplate, SnapshotUnit};
 use sea_orm::sea_query::{Expr, LockBehavior, LockType, OnConflict};
+use sea_orm::sqlx;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    QueryResult, QuerySelect, QueryTrait, TransactionTrait,
 };
 
 use crate::connect::Store;
@@ -260,11 +261,79 @@ async fn recipients(db: &impl ConnectionTrait, to: &[String]) -> Result<Vec<Stri
     Ok(out)
 }
 
-/// A task's columns a snapshot needs, in the order selected: template, unit, state, starts_at,
-/// due_at, completed_at, figures, note, typical. A tuple, read by position: reading a model by
-/// column name looked each name up again for every row. The title is not among them: the
-/// campaign has it, and it is read apart only for templates since removed.
-type SnapshotRow = (String, String, String, i64, i64, Option<i64>, Option<String>, Option<String>, bool);
+/// A task's columns a snapshot needs, as the driver holds them: the text is borrowed from the
+/// fetched row rather than copied into a `String` per column and task (a run has up to 300,000
+/// tasks). Read by position, in the order of [`TASK_COLUMNS`]. The title is not among
+/// them: the campaign has it, and it is read apart only for templates since removed.
+struct TaskRow<'r> {
+    template: &'r str,
+    unit: &'r str,
+    state: &'r str,
+    starts_at: i64,
+    due_at: i64,
+    completed_at: Option<i64>,
+    figures: Option<&'r str>,
+    note: Option<&'r str>,
+    typical: bool,
+}
+
+/// The columns of a [`TaskRow`], in its order.
+const TASK_COLUMNS: [task::Column; 9] = [
+    task::Column::Template,
+    task::Column::Unit,
+    task::Column::State,
+    task::Column::StartsAt,
+    task::Column::DueAt,
+    task::Column::CompletedAt,
+    task::Column::Figures,
+    task::Column::Note,
+    task::Column::Typical,
+];
+
+impl<'r> TaskRow<'r> {
+    /// Reads one row. With `checked`, every column's type is checked against the Rust type first
+    /// (sqlx's `try_get`); without, only decoded (`try_get_unchecked`). The check cost about as
+    /// much as the decoding (it compares type names), and on PostgreSQL every row of a statement has
+    /// the column types of its first, so [`take_snapshot`] checks the first row only. (SQLite types
+    /// each value, but these columns are the migrations' own, `TEXT`, `BIGINT` and `BOOLEAN`.)
+    fn read(row: &'r QueryResult, checked: bool) -> Result<TaskRow<'r>, StoreError> {
+        let read = if let Some(row) = row.try_as_pg_row() {
+            TaskRow::decode(row, checked)
+        } else if let Some(row) = row.try_as_sqlite_row() {
+            TaskRow::decode(row, checked)
+        } else {
+            return Err(StoreError::Database("a task row from a database other than SQLite or PostgreSQL".into()));
+        };
+        read.map_err(|e| StoreError::Database(e.to_string()))
+    }
+
+    fn decode<R: sqlx::Row>(row: &'r R, checked: bool) -> Result<TaskRow<'r>, sqlx::Error>
+    where
+        usize: sqlx::ColumnIndex<R>,
+        &'r str: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+        i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+        bool: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    {
+        fn get<'r, R: sqlx::Row, T>(row: &'r R, index: usize, checked: bool) -> Result<T, sqlx::Error>
+        where
+            usize: sqlx::ColumnIndex<R>,
+            T: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+        {
+            if checked { row.try_get(index) } else { row.try_get_unchecked(index) }
+        }
+        Ok(TaskRow {
+            template: get(row, 0, checked)?,
+            unit: get(row, 1, checked)?,
+            state: get(row, 2, checked)?,
+            starts_at: get(row, 3, checked)?,
+            due_at: get(row, 4, checked)?,
+            completed_at: get(row, 5, checked)?,
+            figures: get(row, 6, checked)?,
+            note: get(row, 7, checked)?,
+            typical: get(row, 8, checked)?,
+        })
+    }
+}
 
 /// A unit's columns a snapshot needs: id, name, level, parent, email.
 type UnitRow = (String, String, String, Option<String>, String);
@@ -279,25 +348,14 @@ pub(crate) async fn take_snapshot(
     at: i64,
 ) -> Result<Snapshot, StoreError> {
     let err = |e: DbErr| StoreError::Database(e.to_string());
-    let rows: Vec<SnapshotRow> = task::Entity::find()
+    let query = task::Entity::find()
         .select_only()
-        .columns([
-            task::Column::Template,
-            task::Column::Unit,
-            task::Column::State,
-            task::Column::StartsAt,
-            task::Column::DueAt,
-            task::Column::CompletedAt,
-            task::Column::Figures,
-            task::Column::Note,
-            task::Column::Typical,
-        ])
+        .columns(TASK_COLUMNS)
         .filter(task::Column::RunId.eq(run.id))
         .order_by_asc(task::Column::Id)
-        .into_tuple::<SnapshotRow>()
-        .all(db)
-        .await
-        .map_err(err)?;
+        .build(db.get_database_backend());
+    let fetched = db.query_all_raw(query).await.map_err(err)?;
+    let rows = fetched.iter().enumerate().map(|(i, row)| TaskRow::read(row, i == 0)).collect::<Result<Vec<_>, _>>()?;
     // The units the tasks concern, their ancestors and the owner, in directory preorder.
     let all_units: Vec<UnitRow> = unit::Entity::find()
         .select_only()
@@ -308,33 +366,42 @@ pub(crate) async fn take_snapshot(
         .await
         .map_err(err)?;
     let by_id: HashMap<&str, usize> = all_units.iter().enumerate().map(|(i, u)| (u.0.as_str(), i)).collect();
+    let parent_of: Vec<Option<usize>> =
+        all_units.iter().map(|u| u.3.as_deref().and_then(|p| by_id.get(p).copied())).collect();
     let mut wanted = vec![false; all_units.len()];
-    let mut mark = |id: &str| {
-        let mut at = by_id.get(id).copied();
+    let mut mark = |mut at: Option<usize>| {
         while let Some(i) = at {
             if wanted[i] {
                 break;
             }
             wanted[i] = true;
-            at = all_units[i].3.as_deref().and_then(|p| by_id.get(p).copied());
+            at = parent_of[i];
         }
     };
-    mark(&campaign.owner);
-    for row in &rows {
-        mark(&row.1);
-    }
-    let mut index: HashMap<&str, usize> = HashMap::new();
+    mark(by_id.get(campaign.owner.as_str()).copied());
+    // Each task's unit as its place in `all_units`, looked up once (consecutive tasks often share one).
+    let mut last: Option<(&str, Option<usize>)> = None;
+    let task_units: Vec<Option<usize>> = rows
+        .iter()
+        .map(|row| {
+            let found = match last {
+                Some((id, found)) if id == row.unit => found,
+                _ => by_id.get(row.unit).copied(),
+            };
+            last = Some((row.unit, found));
+            mark(found);
+            found
+        })
+        .collect();
+    let owner = by_id.get(campaign.owner.as_str()).copied();
+    drop(by_id);
+    // `all_units` index → `units` index, for the units kept.
+    let mut kept: Vec<Option<usize>> = vec![None; all_units.len()];
     let mut units = Vec::new();
-    for (i, (id, name, level, parent, email)) in all_units.iter().enumerate() {
+    for (i, (id, name, level, _parent, email)) in all_units.into_iter().enumerate() {
         if wanted[i] {
-            index.insert(id.as_str(), units.len());
-            units.push(SnapshotUnit {
-                id: id.clone(),
-                name: name.clone(),
-                level: level.clone(),
-                parent: parent.as_deref().and_then(|p| index.get(p).copied()),
-                email: email.clone(),
-            });
+            kept[i] = Some(units.len());
+            units.push(SnapshotUnit { id, name, level, parent: parent_of[i].and_then(|p| kept[p]), email });
         }
     }
     let mut templates: Vec<SnapshotTemplate> = campaign
@@ -347,33 +414,38 @@ pub(crate) async fn take_snapshot(
             figures: t.figures.clone(),
         })
         .collect();
-    let mut template_index: HashMap<String, usize> =
-        templates.iter().enumerate().map(|(i, t)| (t.id.clone(), i)).collect();
+    let mut template_index: HashMap<&str, usize> =
+        campaign.tasks.iter().enumerate().map(|(i, t)| (t.id.as_str(), i)).collect();
+    let mut last_template: Option<(&str, usize)> = None;
     let mut tasks = Vec::with_capacity(rows.len());
-    for (template_id, unit_id, state, starts_at, due_at, completed_at, figures, note, typical) in rows {
-        let state = crate::stored::task_state(&state, 0)?;
-        let template = match template_index.get(&template_id) {
-            Some(&i) => i,
-            None => {
-                // A template since removed from the campaign: its (cancelled) tasks keep their title.
-                let title = removed_template_title(db, run.id, &template_id).await?;
-                templates.push(SnapshotTemplate {
-                    id: template_id.clone(),
-                    title,
-                    kind: campaign::TaskKind::Other,
-                    figures: Vec::new(),
-                });
-                template_index.insert(template_id.clone(), templates.len() - 1);
-                templates.len() - 1
-            }
+    for (row, unit) in rows.iter().zip(task_units) {
+        let state = crate::stored::task_state(row.state, 0)?;
+        let template = match last_template {
+            Some((id, i)) if id == row.template => i,
+            _ => match template_index.get(row.template) {
+                Some(&i) => i,
+                None => {
+                    // A template since removed from the campaign: its (cancelled) tasks keep their title.
+                    let title = removed_template_title(db, run.id, row.template).await?;
+                    templates.push(SnapshotTemplate {
+                        id: row.template.to_string(),
+                        title,
+                        kind: campaign::TaskKind::Other,
+                        figures: Vec::new(),
+                    });
+                    template_index.insert(row.template, templates.len() - 1);
+                    templates.len() - 1
+                }
+            },
         };
-        let Some(&unit) = index.get(unit_id.as_str()) else {
+        last_template = Some((row.template, template));
+        let Some(unit) = unit.and_then(|u| kept[u]) else {
             // A unit since removed from the directory: its tasks were cancelled; nothing to report.
             continue;
         };
-        let figures: BTreeMap<String, f64> = match &figures {
+        let figures: BTreeMap<String, f64> = match row.figures {
             Some(text) if !text.is_empty() => serde_json::from_str(text).map_err(|e| StoreError::Corrupt {
-                what: format!("figures of task {}/{} do not read ({e})", template_id, unit_id),
+                what: format!("figures of task {}/{} do not read ({e})", row.template, row.unit),
             })?,
             _ => BTreeMap::new(),
         };
@@ -381,15 +453,15 @@ pub(crate) async fn take_snapshot(
             template,
             unit,
             state,
-            starts_at,
-            due_at,
-            completed_at,
+            starts_at: row.starts_at,
+            due_at: row.due_at,
+            completed_at: row.completed_at,
             figures,
-            note: note.filter(|n| !n.trim().is_empty()),
-            typical,
+            note: row.note.filter(|n| !n.trim().is_empty()).map(str::to_string),
+            typical: row.typical,
         });
     }
-    let owner = index.get(campaign.owner.as_str()).copied().unwrap_or(0);
+    let owner = owner.and_then(|o| kept[o]).unwrap_or(0);
     Ok(Snapshot {
         version: SNAPSHOT_VERSION,
         campaign: run.campaign.clone(),
