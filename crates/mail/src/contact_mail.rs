@@ -186,7 +186,7 @@ pub fn render_contacts_overdue(mail: &ContactsOverdueMail<'_>) -> Rendered {
             subject: format!("Escalation: {total} talent contact(s) overdue in {places} communit(ies) ({day})"),
             greeting: format!("Dear {},", mail.recipient_name),
             lead: format!(
-                "These communities have contacts with local talent that fell due more than {after_days} days ago and are still not followed up. Please see that they are:"
+                "These communities have contacts with local talent that fell due {after_days} or more days ago and are still not followed up. Please see that they are:"
             ),
             lines,
             after: vec![format!(
