@@ -112,6 +112,13 @@ fn escalates_on(due_on: NaiveDate, after_days: i64) -> NaiveDate {
     due_on.checked_add_signed(TimeDelta::days(after_days)).unwrap_or(NaiveDate::MAX)
 }
 
+/// A follow-up no newer one of the same person supersedes (by contact day, then id, as the
+/// book page reads it), so that contacts followed up long ago are never read again.
+const LATEST: &str = "NOT EXISTS (SELECT 1 FROM person_followups AS newer \
+     WHERE newer.person_id = person_followups.person_id \
+     AND (newer.contacted_on > person_followups.contacted_on \
+     OR (newer.contacted_on = person_followups.contacted_on AND newer.id > person_followups.id)))";
+
 /// The latest follow-ups of living, contactable persons that ask for a next contact (due on or
 /// before `until`, when given) not yet both reminded and escalated.
 async fn open_contacts(db: &impl ConnectionTrait, until: Option<NaiveDate>) -> Result<Vec<OpenContact>, DbErr> {
@@ -121,7 +128,8 @@ async fn open_contacts(db: &impl ConnectionTrait, until: Option<NaiveDate>) -> R
             Condition::any()
                 .add(person_followup::Column::ReminderMailId.is_null())
                 .add(person_followup::Column::EscalationMailId.is_null()),
-        );
+        )
+        .filter(Expr::cust(LATEST));
     if let Some(until) = until {
         // `YYYY-MM-DD` sorts as the days do.
         select = select.filter(person_followup::Column::NextContactOn.lte(until.format("%Y-%m-%d").to_string()));
@@ -131,29 +139,9 @@ async fn open_contacts(db: &impl ConnectionTrait, until: Option<NaiveDate>) -> R
         return Ok(Vec::new());
     }
     let persons: Vec<i64> = candidates.iter().map(|f| f.person_id).collect::<BTreeSet<_>>().into_iter().collect();
-    // The latest follow-up of each person, by contact day then id (as the book page reads it).
-    let mut latest: HashMap<i64, (String, i64)> = HashMap::with_capacity(persons.len());
-    for chunk in persons.chunks(500) {
-        let rows: Vec<(i64, i64, String)> = person_followup::Entity::find()
-            .select_only()
-            .column(person_followup::Column::PersonId)
-            .column(person_followup::Column::Id)
-            .column(person_followup::Column::ContactedOn)
-            .filter(person_followup::Column::PersonId.is_in(chunk.to_vec()))
-            .into_tuple()
-            .all(db)
-            .await?;
-        for (person, id, contacted_on) in rows {
-            let entry = latest.entry(person).or_insert_with(|| (contacted_on.clone(), id));
-            if (contacted_on.as_str(), id) > (entry.0.as_str(), entry.1) {
-                *entry = (contacted_on, id);
-            }
-        }
-    }
     let people = crate::registry::book::load_persons(db, &persons).await?;
     Ok(candidates
         .into_iter()
-        .filter(|f| latest.get(&f.person_id).is_some_and(|(_, id)| *id == f.id))
         .filter_map(|f| {
             let due_on = f.next_contact_on.as_deref().and_then(day)?;
             let person = people.get(&f.person_id).filter(|p| !p.erased && !p.do_not_contact)?;
@@ -291,7 +279,7 @@ pub async fn compose_contact_mail<E>(
     if told.is_empty() {
         return Ok(None);
     }
-    told.sort_by(|a, b| (a.due_on, a.followup.person_id).cmp(&(b.due_on, b.followup.person_id)));
+    told.sort_by_key(|c| (c.due_on, c.followup.person_id));
     let info = |id: &str| match units.get(id) {
         Some(u) => UnitInfo { id: u.id.clone(), name: u.name.clone(), email: u.email.clone() },
         None => UnitInfo { id: id.to_string(), name: id.to_string(), email: String::new() },
@@ -332,8 +320,14 @@ pub async fn compose_contact_mail<E>(
     };
     // What the engine read, logged like any reader's: names for the community, counts for the street.
     let viewer = Viewer { actor: actor.clone(), scope: Scope::Unit(group.recipient().to_string()) };
-    let entry =
-        NewEntry { action, person_id: None, filter: Some(filter), fields: Vec::new(), reason: None, outcome: AccessOutcome::Ok };
+    let entry = NewEntry {
+        action,
+        person_id: None,
+        filter: Some(filter),
+        fields: Vec::new(),
+        reason: None,
+        outcome: AccessOutcome::Ok,
+    };
     access_log::append(&txn, now.timestamp(), &viewer, entry).await.map_err(err)?;
     let day_text = today.format("%Y-%m-%d").to_string();
     let about = MailAbout {
