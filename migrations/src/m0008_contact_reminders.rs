@@ -47,7 +47,9 @@ impl MigrationTrait for Migration {
             .drop_index(Index::drop().name("person_followups_next_contact").table(id("person_followups")).to_owned())
             .await?;
         for column in COLUMNS {
-            manager.alter_table(Table::alter().table(id("person_followups")).drop_column(id(column)).to_owned()).await?;
+            manager
+                .alter_table(Table::alter().table(id("person_followups")).drop_column(id(column)).to_owned())
+                .await?;
         }
         Ok(())
     }

@@ -91,7 +91,8 @@ fn scenario(db: &TestDb) {
         ids[0], MOBILES[0], ids[1], MOBILES[1]
     );
     std::fs::write(&sheet, csv).expect("write the sheet");
-    let out = site.command(NOW, &["registry", "import", &sheet.to_string_lossy(), "--unit", "jiefang-1"])
+    let out = site
+        .command(NOW, &["registry", "import", &sheet.to_string_lossy(), "--unit", "jiefang-1"])
         .stdin(Stdio::null())
         .output()
         .expect("import");

@@ -176,7 +176,11 @@ impl Mailer {
             ContactMailBody::Overdue { after_days, communities } => {
                 let communities: Vec<mail::OverdueCommunity> = communities
                     .iter()
-                    .map(|c| mail::OverdueCommunity { name: c.unit.name.clone(), contacts: c.contacts, oldest: c.oldest })
+                    .map(|c| mail::OverdueCommunity {
+                        name: c.unit.name.clone(),
+                        contacts: c.contacts,
+                        oldest: c.oldest,
+                    })
                     .collect();
                 mail::render_contacts_overdue(&mail::ContactsOverdueMail {
                     locale,

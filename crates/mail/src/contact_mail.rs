@@ -146,7 +146,9 @@ pub fn render_contacts_due(mail: &ContactsDueMail<'_>) -> Rendered {
             after: vec![format!(
                 "A contact still not followed up {after_days} days after it fell due is reported to your street."
             )],
-            link: mail.book_link.map(|l| (l, "Open the book", "Open your book to record follow-ups (your personal link; do not forward)")),
+            link: mail.book_link.map(|l| {
+                (l, "Open the book", "Open your book to record follow-ups (your personal link; do not forward)")
+            }),
         }
     };
     letter.render()
@@ -192,7 +194,9 @@ pub fn render_contacts_overdue(mail: &ContactsOverdueMail<'_>) -> Rendered {
             after: vec![format!(
                 "{total} in all. To protect personal data this mail names no one; see the communities' books in guiyan."
             )],
-            link: mail.book_link.map(|l| (l, "See the books", "See your communities' books (your personal link; do not forward)")),
+            link: mail
+                .book_link
+                .map(|l| (l, "See the books", "See your communities' books (your personal link; do not forward)")),
         }
     };
     letter.render()

@@ -15,10 +15,8 @@ fn text_snapshot(rendered: &Rendered) -> String {
 }
 
 fn due(locale: Locale, link: Option<&str>) -> Rendered {
-    let contacts = [
-        DueContact { name: "张三".into(), due_on: day(23) },
-        DueContact { name: "欧阳·娜娜".into(), due_on: day(25) },
-    ];
+    let contacts =
+        [DueContact { name: "张三".into(), due_on: day(23) }, DueContact { name: "欧阳·娜娜".into(), due_on: day(25) }];
     mail::render_contacts_due(&ContactsDueMail {
         locale,
         recipient_name: "解放路第一社区",

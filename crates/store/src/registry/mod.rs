@@ -43,8 +43,8 @@ pub use followup::{ContactDue, FollowUp, add_followup, contacts_due};
 pub use person::{PersonBook, PersonDetail, is_own_book, person_detail};
 pub use pin::{PIN_LOCK_SECONDS, PIN_TRIES, PinCheck, check_pin, pin_is_set, reset_pin, set_pin};
 pub use reminders::{
-    ContactMailBody, ContactMailData, ContactMailGroup, DueContact, OverdueCount, compose_contact_mail, next_contact_day,
-    pending_contact_mails,
+    ContactMailBody, ContactMailData, ContactMailGroup, DueContact, OverdueCount, compose_contact_mail,
+    next_contact_day, pending_contact_mails,
 };
 pub use reveal::reveal_field;
 pub use rotate::{Rotated, rotate_key};
