@@ -10,6 +10,7 @@ mod m0004_web;
 mod m0005_reports;
 mod m0006_registry;
 mod m0007_registry_pages;
+mod m0008_contact_reminders;
 
 /// Every migration, oldest first.
 #[derive(Debug)]
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_reports::Migration),
             Box::new(m0006_registry::Migration),
             Box::new(m0007_registry_pages::Migration),
+            Box::new(m0008_contact_reminders::Migration),
         ]
     }
 }

@@ -1,6 +1,6 @@
 //! The engine: one `step` does everything due at the clock's time — open runs whose time came,
 //! tick due tasks (open, remind, overdue, escalate) and close runs, compose pending notices into
-//! digest mails, deliver due mails — and `serve` repeats it, sleeping until the next event or a
+//! digest mails (and the registry's contact reminders, `contacts.rs`), deliver due mails — and `serve` repeats it, sleeping until the next event or a
 //! change made by another process.
 
 use std::collections::{BTreeMap, HashSet};
@@ -180,7 +180,7 @@ pub struct Engine {
     pub(crate) transport: Arc<mail::Transport>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) config: EngineConfig,
-    actor: Actor,
+    pub(crate) actor: Actor,
     pub(crate) stopping: Arc<AtomicBool>,
     /// Claimed mails held between steps: outcomes not yet recorded, mails not yet sent.
     held: Mutex<Held>,
@@ -362,6 +362,7 @@ impl Engine {
         self.take_reports(now, &mut report).await?;
         self.compose_pending(now, &mut report).await?;
         self.compose_reports(now, &mut report).await?;
+        self.compose_contact_mails(now, &mut report).await?;
         self.deliver_due(&mut report).await?;
         Ok(report)
     }
@@ -569,13 +570,15 @@ impl Engine {
         }
     }
 
-    /// The next moment something is due: a task event, a run closing or opening, a mail attempt.
+    /// The next moment something is due: a task event, a run closing or opening, a mail attempt,
+    /// the day a registry contact falls due or becomes overdue.
     pub async fn next_wakeup(&self) -> Result<Option<DateTime<Utc>>, EngineError> {
         let now = self.clock.now();
         let stored = store::next_due(&self.store).await?;
         let opening = materialize::next_opening(&self.workflows(), now);
         let blocked = self.opening_blocked.load(Ordering::SeqCst).then(|| now + BLOCKED_RETRY);
-        Ok([stored, opening, blocked].into_iter().flatten().min())
+        let contact = self.next_contact_wakeup(now).await?;
+        Ok([stored, opening, blocked, contact].into_iter().flatten().min())
     }
 
     /// Runs until `shutdown` turns true: a step, then sleep until the next event or a change by

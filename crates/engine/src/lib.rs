@@ -2,6 +2,7 @@
 //! notices into digest mails and delivers them, all on an injected clock.
 
 mod clock;
+mod contacts;
 mod deliver;
 mod engine;
 mod error;
@@ -12,6 +13,7 @@ mod reports;
 mod simulate;
 
 pub use clock::{Clock, SystemClock, VirtualClock};
+pub use contacts::CONTACT_ESCALATION_DAYS;
 pub use engine::{ComposedInfo, Engine, EngineConfig, ReadWorkflows, StepReport, StopHandle};
 pub use error::EngineError;
 pub use lock::{EngineLock, lock_sqlite};

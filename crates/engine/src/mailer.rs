@@ -4,6 +4,7 @@
 use calendar::Tz;
 use campaign::Workflows;
 use chrono::{DateTime, Utc};
+use store::registry::{ContactMailBody, ContactMailData};
 use store::{ComposedMail, DigestData, ReportMailData};
 
 use crate::error::EngineError;
@@ -145,6 +146,52 @@ impl Mailer {
             html: &html,
             dashboard_link: link,
         });
+        self.package(rendered, &data.key, &data.recipient, now)
+    }
+
+    /// Renders one mail about the registry's contacts: the community's reminder (names and due
+    /// days) or the street's escalation (counts per community), in `locale`, with the unit's
+    /// signed `link` to its book if any. Escalation comes after `escalate_after_days`.
+    pub fn compose_contacts(
+        &self,
+        data: &ContactMailData,
+        locale: campaign::Locale,
+        escalate_after_days: i64,
+        now: DateTime<Utc>,
+        link: Option<&str>,
+    ) -> Result<ComposedMail, EngineError> {
+        let rendered = match &data.body {
+            ContactMailBody::Due(contacts) => {
+                let contacts: Vec<mail::DueContact> =
+                    contacts.iter().map(|c| mail::DueContact { name: c.name.clone(), due_on: c.due_on }).collect();
+                mail::render_contacts_due(&mail::ContactsDueMail {
+                    locale,
+                    recipient_name: &data.recipient.name,
+                    day: data.day,
+                    contacts: &contacts,
+                    escalate_after_days,
+                    book_link: link,
+                })
+            }
+            ContactMailBody::Overdue { after_days, communities } => {
+                let communities: Vec<mail::OverdueCommunity> = communities
+                    .iter()
+                    .map(|c| mail::OverdueCommunity {
+                        name: c.unit.name.clone(),
+                        contacts: c.contacts,
+                        oldest: c.oldest,
+                    })
+                    .collect();
+                mail::render_contacts_overdue(&mail::ContactsOverdueMail {
+                    locale,
+                    recipient_name: &data.recipient.name,
+                    day: data.day,
+                    after_days: *after_days,
+                    communities: &communities,
+                    book_link: link,
+                })
+            }
+        };
         self.package(rendered, &data.key, &data.recipient, now)
     }
 

@@ -16,6 +16,7 @@
 //! Message-ID ([`message_id_for`]) and the `X-Guiyan-Key` header come from the mail's idempotency
 //! key, so a retry is recognisably the same mail.
 
+mod contact_mail;
 mod digest;
 mod mime;
 mod report_mail;
@@ -25,6 +26,9 @@ mod templates;
 mod transport;
 pub mod view;
 
+pub use contact_mail::{
+    ContactsDueMail, ContactsOverdueMail, DueContact, OverdueCommunity, render_contacts_due, render_contacts_overdue,
+};
 pub use digest::{Digest, DigestTask, FigureLine, Recipient, Section};
 pub use lettre::message::Mailbox;
 pub use mime::{KEY_HEADER, MailError, Outgoing, build_message, message_id_for};

@@ -27,7 +27,8 @@ pub struct Session {
 }
 
 /// Where a link sends the browser after the exchange: `?to=t/{task id}` (a task named in the mail)
-/// or `?to=d` (the dashboard); anything else goes home.
+/// `?to=d` (the dashboard) or `?to=r` (the registry's book, from a contact reminder); anything else
+/// goes home.
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct Onward {
     to: Option<String>,
@@ -45,7 +46,7 @@ impl Onward {
             let parts: Vec<&str> = id.split('/').collect();
             parts.len() == 4 && parts.iter().all(|p| plain(p) && *p != "." && *p != "..")
         });
-        if task || to == "d" { format!("/{to}") } else { "/".into() }
+        if task || to == "d" || to == "r" { format!("/{to}") } else { "/".into() }
     }
 }
 
@@ -217,6 +218,7 @@ mod tests {
         let at = |to: &str| Onward { to: Some(to.into()) }.location();
         assert_eq!(at("t/spring/2027/visit/c-01"), "/t/spring/2027/visit/c-01");
         assert_eq!(at("d"), "/d");
+        assert_eq!(at("r"), "/r");
         for elsewhere in
             ["//evil.example", "https://evil.example", "t/../../x/y", "t/a/b/c", "t/a/b/c/d/e", "t/a b/c/d/e", "x"]
         {

@@ -16,6 +16,10 @@ pub struct Model {
     pub next_contact_on: Option<String>,
     pub actor: String,
     pub created_at: i64,
+    /// The mail that reminded the community of the next contact, once it fell due.
+    pub reminder_mail_id: Option<i64>,
+    /// The mail that escalated it to the street, when still not followed up days later.
+    pub escalation_mail_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -14,6 +14,8 @@
 //! - [`rotate_key`]: a new data key, every value resealed (`rotate.rs`);
 //! - [`person_detail`]: one person's page, full only in its own book (`person.rs`);
 //! - [`add_followup`], [`contacts_due`]: contacts and the next ones due (`followup.rs`);
+//! - [`pending_contact_mails`], [`compose_contact_mail`], [`next_contact_day`]: the engine's
+//!   reminders of contacts fallen due and their escalation to the street (`reminders.rs`);
 //! - [`set_pin`], [`check_pin`], [`reset_pin`]: a unit's PIN, its lock and reset (`pin.rs`);
 //! - [`erase_person`]: anonymised, keeping what the statistics count (`erase.rs`).
 
@@ -26,6 +28,7 @@ mod followup;
 mod ladder;
 mod person;
 mod pin;
+mod reminders;
 mod reveal;
 mod rotate;
 mod scope;
@@ -42,6 +45,10 @@ pub use error::RegistryError;
 pub use followup::{ContactDue, FollowUp, add_followup, contacts_due};
 pub use person::{PersonBook, PersonDetail, is_own_book, person_detail};
 pub use pin::{PIN_LOCK_SECONDS, PIN_TRIES, PinCheck, check_pin, pin_is_set, reset_pin, set_pin};
+pub use reminders::{
+    ContactMailBody, ContactMailData, ContactMailGroup, DueContact, OverdueCount, compose_contact_mail,
+    next_contact_day, pending_contact_mails,
+};
 pub use reveal::reveal_field;
 pub use rotate::{Rotated, rotate_key};
 pub use scope::{Scope, Viewer, find_unit};

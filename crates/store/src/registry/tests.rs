@@ -283,6 +283,57 @@ async fn pins_and_followups(store: &Store) {
     }
 }
 
+/// The engine's reminders of the contact `pins_and_followups` left due on 2027-02-15 in c1: one
+/// mail to c1 that day, one to the street three days later, each once.
+async fn contact_reminders(store: &Store) {
+    let date = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("a date");
+    let engine = Actor { name: "engine".into(), source: Source::Engine };
+    let render = |data: &ContactMailData| {
+        Ok::<_, std::convert::Infallible>(crate::outbox::ComposedMail {
+            message_id: format!("<{}@test>", data.key),
+            to_address: data.recipient.email.clone(),
+            envelope_from: "guiyan@test".into(),
+            subject: data.key.clone(),
+            raw: format!("{:?}", data.body).into_bytes(),
+        })
+    };
+    assert!(pending_contact_mails(store, date("2027-02-14"), 3).await.expect("pending").is_empty());
+    assert_eq!(next_contact_day(store, 3).await.expect("next"), Some(date("2027-02-15")));
+    let due = pending_contact_mails(store, date("2027-02-15"), 3).await.expect("pending");
+    assert_eq!(due, [ContactMailGroup::Due { unit: "c1".into() }]);
+    let mut body = None;
+    let composed = compose_contact_mail(store, &due[0], date("2027-02-15"), 3, now(), &engine, |data| {
+        body = Some(data.body.clone());
+        render(data)
+    })
+    .await
+    .expect("compose");
+    assert!(matches!(composed, Some(Ok(ref key)) if key == "contacts-due/c1/2027-02-15"), "{composed:?}");
+    let Some(ContactMailBody::Due(contacts)) = body else { panic!("{body:?}") };
+    assert_eq!(contacts.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["李四"]);
+    let again = compose_contact_mail(store, &due[0], date("2027-02-15"), 3, now(), &engine, render).await;
+    assert!(matches!(again, Ok(None)), "{again:?}");
+    assert!(pending_contact_mails(store, date("2027-02-17"), 3).await.expect("pending").is_empty());
+    assert_eq!(next_contact_day(store, 3).await.expect("next"), Some(date("2027-02-18")));
+    let overdue = pending_contact_mails(store, date("2027-02-18"), 3).await.expect("pending");
+    assert_eq!(overdue, [ContactMailGroup::Overdue { street: "street".into() }]);
+    let mut body = None;
+    compose_contact_mail(store, &overdue[0], date("2027-02-18"), 3, now(), &engine, |data| {
+        body = Some(data.body.clone());
+        render(data)
+    })
+    .await
+    .expect("compose");
+    let Some(ContactMailBody::Overdue { communities, .. }) = body else { panic!("{body:?}") };
+    assert_eq!(communities.iter().map(|c| (c.unit.id.as_str(), c.contacts)).collect::<Vec<_>>(), [("c1", 1)]);
+    assert!(pending_contact_mails(store, date("2027-03-01"), 3).await.expect("pending").is_empty());
+    assert_eq!(next_contact_day(store, 3).await.expect("next"), None);
+    let log = access_log(store).await.expect("log");
+    let by_engine: Vec<(&str, &str)> =
+        log.iter().filter(|e| e.actor == "engine").map(|e| (e.action.as_str(), e.scope.as_str())).collect();
+    assert_eq!(by_engine, [("list", "c1"), ("stats", "street")]);
+}
+
 fn block_on<F: std::future::Future>(f: F) -> F::Output {
     tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime").block_on(f)
 }
@@ -294,6 +345,7 @@ fn the_ladder_on_sqlite() {
         let store = Store::open(&format!("sqlite://{}", dir.path().join("r.db").display())).await.expect("open");
         the_ladder_scopes_and_the_log(&store).await;
         pins_and_followups(&store).await;
+        contact_reminders(&store).await;
         store.close().await;
     });
 }
@@ -316,6 +368,7 @@ fn the_ladder_on_postgres() {
         let store = Store::open(&url).await.expect("open");
         the_ladder_scopes_and_the_log(&store).await;
         pins_and_followups(&store).await;
+        contact_reminders(&store).await;
         store.close().await;
         let drop = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
         server.db.execute_raw(Statement::from_string(server.backend(), drop)).await.expect("drop the database");
