@@ -255,6 +255,35 @@ async fn pins_and_followups(store: &Store) {
     assert_eq!(due(street.clone(), "2027-02-20").await, ["李四"]);
     assert!(due(c2.clone(), "2027-02-20").await.is_empty());
 
+    let log = access_log(store).await.expect("log");
+    for (action, outcome) in
+        [("unlock", "refused"), ("unlock", "ok"), ("pin-reset", "ok"), ("follow-up", "ok"), ("view", "refused")]
+    {
+        assert!(log.iter().any(|e| e.action == action && e.outcome == outcome), "{action} {outcome}");
+    }
+}
+
+/// Erasing `pins_and_followups`'s person (after `contact_reminders`, which reminds of them).
+async fn erase_keeps_the_counts(store: &Store) {
+    let vault = Vault::in_memory(Algorithm::Aes256Gcm).expect("a vault");
+    let (c1, street) = (viewer(Scope::Unit("c1".into())), viewer(Scope::Unit("street".into())));
+    let date = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("a date");
+    let due = |viewer: Viewer, on: &'static str| async move {
+        contacts_due(store, &viewer, date(on), now())
+            .await
+            .expect("due")
+            .into_iter()
+            .map(|d| d.name)
+            .collect::<Vec<_>>()
+    };
+    let person_id = person::Entity::find()
+        .all(&store.db)
+        .await
+        .expect("persons")
+        .into_iter()
+        .find(|p| p.name == "李四")
+        .expect("the person of pins_and_followups")
+        .id;
     // Erased at the person's request: only by the own community, with a reason; counted, never shown.
     let by_street = erase_person(store, &street, person_id, "本人要求", now()).await;
     assert!(matches!(by_street, Err(StoreError::Registry(RegistryError::NotOwnBook))), "{by_street:?}");
@@ -276,11 +305,6 @@ async fn pins_and_followups(store: &Store) {
 
     let log = access_log(store).await.expect("log");
     assert!(log.iter().any(|e| e.action == "erase" && e.reason.as_deref() == Some("本人于2027-01-20电话要求删除")));
-    for (action, outcome) in
-        [("unlock", "refused"), ("unlock", "ok"), ("pin-reset", "ok"), ("follow-up", "ok"), ("view", "refused")]
-    {
-        assert!(log.iter().any(|e| e.action == action && e.outcome == outcome), "{action} {outcome}");
-    }
 }
 
 /// The engine's reminders of the contact `pins_and_followups` left due on 2027-02-15 in c1: one
@@ -346,6 +370,7 @@ fn the_ladder_on_sqlite() {
         the_ladder_scopes_and_the_log(&store).await;
         pins_and_followups(&store).await;
         contact_reminders(&store).await;
+        erase_keeps_the_counts(&store).await;
         store.close().await;
     });
 }
@@ -369,6 +394,7 @@ fn the_ladder_on_postgres() {
         the_ladder_scopes_and_the_log(&store).await;
         pins_and_followups(&store).await;
         contact_reminders(&store).await;
+        erase_keeps_the_counts(&store).await;
         store.close().await;
         let drop = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
         server.db.execute_raw(Statement::from_string(server.backend(), drop)).await.expect("drop the database");
