@@ -126,7 +126,7 @@ fn scenario(db: &TestDb) {
         assert!(!due.text.contains(secret.as_str()) && !due.html.contains(secret.as_str()), "{secret} in the mail");
     }
     let link = due.text.lines().find(|l| l.contains("/l/")).unwrap_or_default().to_string();
-    let shown = due.text.replace(&link, "打开人才册记录跟进（个人链接，请勿转发）：LINK");
+    let shown = due.text.replace(&link, "打开人才名册记录跟进（个人链接，请勿转发）：LINK");
     insta::assert_snapshot!("contacts-due-mail", format!("Subject: {}\n\n{shown}", due.subject));
 
     // Restarts that day and the next: never again.

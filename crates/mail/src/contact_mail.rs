@@ -129,10 +129,10 @@ pub fn render_contacts_due(mail: &ContactsDueMail<'_>) -> Rendered {
             zh,
             subject: format!("乡土人才联络提醒：{n}人到期应联系（{day}）"),
             greeting: format!("{}：", mail.recipient_name),
-            lead: format!("以下{n}名乡土人才的下次联系时间已到，请及时联系，并在归雁人才册中记录跟进情况："),
+            lead: format!("以下{n}名乡土人才的下次联系时间已到，请及时联系，并在人才名册中记录跟进情况："),
             lines,
             after: vec![format!("到期{after_days}天后仍未记录跟进的，将报街道督办。")],
-            link: mail.book_link.map(|l| (l, "打开人才册", "打开人才册记录跟进（个人链接，请勿转发）")),
+            link: mail.book_link.map(|l| (l, "打开人才名册", "打开人才名册记录跟进（个人链接，请勿转发）")),
         }
     } else {
         Letter {
@@ -179,8 +179,8 @@ pub fn render_contacts_overdue(mail: &ContactsOverdueMail<'_>) -> Rendered {
             greeting: format!("{}：", mail.recipient_name),
             lead: format!("下列社区有乡土人才的下次联系已到期{after_days}天以上，仍未记录跟进，请督促办理："),
             lines,
-            after: vec![format!("共{total}人。为保护个人信息，本邮件不列姓名，请在归雁中查看各社区人才册。")],
-            link: mail.book_link.map(|l| (l, "查看各社区人才册", "查看各社区人才册（个人链接，请勿转发）")),
+            after: vec![format!("共{total}人。为保护个人信息，本邮件不列姓名，请在归雁中查看各社区人才名册。")],
+            link: mail.book_link.map(|l| (l, "查看各社区人才名册", "查看各社区人才名册（个人链接，请勿转发）")),
         }
     } else {
         Letter {
