@@ -638,7 +638,16 @@ impl Engine {
                     continue;
                 }
             }
-            let next = self.next_wakeup().await.ok().flatten();
+            // When the next work is due cannot be read (the disk filled up between the step and
+            // this read): step again after the pause. Treating it as "nothing due" would sleep
+            // until another process changed something — forever, on a quiet database.
+            let next = match self.next_wakeup().await {
+                Ok(next) => next,
+                Err(e) => {
+                    tracing::error!(error = %e, retry_in = ?pause, "cannot read when the next work is due");
+                    Some(self.clock.now() + TimeDelta::from_std(pause).unwrap_or_default())
+                }
+            };
             let marker = store::change_marker(&self.store).await.unwrap_or(marker);
             self.wait(next, marker, shutdown).await;
         }
