@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, Method, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 use store::registry::{BookQuery, Entered, NewPerson, Scope, add_person, contacts_due, list_books};
@@ -16,11 +16,11 @@ use talent::{
     BookRole, Category, Education, Field, Gender, PersonDraft, PersonName, ReturnIntent, mask_name, validate,
 };
 
-use crate::auth::{Session, csrf_for, csrf_ok};
+use crate::auth::{Session, csrf_for};
 use crate::error::WebError;
-use crate::guard::same_origin_post;
 use crate::i18n::{Lang, choose, texts};
-use crate::registry::{PAGE, choices, reader, refusal, registry_session, today, vault};
+use crate::portal::lang_query;
+use crate::registry::{PAGE, choices, posted_session, reader, refusal, registry_session, today, vault};
 use crate::render::base_context;
 use crate::state::AppState;
 
@@ -58,14 +58,6 @@ pub(crate) fn shown_name(name: &str, own_book: bool) -> String {
     PersonName::parse(name).map(|n| mask_name(&n)).unwrap_or_else(|_| "*".into())
 }
 
-fn query_suffix(lang: Lang, explicit: bool) -> &'static str {
-    match (explicit, lang) {
-        (false, _) => "",
-        (true, Lang::En) => "?lang=en",
-        (true, Lang::Zh) => "?lang=zh",
-    }
-}
-
 /// `GET /r`: the book of the viewer's scope, a page at a time, with the contacts due.
 pub async fn book(
     State(state): State<AppState>,
@@ -83,7 +75,7 @@ pub async fn book(
     let listed = list_books(state.store(), &vault, &viewer, &asked, now).await.map_err(|e| refusal(lang, e))?;
     let due = contacts_due(state.store(), &viewer, today(&state), now).await.map_err(|e| refusal(lang, e))?;
     let own = |unit: &str| matches!(&viewer.scope, Scope::Unit(u) if u == unit);
-    let q = query_suffix(lang, explicit);
+    let q = lang_query(lang, explicit);
     let rows: Vec<RowView> = listed
         .rows
         .iter()
@@ -239,7 +231,7 @@ fn render_form(
     held: Option<String>,
     status: StatusCode,
 ) -> Result<Response, WebError> {
-    let q = query_suffix(lang, explicit);
+    let q = lang_query(lang, explicit);
     let mut context = base_context(lang, explicit);
     context.insert("viewer", &session.viewer.name);
     context.insert("scope_name", &session.viewer.scope_name);
@@ -289,13 +281,7 @@ pub async fn add(
 ) -> Result<Response, WebError> {
     let lang = choose(query.lang.as_deref(), None);
     let explicit = query.lang.is_some();
-    if !same_origin_post(&Method::POST, &headers, state.config().origin()) {
-        return Err(WebError::BadRequest(lang, "cross-site".into()));
-    }
-    let session = registry_session(&state, &headers, lang).await?;
-    if !csrf_ok(&state, &session, &form.csrf) {
-        return Err(WebError::BadRequest(lang, "form".into()));
-    }
+    let session = posted_session(&state, &headers, lang, &form.csrf).await?;
     let vault = vault(&state, lang)?;
     let Some(unit) = session.viewer.own_unit.clone() else { return Err(WebError::Forbidden(lang)) };
     let mut draft = PersonDraft::default();
@@ -333,7 +319,7 @@ pub async fn add(
     let entered = add_person(state.store(), &vault, &reader(&session), &new, form.confirm.is_some(), now)
         .await
         .map_err(|e| refusal(lang, e))?;
-    let q = query_suffix(lang, explicit);
+    let q = lang_query(lang, explicit);
     let sep = if q.is_empty() { "?" } else { "&" };
     let (id, outcome) = match &entered {
         Entered::Added { person_id, .. } => (*person_id, "added"),
@@ -375,13 +361,7 @@ pub async fn reset_pin(
     Form(form): Form<ResetForm>,
 ) -> Result<Response, WebError> {
     let lang = choose(query.lang.as_deref(), None);
-    if !same_origin_post(&Method::POST, &headers, state.config().origin()) {
-        return Err(WebError::BadRequest(lang, "cross-site".into()));
-    }
-    let session = registry_session(&state, &headers, lang).await?;
-    if !csrf_ok(&state, &session, &form.csrf) {
-        return Err(WebError::BadRequest(lang, "form".into()));
-    }
+    let session = posted_session(&state, &headers, lang, &form.csrf).await?;
     vault(&state, lang)?;
     if session.viewer.own_unit.is_none() {
         return Err(WebError::Forbidden(lang));
@@ -390,7 +370,7 @@ pub async fn reset_pin(
         .await
         .map_err(|e| refusal(lang, e))?;
     tracing::info!(unit = %form.unit, by = %session.viewer.scope, "a registry PIN was reset");
-    let q = query_suffix(lang, query.lang.is_some());
+    let q = lang_query(lang, query.lang.is_some());
     let sep = if q.is_empty() { "?" } else { "&" };
     Ok(Redirect::to(&format!("/r{q}{sep}reset={}", form.unit)).into_response())
 }

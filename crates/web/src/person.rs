@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use campaign::wording::format_time;
 use chrono::{TimeZone, Utc};
@@ -16,12 +16,12 @@ use store::StoreError;
 use store::registry::{PersonDetail, RegistryError, add_followup, is_own_book, person_detail, reveal_field};
 use talent::{Channel, Field, FollowUpDraft, FollowUpField, ReturnIntent, validate_followup};
 
-use crate::auth::{Session, csrf_for, csrf_ok};
+use crate::auth::{Session, csrf_for};
 use crate::book::shown_name;
 use crate::error::WebError;
-use crate::guard::same_origin_post;
 use crate::i18n::{Lang, choose, locale, texts};
-use crate::registry::{choices, reader, refusal, registry_session, today, today_zone, vault};
+use crate::portal::lang_query;
+use crate::registry::{choices, posted_session, reader, refusal, registry_session, today, today_zone, vault};
 use crate::render::base_context;
 use crate::state::AppState;
 use crate::unlock::{unlock_cookie, unlocked};
@@ -65,14 +65,6 @@ struct Extra {
     erase_problem: Option<String>,
 }
 
-fn query_suffix(lang: Lang, explicit: bool) -> &'static str {
-    match (explicit, lang) {
-        (false, _) => "",
-        (true, Lang::En) => "?lang=en",
-        (true, Lang::Zh) => "?lang=zh",
-    }
-}
-
 /// `GET /r/p/{id}`: the person's page.
 pub async fn page(
     State(state): State<AppState>,
@@ -105,7 +97,7 @@ async fn show(
     let detail = person_detail(state.store(), &vault, &viewer, id, full, now).await.map_err(|e| refusal(lang, e))?;
     let words = texts(lang);
     let word = |k: &str| words.get(k).copied().unwrap_or_default().to_string();
-    let q = query_suffix(lang, explicit);
+    let q = lang_query(lang, explicit);
     let zone = today_zone(state);
     let mut context = base_context(lang, explicit);
     context.insert("viewer", &session.viewer.name);
@@ -263,13 +255,7 @@ pub async fn reveal(
 ) -> Result<Response, WebError> {
     let lang = choose(query.lang.as_deref(), None);
     let explicit = query.lang.is_some();
-    if !same_origin_post(&Method::POST, &headers, state.config().origin()) {
-        return Err(WebError::BadRequest(lang, "cross-site".into()));
-    }
-    let session = registry_session(&state, &headers, lang).await?;
-    if !csrf_ok(&state, &session, &form.csrf) {
-        return Err(WebError::BadRequest(lang, "form".into()));
-    }
+    let session = posted_session(&state, &headers, lang, &form.csrf).await?;
     let vault = vault(&state, lang)?;
     let field = match Field::parse(&form.field) {
         Ok(f @ (Field::IdNumber | Field::Mobile | Field::Address)) => f,
@@ -321,13 +307,7 @@ pub async fn followup(
 ) -> Result<Response, WebError> {
     let lang = choose(query.lang.as_deref(), None);
     let explicit = query.lang.is_some();
-    if !same_origin_post(&Method::POST, &headers, state.config().origin()) {
-        return Err(WebError::BadRequest(lang, "cross-site".into()));
-    }
-    let session = registry_session(&state, &headers, lang).await?;
-    if !csrf_ok(&state, &session, &form.csrf) {
-        return Err(WebError::BadRequest(lang, "form".into()));
-    }
+    let session = posted_session(&state, &headers, lang, &form.csrf).await?;
     let viewer = reader(&session);
     if !is_own_book(state.store(), &viewer, id).await.map_err(|e| refusal(lang, e))? {
         // Not its own person: as if there were no such page (the store would refuse too).
@@ -361,7 +341,7 @@ pub async fn followup(
     };
     add_followup(state.store(), &viewer, id, &fields, state.now()).await.map_err(|e| refusal(lang, e))?;
     tracing::info!(person = id, "a follow-up was recorded from the web");
-    let q = query_suffix(lang, explicit);
+    let q = lang_query(lang, explicit);
     let sep = if q.is_empty() { "?" } else { "&" };
     Ok(Redirect::to(&format!("/r/p/{id}{q}{sep}followed=1")).into_response())
 }
@@ -386,13 +366,7 @@ pub async fn erase(
 ) -> Result<Response, WebError> {
     let lang = choose(query.lang.as_deref(), None);
     let explicit = query.lang.is_some();
-    if !same_origin_post(&Method::POST, &headers, state.config().origin()) {
-        return Err(WebError::BadRequest(lang, "cross-site".into()));
-    }
-    let session = registry_session(&state, &headers, lang).await?;
-    if !csrf_ok(&state, &session, &form.csrf) {
-        return Err(WebError::BadRequest(lang, "form".into()));
-    }
+    let session = posted_session(&state, &headers, lang, &form.csrf).await?;
     let viewer = reader(&session);
     let now = state.now();
     if !is_own_book(state.store(), &viewer, id).await.map_err(|e| refusal(lang, e))? {
@@ -425,7 +399,7 @@ pub async fn erase(
         Err(e) => return Err(refusal(lang, e)),
     }
     tracing::info!(person = id, "a person was erased from the web");
-    let q = query_suffix(lang, explicit);
+    let q = lang_query(lang, explicit);
     let sep = if q.is_empty() { "?" } else { "&" };
     Ok(Redirect::to(&format!("/r{q}{sep}erased=1")).into_response())
 }

@@ -5,14 +5,15 @@
 
 use std::sync::Arc;
 
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, Method};
 use chrono::NaiveDate;
 use store::StoreError;
 use store::registry::{RegistryError, Scope, Viewer};
 use talent::Vocabulary;
 
-use crate::auth::{Session, session};
+use crate::auth::{Session, csrf_ok, session};
 use crate::error::WebError;
+use crate::guard::same_origin_post;
 use crate::i18n::Lang;
 use crate::state::AppState;
 
@@ -27,6 +28,24 @@ pub fn vault(state: &AppState, lang: Lang) -> Result<Arc<vault::Vault>, WebError
 /// The session of a registry page: none is a refusal.
 pub async fn registry_session(state: &AppState, headers: &HeaderMap, lang: Lang) -> Result<Session, WebError> {
     session(state, headers).await?.ok_or(WebError::Forbidden(lang))
+}
+
+/// The session of a registry form's POST: from guiyan's own page (origin), with a session, and
+/// carrying that session's CSRF token; refused otherwise, like every POST of the web.
+pub async fn posted_session(
+    state: &AppState,
+    headers: &HeaderMap,
+    lang: Lang,
+    csrf: &str,
+) -> Result<Session, WebError> {
+    if !same_origin_post(&Method::POST, headers, state.config().origin()) {
+        return Err(WebError::BadRequest(lang, "cross-site".into()));
+    }
+    let session = registry_session(state, headers, lang).await?;
+    if !csrf_ok(state, &session, csrf) {
+        return Err(WebError::BadRequest(lang, "form".into()));
+    }
+    Ok(session)
 }
 
 /// The registry's reader for a session: the session's name, from the web, over its scope.

@@ -6,7 +6,7 @@
 
 use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use campaign::wording::format_time;
 use chrono::{DateTime, Utc};
@@ -14,11 +14,11 @@ use serde::Deserialize;
 use store::registry::{PinCheck, check_pin, pin_is_set, set_pin};
 use talent::{Pin, PinError};
 
-use crate::auth::{Session, csrf_for, csrf_ok};
+use crate::auth::{Session, csrf_for};
 use crate::error::WebError;
-use crate::guard::same_origin_post;
 use crate::i18n::{Lang, choose, locale, texts};
-use crate::registry::{reader, refusal, registry_session, vault};
+use crate::portal::lang_query;
+use crate::registry::{posted_session, reader, refusal, registry_session, vault};
 use crate::render::base_context;
 use crate::state::AppState;
 
@@ -117,13 +117,7 @@ pub async fn submit(
 ) -> Result<Response, WebError> {
     let lang = choose(query.lang.as_deref(), None);
     let explicit = query.lang.is_some();
-    if !same_origin_post(&Method::POST, &headers, state.config().origin()) {
-        return Err(WebError::BadRequest(lang, "cross-site".into()));
-    }
-    let session = registry_session(&state, &headers, lang).await?;
-    if !csrf_ok(&state, &session, &form.csrf) {
-        return Err(WebError::BadRequest(lang, "form".into()));
-    }
+    let session = posted_session(&state, &headers, lang, &form.csrf).await?;
     let vault = vault(&state, lang)?;
     let viewer = reader(&session);
     let now = state.now();
@@ -160,11 +154,7 @@ pub async fn submit(
             PinCheck::NotSet => return again(word("pin_not_set"), StatusCode::CONFLICT),
         }
     }
-    let q = match (explicit, lang) {
-        (false, _) => "",
-        (true, Lang::En) => "?lang=en",
-        (true, Lang::Zh) => "?lang=zh",
-    };
+    let q = lang_query(lang, explicit);
     let location = match form.to {
         Some(id) => format!("/r/p/{id}{q}"),
         None => format!("/r{q}"),
