@@ -10,11 +10,11 @@
 mod support;
 
 use std::collections::BTreeSet;
-use std::process::{Child, Stdio};
 use std::time::Duration;
 
 use serde_json::Value;
 use support::http::{self, Response, input_value};
+use support::serve::{Server, link_token};
 use support::site::*;
 use support::{TestDb, for_each_db};
 
@@ -22,20 +22,6 @@ use support::{TestDb, for_each_db};
 /// some of them due soon.
 const NOW: &str = "2027-02-02T10:00:00+08:00";
 const RUN_ID: &str = "spring-festival/2027";
-
-/// `guiyan serve` in the background; killed on drop.
-struct Server {
-    child: Child,
-    base: String,
-    out: std::path::PathBuf,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// A site inside the run, with jiefang's deployment done so its communities have open tasks.
 fn site(db: &TestDb) -> Site<'_> {
@@ -50,38 +36,12 @@ fn site(db: &TestDb) -> Site<'_> {
 
 /// Starts `guiyan serve` at `NOW` and waits for its address.
 fn serve(site: &Site) -> Server {
-    let out = site.path().join("serve.stdout");
-    let err = site.path().join("serve.stderr");
-    let child = site
-        .command(NOW, &["serve"])
-        .stdin(Stdio::null())
-        .stdout(std::fs::File::create(&out).expect("stdout file"))
-        .stderr(std::fs::File::create(&err).expect("stderr file"))
-        .spawn()
-        .expect("start guiyan serve");
-    let mut server = Server { child, base: String::new(), out };
-    server.base = wait_for("guiyan serve to print its address", PATIENCE, || {
-        let text = std::fs::read_to_string(&server.out).unwrap_or_default();
-        match text.lines().find_map(|l| l.trim().strip_prefix("web: ")) {
-            Some(rest) => Ok(rest.split_whitespace().next().unwrap_or_default().to_string()),
-            None => {
-                if let Ok(Some(status)) = server.child.try_wait() {
-                    panic!("guiyan serve ended ({status}): {}", std::fs::read_to_string(&err).unwrap_or_default());
-                }
-                Err(text)
-            }
-        }
-    });
-    server
+    Server::start(site, NOW)
 }
 
 /// The token of a fresh link of `unit` (or `--reader EMAIL` when `args` say so).
 fn token(site: &Site, args: &[&str]) -> String {
-    let mut all = vec!["link"];
-    all.extend_from_slice(args);
-    let printed = site.ok(NOW, &all);
-    let link = printed.lines().next().unwrap_or_default();
-    link.rsplit_once("/l/").map(|(_, t)| t.to_string()).unwrap_or_else(|| panic!("not a link: {printed}"))
+    link_token(site, NOW, args)
 }
 
 /// Opens a link: the session cookie (`gy_session=…`) it sets.
@@ -582,6 +542,7 @@ fn the_registry_keeps_each_book_to_its_scope_and_full_records_behind_the_pin() {
             (person.clone(), None),
             (format!("{person}/reveal"), Some(vec![("field", "mobile"), ("reason", "核实")])),
             (format!("{person}/followups"), Some(vec![("summary", "x"), ("channel", "phone")])),
+            (format!("{person}/pool"), Some(vec![("status", "recommended")])),
         ] {
             let r2_csrf = input_value(&page(&server, "/r/new", &r2).body, "csrf").expect("csrf");
             let response = match body {
@@ -719,6 +680,27 @@ fn the_registry_keeps_each_book_to_its_scope_and_full_records_behind_the_pin() {
         assert!(page(&server, "/r/unlock", &r2).body.contains("name=\"again\""), "a new PIN is set next");
         let log = site.ok(NOW, &["registry", "audit"]);
         assert!(log.lines().any(|l| l.contains("pin-reset") && l.contains("unit=renmin-2")), "{log}");
+
+        // The reserve pool: the community recommends, only the street admits; a made-up status is
+        // a bad request.
+        let pool = format!("{person}/pool");
+        let j1_csrf = input_value(&page(&server, &person, &j1).body, "csrf").expect("csrf");
+        let admit = [("csrf", j1_csrf.as_str()), ("status", "admitted")];
+        assert_eq!(post(&server, &pool, &j1, &admit).status, 403, "a community does not admit");
+        let recommend = [("csrf", j1_csrf.as_str()), ("status", "recommended"), ("route", "self-nominated")];
+        let recommended = post(&server, &pool, &j1, &recommend);
+        assert_eq!(recommended.status, 303, "{}", recommended.body);
+        let shown = page(&server, &person, &j1);
+        assert!(shown.body.contains("推荐（自荐）"), "{}", shown.body);
+        let street_csrf = input_value(&page(&server, &person, &street).body, "csrf").expect("csrf");
+        let bogus = [("csrf", street_csrf.as_str()), ("status", "crowned")];
+        assert_eq!(post(&server, &pool, &street, &bogus).status, 400);
+        let admit = [("csrf", street_csrf.as_str()), ("status", "入库")];
+        assert_eq!(post(&server, &pool, &street, &admit).status, 303);
+        let decided = page(&server, &person, &j1);
+        assert!(decided.body.contains("入库（自荐）"), "{}", decided.body);
+        assert!(!decided.body.contains("/pool\""), "no pool form for a community once admitted: {}", decided.body);
+        assert_eq!(api(&street, "/api/v1/registry/stats").1["by_pool_status"][2], serde_json::json!(["admitted", 1]));
 
         // Erased at the person's request by its community, unlocked; a reason first.
         let full = page(&server, &person, &both);

@@ -1,6 +1,7 @@
 //! Campaign definitions: the YAML format, its two-stage parsing (raw structs, then validated typed
 //! values) and every diagnostic, with locations. Pure: no IO, no clock.
 
+mod counted;
 mod diagnostic;
 mod directory;
 mod holidays;
@@ -21,6 +22,7 @@ mod validate_layout;
 pub mod wording;
 mod yaml;
 
+pub use counted::RegisterCount;
 pub use diagnostic::{
     Complexity, Diagnostic, DiagnosticKind, FileKind, Lang, Loc, ReadProblem, sort as sort_diagnostics,
 };

@@ -3,7 +3,7 @@
 use calendar::{CronError, OffsetError};
 
 use crate::TimeExprError;
-use crate::diagnostic::{Complexity, FileKind, ReadProblem};
+use crate::diagnostic::{Complexity, FileKind, Lang, ReadProblem};
 
 use crate::diagnostic::DiagnosticKind;
 use crate::layout::{PlaceholderProblem, TaskAttribute};
@@ -62,6 +62,12 @@ pub fn en(kind: &DiagnosticKind) -> String {
         }
         UnknownFigureType { value } => {
             format!("unknown figure type `{value}`; expected integer or decimal")
+        }
+        UnknownRegisterCount { value, expected } => {
+            format!("unknown register count `{value}`; expected one of: {}", register_counts(expected, Lang::En, ", "))
+        }
+        CountedNotInteger { key } => {
+            format!("figure `{key}` is counted from the register, so it is a whole number; remove `type: decimal`")
         }
         UnknownEscalationTarget { value } => {
             format!("unknown escalation target `{value}`; expected parent, owner or a unit id")
@@ -225,6 +231,12 @@ pub fn zh(kind: &DiagnosticKind) -> String {
             format!("未知的报告模板 `{value}`；应为 progress、work-report 或以 .tera 结尾的文件路径")
         }
         UnknownFigureType { value } => format!("未知的数据类型 `{value}`；应为 integer（整数）或 decimal（小数）"),
+        UnknownRegisterCount { value, expected } => {
+            format!("未知的名册统计口径 `{value}`；应为以下之一：{}", register_counts(expected, Lang::Zh, "、"))
+        }
+        CountedNotInteger { key } => {
+            format!("数据项 `{key}` 按人才名册计数，只能是整数；请删去 `type: decimal`")
+        }
         UnknownEscalationTarget { value } => {
             format!("未知的督办对象 `{value}`；应为 parent（上级单位）、owner（牵头单位）或单位标识")
         }
@@ -553,4 +565,17 @@ fn zh_text(what: &str) -> &str {
         "next step" => "下一步的段落",
         other => other,
     }
+}
+
+/// Register counts by name, each with what it counts (`entered (persons entered …)`).
+fn register_counts(names: &[&str], lang: Lang, separator: &str) -> String {
+    names
+        .iter()
+        .map(|name| match crate::RegisterCount::from_name(name) {
+            Some(count) if lang == Lang::Zh => format!("{name}（{}）", count.describe(lang)),
+            Some(count) => format!("{name} ({})", count.describe(lang)),
+            None => name.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(separator)
 }

@@ -176,6 +176,11 @@ pub struct Figure {
     pub unit: Option<String>,
     pub kind: FigureKind,
     pub required: bool,
+    /// What the register counts for it (`counted:`): the report's figure is that count of records,
+    /// and a unit may not type more than it. Absent from the stored spec when not counted, so
+    /// the figures of campaigns that do not use it are stored as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counted: Option<crate::RegisterCount>,
 }
 
 /// The type of a figure.

@@ -354,16 +354,20 @@ pub struct RawFigure {
     pub r#type: Option<Located<String>>,
     /// Whether the figure must be reported. Default: true.
     pub required: Option<Located<bool>>,
+    /// Counted from the talent register: entered, intent-startup, intent-return, pool or
+    /// followed-up. Reports give the register's count; a unit may not report more.
+    pub counted: Option<Located<String>>,
 }
 
 impl FromNode for RawFigure {
     fn from_node(node: &Node, r: &mut Reader) -> Option<Self> {
-        let f = r.fields(node, &["label", "unit", "type", "required"])?;
+        let f = r.fields(node, &["label", "unit", "type", "required", "counted"])?;
         Some(RawFigure {
             label: f.require(r, "label"),
             unit: f.get(r, "unit"),
             r#type: f.get(r, "type"),
             required: f.get(r, "required"),
+            counted: f.get(r, "counted"),
         })
     }
 }

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use calendar::{CronSchedule, Festival, LunarMonthDay, Offset, OffsetUnit, Tz, WorkdayCalendar, parse_offset};
 use chrono::{NaiveDate, NaiveTime};
 
+use crate::counted::RegisterCount;
 use crate::diagnostic::{DiagnosticKind, Loc};
 use crate::directory::Directory;
 use crate::ids::is_valid_id;
@@ -512,13 +513,35 @@ fn figures(r: &mut Reader, raw: &RawTask) -> Option<Vec<Figure>> {
                     }
                 }),
             };
-            match (&fig.label, kind) {
-                (Some(label), Some(kind)) => out.push(Figure {
+            // `None` = not counted; `Some(None)` = counted by a name that is not one.
+            let counted = fig.counted.as_ref().map(|c| {
+                r.in_key("counted", |r| {
+                    let count = RegisterCount::from_name(&c.value);
+                    if count.is_none() {
+                        r.error(
+                            c.loc,
+                            DiagnosticKind::UnknownRegisterCount {
+                                value: c.value.clone(),
+                                expected: RegisterCount::NAMES.to_vec(),
+                            },
+                        );
+                    } else if kind == Some(FigureKind::Decimal) {
+                        // A count of persons has no fraction; a decimal figure would take one.
+                        r.error(c.loc, DiagnosticKind::CountedNotInteger { key: key.value.clone() });
+                        return None;
+                    }
+                    count
+                })
+            });
+            match (&fig.label, kind, counted) {
+                (_, _, Some(None)) => ok = false,
+                (Some(label), Some(kind), counted) => out.push(Figure {
                     key: key.value.clone(),
                     label: label.value.0.clone(),
                     unit: fig.unit.as_ref().map(|u| u.value.0.clone()),
                     kind,
                     required: fig.required.as_ref().is_none_or(|r| r.value),
+                    counted: counted.flatten(),
                 }),
                 _ => ok = false,
             }

@@ -231,6 +231,13 @@ async fn complete(
     let (Some(campaign), Some(_run), Some(template)) = (parts.next(), parts.next(), parts.next()) else {
         return Ok(());
     };
+    // A figure counted from the talent register cannot exceed the register's count: a simulated
+    // unit types what its books hold.
+    let registered = match store::task_registered(store, id, now).await {
+        Ok(registered) => registered,
+        Err(StoreError::NoSuchTask(_)) => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
     let figures: Vec<(String, String)> = engine
         .workflows()
         .campaign(campaign)
@@ -239,6 +246,9 @@ async fn complete(
             t.figures
                 .iter()
                 .map(|f| {
+                    if let Some(r) = registered.iter().find(|r| r.key == f.key) {
+                        return (f.key.clone(), r.registered.to_string());
+                    }
                     let value = match f.kind {
                         FigureKind::Integer => random.between(1, 40).to_string(),
                         FigureKind::Decimal => format!("{}.{}", random.between(1, 40), random.between(0, 9)),

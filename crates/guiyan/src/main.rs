@@ -318,6 +318,17 @@ enum RegistryCommand {
         #[arg(long)]
         reason: String,
     },
+    /// Set a person's reserve-cadre pool status (后备干部库: 推荐, 考察, 入库, 退出), as the district.
+    Pool {
+        /// The person's number (the `id` of `export --format json`, the address of their page).
+        person: i64,
+        /// recommended, under-review, admitted or withdrawn (or 推荐, 考察, 入库, 退出).
+        #[arg(long)]
+        status: String,
+        /// How they came: self-nominated, democratic-assessment, organisation-recommended (or 自荐, 民主测评, 组织推荐).
+        #[arg(long)]
+        route: Option<String>,
+    },
     /// Clear a unit's PIN (it sets a new one at its next full record), as the district.
     ResetPin {
         /// The unit's id or name.
@@ -428,6 +439,7 @@ fn registry(
         RegistryCommand::Stats { unit, json } => r::stats(&ctx, unit.as_deref(), json),
         RegistryCommand::Audit { verify, json } => r::audit(&ctx, verify, json),
         RegistryCommand::Erase { person, reason } => r::erase(&ctx, person, &reason),
+        RegistryCommand::Pool { person, status, route } => r::pool(&ctx, person, &status, route.as_deref()),
         RegistryCommand::ResetPin { unit } => r::reset_pin(&ctx, &unit),
         RegistryCommand::RotateKey { algorithm } => r::rotate_key(&ctx, algorithm.as_deref()),
     }

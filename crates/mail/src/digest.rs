@@ -75,6 +75,9 @@ pub struct FigureLine {
     /// The unit of measure (条, 人), if any.
     pub unit: Option<String>,
     pub required: bool,
+    /// Counted from the talent register (`counted:`): no more than the register holds may be
+    /// reported, which the mail says.
+    pub counted: bool,
 }
 
 impl From<&Figure> for FigureLine {
@@ -84,6 +87,7 @@ impl From<&Figure> for FigureLine {
             label: figure.label.clone(),
             unit: figure.unit.clone(),
             required: figure.required,
+            counted: figure.counted.is_some(),
         }
     }
 }

@@ -123,7 +123,13 @@ const COMMUNITY_IDS: [&str; 9] =
 const DISTRICT_ID: &str = "district-org";
 
 fn figure(key: &str, (label, unit): (&str, &str), required: bool) -> FigureLine {
-    FigureLine { key: key.to_string(), label: label.to_string(), unit: Some(unit.to_string()), required }
+    FigureLine {
+        key: key.to_string(),
+        label: label.to_string(),
+        unit: Some(unit.to_string()),
+        required,
+        counted: false,
+    }
 }
 
 fn recipient(id: &str, name: &str, email: &str) -> Recipient {

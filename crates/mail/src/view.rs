@@ -422,6 +422,9 @@ fn figure_view(figure: &FigureLine, locale: Locale) -> FigureView<'_> {
             if !figure.required {
                 notes.push("选填");
             }
+            if figure.counted {
+                notes.push("不多于人才名册登记人数");
+            }
             if notes.is_empty() { figure.label.clone() } else { format!("{}（{}）", figure.label, notes.join("，")) }
         }
         Locale::En => {
@@ -431,6 +434,9 @@ fn figure_view(figure: &FigureLine, locale: Locale) -> FigureView<'_> {
             }
             if !figure.required {
                 notes.push("optional");
+            }
+            if figure.counted {
+                notes.push("no more than the talent register holds");
             }
             if notes.is_empty() { figure.label.clone() } else { format!("{} ({})", figure.label, notes.join(", ")) }
         }
@@ -461,5 +467,25 @@ fn ordinal(n: usize, locale: Locale) -> String {
     match locale {
         Locale::ZhCn => chinese_number(n),
         Locale::En => n.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_figure_counted_from_the_register_says_it_may_not_exceed_it() {
+        let figure = FigureLine {
+            key: "registered".into(),
+            label: "乡土人才入库".into(),
+            unit: Some("人".into()),
+            required: true,
+            counted: true,
+        };
+        assert_eq!(figure_view(&figure, Locale::ZhCn).text, "乡土人才入库（人，不多于人才名册登记人数）");
+        assert_eq!(figure_view(&figure, Locale::En).text, "乡土人才入库 (人, no more than the talent register holds)");
+        let typed = FigureLine { counted: false, ..figure };
+        assert_eq!(figure_view(&typed, Locale::ZhCn).text, "乡土人才入库（人）");
     }
 }

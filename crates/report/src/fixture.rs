@@ -17,7 +17,14 @@ fn unit(id: &str, name: &str, level: &str, parent: Option<usize>) -> SnapshotUni
 }
 
 fn figure(key: &str, label: &str, unit: &str) -> Figure {
-    Figure { key: key.into(), label: label.into(), unit: Some(unit.into()), kind: FigureKind::Integer, required: true }
+    Figure {
+        key: key.into(),
+        label: label.into(),
+        unit: Some(unit.into()),
+        kind: FigureKind::Integer,
+        required: true,
+        counted: None,
+    }
 }
 
 fn task(template: usize, unit: usize, state: TaskState, due_at: i64, figures: &[(&str, f64)]) -> SnapshotTask {
@@ -31,6 +38,7 @@ fn task(template: usize, unit: usize, state: TaskState, due_at: i64, figures: &[
         figures: figures.iter().map(|(k, v)| (k.to_string(), *v)).collect::<BTreeMap<_, _>>(),
         note: None,
         typical: false,
+        registered: BTreeMap::new(),
     }
 }
 

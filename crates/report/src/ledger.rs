@@ -78,14 +78,31 @@ pub fn ledger(snapshot: &Snapshot, title: &str, lang: Lang) -> Workbook {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        for figure in &template.figures {
-            header.push(match &figure.unit {
-                Some(unit) => format!("{}（{unit}）", figure.label),
-                None => figure.label.clone(),
+        // A figure counted from the register takes two columns: the register's count, as the
+        // report gives it, then what the unit typed, so a difference shows.
+        let columns: Vec<(&campaign::Figure, bool)> = template
+            .figures
+            .iter()
+            .flat_map(|f| std::iter::once((f, false)).chain(f.counted.map(|_| (f, true))))
+            .collect();
+        for &(figure, typed) in &columns {
+            let unit = figure.unit.as_deref().map(|u| match lang {
+                Lang::Zh => format!("，{u}"),
+                Lang::En => format!(", {u}"),
+            });
+            header.push(match (figure.counted.is_some(), typed, lang) {
+                (false, _, _) => match &figure.unit {
+                    Some(unit) => format!("{}（{unit}）", figure.label),
+                    None => figure.label.clone(),
+                },
+                (true, false, Lang::Zh) => format!("{}（人才名册{}）", figure.label, unit.unwrap_or_default()),
+                (true, true, Lang::Zh) => format!("{}（单位填报{}）", figure.label, unit.unwrap_or_default()),
+                (true, false, Lang::En) => format!("{} (register{})", figure.label, unit.unwrap_or_default()),
+                (true, true, Lang::En) => format!("{} (typed{})", figure.label, unit.unwrap_or_default()),
             });
         }
         header.push(pick(lang, "情况说明", "Note").to_string());
-        let mut totals = vec![0.0; template.figures.len()];
+        let mut totals = vec![0.0; columns.len()];
         let mut rows: Vec<Vec<Cell>> = Vec::with_capacity(tasks.len() + 1);
         for (n, &i) in tasks.iter().enumerate() {
             let task = &snapshot.tasks[i];
@@ -98,13 +115,18 @@ pub fn ledger(snapshot: &Snapshot, title: &str, lang: Lang) -> Workbook {
                 cell_time(task.due_at, tz),
                 task.completed_at.map_or(Cell::Empty, |at| cell_time(at, tz)),
             ];
-            for (f, figure) in template.figures.iter().enumerate() {
-                match task.figures.get(&figure.key) {
-                    Some(value) if task.state == plan::TaskState::Done => {
-                        totals[f] += value;
-                        row.push(Cell::Number(*value));
+            for (c, &(figure, typed)) in columns.iter().enumerate() {
+                let value = if typed {
+                    snapshot.typed_figure(task, &figure.key)
+                } else {
+                    snapshot.report_figures(task).find(|(k, _)| *k == figure.key).map(|(_, v)| v)
+                };
+                match value {
+                    Some(value) => {
+                        totals[c] += value;
+                        row.push(Cell::Number(value));
                     }
-                    _ => row.push(Cell::Empty),
+                    None => row.push(Cell::Empty),
                 }
             }
             row.push(task.note.as_ref().map_or(Cell::Empty, Cell::text));
@@ -149,8 +171,17 @@ pub fn flat_ledger(snapshot: &Snapshot, lang: Lang) -> Sheet {
                 .figures
                 .iter()
                 .filter_map(|f| {
-                    let value = task.figures.get(&f.key).filter(|_| task.state == plan::TaskState::Done)?;
-                    Some(format!("{} {}{}", f.label, crate::words::number(*value), f.unit.as_deref().unwrap_or("")))
+                    let value = snapshot.report_figures(task).find(|(k, _)| *k == f.key).map(|(_, v)| v)?;
+                    let unit = f.unit.as_deref().unwrap_or("");
+                    let text = format!("{} {}{unit}", f.label, crate::words::number(value));
+                    // A count of the register, with what the unit typed when that differs.
+                    Some(match snapshot.typed_figure(task, &f.key).filter(|t| f.counted.is_some() && *t != value) {
+                        Some(typed) => match lang {
+                            Lang::Zh => format!("{text}（名册；填报{}{unit}）", crate::words::number(typed)),
+                            Lang::En => format!("{text} (register; typed {}{unit})", crate::words::number(typed)),
+                        },
+                        None => text,
+                    })
                 })
                 .collect();
             vec![

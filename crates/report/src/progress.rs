@@ -72,9 +72,16 @@ pub struct FigureLine {
     pub key: String,
     pub label: String,
     pub unit: Option<String>,
-    /// The sum over the units that reported it.
+    /// The sum over the units that reported it (for a figure counted from the register, the
+    /// register's count over the units of the task).
     pub total: f64,
-    /// Units that reported it (their task done with the figure).
+    /// What the talent register counts for it (`counted:`), if anything.
+    pub counted: Option<campaign::RegisterCount>,
+    /// For a figure counted from the register, what the units typed (done tasks), to show beside
+    /// `total`; `None` for a typed figure, or when no unit has typed it yet.
+    pub typed: Option<f64>,
+    /// Units that reported it (their task done with the figure; for a counted figure too, though
+    /// its total is the register's either way).
     pub reported: u64,
     /// Units expected to (tasks of the template that count: not cancelled).
     pub expected: u64,
@@ -125,16 +132,24 @@ pub fn rolled_up(snapshot: &Snapshot) -> Vec<Tally> {
 pub fn figure_sums(snapshot: &Snapshot) -> BTreeMap<(usize, String), (f64, u64)> {
     let mut sums: BTreeMap<(usize, String), (f64, u64)> = BTreeMap::new();
     for task in &snapshot.tasks {
-        if task.state != plan::TaskState::Done {
-            continue;
-        }
-        for (key, value) in &task.figures {
-            let entry = sums.entry((task.template, key.clone())).or_default();
+        for (key, value) in snapshot.report_figures(task) {
+            let entry = sums.entry((task.template, key.to_string())).or_default();
             entry.0 += value;
             entry.1 += 1;
         }
     }
     sums
+}
+
+/// What units typed for the figure `key` of template `index`, summed over the tasks done, and
+/// how many typed it.
+fn typed_total(snapshot: &Snapshot, index: usize, key: &str) -> (f64, u64) {
+    snapshot
+        .tasks
+        .iter()
+        .filter(|t| t.template == index)
+        .filter_map(|t| snapshot.typed_figure(t, key))
+        .fold((0.0, 0), |(sum, n), v| (sum + v, n + 1))
 }
 
 /// The total of figure `key` of template `template` (by id) in `snapshot`, if it has that figure.
@@ -144,8 +159,8 @@ fn total_in(snapshot: &Snapshot, template: &str, key: &str) -> Option<f64> {
         snapshot
             .tasks
             .iter()
-            .filter(|t| t.template == index && t.state == plan::TaskState::Done)
-            .filter_map(|t| t.figures.get(key))
+            .filter(|t| t.template == index)
+            .flat_map(|t| snapshot.report_figures(t).filter(|(k, _)| *k == key).map(|(_, v)| v))
             .sum()
     })
 }
@@ -207,7 +222,18 @@ impl Progress {
                 snapshot.tasks.iter().filter(|t| t.template == index && t.state != plan::TaskState::Cancelled).count()
                     as u64;
             for figure in &template.figures {
-                let (total, reported) = sums.get(&(index, figure.key.clone())).copied().unwrap_or((0.0, 0));
+                let (mut total, mut reported) = sums.get(&(index, figure.key.clone())).copied().unwrap_or((0.0, 0));
+                let mut typed = None;
+                if figure.counted.is_some() {
+                    // The register's count is the total (a 0 is a count, never a gap); the units
+                    // that reported are those that typed it.
+                    let (sum, n) = typed_total(snapshot, index, &figure.key);
+                    typed = (n > 0).then_some(sum);
+                    reported = n;
+                    if !sums.contains_key(&(index, figure.key.clone())) {
+                        total = 0.0;
+                    }
+                }
                 figures.push(FigureLine {
                     template: template.id.clone(),
                     task_title: template.title.clone(),
@@ -215,11 +241,13 @@ impl Progress {
                     label: figure.label.clone(),
                     unit: figure.unit.clone(),
                     total,
+                    counted: figure.counted,
+                    typed,
                     reported,
                     expected,
                     // Nothing reported yet: no change to speak of (shown empty, not "0").
                     since_previous: previous
-                        .filter(|_| reported > 0)
+                        .filter(|_| reported > 0 || figure.counted.is_some())
                         .and_then(|p| total_in(p, &template.id, &figure.key))
                         .map(|before| total - before),
                     last_season: last_season.and_then(|p| total_in(p, &template.id, &figure.key)),
@@ -234,6 +262,7 @@ impl Progress {
 mod tests {
     use super::*;
     use crate::fixture::{self, AT};
+    use documents::Cell;
 
     #[test]
     fn progress_ranks_streets_names_the_units_behind_and_sums_the_figures() {
@@ -253,6 +282,41 @@ mod tests {
         assert_eq!((banners.total, banners.reported, banners.expected, banners.missing()), (3.0, 1, 3, 2));
         assert_eq!(banners.since_previous, Some(2.0));
         assert_eq!(banners.last_season, None);
+    }
+
+    #[test]
+    fn a_figure_counted_from_the_register_totals_the_records_with_what_was_typed_beside() {
+        let mut snapshot = fixture::snapshot();
+        let template = snapshot.template_index("publicity").expect("publicity");
+        for f in snapshot.templates[template].figures.iter_mut().filter(|f| f.key == "banners") {
+            f.counted = Some(campaign::RegisterCount::Entered);
+        }
+        // Every unit of the task has 5 in the register, whether or not it has reported.
+        for task in snapshot.tasks.iter_mut().filter(|t| t.template == template) {
+            task.registered.insert("banners".into(), 5);
+        }
+        let progress = Progress::of(&snapshot, None, None);
+        let banners = progress.figures.iter().find(|f| f.key == "banners").expect("banners");
+        assert_eq!((banners.total, banners.typed, banners.reported, banners.expected), (15.0, Some(3.0), 1, 3));
+        assert_eq!(banners.counted, Some(campaign::RegisterCount::Entered));
+        // The ledger gives the register's count and what was typed side by side.
+        let ledger = crate::ledger::ledger(&snapshot, "台账", campaign::Lang::Zh);
+        let sheet = ledger.sheets.iter().find(|s| s.header.iter().any(|h| h.contains("人才名册"))).expect("the sheet");
+        let register = sheet.header.iter().position(|h| h == "悬挂宣传横幅（人才名册，条）").expect("register column");
+        assert_eq!(sheet.header[register + 1], "悬挂宣传横幅（单位填报，条）");
+        let total = sheet.rows.last().expect("a total row");
+        assert_eq!((&total[register], &total[register + 1]), (&Cell::Number(15.0), &Cell::Number(3.0)));
+        // Nobody registered anyone: 0, a count, not a gap.
+        for task in snapshot.tasks.iter_mut() {
+            task.registered.clear();
+            if task.template == template {
+                task.registered.insert("banners".into(), 0);
+            }
+            task.figures.clear();
+        }
+        let progress = Progress::of(&snapshot, None, None);
+        let banners = progress.figures.iter().find(|f| f.key == "banners").expect("banners");
+        assert_eq!((banners.total, banners.typed, banners.reported), (0.0, None, 0));
     }
 
     #[test]

@@ -189,6 +189,9 @@ pub fn progress_document(
         heading(&mut doc, "数据汇总", "Figures reported");
         let has_previous = progress.figures.iter().any(|f| f.since_previous.is_some());
         let has_last = progress.figures.iter().any(|f| f.last_season.is_some());
+        // Figures counted from the register: the total is the register's; what units typed
+        // stands beside it.
+        let has_typed = progress.figures.iter().any(|f| f.counted.is_some());
         let mut header: Vec<String> = match lang {
             Lang::Zh => ["任务", "指标", "合计", "单位", "已报送/应报送"],
             Lang::En => ["Task", "Figure", "Total", "Unit", "Reported of expected"],
@@ -202,14 +205,25 @@ pub fn progress_document(
         if has_last {
             header.push(pick(lang, "上年同期", "Last season").to_string());
         }
+        if has_typed {
+            header.push(pick(lang, "单位填报", "Typed by units").to_string());
+        }
         let rows = progress
             .figures
             .iter()
             .map(|f| {
+                let label = match (f.counted, lang) {
+                    (None, _) => f.label.clone(),
+                    (Some(_), Lang::Zh) => format!("{}（人才名册）", f.label),
+                    (Some(_), Lang::En) => format!("{} (register)", f.label),
+                };
+                // A count of the register is a number even when 0; a typed figure nobody
+                // reported is a gap.
+                let shown = f.reported > 0 || f.counted.is_some();
                 let mut row = vec![
                     Cell::text(&f.task_title),
-                    Cell::text(&f.label),
-                    if f.reported == 0 { Cell::Empty } else { Cell::Number(f.total) },
+                    Cell::text(label),
+                    if shown { Cell::Number(f.total) } else { Cell::Empty },
                     f.unit.as_ref().map_or(Cell::Empty, Cell::text),
                     Cell::text(format!("{}/{}", f.reported, f.expected)),
                 ];
@@ -218,6 +232,9 @@ pub fn progress_document(
                 }
                 if has_last {
                     row.push(f.last_season.map_or(Cell::Empty, Cell::Number));
+                }
+                if has_typed {
+                    row.push(f.typed.map_or(Cell::Empty, Cell::Number));
                 }
                 row
             })

@@ -90,6 +90,11 @@ pub struct SnapshotTask {
     /// The unit marked its note as a typical case (典型事例) for the work report.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub typical: bool,
+    /// For each figure counted from the talent register (`counted:`), the persons the register
+    /// holds for this unit at the snapshot's moment, whether or not the task is done. Reports
+    /// give these, not what was typed.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub registered: BTreeMap<String, u64>,
 }
 
 /// Why a stored snapshot cannot be read.
@@ -164,6 +169,27 @@ impl Snapshot {
             at = self.units.get(u).and_then(|x| x.parent);
         }
         false
+    }
+
+    /// The figures of `task` as reports count them: a figure counted from the talent register
+    /// (`counted:`) is the register's count, whatever the task's state (cancelled aside), since
+    /// the records are there whether or not the unit has reported; every other figure is what the
+    /// unit reported, once its task is done.
+    pub fn report_figures<'a>(&'a self, task: &'a SnapshotTask) -> impl Iterator<Item = (&'a str, f64)> + 'a {
+        let template = &self.templates[task.template];
+        let counted = |key: &str| template.figures.iter().any(|f| f.key == key && f.counted.is_some());
+        let typed = (task.state == TaskState::Done).then_some(&task.figures).into_iter().flatten();
+        let registered = (task.state != TaskState::Cancelled).then_some(&task.registered).into_iter().flatten();
+        typed
+            .filter(move |(key, _)| !counted(key))
+            .map(|(key, value)| (key.as_str(), *value))
+            .chain(registered.map(|(key, n)| (key.as_str(), *n as f64)))
+    }
+
+    /// What the unit typed for `key`, once its task is done (for a counted figure, to show beside
+    /// the register's count).
+    pub fn typed_figure(&self, task: &SnapshotTask, key: &str) -> Option<f64> {
+        task.figures.get(key).copied().filter(|_| task.state == TaskState::Done)
     }
 
     /// The template with `id`, by index.

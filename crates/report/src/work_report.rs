@@ -56,23 +56,23 @@ impl<'a> Facts<'a> {
             covered[task.unit] = true;
             let Some(facts) = by_index.get_mut(task.template) else { continue };
             facts.assigned += 1;
+            for (key, value) in snapshot.report_figures(task) {
+                // Looked up before inserting: the key is copied once per template, not once per
+                // task (hundreds of thousands of tasks report the same few keys).
+                match facts.sums.get_mut(key) {
+                    Some(entry) => {
+                        entry.0 += value;
+                        entry.1 += 1;
+                    }
+                    None => {
+                        facts.sums.insert(key.to_string(), (value, 1));
+                    }
+                }
+            }
             match task.state {
                 plan::TaskState::Done => {
                     facts.done += 1;
                     facts.last_done = facts.last_done.max(task.completed_at);
-                    for (key, value) in &task.figures {
-                        // Looked up before inserting: the key is copied once per template, not
-                        // once per task (hundreds of thousands of tasks report the same few keys).
-                        match facts.sums.get_mut(key.as_str()) {
-                            Some(entry) => {
-                                entry.0 += value;
-                                entry.1 += 1;
-                            }
-                            None => {
-                                facts.sums.insert(key.clone(), (*value, 1));
-                            }
-                        }
-                    }
                 }
                 plan::TaskState::Waived => facts.waived += 1,
                 _ => {

@@ -152,7 +152,8 @@ pub async fn progress_by_child(
             *children[i].figures.entry(key).or_default() += value;
         }
     }
-    let (by_template, figures) = crate::status::templates_and_figures(store, r.id, &by_template, &sums, true).await?;
+    let (by_template, figures) =
+        crate::status::templates_and_figures(store, &r, &by_template, &sums, Some(scope), now).await?;
     Ok(Some(ScopeProgress { run: run_info(&r)?, scope: scope_row, totals, by_template, figures, children }))
 }
 

@@ -156,6 +156,8 @@ pub enum FigureProblem {
     Missing { key: String, label: String },
     #[error("figure `{key}` ({label}) is `{value}`, more than the most a unit may report (1,000,000,000)")]
     TooLarge { key: String, label: String, value: String },
+    #[error("figure `{key}` ({label}) is {value}, more than the register holds: {registered} ({}); enter the persons in the talent register (人才名册) first, or correct the figure", count.describe(Lang::En))]
+    MoreThanRegistered { key: String, label: String, value: u64, registered: u64, count: campaign::RegisterCount },
 }
 
 impl FigureProblem {
@@ -181,6 +183,10 @@ impl FigureProblem {
             FigureProblem::TooLarge { key, label, value } => {
                 format!("数据项 `{key}`（{label}）为 `{value}`，超过可报送的上限（1,000,000,000）")
             }
+            FigureProblem::MoreThanRegistered { key, label, value, registered, count } => format!(
+                "数据项 `{key}`（{label}）填报 {value}，多于人才名册中的 {registered}（{}）；请先在人才名册登记，或改正数字",
+                count.describe(Lang::Zh)
+            ),
         }
     }
 }

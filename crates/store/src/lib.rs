@@ -7,6 +7,7 @@ mod bulk;
 mod by_child;
 mod cause;
 mod connect;
+mod counted;
 mod due;
 mod entities;
 mod error;
@@ -26,6 +27,7 @@ pub use apply::{AppliedRun, ApplyReport, Definition, RunChange, apply, newest_de
 pub use backup::{BackupError, check_backup};
 pub use by_child::{ChildProgress, ScopeProgress, progress_by_child, progress_by_child_sql};
 pub use connect::{DEFAULT_URL, MigrationState, Store, normalize_url, sqlite_file};
+pub use counted::{RegisteredFigure, task_registered};
 pub use due::{due_tasks, due_tasks_sql, explain_due_tasks};
 pub use error::{FigureProblem, StoreError, redact};
 pub use event_kind::EventKind;

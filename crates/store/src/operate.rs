@@ -338,6 +338,7 @@ pub async fn complete_task(
     let (txn, task, _) = begin_on_task(store, id, &ACTIVE, "done", needs).await?;
     let spec = crate::stored::figure_spec(&task.figure_spec, task.id)?;
     let values = check_figures(&spec, figures).map_err(StoreError::Figures)?;
+    crate::counted::check_counted(store, &txn, &task, &spec, &values, now).await?;
     let Some(opened) = mark_done(&txn, &task, &values, note, now, actor).await.map_err(err)? else {
         return Err(changed_meanwhile(store, id, "done", needs).await);
     };
@@ -442,6 +443,7 @@ pub async fn submit_task(
     }
     let spec = crate::stored::figure_spec(&task.figure_spec, task.id)?;
     let values = check_figures(&spec, figures).map_err(StoreError::Figures)?;
+    crate::counted::check_counted(store, &txn, &task, &spec, &values, at).await?;
     let submitted = if state == TaskState::Done {
         let run = run::Entity::find_by_id(task.run_id).one(&txn).await.map_err(err)?;
         if run.is_none_or(|r| r.closed_at.is_some() || at >= r.closes_at) {

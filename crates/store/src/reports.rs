@@ -459,8 +459,10 @@ pub(crate) async fn take_snapshot(
             figures,
             note: row.note.filter(|n| !n.trim().is_empty()).map(str::to_string),
             typical: row.typical,
+            registered: BTreeMap::new(),
         });
     }
+    add_register_counts(db, run, &templates, &units, &mut tasks, at).await?;
     let owner = owner.and_then(|o| kept[o]).unwrap_or(0);
     Ok(Snapshot {
         version: SNAPSHOT_VERSION,
@@ -479,6 +481,36 @@ pub(crate) async fn take_snapshot(
         templates,
         tasks,
     })
+}
+
+/// Puts the register's count of every figure counted from it (`counted:`) on each task of its
+/// template, over the task unit's books from the run's opening to `at` (or its close).
+async fn add_register_counts(
+    db: &impl ConnectionTrait,
+    run: &run::Model,
+    templates: &[SnapshotTemplate],
+    units: &[SnapshotUnit],
+    tasks: &mut [SnapshotTask],
+    at: i64,
+) -> Result<(), StoreError> {
+    let window = crate::counted::run_window(run, at);
+    for (index, template) in templates.iter().enumerate() {
+        for figure in &template.figures {
+            let Some(count) = figure.counted else { continue };
+            let mut ids: Vec<&str> =
+                tasks.iter().filter(|t| t.template == index).map(|t| units[t.unit].id.as_str()).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            let counts = crate::registry::register_counts(db, count, window, &ids)
+                .await
+                .map_err(|e| StoreError::Database(e.to_string()))?;
+            for task in tasks.iter_mut().filter(|t| t.template == index) {
+                let n = counts.get(&units[task.unit].id).copied().unwrap_or(0);
+                task.registered.insert(figure.key.clone(), n);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The title a removed template's tasks were given (they keep it; the campaign no longer has it).

@@ -88,6 +88,11 @@ pub struct FigureTotal {
     /// How many tasks reported it: 0 when nobody did, and then `total` is no value but a gap (the
     /// pages say "（待报送）", never 0).
     pub reported: u64,
+    /// What the talent register counts for it (`counted:`), if anything.
+    pub counted: Option<campaign::RegisterCount>,
+    /// For a counted figure, the register's count over the scope's books (the district's when
+    /// unscoped) from the run's opening to now: what reports give, shown beside what was typed.
+    pub registered: Option<u64>,
 }
 
 /// The status of every run matching `filter` (`campaign` or `campaign/run`; all when `None`),
@@ -186,7 +191,8 @@ pub(crate) async fn run_status(
         }
     }
     let (templates, figures) =
-        templates_and_figures(store, r.id, &by_template, &figure_totals, scope.is_some()).await?;
+        templates_and_figures(store, r, &by_template, &figure_totals, scope.map(|u| tree.units()[u].id.as_str()), now)
+            .await?;
 
     let own_list: Vec<(usize, Tally)> = own.iter().map(|(u, t)| (*u, *t)).collect();
     let rolled = report::roll_up(tree, &own_list);
@@ -346,12 +352,14 @@ pub(crate) const FIRST_TASKS_SQL: &str = "SELECT min(id) FROM tasks WHERE run_id
 /// each template's first task.
 pub(crate) async fn templates_and_figures(
     store: &Store,
-    run_id: i64,
+    r: &run::Model,
     by_template: &HashMap<String, Tally>,
     sums: &FigureSums,
-    scoped: bool,
+    scope: Option<&str>,
+    now: DateTime<Utc>,
 ) -> Result<(Vec<TemplateStatus>, Vec<FigureTotal>), StoreError> {
-    let firsts = first_task_of_each_template(store, run_id).await?;
+    let scoped = scope.is_some();
+    let firsts = first_task_of_each_template(store, r.id).await?;
     let mut templates = Vec::with_capacity(firsts.len());
     let mut figures = Vec::new();
     for first in &firsts {
@@ -362,6 +370,16 @@ pub(crate) async fn templates_and_figures(
         }
         for f in crate::stored::figure_spec(&first.figure_spec, first.id)? {
             let (total, reported) = sums.get(&format!("{}.{}", first.template, f.key)).copied().unwrap_or_default();
+            let registered = match f.counted {
+                Some(count) => {
+                    let window = crate::counted::run_window(r, now.timestamp());
+                    let n = crate::registry::register_total(&store.db, count, window, scope)
+                        .await
+                        .map_err(|e| StoreError::from_db(&store.url, e))?;
+                    Some(n)
+                }
+                None => None,
+            };
             figures.push(FigureTotal {
                 template: first.template.clone(),
                 key: f.key,
@@ -369,6 +387,8 @@ pub(crate) async fn templates_and_figures(
                 unit: f.unit,
                 total,
                 reported,
+                counted: f.counted,
+                registered,
             });
         }
     }

@@ -398,8 +398,25 @@ async fn render(state: AppState, query: DashQuery, headers: HeaderMap, template:
             Lang::En => format!("{} {}", f.label, f.total),
         })
         .collect();
+    // Figures counted from the talent register: the register's count (what the reports give)
+    // beside what the units typed, so a difference shows.
+    let registered: Vec<String> = progress
+        .figures
+        .iter()
+        .zip(&labels)
+        .filter_map(|(f, label)| {
+            let n = f.registered?;
+            let unit = f.unit.as_deref().unwrap_or_default();
+            let typed = if f.reported == 0 { word("figure_pending") } else { charts_number(f.total, lang) };
+            Some(match lang {
+                Lang::Zh => format!("{label}：人才名册{n}{unit}，单位填报{typed}{unit}"),
+                Lang::En => format!("{label}: {n}{unit} in the talent register, {typed} typed by units"),
+            })
+        })
+        .collect();
     context.insert("figures", &figure_lines);
     context.insert("figures_pending", &pending);
+    context.insert("figures_registered", &registered);
     context.insert("chart_figures", &chart_figures);
     let figures_by_unit: Vec<UnitFigures> = children
         .iter()

@@ -142,6 +142,7 @@ mod tests {
             unit: unit.map(str::to_string),
             kind: campaign::FigureKind::Integer,
             required: true,
+            counted: None,
         };
         vec![figure("banners", "悬挂宣传横幅", Some("条")), figure("letters", "张贴公开信", Some("封"))]
     }

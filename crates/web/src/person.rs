@@ -14,7 +14,7 @@ use chrono::{TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 use store::StoreError;
 use store::registry::{PersonDetail, RegistryError, add_followup, is_own_book, person_detail, reveal_field};
-use talent::{Channel, Field, FollowUpDraft, FollowUpField, ReturnIntent, validate_followup};
+use talent::{Channel, Field, FollowUpDraft, FollowUpField, PoolRoute, PoolStatus, ReturnIntent, validate_followup};
 
 use crate::auth::{Session, csrf_for};
 use crate::book::shown_name;
@@ -31,6 +31,7 @@ use crate::unlock::{unlock_cookie, unlocked};
 pub struct PersonQuery {
     pub entered: Option<String>,
     pub followed: Option<u8>,
+    pub pooled: Option<u8>,
     pub lang: Option<String>,
 }
 
@@ -139,6 +140,7 @@ async fn show(
         Some("already") => Some(word("entered_already")),
         Some("linked") => Some(word("entered_linked")),
         _ if query.followed.is_some() => Some(word("followed")),
+        _ if query.pooled.is_some() => Some(word("pooled")),
         _ => None,
     };
     context.insert("notice", &notice);
@@ -186,6 +188,18 @@ async fn show(
     context.insert("fu_has_errors", &!problems.is_empty());
     context.insert("channels", &choices::<Channel>(lang));
     context.insert("intents", &choices::<ReturnIntent>(lang));
+    context.insert("pool_action", &format!("/r/p/{id}/pool{q}"));
+    // Its community recommends; the units above decide (see store::registry::set_pool_status).
+    let statuses: Vec<(&str, &str)> = if detail.own_book {
+        vec![(PoolStatus::Recommended.key(), PoolStatus::Recommended.label(lang))]
+    } else {
+        choices::<PoolStatus>(lang)
+    };
+    context.insert("pool_statuses", &statuses);
+    context.insert("pool_routes", &choices::<PoolRoute>(lang));
+    context.insert("pool_status", &detail.record.pool_status.map(|s| s.key()));
+    let decided = matches!(detail.record.pool_status, Some(PoolStatus::UnderReview | PoolStatus::Admitted));
+    context.insert("pool_may_change", &!(detail.own_book && decided));
     let html = state.inner.pages.render("person.html", &context, lang)?;
     let mut response = (status, html).into_response();
     // Every personal page seen unlocked keeps the browser unlocked for fifteen more minutes.
@@ -230,7 +244,54 @@ fn facts(detail: &PersonDetail, lang: Lang, extra: &Extra) -> Vec<FactView> {
     plain(Field::ReturnIntent, p.return_intent.label(lang).to_string());
     plain(Field::FamilyNeeds, p.family_needs.iter().map(|n| n.label(lang)).collect::<Vec<_>>().join("、"));
     plain(Field::Note, p.note.clone().unwrap_or_default());
+    if let Some(status) = p.pool_status {
+        let route = p.pool_route.map(|r| format!("（{}）", r.label(lang))).unwrap_or_default();
+        out.push(FactView {
+            label: texts(lang).get("pool").copied().unwrap_or_default().to_string(),
+            value: format!("{}{route}", status.label(lang)),
+            sealed: None,
+            revealed: false,
+        });
+    }
     out
+}
+
+/// The pool form: the status (a community may only recommend) and the route.
+#[derive(Debug, Default, Deserialize)]
+pub struct PoolForm {
+    #[serde(default)]
+    pub csrf: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub route: String,
+}
+
+/// `POST /r/p/{id}/pool`: the person's reserve-pool status. Their community recommends (推荐);
+/// the street or the district examines, admits or withdraws. Back to the page.
+pub async fn pool(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Query(query): Query<PersonQuery>,
+    headers: HeaderMap,
+    Form(form): Form<PoolForm>,
+) -> Result<Response, WebError> {
+    let lang = choose(query.lang.as_deref(), None);
+    let explicit = query.lang.is_some();
+    let session = posted_session(&state, &headers, lang, &form.csrf).await?;
+    let viewer = reader(&session);
+    // A form tampered with is refused as a bad request: the page only offers valid choices.
+    let status = PoolStatus::parse(&form.status).map_err(|_| WebError::BadRequest(lang, "status".into()))?;
+    let route = match form.route.trim() {
+        "" => None,
+        text => Some(PoolRoute::parse(text).map_err(|_| WebError::BadRequest(lang, "route".into()))?),
+    };
+    store::registry::set_pool_status(state.store(), &viewer, id, status, route, state.now())
+        .await
+        .map_err(|e| refusal(lang, e))?;
+    let q = lang_query(lang, explicit);
+    let sep = if q.is_empty() { "?" } else { "&" };
+    Ok(Redirect::to(&format!("/r/p/{id}{q}{sep}pooled=1")).into_response())
 }
 
 /// The reveal form: which sealed field, and why.

@@ -273,6 +273,8 @@ struct FieldView {
     decimal: bool,
     value: String,
     error: String,
+    /// What the talent register counts for it, when the figure is counted from the register.
+    hint: String,
 }
 
 /// `GET /t/{campaign}/{run}/{template}/{unit}`.
@@ -353,22 +355,45 @@ async fn render_task(
                     FigureProblem::Missing { key, .. } => Some((key.as_str(), word("figure_missing"))),
                     FigureProblem::TooLarge { key, .. } => Some((key.as_str(), word("figure_too_large"))),
                     FigureProblem::Twice { key } => Some((key.as_str(), word("figure_twice"))),
+                    FigureProblem::MoreThanRegistered { key, registered, .. } => Some((
+                        key.as_str(),
+                        word("figure_more_than_registered").replace("{n}", &registered.to_string()),
+                    )),
                     FigureProblem::Unknown { .. } => None,
                 })
                 .collect()
         })
         .unwrap_or_default();
     let reported = row.figures.as_ref().and_then(|f| f.as_object());
+    // Figures counted from the talent register: the count stands beside the field, and fills it
+    // until the unit has reported (it may not type more).
+    let registered = if may_report {
+        store::task_registered(state.store(), id, now).await.map_err(|e| WebError::Store(lang, e))?
+    } else {
+        Vec::new()
+    };
     let fields: Vec<FieldView> = detail
         .task
         .figure_spec
         .iter()
         .map(|f| {
             let name = format!("f.{}", f.key);
+            let counted = registered.iter().find(|r| r.key == f.key);
             let value = match entered {
                 Some((form, _)) => form.fields.get(&name).cloned().unwrap_or_default(),
-                None => reported.and_then(|r| r.get(&f.key)).map(|v| v.to_string()).unwrap_or_default(),
+                None => reported
+                    .and_then(|r| r.get(&f.key))
+                    .map(|v| v.to_string())
+                    .or_else(|| counted.map(|r| r.registered.to_string()))
+                    .unwrap_or_default(),
             };
+            let hint = counted
+                .map(|r| {
+                    word("figure_registered")
+                        .replace("{what}", r.count.describe(lang))
+                        .replace("{n}", &r.registered.to_string())
+                })
+                .unwrap_or_default();
             FieldView {
                 label: f.label.clone(),
                 unit: f.unit.clone().unwrap_or_default(),
@@ -377,6 +402,7 @@ async fn render_task(
                 error: problems.get(f.key.as_str()).cloned().unwrap_or_default(),
                 name,
                 value,
+                hint,
             }
         })
         .collect();

@@ -76,9 +76,9 @@ pub fn today_zone(state: &AppState) -> chrono_tz::Tz {
 pub fn refusal(lang: Lang, e: StoreError) -> WebError {
     match e {
         StoreError::Registry(RegistryError::NoSuchPerson(_) | RegistryError::NoSuchUnit(_)) => WebError::NotFound(lang),
-        StoreError::Registry(RegistryError::OutOfScope { .. } | RegistryError::NotParent(_)) => {
-            WebError::Forbidden(lang)
-        }
+        StoreError::Registry(
+            RegistryError::OutOfScope { .. } | RegistryError::NotParent(_) | RegistryError::PoolDecidedAbove,
+        ) => WebError::Forbidden(lang),
         e => WebError::Store(lang, e),
     }
 }

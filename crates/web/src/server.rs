@@ -31,6 +31,7 @@ pub fn router(state: AppState) -> Router {
         .route("/r/p/{id}/reveal", post(person::reveal))
         .route("/r/p/{id}/followups", post(person::followup))
         .route("/r/p/{id}/erase", post(person::erase))
+        .route("/r/p/{id}/pool", post(person::pool))
         .route("/r/unlock", get(unlock::page).post(unlock::submit))
         .route("/r/pin-reset", post(book::reset_pin))
         .route("/api/v1/registry/books", get(api_registry::books))

@@ -39,10 +39,12 @@ pub enum AccessAction {
     PinReset,
     /// A person anonymised (删除).
     Erase,
+    /// A person's reserve-pool status set (推荐 / 考察 / 入库 / 退出).
+    Pool,
 }
 
 impl AccessAction {
-    pub const ALL: [AccessAction; 12] = [
+    pub const ALL: [AccessAction; 13] = [
         AccessAction::List,
         AccessAction::View,
         AccessAction::Reveal,
@@ -55,6 +57,7 @@ impl AccessAction {
         AccessAction::Unlock,
         AccessAction::PinReset,
         AccessAction::Erase,
+        AccessAction::Pool,
     ];
 
     pub fn name(self) -> &'static str {
@@ -71,6 +74,7 @@ impl AccessAction {
             AccessAction::Unlock => "unlock",
             AccessAction::PinReset => "pin-reset",
             AccessAction::Erase => "erase",
+            AccessAction::Pool => "pool",
         }
     }
 }

@@ -26,6 +26,10 @@ pub enum RegistryError {
     NoUnit,
     #[error("only the person's own community (or the district) can do this")]
     NotOwnBook,
+    #[error(
+        "a community recommends its people to the reserve pool (recommended); examining, admitting and withdrawing are for the street or the district"
+    )]
+    PoolDecidedAbove,
 }
 
 impl RegistryError {
@@ -46,6 +50,7 @@ impl RegistryError {
             RegistryError::NotParent(unit) => format!("只有 `{unit}` 的上级单位（或区级）可以重置其查阅密码"),
             RegistryError::NoUnit => "跟进记录须由具体单位（通过本单位链接）填写".into(),
             RegistryError::NotOwnBook => "只有此人所在社区（或区级）可以办理".into(),
+            RegistryError::PoolDecidedAbove => "社区可推荐人员进入后备干部库；考察、入库、退出由街道或区级办理".into(),
         }
     }
 }

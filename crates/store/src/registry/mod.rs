@@ -17,10 +17,13 @@
 //! - [`pending_contact_mails`], [`compose_contact_mail`], [`next_contact_day`]: the engine's
 //!   reminders of contacts fallen due and their escalation to the street (`reminders.rs`);
 //! - [`set_pin`], [`check_pin`], [`reset_pin`]: a unit's PIN, its lock and reset (`pin.rs`);
+//! - [`register_counts`](counts): what the register counts for figures counted from it (`counts.rs`);
+//! - [`set_pool_status`]: the reserve pool, recommended by the community, decided above (`pool.rs`);
 //! - [`erase_person`]: anonymised, keeping what the statistics count (`erase.rs`).
 
 mod access_log;
 mod book;
+mod counts;
 mod entry;
 mod erase;
 mod error;
@@ -28,6 +31,7 @@ mod followup;
 mod ladder;
 mod person;
 mod pin;
+mod pool;
 mod reminders;
 mod reveal;
 mod rotate;
@@ -39,12 +43,15 @@ pub use access_log::{
     AccessAction, AccessEntry, AccessOutcome, AuditVerdict, GENESIS, access_log, verify_access_log, verify_entries,
 };
 pub use book::{BookPage, BookQuery, BookRow, export_books, list_books};
+pub use counts::CountWindow;
+pub(crate) use counts::{register_counts, register_total};
 pub use entry::{Entered, Hold, NewPerson, add_person, import_persons};
 pub use erase::{ERASED_NAME, erase_person};
 pub use error::RegistryError;
 pub use followup::{ContactDue, FollowUp, add_followup, contacts_due};
 pub use person::{PersonBook, PersonDetail, is_own_book, person_detail};
 pub use pin::{PIN_LOCK_SECONDS, PIN_TRIES, PinCheck, check_pin, pin_is_set, reset_pin, set_pin};
+pub use pool::set_pool_status;
 pub use reminders::{
     ContactMailBody, ContactMailData, ContactMailGroup, DueContact, OverdueCount, compose_contact_mail,
     next_contact_day, pending_contact_mails,

@@ -4,8 +4,8 @@
 
 use chrono::NaiveDate;
 use talent::{
-    BirthYearMonth, Category, Education, FamilyNeed, Field, Gender, IdNumber, Mobile, PersonFields, PoolStatus,
-    ReturnIntent, Vocabulary,
+    BirthYearMonth, Category, Education, FamilyNeed, Field, Gender, IdNumber, Mobile, PersonFields, PoolRoute,
+    PoolStatus, ReturnIntent, Vocabulary,
 };
 use vault::Vault;
 
@@ -100,6 +100,7 @@ pub struct PersonRecord {
     pub specialty: Option<String>,
     pub return_intent: ReturnIntent,
     pub pool_status: Option<PoolStatus>,
+    pub pool_route: Option<PoolRoute>,
     pub family_needs: Vec<FamilyNeed>,
     pub note: Option<String>,
     pub do_not_contact: bool,
@@ -162,6 +163,7 @@ pub(crate) fn record(
         specialty: p.specialty.clone(),
         return_intent: ReturnIntent::parse(&p.return_intent).unwrap_or(ReturnIntent::Unknown),
         pool_status: p.pool_status.as_deref().and_then(|s| PoolStatus::parse(s).ok()),
+        pool_route: p.pool_route.as_deref().and_then(|s| PoolRoute::parse(s).ok()),
         family_needs: split_keys(&p.family_needs),
         note: p.note.clone(),
         do_not_contact: p.do_not_contact,

@@ -307,6 +307,71 @@ async fn erase_keeps_the_counts(store: &Store) {
     assert!(log.iter().any(|e| e.action == "erase" && e.reason.as_deref() == Some("本人于2027-01-20电话要求删除")));
 }
 
+/// The reserve pool (a community recommends, the street admits) and the register's counts for
+/// figures counted from it, over a unit's subtree and within a window.
+async fn pool_and_counts(store: &Store) {
+    use crate::entities::person_book;
+    use campaign::RegisterCount;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    use talent::{PoolRoute, PoolStatus};
+    let (c1, street) = (viewer(Scope::Unit("c1".into())), viewer(Scope::Unit("street".into())));
+    let erased: Vec<i64> = person::Entity::find()
+        .all(&store.db)
+        .await
+        .expect("persons")
+        .into_iter()
+        .filter(|p| p.erased)
+        .map(|p| p.id)
+        .collect();
+    let in_c2 =
+        person_book::Entity::find().filter(person_book::Column::Unit.eq("c2")).all(&store.db).await.expect("c2");
+    // Someone in c1's book alone (the earlier scenarios' persons are linked into c2 or erased).
+    let vault = Vault::in_memory(Algorithm::Aes256Gcm).expect("a vault");
+    let wu = person(1, "c1", &[(Field::Name, "吴七"), (Field::Mobile, "13700137000"), (Field::ReturnIntent, "创业")]);
+    let entered = add_person(store, &vault, &c1, &wu, false, now()).await.expect("add");
+    let Entered::Added { person_id: id, .. } = entered else { panic!("{entered:?}") };
+    assert!(!erased.contains(&id) && !in_c2.iter().any(|b| b.person_id == id));
+    let c1_books =
+        person_book::Entity::find().filter(person_book::Column::Unit.eq("c1")).all(&store.db).await.expect("c1's book");
+
+    let refused = set_pool_status(store, &c1, id, PoolStatus::Admitted, None, now()).await;
+    assert!(matches!(refused, Err(StoreError::Registry(RegistryError::PoolDecidedAbove))), "{refused:?}");
+    set_pool_status(store, &c1, id, PoolStatus::Recommended, Some(PoolRoute::SelfNominated), now()).await.expect("c1");
+    set_pool_status(store, &street, id, PoolStatus::Admitted, None, now()).await.expect("the street admits");
+    let again = set_pool_status(store, &c1, id, PoolStatus::Recommended, None, now()).await;
+    assert!(matches!(again, Err(StoreError::Registry(RegistryError::PoolDecidedAbove))), "{again:?}");
+    let row = person::Entity::find_by_id(id).one(&store.db).await.expect("read").expect("the person");
+    assert_eq!((row.pool_status.as_deref(), row.pool_route.as_deref()), (Some("admitted"), Some("self-nominated")));
+    let outside =
+        set_pool_status(store, &viewer(Scope::Unit("c2".into())), id, PoolStatus::Recommended, None, now()).await;
+    assert!(matches!(outside, Err(StoreError::Registry(RegistryError::NoSuchPerson(_)))), "{outside:?}");
+
+    // The counts, per unit over its subtree: the pool is not limited to a window.
+    let all = CountWindow { from: 0, to: i64::MAX };
+    let units = ["c1", "c2", "street", "district", "nowhere"];
+    let pool = register_counts(&store.db, RegisterCount::Pool, all, &units).await.expect("count");
+    assert_eq!(
+        units.map(|u| pool[u]),
+        [1, 0, 1, 1, 0],
+        "the admitted person counts in c1 and above it, and nowhere else"
+    );
+    let entered = register_counts(&store.db, RegisterCount::Entered, all, &units).await.expect("count");
+    let in_c2 =
+        person_book::Entity::find().filter(person_book::Column::Unit.eq("c2")).all(&store.db).await.expect("c2");
+    assert_eq!((entered["c1"], entered["c2"]), (c1_books.len() as u64, in_c2.len() as u64));
+    assert_eq!(entered["street"], entered["c1"] + entered["c2"], "a street counts its communities' books");
+    let later = CountWindow { from: now().timestamp() + 1, to: i64::MAX };
+    let none = register_counts(&store.db, RegisterCount::Entered, later, &["street"]).await.expect("count");
+    assert_eq!(none["street"], 0, "nothing was entered after now");
+    let district = register_total(&store.db, RegisterCount::Entered, all, None).await.expect("total");
+    assert_eq!(district, entered["district"]);
+
+    let log = access_log(store).await.expect("log");
+    let pool_entries: Vec<&str> =
+        log.iter().filter(|e| e.action == "pool").map(|e| e.filter.as_deref().unwrap_or_default()).collect();
+    assert_eq!(pool_entries, ["pool=recommended route=self-nominated", "pool=admitted"]);
+}
+
 /// The engine's reminders of the contact `pins_and_followups` left due on 2027-02-15 in c1: one
 /// mail to c1 that day, one to the street three days later, each once.
 async fn contact_reminders(store: &Store) {
@@ -371,6 +436,7 @@ fn the_ladder_on_sqlite() {
         pins_and_followups(&store).await;
         contact_reminders(&store).await;
         erase_keeps_the_counts(&store).await;
+        pool_and_counts(&store).await;
         store.close().await;
     });
 }
@@ -395,6 +461,7 @@ fn the_ladder_on_postgres() {
         pins_and_followups(&store).await;
         contact_reminders(&store).await;
         erase_keeps_the_counts(&store).await;
+        pool_and_counts(&store).await;
         store.close().await;
         let drop = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
         server.db.execute_raw(Statement::from_string(server.backend(), drop)).await.expect("drop the database");

@@ -112,10 +112,13 @@ pub fn export(
                 let keys = json_keys();
                 let list: Vec<serde_json::Value> = table
                     .into_iter()
-                    .map(|r| {
-                        serde_json::Value::Object(
-                            keys.iter().zip(r).map(|(k, v)| (k.to_string(), serde_json::Value::String(v))).collect(),
-                        )
+                    .zip(&rows)
+                    .map(|(r, row)| {
+                        // The person's number first: what `registry erase`, `pool` and `merge` take.
+                        let mut object = serde_json::Map::new();
+                        object.insert("id".into(), row.person.id.into());
+                        object.extend(keys.iter().zip(r).map(|(k, v)| (k.to_string(), serde_json::Value::String(v))));
+                        serde_json::Value::Object(object)
                     })
                     .collect();
                 let mut text = serde_json::to_string_pretty(&list).unwrap_or_default();

@@ -165,6 +165,24 @@ pub fn erase(ctx: &Ctx, person: i64, reason: &str) -> anyhow::Result<u8> {
     })
 }
 
+/// `guiyan registry pool PERSON --status S [--route R]`: the person's reserve-pool status, as the
+/// district.
+pub fn pool(ctx: &Ctx, person: i64, status: &str, route: Option<&str>) -> anyhow::Result<u8> {
+    use talent::{PoolRoute, PoolStatus};
+    let lang = ctx.lang;
+    let status = PoolStatus::parse(status).map_err(|e| anyhow::anyhow!("--status: {}", e.message(lang)))?;
+    let route = route.map(PoolRoute::parse).transpose().map_err(|e| anyhow::anyhow!("--route: {}", e.message(lang)))?;
+    with_store(&ctx.settings.database_url, lang, async |store| {
+        store::registry::set_pool_status(store, &viewer(), person, status, route, ctx.now).await?;
+        let said = status.label(lang);
+        match lang {
+            Lang::Zh => outln!("第 {person} 号人员的后备干部库状态已设为“{said}”，已记入访问日志"),
+            Lang::En => outln!("person {person}'s reserve-pool status is now {said}; logged"),
+        }
+        Ok(0)
+    })
+}
+
 /// `guiyan registry reset-pin UNIT`: the unit's PIN cleared, as the district.
 pub fn reset_pin(ctx: &Ctx, unit: &str) -> anyhow::Result<u8> {
     let lang = ctx.lang;
