@@ -39,10 +39,14 @@ pub enum AccessAction {
     PinReset,
     /// A person anonymised (删除).
     Erase,
+    /// Two records of one person merged into one.
+    Merge,
+    /// A merge undone.
+    Unmerge,
 }
 
 impl AccessAction {
-    pub const ALL: [AccessAction; 12] = [
+    pub const ALL: [AccessAction; 14] = [
         AccessAction::List,
         AccessAction::View,
         AccessAction::Reveal,
@@ -55,6 +59,8 @@ impl AccessAction {
         AccessAction::Unlock,
         AccessAction::PinReset,
         AccessAction::Erase,
+        AccessAction::Merge,
+        AccessAction::Unmerge,
     ];
 
     pub fn name(self) -> &'static str {
@@ -71,6 +77,8 @@ impl AccessAction {
             AccessAction::Unlock => "unlock",
             AccessAction::PinReset => "pin-reset",
             AccessAction::Erase => "erase",
+            AccessAction::Merge => "merge",
+            AccessAction::Unmerge => "unmerge",
         }
     }
 }
