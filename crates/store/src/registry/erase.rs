@@ -17,6 +17,7 @@ use crate::operate::begin_options;
 use crate::registry::access_log::{self, AccessAction, AccessOutcome, NewEntry};
 use crate::registry::error::RegistryError;
 use crate::registry::followup::in_scope;
+use crate::registry::merge::merge_turn;
 use crate::registry::scope::{Scope, StoreOrRegistry, Viewer};
 
 /// What an erased person's name reads as.
@@ -37,6 +38,8 @@ pub async fn erase_person(
     }
     let work = async {
         let txn = store.db.begin_with_options(begin_options()).await?;
+        // No merge into this person can slip past the records erased with it.
+        merge_turn(&txn).await?;
         let books = in_scope(&txn, viewer, person_id).await?;
         let allowed = match &viewer.scope {
             Scope::All => true,

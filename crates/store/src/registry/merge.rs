@@ -16,8 +16,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder,
+    Statement, TransactionTrait,
 };
 use serde::Serialize;
 
@@ -130,6 +130,16 @@ pub(crate) async fn books_of(
         .await
 }
 
+/// Takes the merges' turn: on PostgreSQL, merges, their undoing and erasures run one at a time,
+/// so that two of them never decide on the same persons from what the other is changing (SQLite's
+/// IMMEDIATE transactions already take turns).
+pub(crate) async fn merge_turn(db: &impl ConnectionTrait) -> Result<(), sea_orm::DbErr> {
+    if db.get_database_backend() == DbBackend::Postgres {
+        db.execute_raw(Statement::from_string(DbBackend::Postgres, "SELECT pg_advisory_xact_lock(1818002)")).await?;
+    }
+    Ok(())
+}
+
 /// A person fit to take part in a merge: there, not erased, not merged into anyone.
 async fn live_person(db: &impl ConnectionTrait, person_id: i64) -> Result<person::Model, StoreOrRegistry> {
     let p = person::Entity::find_by_id(person_id).one(db).await?.ok_or(RegistryError::NoSuchPerson(person_id))?;
@@ -197,6 +207,7 @@ pub async fn merge_persons(
             return Err(RegistryError::MergeSelf(keep).into());
         }
         let txn = store.db.begin_with_options(begin_options()).await?;
+        merge_turn(&txn).await?;
         let mut kept = live_person(&txn, keep).await?;
         let absorbed = live_person(&txn, absorb).await?;
         let seen = visible(&txn, &viewer.scope).await?;
@@ -254,30 +265,37 @@ pub async fn merge_persons(
 
         // Every follow-up, so the kept person's history is whole (and a contact due is reminded
         // once, as the kept person's).
-        let followups = person_followup::Entity::find()
-            .filter(person_followup::Column::PersonId.eq(absorb))
-            .order_by_asc(person_followup::Column::Id)
+        // Recorded first and moved by the record, so that exactly the follow-ups recorded move (one
+        // added meanwhile by another process is not moved unrecorded).
+        let backend = txn.get_database_backend();
+        let record = match backend {
+            DbBackend::Postgres => {
+                "INSERT INTO person_merge_followups (merge_id, followup_id) \
+                 SELECT $1, id FROM person_followups WHERE person_id = $2"
+            }
+            _ => {
+                "INSERT INTO person_merge_followups (merge_id, followup_id) \
+                 SELECT ?, id FROM person_followups WHERE person_id = ?"
+            }
+        };
+        txn.execute_raw(Statement::from_sql_and_values(backend, record, [merge_id.into(), absorb.into()])).await?;
+        let recorded = person_merge_followup::Entity::find()
+            .filter(person_merge_followup::Column::MergeId.eq(merge_id))
             .all(&txn)
             .await?;
-        for f in &followups {
-            person_merge_followup::Entity::insert(person_merge_followup::ActiveModel {
-                merge_id: Set(merge_id),
-                followup_id: Set(f.id),
-            })
-            .exec_without_returning(&txn)
-            .await?;
+        let ids: Vec<i64> = recorded.iter().map(|f| f.followup_id).collect();
+        for chunk in ids.chunks(500) {
+            person_followup::Entity::update_many()
+                .col_expr(person_followup::Column::PersonId, Expr::value(keep))
+                .filter(person_followup::Column::Id.is_in(chunk.to_vec()))
+                .exec(&txn)
+                .await?;
         }
-        person_followup::Entity::update_many()
-            .col_expr(person_followup::Column::PersonId, Expr::value(keep))
-            .filter(person_followup::Column::PersonId.eq(absorb))
-            .exec(&txn)
-            .await?;
 
         let filled = merge_fill::fill(&mut kept, &absorbed);
         if !filled.is_empty() {
             kept.updated_at = at;
-            // Every column written: `fill` changed the model, not an active model's flags.
-            kept.clone().into_active_model().reset_all().update(&txn).await?;
+            merge_fill::update_of(&kept, &filled).update(&txn).await?;
             person_merge::Entity::update_many()
                 .col_expr(person_merge::Column::Filled, Expr::value(merge_fill::join(&filled)))
                 .filter(person_merge::Column::Id.eq(merge_id))
@@ -298,7 +316,7 @@ pub async fn merge_persons(
             filled,
             books_moved: moved,
             books_dropped: dropped,
-            followups_moved: followups.len(),
+            followups_moved: ids.len(),
         };
         let entry = NewEntry {
             action: AccessAction::Merge,

@@ -6,6 +6,8 @@
 use campaign::Lang;
 use talent::ReturnIntent;
 
+use sea_orm::{ActiveModelTrait, IntoActiveModel, ModelTrait};
+
 use crate::entities::person;
 
 /// A field of a person's record, as a merge fills it (some are several columns that go together:
@@ -112,6 +114,43 @@ impl MergeField {
     }
 }
 
+impl MergeField {
+    /// The columns of the field, written together.
+    fn columns(self) -> &'static [person::Column] {
+        use person::Column as C;
+        match self {
+            MergeField::Gender => &[C::Gender],
+            MergeField::BirthYearMonth => &[C::BirthYm],
+            MergeField::IdNumber => &[C::IdNumberSealed, C::IdNumberIndex, C::IdNumberLast4],
+            MergeField::Mobile => &[C::MobileSealed, C::MobileIndex],
+            MergeField::Address => &[C::AddressSealed, C::AddressArea],
+            MergeField::Employer => &[C::Employer],
+            MergeField::WorkPlace => &[C::WorkPlace],
+            MergeField::Categories => &[C::Categories],
+            MergeField::Education => &[C::Education],
+            MergeField::Specialty => &[C::Specialty],
+            MergeField::ReturnIntent => &[C::ReturnIntent, C::IntentConfirmedAt],
+            MergeField::PoolStatus => &[C::PoolStatus, C::PoolRoute],
+            MergeField::FamilyNeeds => &[C::FamilyNeeds],
+            MergeField::Note => &[C::Note],
+            MergeField::LegalBasis => &[C::LegalBasis],
+            MergeField::Notice => &[C::NoticeVersion, C::NoticeGivenAt],
+            MergeField::DoNotContact => &[C::DoNotContact],
+            MergeField::RetentionReview => &[C::RetentionReviewAt],
+        }
+    }
+}
+
+/// The update writing `fields` of `kept` (and its `updated_at`), and nothing else: a column no
+/// merge touched (the intent a follow-up records meanwhile) is never written back stale.
+pub(crate) fn update_of(kept: &person::Model, fields: &[MergeField]) -> person::ActiveModel {
+    let mut active = kept.clone().into_active_model();
+    for column in fields.iter().flat_map(|f| f.columns()).chain([&person::Column::UpdatedAt]) {
+        active.set(*column, kept.get(*column));
+    }
+    active
+}
+
 /// Keys joined for the `filled` column.
 pub(crate) fn join(fields: &[MergeField]) -> String {
     fields.iter().map(|f| f.key()).collect::<Vec<_>>().join(",")
@@ -201,9 +240,10 @@ pub(crate) fn fill(kept: &mut person::Model, absorbed: &person::Model) -> Vec<Me
 
 /// Empties again the fields a merge filled in `kept`. The intent to return is the one such field
 /// a later follow-up changes: it is emptied only if it still is the absorbed record's, so what a
-/// worker found since the merge stays.
-pub(crate) fn clear(kept: &mut person::Model, absorbed: &person::Model, filled: &[MergeField]) {
-    for field in filled {
+/// worker found since the merge stays. Returns the fields emptied.
+pub(crate) fn clear(kept: &mut person::Model, absorbed: &person::Model, filled: &[MergeField]) -> Vec<MergeField> {
+    let mut cleared = Vec::with_capacity(filled.len());
+    for &field in filled {
         match field {
             MergeField::Gender => kept.gender = None,
             MergeField::BirthYearMonth => kept.birth_ym = None,
@@ -226,12 +266,13 @@ pub(crate) fn clear(kept: &mut person::Model, absorbed: &person::Model, filled: 
             MergeField::Education => kept.education = None,
             MergeField::Specialty => kept.specialty = None,
             MergeField::ReturnIntent => {
-                if kept.return_intent == absorbed.return_intent
-                    && kept.intent_confirmed_at == absorbed.intent_confirmed_at
+                if kept.return_intent != absorbed.return_intent
+                    || kept.intent_confirmed_at != absorbed.intent_confirmed_at
                 {
-                    kept.return_intent = unknown_intent().to_string();
-                    kept.intent_confirmed_at = None;
+                    continue;
                 }
+                kept.return_intent = unknown_intent().to_string();
+                kept.intent_confirmed_at = None;
             }
             MergeField::PoolStatus => {
                 kept.pool_status = None;
@@ -247,7 +288,9 @@ pub(crate) fn clear(kept: &mut person::Model, absorbed: &person::Model, filled: 
             MergeField::DoNotContact => kept.do_not_contact = false,
             MergeField::RetentionReview => kept.retention_review_at = None,
         }
+        cleared.push(field);
     }
+    cleared
 }
 
 #[cfg(test)]
@@ -313,7 +356,7 @@ mod tests {
         assert_eq!(kept.mobile_index.as_deref(), Some("k"));
         assert_eq!((kept.id_number_index.as_deref(), kept.id_number_sealed.as_deref()), (Some("i"), Some(&[3u8][..])));
         assert_eq!(split(&join(&filled)), filled);
-        clear(&mut kept, &absorbed, &filled);
+        assert_eq!(clear(&mut kept, &absorbed, &filled), filled);
         assert_eq!(kept, original);
     }
 
@@ -326,7 +369,7 @@ mod tests {
         let filled = fill(&mut kept, &absorbed);
         kept.return_intent = ReturnIntent::Employment.key().into();
         kept.intent_confirmed_at = Some(9);
-        clear(&mut kept, &absorbed, &filled);
+        assert!(clear(&mut kept, &absorbed, &filled).is_empty());
         assert_eq!((kept.return_intent.as_str(), kept.intent_confirmed_at), (ReturnIntent::Employment.key(), Some(9)));
     }
 }

@@ -10,8 +10,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-    TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 use serde::Serialize;
 
@@ -22,7 +21,7 @@ use crate::operate::begin_options;
 use crate::registry::access_log::{self, AccessAction, AccessOutcome, NewEntry};
 use crate::registry::book::log_refusal;
 use crate::registry::error::RegistryError;
-use crate::registry::merge::{MergeBookAction, books_of, check_books, reason_of};
+use crate::registry::merge::{MergeBookAction, books_of, check_books, merge_turn, reason_of};
 use crate::registry::merge_fill;
 use crate::registry::scope::{Scope, StoreOrRegistry, Viewer, visible};
 
@@ -66,6 +65,7 @@ pub async fn unmerge(
     let at = now.timestamp();
     let work = async {
         let txn = store.db.begin_with_options(begin_options()).await?;
+        merge_turn(&txn).await?;
         let m =
             person_merge::Entity::find_by_id(merge_id).one(&txn).await?.ok_or(RegistryError::NoSuchMerge(merge_id))?;
         if m.unmerged_at.is_some() {
@@ -157,9 +157,9 @@ pub async fn unmerge(
 
         let filled = merge_fill::split(&m.filled);
         if !filled.is_empty() {
-            merge_fill::clear(&mut kept, &absorbed, &filled);
+            let cleared = merge_fill::clear(&mut kept, &absorbed, &filled);
             kept.updated_at = at;
-            kept.into_active_model().reset_all().update(&txn).await?;
+            merge_fill::update_of(&kept, &cleared).update(&txn).await?;
         }
         person::Entity::update_many()
             .col_expr(person::Column::MergedInto, Expr::value(Option::<i64>::None))
