@@ -407,8 +407,15 @@ async fn merge_and_unmerge(store: &Store) {
         intent: None,
         next_contact_on: None,
     };
-    let f1 = add_followup(store, &c1, p1, &contact("c1 的电话"), now()).await.expect("a follow-up");
-    let f2 = add_followup(store, &c2, p2, &contact("c2 的电话"), now()).await.expect("a follow-up");
+    // Each community asks for a next contact with its record of 王五.
+    let date = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("a date");
+    let next = |summary: &str, on: &str| talent::FollowUpFields { next_contact_on: Some(date(on)), ..contact(summary) };
+    let f1 = add_followup(store, &c1, p1, &next("c1 的电话", "2027-02-15"), now()).await.expect("a follow-up");
+    let f2 = add_followup(store, &c2, p2, &next("c2 的电话", "2027-02-16"), now()).await.expect("a follow-up");
+    let reminders = || async { pending_contact_mails(store, date("2027-02-20"), 3).await.expect("pending") };
+    let due = |unit: &str| ContactMailGroup::Due { unit: unit.into() };
+    let overdue = ContactMailGroup::Overdue { street: "street".into() };
+    assert_eq!(reminders().await, [due("c1"), due("c2"), overdue.clone()]);
 
     let row =
         |id: i64| async move { person::Entity::find_by_id(id).one(&store.db).await.expect("read").expect("the row") };
@@ -485,6 +492,10 @@ async fn merge_and_unmerge(store: &Store) {
     assert_eq!(kept_books, ["c1-0001", "c2-0001"]);
     assert!(books(p1).await.is_empty());
     assert_eq!(followups(p2).await, [f1, f2]);
+    // One person, one contact: the latest follow-up of the two records (c2's) is reminded, once.
+    assert_eq!(reminders().await, [due("c2"), overdue.clone()]);
+    let street_due = contacts_due(store, &street, date("2027-02-20"), now()).await.expect("due");
+    assert_eq!(street_due.iter().map(|d| (d.person_id, d.due_on)).collect::<Vec<_>>(), [(p2, date("2027-02-16"))]);
     // Counted, listed and matched once.
     assert_eq!(counts(street.clone()).await, (3, vec![("c1".into(), 1), ("c2".into(), 3)]));
     let page =
@@ -543,6 +554,8 @@ async fn merge_and_unmerge(store: &Store) {
     assert_eq!(followups(p2).await, [f2, f3]);
     let (persons, by_unit) = counts(street.clone()).await;
     assert_eq!((persons, by_unit), (5, vec![("c1".into(), 3), ("c2".into(), 3)]), "counted twice again");
+    // c1's contact is its record's again; the kept person's was followed up after the merge.
+    assert_eq!(reminders().await, [due("c1"), overdue.clone()]);
     assert!(matches!(
         unmerge_refused(unmerge(store, &all, merged.merge_id, "再撤销", now()).await),
         RegistryError::AlreadyUnmerged(_)
