@@ -3,11 +3,12 @@
 //! on a record merged into another is a hit on the person it was merged into: the same person is
 //! matched once, under the record that stands.
 
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter};
 use talent::{MatchKeys, MatchStrength, PersonFields, normalise_name};
 use vault::Vault;
 
 use crate::entities::{person, person_book};
+use crate::registry::merge::hold_person;
 use crate::registry::sealing::{id_index, mobile_index};
 
 /// The strongest match of a new record, with the books its person is in.
@@ -64,6 +65,32 @@ pub(crate) async fn strongest_match(
     vault: &Vault,
     fields: &PersonFields,
 ) -> Result<Option<Found>, DbErr> {
+    // The person found is held against a merge (PostgreSQL) and looked up again when a merge
+    // committed between finding and holding it, so nothing is linked to a record merged away.
+    for _ in 0..4 {
+        let Some((strength, person_id)) = strongest(db, vault, fields).await? else { return Ok(None) };
+        // (SQLite's IMMEDIATE transaction already excludes a merge: what was found stands.)
+        let stands = db.get_database_backend() != DbBackend::Postgres
+            || hold_person(db, person_id).await?.is_some_and(|p| p.merged_into.is_none() && !p.erased);
+        if stands {
+            let units = person_book::Entity::find()
+                .filter(person_book::Column::PersonId.eq(person_id))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|b| b.unit)
+                .collect();
+            return Ok(Some(Found { person_id, strength, units }));
+        }
+    }
+    Err(DbErr::Custom("a record kept being merged while it was matched; try again".into()))
+}
+
+async fn strongest(
+    db: &impl ConnectionTrait,
+    vault: &Vault,
+    fields: &PersonFields,
+) -> Result<Option<(MatchStrength, i64)>, DbErr> {
     let new = keys_of_new(vault, fields);
     let mut hits = Vec::new();
     if let Some(index) = &new.id_number {
@@ -95,14 +122,5 @@ pub(crate) async fn strongest_match(
         }
     }
     // The strongest, then the oldest record.
-    let best = graded.into_iter().max_by_key(|(s, id)| (*s, -id));
-    let Some((strength, person_id)) = best else { return Ok(None) };
-    let units = person_book::Entity::find()
-        .filter(person_book::Column::PersonId.eq(person_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|b| b.unit)
-        .collect();
-    Ok(Some(Found { person_id, strength, units }))
+    Ok(graded.into_iter().max_by_key(|(s, id)| (*s, -id)))
 }

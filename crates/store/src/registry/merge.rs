@@ -16,8 +16,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder,
-    Statement, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Statement, TransactionTrait,
 };
 use serde::Serialize;
 
@@ -140,9 +140,26 @@ pub(crate) async fn merge_turn(db: &impl ConnectionTrait) -> Result<(), sea_orm:
     Ok(())
 }
 
-/// A person fit to take part in a merge: there, not erased, not merged into anyone.
+/// Person `person_id`, held against a merge until the caller's transaction ends: on PostgreSQL
+/// the row is locked for share, so a merge (which locks both rows for update) waits for a writer
+/// that found the person to commit, and a writer that comes second reads the person as merged.
+/// (SQLite's IMMEDIATE transactions already take turns.)
+pub(crate) async fn hold_person(db: &impl ConnectionTrait, person_id: i64) -> Result<Option<person::Model>, DbErr> {
+    let select = person::Entity::find_by_id(person_id);
+    if db.get_database_backend() == DbBackend::Postgres {
+        return select.lock_shared().one(db).await;
+    }
+    select.one(db).await
+}
+
+/// A person fit to take part in a merge: there, not erased, not merged into anyone; locked for
+/// update on PostgreSQL (see [`hold_person`]).
 async fn live_person(db: &impl ConnectionTrait, person_id: i64) -> Result<person::Model, StoreOrRegistry> {
-    let p = person::Entity::find_by_id(person_id).one(db).await?.ok_or(RegistryError::NoSuchPerson(person_id))?;
+    let mut select = person::Entity::find_by_id(person_id);
+    if db.get_database_backend() == DbBackend::Postgres {
+        select = select.lock_exclusive();
+    }
+    let p = select.one(db).await?.ok_or(RegistryError::NoSuchPerson(person_id))?;
     if p.erased {
         return Err(RegistryError::MergeErased(person_id).into());
     }

@@ -602,6 +602,31 @@ async fn merge_and_unmerge(store: &Store) {
     assert_eq!(verify_access_log(store).await.expect("verify").first_tampered, None);
 }
 
+/// On PostgreSQL a merge waits for a writer that holds a person it found (the ladder linking a
+/// book to them, a follow-up recorded with them) to commit, so nothing lands on a record merged
+/// away meanwhile.
+async fn a_merge_waits_for_a_writer_holding_the_person(store: &Store) {
+    let vault = Vault::in_memory(Algorithm::Aes256Gcm).expect("a vault");
+    let all = viewer(Scope::All);
+    let mut ids = Vec::new();
+    for (unit, mobile) in [("c1", "13200132000"), ("c2", "13100131000")] {
+        let row = person(1, unit, &[(Field::Name, "郑一"), (Field::Mobile, mobile)]);
+        let Ok(Entered::Added { person_id, .. }) = add_person(store, &vault, &all, &row, false, now()).await else {
+            panic!("added")
+        };
+        ids.push(person_id);
+    }
+    let txn = sea_orm::TransactionTrait::begin(&store.db).await.expect("begin");
+    let held = crate::registry::merge::hold_person(&txn, ids[1]).await.expect("hold");
+    assert!(held.is_some());
+    let merge = merge_persons(store, &all, ids[0], ids[1], "同一人", now());
+    tokio::pin!(merge);
+    let waited = tokio::time::timeout(std::time::Duration::from_millis(500), &mut merge).await;
+    assert!(waited.is_err(), "the merge waits while the person is held: {waited:?}");
+    txn.commit().await.expect("commit");
+    merge.await.expect("the merge, once the holder committed");
+}
+
 fn block_on<F: std::future::Future>(f: F) -> F::Output {
     tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime").block_on(f)
 }
@@ -672,6 +697,7 @@ fn merges_on_postgres() {
         };
         let store = Store::open(&url).await.expect("open");
         merge_and_unmerge(&store).await;
+        a_merge_waits_for_a_writer_holding_the_person(&store).await;
         store.close().await;
         let drop = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
         server.db.execute_raw(Statement::from_string(server.backend(), drop)).await.expect("drop the database");
