@@ -281,9 +281,8 @@ pub async fn merge_persons(
         }
 
         // Every follow-up, so the kept person's history is whole (and a contact due is reminded
-        // once, as the kept person's).
-        // Recorded first and moved by the record, so that exactly the follow-ups recorded move (one
-        // added meanwhile by another process is not moved unrecorded).
+        // once, as the kept person's): recorded first and moved by the record, so exactly the
+        // follow-ups recorded move.
         let backend = txn.get_database_backend();
         let record = match backend {
             DbBackend::Postgres => {
