@@ -11,6 +11,7 @@ mod m0005_reports;
 mod m0006_registry;
 mod m0007_registry_pages;
 mod m0008_contact_reminders;
+mod m0009_person_merges;
 
 /// Every migration, oldest first.
 #[derive(Debug)]
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_registry::Migration),
             Box::new(m0007_registry_pages::Migration),
             Box::new(m0008_contact_reminders::Migration),
+            Box::new(m0009_person_merges::Migration),
         ]
     }
 }

@@ -329,6 +329,29 @@ enum RegistryCommand {
         #[arg(long)]
         route: Option<String>,
     },
+    /// Merge two records of one person: ABSORB's book entries and follow-ups move to KEEP, KEEP's empty fields are filled.
+    Merge {
+        /// The person kept (the number of `export --format json`'s `id`, the address of their page).
+        keep: i64,
+        /// The person merged into KEEP (kept, marked merged, so the merge can be undone).
+        absorb: i64,
+        /// Why (kept with the merge and in the access log).
+        #[arg(long)]
+        reason: String,
+    },
+    /// Undo a merge: the absorbed person stands again with their own fields, book entries and follow-ups.
+    Unmerge {
+        /// The merge's number (`guiyan registry merges`).
+        merge_id: i64,
+        /// Why (kept with the merge and in the access log).
+        #[arg(long)]
+        reason: String,
+    },
+    /// List the merges, the newest first, with what each moved and whether it was undone.
+    Merges {
+        #[arg(long)]
+        json: bool,
+    },
     /// Clear a unit's PIN (it sets a new one at its next full record), as the district.
     ResetPin {
         /// The unit's id or name.
@@ -440,6 +463,9 @@ fn registry(
         RegistryCommand::Audit { verify, json } => r::audit(&ctx, verify, json),
         RegistryCommand::Erase { person, reason } => r::erase(&ctx, person, &reason),
         RegistryCommand::Pool { person, status, route } => r::pool(&ctx, person, &status, route.as_deref()),
+        RegistryCommand::Merge { keep, absorb, reason } => r::merge(&ctx, keep, absorb, &reason),
+        RegistryCommand::Unmerge { merge_id, reason } => r::unmerge(&ctx, merge_id, &reason),
+        RegistryCommand::Merges { json } => r::merges(&ctx, json),
         RegistryCommand::ResetPin { unit } => r::reset_pin(&ctx, &unit),
         RegistryCommand::RotateKey { algorithm } => r::rotate_key(&ctx, algorithm.as_deref()),
     }

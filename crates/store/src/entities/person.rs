@@ -36,6 +36,9 @@ pub struct Model {
     pub created_at: i64,
     pub updated_at: i64,
     pub erased: bool,
+    /// The person this record was merged into, while the merge stands (then never listed,
+    /// matched or counted on its own).
+    pub merged_into: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -41,10 +41,14 @@ pub enum AccessAction {
     Erase,
     /// A person's reserve-pool status set (推荐 / 考察 / 入库 / 退出).
     Pool,
+    /// Two records of one person merged into one.
+    Merge,
+    /// A merge undone.
+    Unmerge,
 }
 
 impl AccessAction {
-    pub const ALL: [AccessAction; 13] = [
+    pub const ALL: [AccessAction; 15] = [
         AccessAction::List,
         AccessAction::View,
         AccessAction::Reveal,
@@ -58,6 +62,8 @@ impl AccessAction {
         AccessAction::PinReset,
         AccessAction::Erase,
         AccessAction::Pool,
+        AccessAction::Merge,
+        AccessAction::Unmerge,
     ];
 
     pub fn name(self) -> &'static str {
@@ -75,6 +81,8 @@ impl AccessAction {
             AccessAction::PinReset => "pin-reset",
             AccessAction::Erase => "erase",
             AccessAction::Pool => "pool",
+            AccessAction::Merge => "merge",
+            AccessAction::Unmerge => "unmerge",
         }
     }
 }

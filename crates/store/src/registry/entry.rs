@@ -15,7 +15,7 @@ use talent::{ArchiveNumber, BookRole, MatchStrength, PersonFields, ReturnIntent}
 use vault::Vault;
 
 use crate::connect::Store;
-use crate::entities::{person, person_book};
+use crate::entities::{person, person_book, person_merge_book};
 use crate::error::StoreError;
 use crate::operate::begin_options;
 use crate::registry::access_log::{self, AccessAction, AccessOutcome, NewEntry};
@@ -255,7 +255,15 @@ async fn add_book(
         .limit(1)
         .one(db)
         .await?;
-    let seq = last.map_or(1, |b| b.seq + 1);
+    // An entry a merge dropped keeps its number while the merge stands (undoing it puts the entry
+    // back), so the next number is past those too.
+    let dropped = person_merge_book::Entity::find()
+        .filter(person_merge_book::Column::Unit.eq(unit))
+        .order_by_desc(person_merge_book::Column::Seq)
+        .limit(1)
+        .one(db)
+        .await?;
+    let seq = last.map_or(0, |b| b.seq).max(dropped.map_or(0, |b| b.seq)) + 1;
     let archive_no = ArchiveNumber::new(unit, u32::try_from(seq).unwrap_or(u32::MAX))
         .map(|a| a.to_string())
         // A unit id the archive rule does not take (too long): the unit and the sequence anyway.

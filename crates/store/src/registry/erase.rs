@@ -3,7 +3,8 @@
 //! pool status, the address's street-level area and its place in the books stay, so the counts
 //! the reports and statistics were made from still add up. An erased person is never listed,
 //! matched, shown or contacted again. Only the person's own community (or the district) erases,
-//! with a written reason; the access log keeps it.
+//! with a written reason; the access log keeps it. The records merged into the person (kept for
+//! undoing the merge) are the same person's and are anonymised with it.
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
@@ -16,6 +17,7 @@ use crate::operate::begin_options;
 use crate::registry::access_log::{self, AccessAction, AccessOutcome, NewEntry};
 use crate::registry::error::RegistryError;
 use crate::registry::followup::in_scope;
+use crate::registry::merge::merge_turn;
 use crate::registry::scope::{Scope, StoreOrRegistry, Viewer};
 
 /// What an erased person's name reads as.
@@ -36,6 +38,8 @@ pub async fn erase_person(
     }
     let work = async {
         let txn = store.db.begin_with_options(begin_options()).await?;
+        // No merge into this person can slip past the records erased with it.
+        merge_turn(&txn).await?;
         let books = in_scope(&txn, viewer, person_id).await?;
         let allowed = match &viewer.scope {
             Scope::All => true,
@@ -43,6 +47,21 @@ pub async fn erase_person(
         };
         if !allowed {
             return Err(RegistryError::NotOwnBook.into());
+        }
+        // The person and every record merged into them, however deep.
+        let mut ids = vec![person_id];
+        let mut frontier = vec![person_id];
+        while !frontier.is_empty() {
+            let merged: Vec<i64> = person::Entity::find()
+                .filter(person::Column::MergedInto.is_in(frontier.clone()))
+                .filter(person::Column::Id.is_not_in(ids.clone()))
+                .all(&txn)
+                .await?
+                .into_iter()
+                .map(|p| p.id)
+                .collect();
+            ids.extend(&merged);
+            frontier = merged;
         }
         let none = || Expr::value(Option::<String>::None);
         person::Entity::update_many()
@@ -63,13 +82,10 @@ pub async fn erase_person(
             .col_expr(person::Column::DoNotContact, Expr::value(true))
             .col_expr(person::Column::Erased, Expr::value(true))
             .col_expr(person::Column::UpdatedAt, Expr::value(now.timestamp()))
-            .filter(person::Column::Id.eq(person_id))
+            .filter(person::Column::Id.is_in(ids.clone()))
             .exec(&txn)
             .await?;
-        person_followup::Entity::delete_many()
-            .filter(person_followup::Column::PersonId.eq(person_id))
-            .exec(&txn)
-            .await?;
+        person_followup::Entity::delete_many().filter(person_followup::Column::PersonId.is_in(ids)).exec(&txn).await?;
         let entry = NewEntry {
             action: AccessAction::Erase,
             person_id: Some(person_id),

@@ -30,6 +30,32 @@ pub enum RegistryError {
         "a community recommends its people to the reserve pool (recommended); examining, admitting and withdrawing are for the street or the district"
     )]
     PoolDecidedAbove,
+    #[error("a merge, and undoing one, needs a written reason (kept in the access log)")]
+    MergeReasonRequired,
+    #[error("person {0} cannot be merged into itself; name two different persons (KEEP ABSORB)")]
+    MergeSelf(i64),
+    #[error("person {0} is erased; an erased record is never merged")]
+    MergeErased(i64),
+    #[error("person {person} is already merged into person {into}; undo that merge first")]
+    AlreadyMerged { person: i64, into: i64 },
+    #[error("persons {kept} and {absorbed} have different ID numbers: two people, not merged")]
+    DifferentIdNumbers { kept: i64, absorbed: i64 },
+    #[error(
+        "person {person} is also in the book of `{unit}`, outside the reader's scope `{scope}`; a merge needs every book of both persons in scope"
+    )]
+    MergeOutOfScope { person: i64, unit: String, scope: String },
+    #[error("no merge {0}; `guiyan registry merges` lists them")]
+    NoSuchMerge(i64),
+    #[error("merge {0} is undone already")]
+    AlreadyUnmerged(i64),
+    #[error("merge {merge} cannot be undone: the kept person {person} was erased since")]
+    UnmergeKeptErased { merge: i64, person: i64 },
+    #[error(
+        "merge {merge} cannot be undone: the kept person {person} was merged into person {into} since; undo that merge first"
+    )]
+    UnmergeKeptMerged { merge: i64, person: i64, into: i64 },
+    #[error("merge {merge} cannot be undone before the later merge {later} into the same person; undo {later} first")]
+    UnmergeLaterMerge { merge: i64, later: i64 },
 }
 
 impl RegistryError {
@@ -51,6 +77,33 @@ impl RegistryError {
             RegistryError::NoUnit => "跟进记录须由具体单位（通过本单位链接）填写".into(),
             RegistryError::NotOwnBook => "只有此人所在社区（或区级）可以办理".into(),
             RegistryError::PoolDecidedAbove => "社区可推荐人员进入后备干部库；考察、入库、退出由街道或区级办理".into(),
+            RegistryError::MergeReasonRequired => "合并档案（或撤销合并）须填写理由（记入访问日志）".into(),
+            RegistryError::MergeSelf(id) => {
+                format!("第 {id} 号人员不能与自身合并；请指定两个不同的人员（保留 被并入）")
+            }
+            RegistryError::MergeErased(id) => format!("第 {id} 号人员的个人信息已删除，已删除的档案不能合并"),
+            RegistryError::AlreadyMerged { person, into } => {
+                format!("第 {person} 号人员已并入第 {into} 号人员；请先撤销那次合并")
+            }
+            RegistryError::DifferentIdNumbers { kept, absorbed } => {
+                format!("第 {kept} 号和第 {absorbed} 号人员的身份证号不同，是两个人，不予合并")
+            }
+            RegistryError::MergeOutOfScope { person, unit, scope } => format!(
+                "第 {person} 号人员还登记在 `{unit}` 的名册中，不在本用户的范围 `{scope}` 之内；合并须两人的全部名册都在范围内"
+            ),
+            RegistryError::NoSuchMerge(id) => {
+                format!("没有编号为 {id} 的合并记录；guiyan registry merges 可列出全部合并")
+            }
+            RegistryError::AlreadyUnmerged(id) => format!("第 {id} 号合并已经撤销"),
+            RegistryError::UnmergeKeptErased { merge, person } => {
+                format!("第 {merge} 号合并无法撤销：保留的第 {person} 号人员此后已删除个人信息")
+            }
+            RegistryError::UnmergeKeptMerged { merge, person, into } => format!(
+                "第 {merge} 号合并无法撤销：保留的第 {person} 号人员此后又并入了第 {into} 号人员；请先撤销那次合并"
+            ),
+            RegistryError::UnmergeLaterMerge { merge, later } => {
+                format!("第 {merge} 号合并无法撤销：此后又有第 {later} 号合并并入同一人员；请先撤销第 {later} 号合并")
+            }
         }
     }
 }

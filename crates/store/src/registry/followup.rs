@@ -13,6 +13,7 @@ use crate::error::StoreError;
 use crate::operate::begin_options;
 use crate::registry::access_log::{self, AccessAction, AccessOutcome, NewEntry};
 use crate::registry::error::RegistryError;
+use crate::registry::merge::hold_person;
 use crate::registry::scope::{Scope, StoreOrRegistry, Viewer, subtree_query, visible};
 
 /// A follow-up as read back.
@@ -94,16 +95,17 @@ pub async fn add_followup(
     work.await.map_err(|e| e.into_store(&store.url))
 }
 
-/// Refuses a person no book in the viewer's scope holds (or an erased one) as unknown.
+/// Refuses a person no book in the viewer's scope holds (or an erased one, or one merged into
+/// another) as unknown. The person is held against a merge until the caller's transaction ends.
 pub(crate) async fn in_scope(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     person_id: i64,
 ) -> Result<Vec<person_book::Model>, StoreOrRegistry> {
     let seen = visible(db, &viewer.scope).await?;
+    let gone = hold_person(db, person_id).await?.is_none_or(|p| p.erased || p.merged_into.is_some());
     let books = person_book::Entity::find().filter(person_book::Column::PersonId.eq(person_id)).all(db).await?;
-    let erased = person::Entity::find_by_id(person_id).one(db).await?.is_none_or(|p| p.erased);
-    if erased || !books.iter().any(|b| seen.contains(&b.unit)) {
+    if gone || !books.iter().any(|b| seen.contains(&b.unit)) {
         return Err(RegistryError::NoSuchPerson(person_id).into());
     }
     Ok(books)

@@ -1,11 +1,14 @@
 //! The matching ladder over the store: a new record's blind indexes looked up among the persons
-//! already registered anywhere in the district, each hit graded by `talent::match_strength`.
+//! already registered anywhere in the district, each hit graded by `talent::match_strength`. A hit
+//! on a record merged into another is a hit on the person it was merged into: the same person is
+//! matched once, under the record that stands.
 
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter};
 use talent::{MatchKeys, MatchStrength, PersonFields, normalise_name};
 use vault::Vault;
 
 use crate::entities::{person, person_book};
+use crate::registry::merge::hold_person;
 use crate::registry::sealing::{id_index, mobile_index};
 
 /// The strongest match of a new record, with the books its person is in.
@@ -37,6 +40,24 @@ fn keys_of_row(p: &person::Model) -> MatchKeys<String> {
     }
 }
 
+/// The record `p` stands as: itself, or the one it was merged into (and that one's, when merged
+/// again); `None` when that one is erased.
+async fn standing(db: &impl ConnectionTrait, p: &person::Model) -> Result<Option<i64>, DbErr> {
+    let mut current = p.clone();
+    // A chain is as long as the merges made on top of each other; the bound only guards a loop
+    // a hand-edited database could hold.
+    for _ in 0..64 {
+        let Some(into) = current.merged_into else {
+            return Ok((!current.erased).then_some(current.id));
+        };
+        match person::Entity::find_by_id(into).one(db).await? {
+            Some(next) => current = next,
+            None => return Ok(None),
+        }
+    }
+    Ok(None)
+}
+
 /// The strongest match at `Candidate` or above (a weak match is a hint for a page, not a reason to
 /// hold a row back), or `None`.
 pub(crate) async fn strongest_match(
@@ -44,6 +65,32 @@ pub(crate) async fn strongest_match(
     vault: &Vault,
     fields: &PersonFields,
 ) -> Result<Option<Found>, DbErr> {
+    // The person found is held against a merge (PostgreSQL) and looked up again when a merge
+    // committed between finding and holding it, so nothing is linked to a record merged away.
+    for _ in 0..4 {
+        let Some((strength, person_id)) = strongest(db, vault, fields).await? else { return Ok(None) };
+        // (SQLite's IMMEDIATE transaction already excludes a merge: what was found stands.)
+        let stands = db.get_database_backend() != DbBackend::Postgres
+            || hold_person(db, person_id).await?.is_some_and(|p| p.merged_into.is_none() && !p.erased);
+        if stands {
+            let units = person_book::Entity::find()
+                .filter(person_book::Column::PersonId.eq(person_id))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|b| b.unit)
+                .collect();
+            return Ok(Some(Found { person_id, strength, units }));
+        }
+    }
+    Err(DbErr::Custom("a record kept being merged while it was matched; try again".into()))
+}
+
+async fn strongest(
+    db: &impl ConnectionTrait,
+    vault: &Vault,
+    fields: &PersonFields,
+) -> Result<Option<(MatchStrength, i64)>, DbErr> {
     let new = keys_of_new(vault, fields);
     let mut hits = Vec::new();
     if let Some(index) = &new.id_number {
@@ -64,19 +111,16 @@ pub(crate) async fn strongest_match(
                 .await?,
         );
     }
-    let best = hits
-        .iter()
-        .map(|p| (new.strength(&keys_of_row(p)), p.id))
-        .filter(|(s, _)| *s >= MatchStrength::Candidate)
-        // The strongest, then the oldest record.
-        .max_by_key(|(s, id)| (*s, -id));
-    let Some((strength, person_id)) = best else { return Ok(None) };
-    let units = person_book::Entity::find()
-        .filter(person_book::Column::PersonId.eq(person_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|b| b.unit)
-        .collect();
-    Ok(Some(Found { person_id, strength, units }))
+    let mut graded = Vec::with_capacity(hits.len());
+    for p in &hits {
+        let strength = new.strength(&keys_of_row(p));
+        if strength < MatchStrength::Candidate {
+            continue;
+        }
+        if let Some(id) = standing(db, p).await? {
+            graded.push((strength, id));
+        }
+    }
+    // The strongest, then the oldest record.
+    Ok(graded.into_iter().max_by_key(|(s, id)| (*s, -id)))
 }

@@ -19,7 +19,9 @@
 //! - [`set_pin`], [`check_pin`], [`reset_pin`]: a unit's PIN, its lock and reset (`pin.rs`);
 //! - [`register_counts`](counts): what the register counts for figures counted from it (`counts.rs`);
 //! - [`set_pool_status`]: the reserve pool, recommended by the community, decided above (`pool.rs`);
-//! - [`erase_person`]: anonymised, keeping what the statistics count (`erase.rs`).
+//! - [`erase_person`]: anonymised, keeping what the statistics count (`erase.rs`);
+//! - [`merge_persons`], [`unmerge`], [`list_merges`]: two records of one person made one, the
+//!   merge undone, the merges listed (`merge.rs`, `merge_fill.rs`, `unmerge.rs`).
 
 mod access_log;
 mod book;
@@ -29,6 +31,8 @@ mod erase;
 mod error;
 mod followup;
 mod ladder;
+mod merge;
+mod merge_fill;
 mod person;
 mod pin;
 mod pool;
@@ -38,6 +42,7 @@ mod rotate;
 mod scope;
 mod sealing;
 mod stats;
+mod unmerge;
 
 pub use access_log::{
     AccessAction, AccessEntry, AccessOutcome, AuditVerdict, GENESIS, access_log, verify_access_log, verify_entries,
@@ -49,6 +54,8 @@ pub use entry::{Entered, Hold, NewPerson, add_person, import_persons};
 pub use erase::{ERASED_NAME, erase_person};
 pub use error::RegistryError;
 pub use followup::{ContactDue, FollowUp, add_followup, contacts_due};
+pub use merge::{MergeBookAction, MergeRecord, Merged, Undone, list_merges, merge_persons};
+pub use merge_fill::MergeField;
 pub use person::{PersonBook, PersonDetail, is_own_book, person_detail};
 pub use pin::{PIN_LOCK_SECONDS, PIN_TRIES, PinCheck, check_pin, pin_is_set, reset_pin, set_pin};
 pub use pool::set_pool_status;
@@ -61,6 +68,7 @@ pub use rotate::{Rotated, rotate_key};
 pub use scope::{Scope, Viewer, find_unit};
 pub use sealing::{PersonRecord, Shown};
 pub use stats::{RegistryStats, UnitCount, registry_stats};
+pub use unmerge::{Unmerged, unmerge};
 
 #[cfg(test)]
 mod tests;

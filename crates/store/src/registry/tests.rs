@@ -423,6 +423,275 @@ async fn contact_reminders(store: &Store) {
     assert_eq!(by_engine, [("list", "c1"), ("stats", "street")]);
 }
 
+/// Two records of one person merged and the merge undone, on a fresh database: books, follow-ups,
+/// filled fields, the refusals, the counts, the ladder and the access log.
+async fn merge_and_unmerge(store: &Store) {
+    directory(store).await;
+    let vault = Vault::in_memory(Algorithm::Aes256Gcm).expect("a vault");
+    let all = viewer(Scope::All);
+    let (c1, c2, street) =
+        (viewer(Scope::Unit("c1".into())), viewer(Scope::Unit("c2".into())), viewer(Scope::Unit("street".into())));
+    const ID2: &str = "110105198001010016";
+    const ID3: &str = "110105198503150027";
+    let added = |e: Entered| match e {
+        Entered::Added { person_id, .. } | Entered::Linked { person_id, .. } => person_id,
+        other => panic!("{other:?}"),
+    };
+    let refused = |r: Result<Merged, StoreError>| match r {
+        Err(StoreError::Registry(e)) => e,
+        other => panic!("{other:?}"),
+    };
+    // 王五 entered in c1 with one mobile, and in c2 with another and his ID number; c2's record is
+    // linked into c1's book by the ID number, so c1's book holds both (c1-0001, then c1-0002).
+    let first = person(1, "c1", &[(Field::Name, "王五"), (Field::Mobile, "13700137000"), (Field::Employer, "甲公司")]);
+    let p1 = added(add_person(store, &vault, &c1, &first, false, now()).await.expect("add"));
+    let second = person(
+        1,
+        "c2",
+        &[
+            (Field::Name, "王五"),
+            (Field::IdNumber, ID2),
+            (Field::Mobile, "13600136000"),
+            (Field::Address, ADDRESS),
+            (Field::ReturnIntent, "创业"),
+        ],
+    );
+    let p2 = added(add_person(store, &vault, &c2, &second, false, now()).await.expect("add"));
+    let linked = person(2, "c1", &[(Field::Name, "王五"), (Field::IdNumber, ID2)]);
+    assert_eq!(added(add_person(store, &vault, &c1, &linked, false, now()).await.expect("link")), p2);
+    let other = person(1, "c2", &[(Field::Name, "赵六"), (Field::IdNumber, ID3)]);
+    let p3 = added(add_person(store, &vault, &c2, &other, false, now()).await.expect("add"));
+    let gone = person(2, "c2", &[(Field::Name, "钱八"), (Field::Mobile, "13500135000")]);
+    let p4 = added(add_person(store, &vault, &c2, &gone, false, now()).await.expect("add"));
+    erase_person(store, &all, p4, "本人要求删除", now()).await.expect("erase");
+
+    let contact = |summary: &str| talent::FollowUpFields {
+        contacted_on: today(),
+        channel: talent::Channel::Phone,
+        summary: summary.into(),
+        intent: None,
+        next_contact_on: None,
+    };
+    // Each community asks for a next contact with its record of 王五.
+    let date = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("a date");
+    let next = |summary: &str, on: &str| talent::FollowUpFields { next_contact_on: Some(date(on)), ..contact(summary) };
+    let f1 = add_followup(store, &c1, p1, &next("c1 的电话", "2027-02-15"), now()).await.expect("a follow-up");
+    let f2 = add_followup(store, &c2, p2, &next("c2 的电话", "2027-02-16"), now()).await.expect("a follow-up");
+    let reminders = || async { pending_contact_mails(store, date("2027-02-20"), 3).await.expect("pending") };
+    let due = |unit: &str| ContactMailGroup::Due { unit: unit.into() };
+    let overdue = ContactMailGroup::Overdue { street: "street".into() };
+    assert_eq!(reminders().await, [due("c1"), due("c2"), overdue.clone()]);
+
+    let row =
+        |id: i64| async move { person::Entity::find_by_id(id).one(&store.db).await.expect("read").expect("the row") };
+    let books = |id: i64| async move {
+        let mut b: Vec<(i64, String, String)> = crate::entities::person_book::Entity::find()
+            .all(&store.db)
+            .await
+            .expect("books")
+            .into_iter()
+            .filter(|b| b.person_id == id)
+            .map(|b| (b.id, b.unit, b.archive_no))
+            .collect();
+        b.sort();
+        b
+    };
+    let followups = |id: i64| async move {
+        let mut f: Vec<i64> = crate::entities::person_followup::Entity::find()
+            .all(&store.db)
+            .await
+            .expect("follow-ups")
+            .into_iter()
+            .filter(|f| f.person_id == id)
+            .map(|f| f.id)
+            .collect();
+        f.sort();
+        f
+    };
+    let counts = |viewer: Viewer| async move {
+        let s = registry_stats(store, &viewer, None, now()).await.expect("stats");
+        (s.persons, s.by_unit.iter().map(|u| (u.unit.clone(), u.persons)).collect::<Vec<_>>())
+    };
+    let (p1_before, p2_before) = (row(p1).await, row(p2).await);
+    let (p1_books, p2_books) = (books(p1).await, books(p2).await);
+    assert_eq!(p1_books.iter().map(|b| b.2.as_str()).collect::<Vec<_>>(), ["c1-0001"]);
+    assert_eq!(p2_books.iter().map(|b| b.2.as_str()).collect::<Vec<_>>(), ["c2-0001", "c1-0002"]);
+    let before = counts(street.clone()).await;
+    assert_eq!(before, (4, vec![("c1".into(), 2), ("c2".into(), 3)]));
+
+    // Refused: no reason, one person twice, a book outside the scope, an erased person, two ID
+    // numbers; each refusal is logged.
+    assert!(matches!(
+        refused(merge_persons(store, &street, p2, p1, "  ", now()).await),
+        RegistryError::MergeReasonRequired
+    ));
+    assert!(matches!(refused(merge_persons(store, &all, p1, p1, "重复", now()).await), RegistryError::MergeSelf(_)));
+    let out_of_scope = refused(merge_persons(store, &c1, p2, p1, "重复", now()).await);
+    assert!(
+        matches!(&out_of_scope, RegistryError::MergeOutOfScope { person, unit, .. } if *person == p2 && unit == "c2"),
+        "{out_of_scope:?}"
+    );
+    assert!(matches!(refused(merge_persons(store, &c1, p3, p1, "重复", now()).await), RegistryError::NoSuchPerson(_)));
+    assert!(matches!(refused(merge_persons(store, &all, p2, p4, "重复", now()).await), RegistryError::MergeErased(_)));
+    assert!(matches!(
+        refused(merge_persons(store, &all, p2, p3, "重复", now()).await),
+        RegistryError::DifferentIdNumbers { .. }
+    ));
+    assert_eq!(row(p1).await, p1_before, "a refused merge writes nothing");
+
+    // Merged by the street, which covers both communities.
+    let merged = merge_persons(store, &street, p2, p1, "同一人在两个社区登记，手机号不同", now()).await.expect("merge");
+    assert_eq!((merged.books_moved, merged.books_dropped, merged.followups_moved), (1, 1, 1));
+    assert!(merged.filled.contains(&MergeField::Employer), "{:?}", merged.filled);
+    assert!(!merged.filled.contains(&MergeField::Mobile), "the kept mobile is never overwritten");
+    let kept = row(p2).await;
+    assert_eq!(kept.employer.as_deref(), Some("甲公司"));
+    assert_eq!(
+        (kept.mobile_sealed.as_ref(), kept.mobile_index.as_ref()),
+        (p2_before.mobile_sealed.as_ref(), p2_before.mobile_index.as_ref())
+    );
+    assert_eq!(kept.return_intent, p2_before.return_intent);
+    assert_eq!(row(p1).await.merged_into, Some(p2));
+    // c1's book keeps one entry, the older archive number; every follow-up is the kept person's.
+    let kept_books: Vec<String> = books(p2).await.into_iter().map(|b| b.2).collect();
+    assert_eq!(kept_books, ["c1-0001", "c2-0001"]);
+    assert!(books(p1).await.is_empty());
+    assert_eq!(followups(p2).await, [f1, f2]);
+    // One person, one contact: the latest follow-up of the two records (c2's) is reminded, once.
+    assert_eq!(reminders().await, [due("c2"), overdue.clone()]);
+    let street_due = contacts_due(store, &street, date("2027-02-20"), now()).await.expect("due");
+    assert_eq!(street_due.iter().map(|d| (d.person_id, d.due_on)).collect::<Vec<_>>(), [(p2, date("2027-02-16"))]);
+    // Counted, listed and matched once.
+    assert_eq!(counts(street.clone()).await, (3, vec![("c1".into(), 1), ("c2".into(), 3)]));
+    let page =
+        list_books(store, &vault, &c1, &BookQuery { unit: None, offset: 0, limit: 50 }, now()).await.expect("list");
+    assert_eq!(page.rows.iter().map(|r| (r.archive_no.as_str(), r.person.id)).collect::<Vec<_>>(), [("c1-0001", p2)]);
+    let absorbed = person_detail(store, &vault, &c1, p1, false, now()).await;
+    assert!(matches!(absorbed, Err(StoreError::Registry(RegistryError::NoSuchPerson(_)))), "{absorbed:?}");
+    let detail = person_detail(store, &vault, &street, p2, false, now()).await.expect("the kept person");
+    assert_eq!(detail.followups.len(), 2);
+    // The absorbed record's mobile (not the kept one's) still finds the person, in c2's book.
+    let again = person(3, "c2", &[(Field::Name, "王五"), (Field::Mobile, "13700137000")]);
+    let matched = add_person(store, &vault, &c2, &again, false, now()).await.expect("add");
+    assert_eq!(matched, Entered::AlreadyRegistered { person_id: p2, archive_no: "c2-0001".into() });
+    // The dropped archive number is not given to anyone else while the merge stands.
+    let newcomer = person(4, "c1", &[(Field::Name, "周九"), (Field::Mobile, "13400134000")]);
+    let Entered::Added { person_id: p5, archive_no } =
+        add_person(store, &vault, &c1, &newcomer, false, now()).await.expect("add")
+    else {
+        panic!("added")
+    };
+    assert_eq!(archive_no, "c1-0003");
+    // Merged already: refused either way round.
+    assert!(matches!(
+        refused(merge_persons(store, &all, p3, p1, "重复", now()).await),
+        RegistryError::AlreadyMerged { .. }
+    ));
+    let listed = list_merges(store, &all, now()).await.expect("merges");
+    assert_eq!(listed.len(), 1);
+    assert_eq!(
+        (listed[0].moved_archive_nos.as_slice(), listed[0].dropped_archive_nos.as_slice()),
+        (&["c1-0001".to_string()][..], &["c1-0002".to_string()][..])
+    );
+    assert!(listed[0].undone.is_none());
+    // A follow-up recorded after the merge stays with the kept person when it is undone.
+    let f3 = add_followup(store, &c1, p2, &contact("合并后的走访"), now()).await.expect("a follow-up");
+
+    // Undone: refused without a reason or for an unknown merge; then exactly as before.
+    let unmerge_refused = |r: Result<Unmerged, StoreError>| match r {
+        Err(StoreError::Registry(e)) => e,
+        other => panic!("{other:?}"),
+    };
+    assert!(matches!(
+        unmerge_refused(unmerge(store, &street, merged.merge_id, "", now()).await),
+        RegistryError::MergeReasonRequired
+    ));
+    assert!(matches!(unmerge_refused(unmerge(store, &all, 999, "错了", now()).await), RegistryError::NoSuchMerge(999)));
+    let undone = unmerge(store, &street, merged.merge_id, "核实后确是两人", now()).await.expect("unmerge");
+    assert_eq!((undone.books_returned, undone.books_restored, undone.followups_returned), (1, 1, 1));
+    assert_eq!(row(p1).await, p1_before, "the absorbed record as it was");
+    let mut kept = row(p2).await;
+    kept.updated_at = p2_before.updated_at;
+    assert_eq!(kept, p2_before, "the kept record's filled fields emptied again");
+    assert_eq!(books(p1).await, p1_books);
+    assert_eq!(books(p2).await, p2_books);
+    assert_eq!(followups(p1).await, [f1]);
+    assert_eq!(followups(p2).await, [f2, f3]);
+    let (persons, by_unit) = counts(street.clone()).await;
+    assert_eq!((persons, by_unit), (5, vec![("c1".into(), 3), ("c2".into(), 3)]), "counted twice again");
+    // c1's contact is its record's again; the kept person's was followed up after the merge.
+    assert_eq!(reminders().await, [due("c1"), overdue.clone()]);
+    assert!(matches!(
+        unmerge_refused(unmerge(store, &all, merged.merge_id, "再撤销", now()).await),
+        RegistryError::AlreadyUnmerged(_)
+    ));
+
+    // Merges into one person are undone newest first, and not once the kept person is merged
+    // into another or erased; erasing the kept person erases what was merged into it.
+    let m2 = merge_persons(store, &all, p2, p1, "同一人", now()).await.expect("merge");
+    let m3 = merge_persons(store, &all, p2, p5, "同一人", now()).await.expect("merge");
+    assert!(matches!(
+        unmerge_refused(unmerge(store, &all, m2.merge_id, "撤销", now()).await),
+        RegistryError::UnmergeLaterMerge { later, .. } if later == m3.merge_id
+    ));
+    let lone = person(5, "c2", &[(Field::Name, "吴十"), (Field::Mobile, "13300133000")]);
+    let p6 = added(add_person(store, &vault, &c2, &lone, false, now()).await.expect("add"));
+    let m5 = merge_persons(store, &all, p6, p2, "同一人", now()).await.expect("merge");
+    assert!(matches!(
+        unmerge_refused(unmerge(store, &all, m3.merge_id, "撤销", now()).await),
+        RegistryError::UnmergeKeptMerged { into, .. } if into == p6
+    ));
+    unmerge(store, &all, m5.merge_id, "撤销", now()).await.expect("unmerge");
+    let before_erase = counts(all.clone()).await;
+    erase_person(store, &c2, p2, "本人要求删除", now()).await.expect("erase");
+    for id in [p1, p5] {
+        let r = row(id).await;
+        assert!(r.erased && r.mobile_sealed.is_none() && r.mobile_index.is_none(), "merged into an erased person");
+    }
+    assert!(matches!(
+        unmerge_refused(unmerge(store, &all, m3.merge_id, "撤销", now()).await),
+        RegistryError::UnmergeKeptErased { .. }
+    ));
+    assert_eq!(counts(all.clone()).await, before_erase, "erasing changes no count");
+
+    let log = access_log(store).await.expect("log");
+    let merges: Vec<(&str, &str)> = log
+        .iter()
+        .filter(|e| e.action == "merge" || e.action == "unmerge")
+        .map(|e| (e.action.as_str(), e.outcome.as_str()))
+        .collect();
+    assert!(merges.contains(&("merge", "refused")) && merges.contains(&("unmerge", "refused")));
+    assert_eq!(merges.iter().filter(|m| **m == ("merge", "ok")).count(), 4);
+    assert_eq!(merges.iter().filter(|m| **m == ("unmerge", "ok")).count(), 2);
+    assert!(log.iter().any(|e| e.action == "merge" && e.reason.as_deref() == Some("同一人在两个社区登记，手机号不同")));
+    assert_eq!(verify_access_log(store).await.expect("verify").first_tampered, None);
+}
+
+/// On PostgreSQL a merge waits for a writer that holds a person it found (the ladder linking a
+/// book to them, a follow-up recorded with them) to commit, so nothing lands on a record merged
+/// away meanwhile.
+async fn a_merge_waits_for_a_writer_holding_the_person(store: &Store) {
+    let vault = Vault::in_memory(Algorithm::Aes256Gcm).expect("a vault");
+    let all = viewer(Scope::All);
+    let mut ids = Vec::new();
+    for (unit, mobile) in [("c1", "13200132000"), ("c2", "13100131000")] {
+        let row = person(1, unit, &[(Field::Name, "郑一"), (Field::Mobile, mobile)]);
+        let Ok(Entered::Added { person_id, .. }) = add_person(store, &vault, &all, &row, false, now()).await else {
+            panic!("added")
+        };
+        ids.push(person_id);
+    }
+    let txn = sea_orm::TransactionTrait::begin(&store.db).await.expect("begin");
+    let held = crate::registry::merge::hold_person(&txn, ids[1]).await.expect("hold");
+    assert!(held.is_some());
+    let merge = merge_persons(store, &all, ids[0], ids[1], "同一人", now());
+    tokio::pin!(merge);
+    let waited = tokio::time::timeout(std::time::Duration::from_millis(500), &mut merge).await;
+    assert!(waited.is_err(), "the merge waits while the person is held: {waited:?}");
+    txn.commit().await.expect("commit");
+    merge.await.expect("the merge, once the holder committed");
+}
+
 fn block_on<F: std::future::Future>(f: F) -> F::Output {
     tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime").block_on(f)
 }
@@ -462,6 +731,40 @@ fn the_ladder_on_postgres() {
         contact_reminders(&store).await;
         erase_keeps_the_counts(&store).await;
         pool_and_counts(&store).await;
+        store.close().await;
+        let drop = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+        server.db.execute_raw(Statement::from_string(server.backend(), drop)).await.expect("drop the database");
+    });
+}
+
+#[test]
+fn merges_on_sqlite() {
+    block_on(async {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let store = Store::open(&format!("sqlite://{}", dir.path().join("m.db").display())).await.expect("open");
+        merge_and_unmerge(&store).await;
+        store.close().await;
+    });
+}
+
+#[test]
+fn merges_on_postgres() {
+    let Ok(admin) = std::env::var("GUIYAN_TEST_POSTGRES_URL") else {
+        eprintln!("GUIYAN_TEST_POSTGRES_URL is not set: the PostgreSQL half of the merge test did not run");
+        return;
+    };
+    block_on(async {
+        let name = format!("guiyan_t_merge_{}", std::process::id());
+        let server = Store::connect(&admin).await.expect("connect to PostgreSQL");
+        let create = format!("CREATE DATABASE \"{name}\"");
+        server.db.execute_raw(Statement::from_string(server.backend(), create)).await.expect("create a database");
+        let url = match admin.rsplit_once('/') {
+            Some((base, _)) => format!("{base}/{name}"),
+            None => panic!("GUIYAN_TEST_POSTGRES_URL has no database part: {admin}"),
+        };
+        let store = Store::open(&url).await.expect("open");
+        merge_and_unmerge(&store).await;
+        a_merge_waits_for_a_writer_holding_the_person(&store).await;
         store.close().await;
         let drop = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
         server.db.execute_raw(Statement::from_string(server.backend(), drop)).await.expect("drop the database");

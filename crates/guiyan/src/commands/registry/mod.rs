@@ -1,12 +1,14 @@
 //! `guiyan registry`: the talent registry's books from the command line, acting as the district's
 //! administrator (every book in scope; the actor is $USER, source `cli`). Import and export the
-//! 台账, the empty template, counts, the access log and its check, and key rotation. Nothing printed
+//! 台账, the empty template, counts, the access log and its check, key rotation, erasure, and
+//! merging two records of one person (`merge.rs`). Nothing printed
 //! here carries an ID number, mobile or address, except an export revealed with a reason, which
 //! goes to its file.
 
 mod export;
 mod import;
 mod keys;
+mod merge;
 mod sheet;
 mod template;
 
@@ -18,6 +20,7 @@ use store::registry::{Scope, Viewer};
 
 pub use export::{ExportFormat, export};
 pub use import::import;
+pub use merge::{merge, merges, unmerge};
 pub use template::template;
 
 use crate::commands::store_commands::{actor, local, with_store, with_store_to_read};
@@ -32,12 +35,12 @@ pub struct Ctx<'a> {
 }
 
 /// The command line's reader: the administrator, the whole district.
-fn viewer() -> Viewer {
+pub(super) fn viewer() -> Viewer {
     Viewer { actor: actor(None), scope: Scope::All }
 }
 
 /// The zone the registry's times are shown in: the offices' own.
-const ZONE: &str = "Asia/Shanghai";
+pub(super) const ZONE: &str = "Asia/Shanghai";
 
 /// `guiyan registry stats`: counts by unit, category, intent and pool status.
 pub fn stats(ctx: &Ctx, unit: Option<&str>, json: bool) -> anyhow::Result<u8> {
