@@ -7,11 +7,12 @@ use std::collections::HashMap;
 
 use campaign::Lang;
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     TransactionTrait,
 };
-use talent::{ArchiveNumber, BookRole, MatchStrength, PersonFields, ReturnIntent};
+use talent::{ArchiveNumber, BookRole, LegalBasis, MatchStrength, PersonFields, ReturnIntent};
 use vault::Vault;
 
 use crate::connect::Store;
@@ -31,6 +32,17 @@ pub struct NewPerson {
     pub unit: String,
     pub role: BookRole,
     pub fields: PersonFields,
+    /// What the person was told before entry, when the worker says so: recorded on the person
+    /// (added, linked or already registered), replacing an older notice.
+    pub told: Option<Told>,
+}
+
+/// The notice (告知书) a person was shown before entry, and the legal basis they were told of.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Told {
+    /// The notice's version (`notice.version` of the campaign).
+    pub notice_version: String,
+    pub legal_basis: LegalBasis,
 }
 
 /// What became of one person entered.
@@ -229,6 +241,15 @@ async fn enter(
     };
     if let Some(id) = person_of(&outcome) {
         earlier.insert(id, row.row);
+        if let Some(told) = &row.told {
+            person::Entity::update_many()
+                .col_expr(person::Column::NoticeVersion, Expr::value(told.notice_version.clone()))
+                .col_expr(person::Column::NoticeGivenAt, Expr::value(at))
+                .col_expr(person::Column::LegalBasis, Expr::value(told.legal_basis.key()))
+                .filter(person::Column::Id.eq(id))
+                .exec(db)
+                .await?;
+        }
     }
     Ok(outcome)
 }

@@ -88,7 +88,13 @@ pub fn import(ctx: &Ctx, file: &Path, unit: Option<&str>, errors: Option<&Path>)
                 Err(field_errors) => reasons.extend(field_errors.iter().map(|e| e.render(lang))),
                 Ok(fields) => {
                     if let (Some(unit), true) = (&row_unit, reasons.is_empty()) {
-                        valid.push(NewPerson { row: row.line, unit: unit.clone(), role: BookRole::Registered, fields });
+                        valid.push(NewPerson {
+                            row: row.line,
+                            unit: unit.clone(),
+                            role: BookRole::Registered,
+                            fields,
+                            told: None,
+                        });
                         rows_of.insert(row.line, row.clone());
                     }
                 }
