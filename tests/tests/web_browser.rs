@@ -265,7 +265,7 @@ fn a_community_worker_keeps_its_talent_book_on_a_phone_and_the_street_reveals_on
     const ID: &str = "11010519491231002X";
     const MOBILE: &str = "13800138000";
     let (db, smtp) = (TestDb::sqlite(), SmtpServer::start());
-    let season = Season::start(&db, &smtp);
+    let mut season = Season::start(&db, &smtp);
 
     // The community worker, from its link, opens the book from the portal and adds a person: the
     // ID number's check character is wrong first.
@@ -375,6 +375,28 @@ fn a_community_worker_keeps_its_talent_book_on_a_phone_and_the_street_reveals_on
     office.screenshot("notice");
     let (pdf, pages) = office.print_a4("notice-a4");
     assert_eq!(pages, 1, "the notice fits one A4 page: {}", pdf.display());
+
+    // The engine reminds at the next contact's date: restarted just before the day begins, it
+    // mails the community its persons due, and the mail's link opens the book with 张三 on top.
+    season.engine.terminate();
+    season.engine = season.site.spawn_engine("2027-01-29T23:59:57+08:00");
+    season.engine.wait_ready();
+    let reminder = wait_for("the contact reminder", PATIENCE, || {
+        season
+            .smtp
+            .messages()
+            .into_iter()
+            .find(|m| m.key == "contacts-due/jiefang-1/2027-01-30")
+            .ok_or_else(|| format!("{} mails so far", season.smtp.count()))
+    });
+    assert_eq!(reminder.to, "jf1@shili.example.gov.cn");
+    assert!(reminder.text.contains("张三　应联系日期 2027-01-30"), "{}", reminder.text);
+    assert!(!reminder.text.contains(MOBILE) && !reminder.text.contains(ID), "nothing personal: {}", reminder.text);
+    let book_link = href_ending(&reminder.html, "?to=r").unwrap_or_else(|| panic!("no book link:\n{}", reminder.html));
+    phone.goto(&book_link);
+    phone.wait_for("section.due");
+    assert!(phone.text_of("section.due").contains("张三"), "{}", phone.text_of("section.due"));
+    phone.screenshot("book-contact-due");
 
     // The access log has it, with the reason, and its chain holds.
     let log = season.site.ok(ENGINE_START, &["registry", "audit"]);
