@@ -354,11 +354,10 @@ pub async fn add(
             Some(Told { notice_version: version, legal_basis })
         }
     };
-    let new = NewPerson { row: 0, unit, role, fields, told };
+    let new = NewPerson { row: 0, unit, role, fields, told, confirmed: form.confirm.is_some() };
     let now = state.now();
-    let entered = add_person(state.store(), &vault, &reader(&session), &new, form.confirm.is_some(), now)
-        .await
-        .map_err(|e| refusal(lang, e))?;
+    let entered =
+        add_person(state.store(), &vault, &reader(&session), &new, false, now).await.map_err(|e| refusal(lang, e))?;
     let q = lang_query(lang, explicit);
     let sep = if q.is_empty() { "?" } else { "&" };
     let (id, outcome) = match &entered {

@@ -32,6 +32,7 @@ fn person(row: usize, unit: &str, cells: &[(Field, &str)]) -> NewPerson {
         role: BookRole::Registered,
         fields: validate(&draft, today()).expect("valid"),
         told: None,
+        confirmed: false,
     }
 }
 
