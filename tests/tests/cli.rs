@@ -307,7 +307,7 @@ fn bundled_workflows_are_the_design_examples_plus_a_schema_line() {
                 let start = bundled.find("\n\n# The notice (告知书)").expect("the notice");
                 let end = start + bundled[start..].find("\nreports:\n").expect("the reports after the notice");
                 assert!(bundled[start..end].contains("\nnotice:\n  version: "), "{}", &bundled[start..end]);
-                let bundled = format!("{}\n{}", &bundled[..start], &bundled[end + 1..]);
+                let bundled = format!("{}\n\n{}", &bundled[..start], &bundled[end + 1..]);
                 let layout = bundled.find("\n    # The sections of the report").expect("the final report's layout");
                 let (head, layout) = bundled.split_at(layout + 1);
                 let body = layout.lines().filter(|l| !l.trim_start().starts_with('#')).collect::<Vec<_>>();
