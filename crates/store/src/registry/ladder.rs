@@ -5,12 +5,14 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use talent::{MatchKeys, MatchStrength, PersonFields, normalise_name};
 use vault::Vault;
 
+use crate::connect::Store;
 use crate::entities::{person, person_book};
+use crate::error::StoreError;
 use crate::registry::sealing::{id_index, mobile_index};
 
 /// The strongest match of a new record, with the books its person is in.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Found {
+pub struct Found {
     pub person_id: i64,
     pub strength: MatchStrength,
     /// Units whose books hold the person.
@@ -79,4 +81,12 @@ pub(crate) async fn strongest_match(
         .map(|b| b.unit)
         .collect();
     Ok(Some(Found { person_id, strength, units }))
+}
+
+/// [`strongest_match`] on the store's pool, outside any transaction: the look-up entry and import
+/// make for each new record, public for the registry bench (`crates/store/benches/registry.rs`),
+/// which times it beside the bare indexed `SELECT` on the blind index. Not for the application.
+#[doc(hidden)]
+pub async fn find_match(store: &Store, vault: &Vault, fields: &PersonFields) -> Result<Option<Found>, StoreError> {
+    strongest_match(&store.db, vault, fields).await.map_err(|e| StoreError::from_db(&store.url, e))
 }

@@ -43,6 +43,7 @@ pub use entry::{Entered, Hold, NewPerson, add_person, import_persons};
 pub use erase::{ERASED_NAME, erase_person};
 pub use error::RegistryError;
 pub use followup::{ContactDue, FollowUp, add_followup, contacts_due};
+pub use ladder::{Found, find_match};
 pub use person::{PersonBook, PersonDetail, is_own_book, person_detail};
 pub use pin::{PIN_LOCK_SECONDS, PIN_TRIES, PinCheck, check_pin, pin_is_set, reset_pin, set_pin};
 pub use reminders::{
