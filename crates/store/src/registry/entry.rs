@@ -137,9 +137,10 @@ async fn enter_all(
         // The directory's names, for the other books a match is told by (outside the scope too).
         let all = visible(&txn, &crate::registry::Scope::All).await?;
         let mut earlier: HashMap<i64, usize> = HashMap::new();
+        let mut seqs = NextSeq::default();
         let mut outcomes = Vec::with_capacity(rows.len());
         for row in rows {
-            outcomes.push(enter(&txn, vault, &all, row, confirmed, now.timestamp(), &mut earlier).await?);
+            outcomes.push(enter(&txn, vault, &all, row, confirmed, now.timestamp(), &mut earlier, &mut seqs).await?);
         }
         let entry = match source {
             Some(source) => {
@@ -185,6 +186,15 @@ fn person_of(e: &Entered) -> Option<i64> {
     }
 }
 
+/// The next archive sequence number of each book this transaction has added to, so that a sheet
+/// of many rows for one community reads the book's last number once, not once per row (the
+/// read sorts the book by `seq`, which no index orders: each row's read grew with the book).
+/// Only this transaction adds to these books meanwhile: SQLite's write lock, and on PostgreSQL the
+/// unique (unit, archive_no) index refuses a concurrent writer's duplicate as it did before.
+#[derive(Default)]
+struct NextSeq(HashMap<String, i32>);
+
+#[allow(clippy::too_many_arguments)] // the ladder's one private step, called once per row
 async fn enter(
     db: &impl ConnectionTrait,
     vault: &Vault,
@@ -193,6 +203,7 @@ async fn enter(
     confirmed: bool,
     at: i64,
     earlier: &mut HashMap<i64, usize>,
+    seqs: &mut NextSeq,
 ) -> Result<Entered, StoreOrRegistry> {
     let found = strongest_match(db, vault, &row.fields).await?;
     if let Some(Found { person_id, .. }) = &found
@@ -207,7 +218,7 @@ async fn enter(
             } else {
                 let role =
                     if row.role == BookRole::Registered && !units.is_empty() { BookRole::Residing } else { row.role };
-                let archive_no = add_book(db, person_id, &row.unit, role, at).await?;
+                let archive_no = add_book(db, person_id, &row.unit, role, at, seqs).await?;
                 let other_books = units.iter().map(|u| directory.name(u)).collect();
                 Entered::Linked { person_id, archive_no, other_books }
             }
@@ -223,7 +234,7 @@ async fn enter(
         }
         _ => {
             let person_id = insert_person(db, vault, &row.fields, at).await?;
-            let archive_no = add_book(db, person_id, &row.unit, row.role, at).await?;
+            let archive_no = add_book(db, person_id, &row.unit, row.role, at, seqs).await?;
             Entered::Added { person_id, archive_no }
         }
     };
@@ -248,14 +259,21 @@ async fn add_book(
     unit: &str,
     role: BookRole,
     at: i64,
+    seqs: &mut NextSeq,
 ) -> Result<String, StoreOrRegistry> {
-    let last = person_book::Entity::find()
-        .filter(person_book::Column::Unit.eq(unit))
-        .order_by_desc(person_book::Column::Seq)
-        .limit(1)
-        .one(db)
-        .await?;
-    let seq = last.map_or(1, |b| b.seq + 1);
+    let seq = match seqs.0.get(unit) {
+        Some(seq) => *seq,
+        None => {
+            let last = person_book::Entity::find()
+                .filter(person_book::Column::Unit.eq(unit))
+                .order_by_desc(person_book::Column::Seq)
+                .limit(1)
+                .one(db)
+                .await?;
+            last.map_or(1, |b| b.seq + 1)
+        }
+    };
+    seqs.0.insert(unit.to_string(), seq + 1);
     let archive_no = ArchiveNumber::new(unit, u32::try_from(seq).unwrap_or(u32::MAX))
         .map(|a| a.to_string())
         // A unit id the archive rule does not take (too long): the unit and the sequence anyway.
