@@ -19,7 +19,7 @@ use crate::entities::{person, person_book};
 use crate::error::StoreError;
 use crate::operate::begin_options;
 use crate::registry::access_log::{self, AccessAction, AccessOutcome, NewEntry};
-use crate::registry::ladder::{Found, strongest_match};
+use crate::registry::ladder::{Found, Known, keys_of_new, strongest_known};
 use crate::registry::scope::{StoreOrRegistry, Viewer, Visible, check_unit, visible};
 use crate::registry::sealing::{join_keys, seal};
 
@@ -138,9 +138,14 @@ async fn enter_all(
         let all = visible(&txn, &crate::registry::Scope::All).await?;
         let mut earlier: HashMap<i64, usize> = HashMap::new();
         let mut seqs = NextSeq::default();
+        // The persons the rows may match, read for all rows at once; each row added joins them,
+        // so a later row of the same sheet matches it as before.
+        let batch: Vec<&PersonFields> = rows.iter().map(|r| &r.fields).collect();
+        let mut known = Known::read(&txn, vault, &batch).await?;
         let mut outcomes = Vec::with_capacity(rows.len());
         for row in rows {
-            outcomes.push(enter(&txn, vault, &all, row, confirmed, now.timestamp(), &mut earlier, &mut seqs).await?);
+            let step = Step { directory: &all, confirmed, at: now.timestamp() };
+            outcomes.push(enter(&txn, vault, &step, row, &mut earlier, &mut seqs, &mut known).await?);
         }
         let entry = match source {
             Some(source) => {
@@ -194,18 +199,25 @@ fn person_of(e: &Entered) -> Option<i64> {
 #[derive(Default)]
 struct NextSeq(HashMap<String, i32>);
 
-#[allow(clippy::too_many_arguments)] // the ladder's one private step, called once per row
+/// What every row of one entry shares.
+struct Step<'a> {
+    directory: &'a Visible,
+    confirmed: bool,
+    at: i64,
+}
+
 async fn enter(
     db: &impl ConnectionTrait,
     vault: &Vault,
-    directory: &Visible,
+    step: &Step<'_>,
     row: &NewPerson,
-    confirmed: bool,
-    at: i64,
     earlier: &mut HashMap<i64, usize>,
     seqs: &mut NextSeq,
+    known: &mut Known,
 ) -> Result<Entered, StoreOrRegistry> {
-    let found = strongest_match(db, vault, &row.fields).await?;
+    let Step { directory, confirmed, at } = *step;
+    let keys = keys_of_new(vault, &row.fields);
+    let found = strongest_known(db, known, &keys).await?;
     if let Some(Found { person_id, .. }) = &found
         && let Some(first) = earlier.get(person_id)
     {
@@ -234,6 +246,7 @@ async fn enter(
         }
         _ => {
             let person_id = insert_person(db, vault, &row.fields, at).await?;
+            known.add(person_id, keys);
             let archive_no = add_book(db, person_id, &row.unit, row.role, at, seqs).await?;
             Entered::Added { person_id, archive_no }
         }
