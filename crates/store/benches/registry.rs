@@ -617,14 +617,8 @@ fn main() {
             STREETS * COMMUNITIES
         );
         println!(
-            "{:<10} {:>12} {:>12} {:>14} {:>14} {:>8}   {}",
-            "db",
-            "import s",
-            "bare s",
-            "import rows/s",
-            "bare rows/s",
-            "ratio",
-            "runs (import / bare), validate, vault"
+            "{:<10} {:>12} {:>12} {:>14} {:>14} {:>8}   runs (import / bare), validate, vault",
+            "db", "import s", "bare s", "import rows/s", "bare rows/s", "ratio"
         );
         for r in &imports {
             let (real, bare) = (median(&r.real_s), median(&r.bare_s));
