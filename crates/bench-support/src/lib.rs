@@ -331,6 +331,168 @@ pub fn spring_festival_x30_yaml() -> String {
     y
 }
 
+/// The headers of the benches' 排查统计表, in the order [`PersonCells::cells`] gives them.
+pub const PERSON_HEADERS: [&str; 13] = [
+    "序号",
+    "姓名",
+    "性别",
+    "出生年月",
+    "身份证号",
+    "联系电话",
+    "家庭住址",
+    "工作单位",
+    "工作地点",
+    "人才类别",
+    "学历",
+    "专业特长",
+    "返乡意愿",
+];
+
+/// One generated row of the registry's import sheet, as an office types it: every field valid,
+/// the ID number's check character right and its birth date and sex agreeing with 出生年月 and
+/// 性别. Persons `0..10_000_000` have distinct ID numbers and mobiles.
+#[derive(Clone, Debug)]
+pub struct PersonCells {
+    pub name: String,
+    pub gender: &'static str,
+    pub birth: String,
+    pub id_number: String,
+    pub mobile: String,
+    pub address: String,
+    pub employer: String,
+    pub work_place: &'static str,
+    pub category: &'static str,
+    pub education: &'static str,
+    pub specialty: &'static str,
+    pub intent: &'static str,
+}
+
+const SURNAMES: [&str; 40] = [
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林",
+    "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾", "肖", "田", "董", "袁", "潘", "于",
+    "蒋", "蔡",
+];
+const GIVEN: [&str; 50] = [
+    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀", "霞",
+    "平", "刚", "桂", "英", "华", "玉", "建", "国", "文", "辉", "红", "鹏", "飞", "春", "海", "波", "宁", "浩", "宇",
+    "婷", "雪", "琳", "晨", "阳", "佳", "欣", "思", "嘉", "子", "俊", "峰",
+];
+
+/// GB 11643-1999's check character of 17 digits.
+pub fn id_check_character(body: &str) -> char {
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
+    let sum: u32 = body.chars().zip(WEIGHTS).map(|(c, w)| c.to_digit(10).unwrap_or(0) * w).sum();
+    CHECK[(sum % 11) as usize]
+}
+
+/// Person `i` of the benches.
+pub fn person_cells(i: usize) -> PersonCells {
+    // Born on one of 3,650 days from 1965-01-01, a thousand persons a day (the sequence number's
+    // last digit is the sex: odd for men).
+    let day = (i / 1000) % 3650;
+    let seq = i % 1000;
+    let (y, m, d) = civil_from_days(days_from_civil(1965, 1, 1) + day as i64);
+    // Ten thousand persons born on the same day would repeat an ID number: the region code
+    // changes every 3,650,000.
+    let region = 370102 + (i / 3_650_000) as u32;
+    let body = format!("{region}{y:04}{m:02}{d:02}{seq:03}");
+    let id_number = format!("{body}{}", id_check_character(&body));
+    let name = format!("{}{}{}", SURNAMES[i % 40], GIVEN[(i / 40) % 50], GIVEN[(i / 2000) % 50]);
+    const CATEGORIES: [&str; 4] = ["外出务工经商人员", "专业技术人员", "大中专毕业生", "机关企事业单位离退休人员"];
+    const EDUCATION: [&str; 4] = ["高中", "大专", "本科", "研究生"];
+    const INTENT: [&str; 4] = ["创业", "就业", "暂无", "未知"];
+    PersonCells {
+        name,
+        gender: if seq % 2 == 1 { "男" } else { "女" },
+        birth: format!("{y}.{m:02}"),
+        id_number,
+        mobile: format!("13{}{:08}", 8 - (i / 100_000_000) % 6, i % 100_000_000),
+        address: format!(
+            "山东省济南市历下区解放路街道解放路第{}社区{}号楼{}单元{}",
+            i % 20 + 1,
+            i % 37 + 1,
+            i % 4 + 1,
+            101 + i % 600
+        ),
+        employer: format!("深圳市第{}电子科技有限公司", i % 500 + 1),
+        work_place: "广东省深圳市",
+        category: CATEGORIES[i % 4],
+        education: EDUCATION[(i / 4) % 4],
+        specialty: "电子商务",
+        intent: INTENT[(i / 16) % 4],
+    }
+}
+
+impl PersonCells {
+    /// The row's cells under [`PERSON_HEADERS`], `row` as its 序号.
+    pub fn cells(&self, row: usize) -> [String; 13] {
+        [
+            row.to_string(),
+            self.name.clone(),
+            self.gender.to_string(),
+            self.birth.clone(),
+            self.id_number.clone(),
+            self.mobile.clone(),
+            self.address.clone(),
+            self.employer.clone(),
+            self.work_place.to_string(),
+            self.category.to_string(),
+            self.education.to_string(),
+            self.specialty.to_string(),
+            self.intent.to_string(),
+        ]
+    }
+}
+
+/// The sheet of persons `first..first + count` as CSV (UTF-8, no quoting needed: no cell holds a
+/// comma or a quote). With `units`, a 社区 column gives person `i` the unit `units[i % len]` (a
+/// district-wide sheet).
+pub fn persons_csv(first: usize, count: usize, units: &[String]) -> String {
+    let mut out = String::with_capacity(count * 200);
+    out.push_str(&PERSON_HEADERS.join(","));
+    if !units.is_empty() {
+        out.push_str(",社区");
+    }
+    out.push('\n');
+    for (row, i) in (first..first + count).enumerate() {
+        out.push_str(&person_cells(i).cells(row + 1).join(","));
+        if !units.is_empty() {
+            out.push(',');
+            out.push_str(&units[i % units.len()]);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The community ids of [`directory_yaml`]`(streets, communities)`, in its order.
+pub fn community_ids(streets: usize, communities: usize) -> Vec<String> {
+    (1..=streets).flat_map(|s| (1..=communities).map(move |c| format!("street-{s:03}-{c:02}"))).collect()
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (if m <= 2 { yoe + era * 400 + 1 } else { yoe + era * 400 }, m, d)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -368,6 +530,19 @@ mod tests {
     #[should_panic(expected = "unknown filter mysql")]
     fn filters_refuse_a_word_of_no_kind() {
         Filters::parse(&args(&["--bench", "mysql"]), &[&Db::NAMES]);
+    }
+
+    #[test]
+    fn generated_persons_have_distinct_valid_ids_and_mobiles() {
+        assert_eq!(id_check_character("11010519491231002"), 'X');
+        assert_eq!(civil_from_days(days_from_civil(1968, 2, 29)), (1968, 2, 29));
+        let mut ids = std::collections::HashSet::new();
+        let mut mobiles = std::collections::HashSet::new();
+        for i in (0..1_100_000).step_by(7) {
+            let p = person_cells(i);
+            assert_eq!(p.id_number.len(), 18);
+            assert!(ids.insert(p.id_number) && mobiles.insert(p.mobile), "person {i} repeats");
+        }
     }
 
     #[test]

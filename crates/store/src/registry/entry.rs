@@ -20,7 +20,7 @@ use crate::entities::{person, person_book, person_merge_book};
 use crate::error::StoreError;
 use crate::operate::begin_options;
 use crate::registry::access_log::{self, AccessAction, AccessOutcome, NewEntry};
-use crate::registry::ladder::{Found, match_in_book, strongest_match};
+use crate::registry::ladder::{Found, Known, keys_of_new, match_in_book, strongest_known};
 use crate::registry::scope::{StoreOrRegistry, Viewer, Visible, check_unit, visible};
 use crate::registry::sealing::{join_keys, seal};
 
@@ -153,10 +153,15 @@ async fn enter_all(
         // The directory's names, for the other books a match is told by (outside the scope too).
         let all = visible(&txn, &crate::registry::Scope::All).await?;
         let mut earlier: HashMap<i64, usize> = HashMap::new();
+        let mut seqs = NextSeq::default();
+        // The persons the rows may match, read for all rows at once; each row added joins them,
+        // so a later row of the same sheet matches it as before.
+        let batch: Vec<&PersonFields> = rows.iter().map(|r| &r.fields).collect();
+        let mut known = Known::read(&txn, vault, &batch).await?;
         let mut outcomes = Vec::with_capacity(rows.len());
         for row in rows {
-            let confirmed = confirmed || row.confirmed;
-            outcomes.push(enter(&txn, vault, &all, row, confirmed, now.timestamp(), &mut earlier).await?);
+            let step = Step { directory: &all, confirmed: confirmed || row.confirmed, at: now.timestamp() };
+            outcomes.push(enter(&txn, vault, &step, row, &mut earlier, &mut seqs, &mut known).await?);
         }
         let entry = match source {
             Some(source) => {
@@ -202,16 +207,32 @@ fn person_of(e: &Entered) -> Option<i64> {
     }
 }
 
+/// The next archive sequence number of each book this transaction has added to, so that a sheet
+/// of many rows for one community reads the book's last number once, not once per row (the
+/// read sorts the book by `seq`, which no index orders: each row's read grew with the book).
+/// Only this transaction adds to these books meanwhile: SQLite's write lock, and on PostgreSQL the
+/// unique (unit, archive_no) index refuses a concurrent writer's duplicate as it did before.
+#[derive(Default)]
+struct NextSeq(HashMap<String, i32>);
+
+/// What every row of one entry shares.
+struct Step<'a> {
+    directory: &'a Visible,
+    confirmed: bool,
+    at: i64,
+}
+
 async fn enter(
     db: &impl ConnectionTrait,
     vault: &Vault,
-    directory: &Visible,
+    step: &Step<'_>,
     row: &NewPerson,
-    confirmed: bool,
-    at: i64,
     earlier: &mut HashMap<i64, usize>,
+    seqs: &mut NextSeq,
+    known: &mut Known,
 ) -> Result<Entered, StoreOrRegistry> {
-    let found = strongest_match(db, vault, &row.fields).await?;
+    let Step { directory, confirmed, at } = *step;
+    let found = strongest_known(db, vault, known, &row.fields).await?;
     if let Some(Found { person_id, .. }) = &found
         && let Some(first) = earlier.get(person_id)
     {
@@ -224,7 +245,7 @@ async fn enter(
             } else {
                 let role =
                     if row.role == BookRole::Registered && !units.is_empty() { BookRole::Residing } else { row.role };
-                let archive_no = add_book(db, person_id, &row.unit, role, at).await?;
+                let archive_no = add_book(db, person_id, &row.unit, role, at, seqs).await?;
                 let other_books = units.iter().map(|u| directory.name(u)).collect();
                 Entered::Linked { person_id, archive_no, other_books }
             }
@@ -239,13 +260,15 @@ async fn enter(
                 Entered::Held(Hold::Candidate { other_books: units.iter().map(|u| directory.name(u)).collect() })
             } else {
                 let person_id = insert_person(db, vault, &row.fields, at).await?;
-                let archive_no = add_book(db, person_id, &row.unit, row.role, at).await?;
+                known.add(person_id, keys_of_new(vault, &row.fields));
+                let archive_no = add_book(db, person_id, &row.unit, row.role, at, seqs).await?;
                 Entered::Added { person_id, archive_no }
             }
         }
         None => {
             let person_id = insert_person(db, vault, &row.fields, at).await?;
-            let archive_no = add_book(db, person_id, &row.unit, row.role, at).await?;
+            known.add(person_id, keys_of_new(vault, &row.fields));
+            let archive_no = add_book(db, person_id, &row.unit, row.role, at, seqs).await?;
             Entered::Added { person_id, archive_no }
         }
     };
@@ -279,22 +302,29 @@ async fn add_book(
     unit: &str,
     role: BookRole,
     at: i64,
+    seqs: &mut NextSeq,
 ) -> Result<String, StoreOrRegistry> {
-    let last = person_book::Entity::find()
-        .filter(person_book::Column::Unit.eq(unit))
-        .order_by_desc(person_book::Column::Seq)
-        .limit(1)
-        .one(db)
-        .await?;
-    // An entry a merge dropped keeps its number while the merge stands (undoing it puts the entry
-    // back), so the next number is past those too.
-    let dropped = person_merge_book::Entity::find()
-        .filter(person_merge_book::Column::Unit.eq(unit))
-        .order_by_desc(person_merge_book::Column::Seq)
-        .limit(1)
-        .one(db)
-        .await?;
-    let seq = last.map_or(0, |b| b.seq).max(dropped.map_or(0, |b| b.seq)) + 1;
+    let seq = match seqs.0.get(unit) {
+        Some(seq) => *seq,
+        None => {
+            let last = person_book::Entity::find()
+                .filter(person_book::Column::Unit.eq(unit))
+                .order_by_desc(person_book::Column::Seq)
+                .limit(1)
+                .one(db)
+                .await?;
+            // An entry a merge dropped keeps its number while the merge stands (undoing it puts
+            // the entry back), so the next number is past those too.
+            let dropped = person_merge_book::Entity::find()
+                .filter(person_merge_book::Column::Unit.eq(unit))
+                .order_by_desc(person_merge_book::Column::Seq)
+                .limit(1)
+                .one(db)
+                .await?;
+            last.map_or(0, |b| b.seq).max(dropped.map_or(0, |b| b.seq)) + 1
+        }
+    };
+    seqs.0.insert(unit.to_string(), seq + 1);
     let archive_no = ArchiveNumber::new(unit, u32::try_from(seq).unwrap_or(u32::MAX))
         .map(|a| a.to_string())
         // A unit id the archive rule does not take (too long): the unit and the sequence anyway.

@@ -2,7 +2,7 @@
 //! becomes the person's, confirmed that day), and reads back the contacts that fall due.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
 use serde::Serialize;
 use talent::{Channel, FollowUpFields, ReturnIntent};
@@ -151,8 +151,17 @@ pub async fn contacts_due(
     now: DateTime<Utc>,
 ) -> Result<Vec<ContactDue>, StoreError> {
     let work = async {
+        // SQLite: the write lock taken in turns on an async lock (see `Store::sqlite_write_turn`).
+        let _turn = store.sqlite_write_turn().await;
         let txn = store.db.begin_with_options(begin_options()).await?;
-        let mut books = person_book::Entity::find();
+        // Only the persons with a follow-up asking for a contact by `on` can be due (their latest
+        // one decides, below): a book of 5,000 persons is not read whole on each page.
+        let asked = Query::select()
+            .column(person_followup::Column::PersonId)
+            .from(person_followup::Entity)
+            .and_where(person_followup::Column::NextContactOn.lte(on.format("%Y-%m-%d").to_string()))
+            .to_owned();
+        let mut books = person_book::Entity::find().filter(person_book::Column::PersonId.in_subquery(asked));
         if let Some(subtree) = subtree_query(&txn, &viewer.scope).await? {
             books = books.filter(person_book::Column::Unit.in_subquery(subtree));
         }

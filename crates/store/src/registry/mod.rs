@@ -54,6 +54,7 @@ pub use entry::{Entered, Hold, NewPerson, Told, add_person, import_persons};
 pub use erase::{ERASED_NAME, erase_person};
 pub use error::RegistryError;
 pub use followup::{ContactDue, FollowUp, add_followup, contacts_due};
+pub use ladder::{Found, find_match};
 pub use merge::{MergeBookAction, MergeRecord, Merged, Undone, list_merges, merge_persons};
 pub use merge_fill::MergeField;
 pub use person::{PersonBook, PersonDetail, is_own_book, person_detail};

@@ -59,6 +59,12 @@ pub(crate) async fn visible(db: &impl ConnectionTrait, scope: &Scope) -> Result<
     if let Scope::Unit(id) = scope {
         let root =
             unit::Entity::find_by_id(id.clone()).one(db).await?.ok_or_else(|| RegistryError::NoSuchUnit(id.clone()))?;
+        if root.subtree_end == root.position + 1 {
+            // A community (no unit below): itself. `units.position` has no index, and the range
+            // below would read every unit of the directory (10,000 communities) on each page.
+            let names = HashMap::from([(root.id.clone(), root.name.clone())]);
+            return Ok(Visible { units: vec![root], names });
+        }
         // A unit's subtree is the positions [position, subtree_end): itself, then its descendants.
         select = select
             .filter(unit::Column::Position.gte(root.position))
@@ -79,6 +85,12 @@ pub(crate) async fn subtree_query(
     let Scope::Unit(id) = scope else { return Ok(None) };
     let root =
         unit::Entity::find_by_id(id.clone()).one(db).await?.ok_or_else(|| RegistryError::NoSuchUnit(id.clone()))?;
+    if root.subtree_end == root.position + 1 {
+        // A community: itself, by its key (the position range would be a scan of every unit).
+        return Ok(Some(
+            Query::select().column(unit::Column::Id).from(unit::Entity).and_where(unit::Column::Id.eq(id)).to_owned(),
+        ));
+    }
     Ok(Some(
         Query::select()
             .column(unit::Column::Id)
