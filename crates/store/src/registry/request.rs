@@ -25,7 +25,7 @@ use crate::registry::erase::erase_in;
 use crate::registry::error::RegistryError;
 use crate::registry::followup::in_scope;
 use crate::registry::merge::merge_turn;
-use crate::registry::scope::{Scope, StoreOrRegistry, Viewer, subtree_query};
+use crate::registry::scope::{Scope, StoreOrRegistry, Viewer, subtree_query, visible};
 
 /// A request to record.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -234,9 +234,14 @@ pub async fn answer_request(
             .await?
             .ok_or(RegistryError::NoSuchRequest(request_id))?;
         person_seen = Some(request.person_id);
-        let books = in_scope(&txn, viewer, request.person_id)
-            .await
-            .map_err(|_| StoreOrRegistry::from(RegistryError::NoSuchRequest(request_id)))?;
+        // The books, not the live person, decide the scope: an erased person's requests stay
+        // theirs (and answered).
+        let seen = visible(&txn, &viewer.scope).await?;
+        let books =
+            person_book::Entity::find().filter(person_book::Column::PersonId.eq(request.person_id)).all(&txn).await?;
+        if !books.iter().any(|b| seen.contains(&b.unit)) {
+            return Err(RegistryError::NoSuchRequest(request_id).into());
+        }
         let own = match &viewer.scope {
             Scope::All => true,
             Scope::Unit(unit) => books.iter().any(|b| &b.unit == unit),
@@ -247,6 +252,8 @@ pub async fn answer_request(
         if request.outcome.is_some() {
             return Err(RegistryError::RequestClosed(request_id).into());
         }
+        // Held against a merge; an erased (or merged) person is refused as gone.
+        in_scope(&txn, viewer, request.person_id).await?;
         let kind = RightsRequestKind::parse(&request.kind).unwrap_or(RightsRequestKind::Access);
         if let Some(answers) = answer.answers()
             && answers != kind
