@@ -291,7 +291,8 @@ fn design_examples_validate_and_plan_unchanged() {
 
 /// `workflows/` holds the design examples with only the editor's schema comment added, and in
 /// `spring-festival.yaml` the sections and next steps of the closing work report appended to its
-/// last report (the examples predate report layouts and stay as they are).
+/// last report and the notice (告知书) before the reports (the examples predate report layouts and notices
+/// and stay as they are).
 #[test]
 fn bundled_workflows_are_the_design_examples_plus_a_schema_line() {
     for name in ["spring-festival", "qingming", "mid-autumn", "units"] {
@@ -302,6 +303,11 @@ fn bundled_workflows_are_the_design_examples_plus_a_schema_line() {
         let expected = format!("# yaml-language-server: $schema=../docs/schema/{kind}.json\n{example}");
         let bundled = match name {
             "spring-festival" => {
+                // The notice (告知书), a top-level block before the reports (the examples predate it).
+                let start = bundled.find("\n\n# The notice (告知书)").expect("the notice");
+                let end = start + bundled[start..].find("\nreports:\n").expect("the reports after the notice");
+                assert!(bundled[start..end].contains("\nnotice:\n  version: "), "{}", &bundled[start..end]);
+                let bundled = format!("{}\n\n{}", &bundled[..start], &bundled[end + 1..]);
                 let layout = bundled.find("\n    # The sections of the report").expect("the final report's layout");
                 let (head, layout) = bundled.split_at(layout + 1);
                 let body = layout.lines().filter(|l| !l.trim_start().starts_with('#')).collect::<Vec<_>>();

@@ -239,7 +239,9 @@ fn scenario(db: &TestDb) {
     let (_, back) = read_xlsx(&csv_errors);
     assert_eq!(back.len(), 1);
     assert_eq!(back[0][2], "孙七");
-    assert_eq!(back[0].last().map(String::as_str), Some("可能与解放路第一社区登记的人员重复，请与该社区联系"));
+    let reason = back[0].last().map(String::as_str).unwrap_or_default();
+    assert!(reason.starts_with("可能与解放路第一社区登记的人员重复，请与该社区联系。"), "{reason}");
+    assert!(reason.contains("请在“确认为另一人”列填“是”后再次导入"), "{reason}");
     let stats: serde_json::Value =
         serde_json::from_str(&r.code("en", &["registry", "stats", "--unit", "jiefang-2", "--json"], 0)).expect("JSON");
     assert_eq!(stats["persons"], 3, "{stats}");
@@ -326,5 +328,47 @@ fn tamper(db: &TestDb, sql: &'static str) {
                 let _ = conn.close().await;
             }
         }
+    });
+}
+
+#[test]
+fn a_possible_duplicate_comes_back_with_a_column_to_confirm_and_the_confirmed_row_is_entered() {
+    for_each_db(|db| {
+        let site = Site::new(db);
+        let r = Runner { site, outputs: Default::default() };
+        r.code("en", &["apply"], 0);
+        let header: Vec<String> = ["姓名", "联系电话", "人才类别"].iter().map(|h| h.to_string()).collect();
+        let row = |cells: &[&str]| cells.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+        let first = r.path("第一社区.xlsx");
+        write_xlsx(&first, &header, &[row(&["张伟", "13800138000", "专业技术人员"])], &[]);
+        r.code("zh", &["registry", "import", &text(&first), "--unit", "jiefang-1"], 0);
+
+        // Another 张伟 with the same mobile in jiefang-2: held, handed back with the column.
+        let second = r.path("第二社区.xlsx");
+        write_xlsx(&second, &header, &[row(&["张伟", "138-0013-8000", "外出务工经商人员"])], &[]);
+        let errors = r.path("第二社区.errors.xlsx");
+        let said = r.code("zh", &["registry", "import", &text(&second), "--unit", "jiefang-2"], 1);
+        assert!(said.contains("1 行未导入"), "{said}");
+        let (back_header, back) = read_xlsx(&errors);
+        assert_eq!(back_header, ["姓名", "联系电话", "人才类别", "确认为另一人", "原因"]);
+        assert!(
+            back[0][4].contains("可能与解放路第一社区登记的人员重复") && back[0][4].contains("填“是”"),
+            "{:?}",
+            back[0]
+        );
+        assert_eq!(r.persons(), 1);
+
+        // Imported again unconfirmed: held again. Confirmed with 是: entered.
+        r.code("zh", &["registry", "import", &text(&errors), "--unit", "jiefang-2"], 1);
+        let confirmed = r.path("已核对.xlsx");
+        let mut fixed = back[0].clone();
+        fixed[3] = "是".into();
+        write_xlsx(&confirmed, &back_header, &[fixed], &[]);
+        let said = r.code("zh", &["registry", "import", &text(&confirmed), "--unit", "jiefang-2"], 0);
+        assert!(said.contains("新登记 1 人"), "{said}");
+        assert_eq!(r.persons(), 2);
+        // And matched, not added, when that workbook is imported once more.
+        let said = r.code("zh", &["registry", "import", &text(&confirmed), "--unit", "jiefang-2"], 0);
+        assert!(said.contains("新登记 0 人") && said.contains("1 人此前已登记"), "{said}");
     });
 }

@@ -206,8 +206,8 @@ fn a_rehearsed_season_sends_every_report_once_with_the_totals_units_reported() {
             format!("登门走访慰问返乡乡土人才及其家属{}户", sum_of("family-visits", "families")),
             // Known totals: 12 banners, 260 letters, 19 visited, 2 talks.
             "悬挂各种宣传横幅12条，张贴公开信260余封".to_string(),
-            // Nobody reported lectures: said plainly, never as 0.
-            "全区共开展讲习活动（待报送）场次".to_string(),
+            // Nobody reported lectures: said plainly, never as 0 or a sentence with holes.
+            "一是双向讲习动人心。“开展\"双向讲习\"活动”的数据尚待报送。".to_string(),
             "区委组织部于1月16日召开".to_string(),
             "2个街道党工委相继召开工作推进会议".to_string(),
             "在全区3个街道办事处、8个社区全面铺开".to_string(),

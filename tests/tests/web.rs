@@ -730,3 +730,44 @@ fn the_registry_keeps_each_book_to_its_scope_and_full_records_behind_the_pin() {
         }
     });
 }
+
+#[test]
+fn the_notice_is_public_and_printable_and_recorded_with_the_person_shown_it() {
+    for_each_db(|db| {
+        let site = site(db);
+        let server = serve(&site);
+        // Public (a person may be sent it), nothing personal in it; only campaigns with a notice.
+        let notice = http::get(&server.base, "/n/spring-festival", &[]);
+        assert_eq!(notice.status, 200, "{}", notice.body);
+        for part in ["个人信息处理告知书", "2027-1", "本人签字", "十五个工作日内答复", "data-print"]
+        {
+            assert!(notice.body.contains(part), "the notice lacks {part}: {}", notice.body);
+        }
+        assert_eq!(http::get(&server.base, "/n/qingming", &[]).status, 404, "qingming has no notice");
+        assert_eq!(http::get(&server.base, "/n/nowhere", &[]).status, 404);
+        let english = http::get(&server.base, "/n/spring-festival?lang=en", &[]);
+        assert!(english.body.contains("Signature"), "{}", english.body);
+
+        // The book links it; the add form offers it with the legal basis, and records both.
+        let j1 = open(&server, &token(&site, &["jiefang-1"]));
+        assert!(page(&server, "/r", &j1).body.contains("href=\"/n/spring-festival\""));
+        let form = page(&server, "/r/new", &j1);
+        assert!(form.body.contains("name=\"notice\" value=\"spring-festival\""), "{}", form.body);
+        let csrf = input_value(&form.body, "csrf").expect("csrf");
+        let mut fields = vec![
+            ("csrf", csrf.as_str()),
+            ("name", "王五"),
+            ("mobile", "13900139000"),
+            ("notice", "qingming"),
+            ("legal_basis", "consent"),
+        ];
+        assert_eq!(post(&server, "/r/new", &j1, &fields).status, 400, "a campaign without a notice");
+        fields[3] = ("notice", "spring-festival");
+        let added = post(&server, "/r/new", &j1, &fields);
+        assert_eq!(added.status, 303, "{}", added.body);
+        let person = added.header("location").expect("to the person").split('?').next().expect("a path").to_string();
+        let shown = page(&server, &person, &j1);
+        assert!(shown.body.contains("2027-1（2027-02-02 告知）"), "{}", shown.body);
+        assert!(shown.body.contains("同意（《个人信息保护法》第十三条第一款第一项）"), "{}", shown.body);
+    });
+}

@@ -265,7 +265,7 @@ fn a_community_worker_keeps_its_talent_book_on_a_phone_and_the_street_reveals_on
     const ID: &str = "11010519491231002X";
     const MOBILE: &str = "13800138000";
     let (db, smtp) = (TestDb::sqlite(), SmtpServer::start());
-    let season = Season::start(&db, &smtp);
+    let mut season = Season::start(&db, &smtp);
 
     // The community worker, from its link, opens the book from the portal and adds a person: the
     // ID number's check character is wrong first.
@@ -276,8 +276,16 @@ fn a_community_worker_keeps_its_talent_book_on_a_phone_and_the_street_reveals_on
     phone.wait_for("h1.page-title");
     assert!(phone.page_text().contains("名册中还没有人员"), "{}", phone.page_text());
     phone.screenshot("book-empty");
+    // The notice (告知书) first, shown to the person on the phone.
+    phone.click("a[href='/n/spring-festival']");
+    phone.wait_for("article.notice-text");
+    assert!(phone.text_of("article.notice-text").contains("您有权查阅、复制、更正、补充和删除"));
+    phone.screenshot("notice");
+    phone.goto(&format!("{}/r", season.web()));
+    phone.wait_for("h1.page-title");
     phone.click("a[href='/r/new']");
     phone.wait_for("form.report");
+    phone.click("input[name='notice']");
     phone.fill("#name", "张三");
     choose(&phone, "gender", "female");
     phone.fill("#birth-year-month", "1949年12月");
@@ -315,6 +323,7 @@ fn a_community_worker_keeps_its_talent_book_on_a_phone_and_the_street_reveals_on
     phone.wait_for(".person-detail");
     let full = phone.text_of("dl.facts");
     assert!(full.contains(MOBILE) && full.contains(ID) && full.contains("3号楼2单元501"), "{full}");
+    assert!(full.contains("2027-1（") && full.contains("法定职责"), "the notice shown is recorded: {full}");
     let unlock = phone.cookie("gy_unlock").expect("an unlock cookie");
     assert!(unlock.http_only && unlock.same_site.as_deref() == Some("Strict"), "{unlock:?}");
     phone.screenshot("person-full");
@@ -358,6 +367,36 @@ fn a_community_worker_keeps_its_talent_book_on_a_phone_and_the_street_reveals_on
     assert_eq!(street.text_of("dd.revealed[data-field='mobile']").split_whitespace().next(), Some(MOBILE));
     assert!(!street.page_text().contains(ID), "only the field asked for");
     street.screenshot("street-reveal");
+
+    // The notice printed on A4 from an office's computer: one page, for a signature.
+    let office = Browser::open(Profile::desktop());
+    office.goto(&format!("{}/n/spring-festival", season.web()));
+    office.wait_for("button[data-print]:not([hidden])");
+    office.screenshot("notice");
+    let (pdf, pages) = office.print_a4("notice-a4");
+    assert_eq!(pages, 1, "the notice fits one A4 page: {}", pdf.display());
+
+    // The engine reminds at the next contact's date: restarted just before the day begins, it
+    // mails the community its persons due, and the mail's link opens the book with 张三 on top.
+    season.engine.terminate();
+    season.engine = season.site.spawn_engine("2027-01-29T23:59:57+08:00");
+    season.engine.wait_ready();
+    let reminder = wait_for("the contact reminder", PATIENCE, || {
+        season
+            .smtp
+            .messages()
+            .into_iter()
+            .find(|m| m.key == "contacts-due/jiefang-1/2027-01-30")
+            .ok_or_else(|| format!("{} mails so far", season.smtp.count()))
+    });
+    assert_eq!(reminder.to, "jf1@shili.example.gov.cn");
+    assert!(reminder.text.contains("张三　应联系日期 2027-01-30"), "{}", reminder.text);
+    assert!(!reminder.text.contains(MOBILE) && !reminder.text.contains(ID), "nothing personal: {}", reminder.text);
+    let book_link = href_ending(&reminder.html, "?to=r").unwrap_or_else(|| panic!("no book link:\n{}", reminder.html));
+    phone.goto(&book_link);
+    phone.wait_for("section.due");
+    assert!(phone.text_of("section.due").contains("张三"), "{}", phone.text_of("section.due"));
+    phone.screenshot("book-contact-due");
 
     // The access log has it, with the reason, and its chain holds.
     let log = season.site.ok(ENGINE_START, &["registry", "audit"]);

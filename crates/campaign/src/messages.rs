@@ -182,6 +182,9 @@ pub fn en(kind: &DiagnosticKind) -> String {
             format!("invalid placeholder `{written}`: {}", placeholder_problem_en(*problem))
         }
         EmptyText { what } => format!("the {what} is empty"),
+        NoticeVersionTooLong { max } => {
+            format!("the notice version is longer than {max} characters; it is recorded with each person, e.g. 2027-1")
+        }
         EmptySection => "this section names no tasks and has no points; expected `tasks`, `points` or both".into(),
         LayoutNotAllowed { key } => format!(
             "`{key}` is for work reports (template work-report or a .tera file); a progress report has a fixed layout"
@@ -323,6 +326,7 @@ pub fn zh(kind: &DiagnosticKind) -> String {
             format!("占位符 `{written}` 无效：{}", placeholder_problem_zh(*problem))
         }
         EmptyText { what } => format!("{}为空", zh_text(what)),
+        NoticeVersionTooLong { max } => format!("告知书版本超过 {max} 个字符；版本号随每位人员记录，例如 2027-1"),
         EmptySection => "这一节既没有列出任务，也没有要点；应填写 `tasks`、`points` 或两者".into(),
         LayoutNotAllowed { key } => {
             format!("`{key}` 只用于工作情况报告（模板为 work-report 或 .tera 文件）；进展报告的版式是固定的")
@@ -563,6 +567,8 @@ fn zh_text(what: &str) -> &str {
         "section title" => "节标题",
         "point" => "要点",
         "next step" => "下一步的段落",
+        "notice version" => "告知书版本",
+        "notice text" => "告知书正文",
         other => other,
     }
 }

@@ -33,6 +33,30 @@ pub struct Campaign {
     pub start_time: NaiveTime,
     pub tasks: Vec<TaskTemplate>,
     pub reports: Vec<Report>,
+    /// The personal-information notice its workers give the persons they register, if any.
+    pub notice: Option<Notice>,
+}
+
+/// A personal-information notice (个人信息处理告知书, PIPL arts. 17 and 35): what a person is told
+/// before their record is entered. Its version is recorded with each person told.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub version: String,
+    pub title: String,
+    /// Paragraphs separated by blank lines.
+    pub text: String,
+}
+
+impl Notice {
+    /// The title when a campaign names none.
+    pub const DEFAULT_TITLE: &'static str = "个人信息处理告知书";
+    /// The longest version: it is recorded with each person and shown in lists.
+    pub const MAX_VERSION_CHARS: usize = 32;
+
+    /// The text's paragraphs, trimmed, empty ones dropped.
+    pub fn paragraphs(&self) -> Vec<&str> {
+        self.text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()).collect()
+    }
 }
 
 impl Campaign {

@@ -42,6 +42,9 @@ pub struct RawCampaign {
     pub tasks: Option<Located<Vec<RawTask>>>,
     /// Reports for leadership.
     pub reports: Option<Vec<RawReport>>,
+    /// The notice (告知书) given to the persons whose records the campaign's work enters in the
+    /// talent register: its version and text.
+    pub notice: Option<RawNotice>,
 }
 
 const CAMPAIGN_KEYS: &[&str] = &[
@@ -57,6 +60,7 @@ const CAMPAIGN_KEYS: &[&str] = &[
     "defaults",
     "tasks",
     "reports",
+    "notice",
 ];
 
 impl FromNode for RawCampaign {
@@ -75,7 +79,29 @@ impl FromNode for RawCampaign {
             defaults: f.get(r, "defaults"),
             tasks: f.require(r, "tasks"),
             reports: f.get(r, "reports"),
+            notice: f.get(r, "notice"),
         })
+    }
+}
+
+/// `notice:` — the personal-information notice (个人信息处理告知书) the campaign's workers give.
+#[derive(Clone, Debug, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RawNotice {
+    /// The version recorded with each person it was given to, e.g. 2027-1.
+    #[schemars(required)]
+    pub version: Option<Located<Line>>,
+    /// The title. Default: 个人信息处理告知书.
+    pub title: Option<Located<Line>>,
+    /// The text, paragraphs separated by a blank line.
+    #[schemars(required)]
+    pub text: Option<Located<Text>>,
+}
+
+impl FromNode for RawNotice {
+    fn from_node(node: &Node, r: &mut Reader) -> Option<Self> {
+        let f = r.fields(node, &["version", "title", "text"])?;
+        Some(RawNotice { version: f.require(r, "version"), title: f.get(r, "title"), text: f.require(r, "text") })
     }
 }
 

@@ -139,6 +139,10 @@ pub fn validate_campaign(raw: &RawCampaign, r: &mut Reader, cx: &Context) -> Opt
         r.in_key(&field, |r| r.error(loc, DiagnosticKind::WorkdaysMissing { file }));
     }
 
+    let notice = match &raw.notice {
+        None => Some(None),
+        Some(n) => r.in_key("notice", |r| notice(r, n)).map(Some),
+    };
     let campaign = Campaign {
         id: id?,
         name: name?,
@@ -154,9 +158,37 @@ pub fn validate_campaign(raw: &RawCampaign, r: &mut Reader, cx: &Context) -> Opt
         start_time: start_time?,
         tasks: tasks.into_iter().collect::<Option<Vec<_>>>()?,
         reports: reports.into_iter().collect::<Option<Vec<_>>>()?,
+        notice: notice?,
     };
     check_time_order(r, &campaign);
     (r.diagnostics.len() == before).then_some(campaign)
+}
+
+/// `notice:`: a version short enough to list, and a text that says something.
+fn notice(r: &mut Reader, raw: &RawNotice) -> Option<Notice> {
+    let version = raw.version.as_ref()?;
+    let text = raw.text.as_ref()?;
+    let mut ok = true;
+    let trimmed = version.value.0.trim();
+    if trimmed.is_empty() {
+        r.in_key("version", |r| r.error(version.loc, DiagnosticKind::EmptyText { what: "notice version" }));
+        ok = false;
+    } else if trimmed.chars().count() > Notice::MAX_VERSION_CHARS {
+        r.in_key("version", |r| {
+            r.error(version.loc, DiagnosticKind::NoticeVersionTooLong { max: Notice::MAX_VERSION_CHARS })
+        });
+        ok = false;
+    }
+    if text.value.0.trim().is_empty() {
+        r.in_key("text", |r| r.error(text.loc, DiagnosticKind::EmptyText { what: "notice text" }));
+        ok = false;
+    }
+    let title = raw.title.as_ref().map(|t| t.value.0.trim().to_string()).filter(|t| !t.is_empty());
+    ok.then(|| Notice {
+        version: trimmed.to_string(),
+        title: title.unwrap_or_else(|| Notice::DEFAULT_TITLE.to_string()),
+        text: text.value.0.trim().to_string(),
+    })
 }
 
 fn checked_id(r: &mut Reader, key: &str, id: Option<&Located<String>>) -> Option<String> {

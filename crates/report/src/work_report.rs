@@ -131,6 +131,90 @@ impl<'a> Facts<'a> {
         }
     }
 
+    /// Whether `value` has something to say yet: a figure some unit reported (or the register
+    /// counted), a count of units done above 0, the day of a task done. Counts of units assigned
+    /// or pending and of levels always have.
+    fn available(&self, value: &ValueRef) -> bool {
+        match value {
+            ValueRef::FigureSum { task, figure } => self.template(task).sums.contains_key(figure.as_str()),
+            ValueRef::UnitsDone { task } => self.template(task).done > 0,
+            ValueRef::DoneDate { task } => {
+                let facts = self.template(task);
+                facts.done > 0 && facts.last_done.is_some()
+            }
+            ValueRef::UnitsAssigned { .. } | ValueRef::UnitsPending { .. } | ValueRef::LevelCount { .. } => true,
+        }
+    }
+
+    /// A point that cannot be told yet, said as such instead of with holes ("区委组织部于（尚未完成）
+    /// 召开…", "0个街道党工委相继召开…"): when a day it names is not there yet, or nothing it
+    /// reports is. `None` when the point can be told (a gap among other figures stays marked).
+    fn pending_point(&self, parts: &[PointPart], lang: Lang) -> Option<String> {
+        let values: Vec<&ValueRef> = parts
+            .iter()
+            .filter_map(|p| match p {
+                PointPart::Value(v) => Some(v),
+                PointPart::Text(_) => None,
+            })
+            .collect();
+        let missing: Vec<&ValueRef> = values.iter().copied().filter(|v| !self.available(v)).collect();
+        let telling: Vec<&ValueRef> = values
+            .iter()
+            .copied()
+            .filter(|v| {
+                matches!(v, ValueRef::FigureSum { .. } | ValueRef::UnitsDone { .. } | ValueRef::DoneDate { .. })
+            })
+            .collect();
+        let no_day = missing.iter().any(|v| matches!(v, ValueRef::DoneDate { .. }));
+        let nothing = !telling.is_empty() && telling.iter().all(|v| !self.available(v));
+        if missing.is_empty() || !(no_day || nothing) {
+            return None;
+        }
+        let mut titles: Vec<String> = Vec::new();
+        for v in &missing {
+            let task = match v {
+                ValueRef::FigureSum { task, .. } | ValueRef::UnitsDone { task } | ValueRef::DoneDate { task } => task,
+                _ => continue,
+            };
+            let title = self
+                .snapshot
+                .templates
+                .iter()
+                .find(|t| t.id == *task)
+                .map_or_else(|| task.clone(), |t| t.title.clone());
+            let quoted = match lang {
+                Lang::Zh => format!("“{title}”"),
+                Lang::En => format!("“{title}”"),
+            };
+            if !titles.contains(&quoted) {
+                titles.push(quoted);
+            }
+        }
+        let figures_only = missing.iter().all(|v| matches!(v, ValueRef::FigureSum { .. }));
+        // A point that opens with a sentence of its own before any value ("双向讲习动人心。") keeps it.
+        let lead = match parts.first() {
+            Some(PointPart::Text(text)) => text
+                .find(['。', '.'])
+                .map(|end| {
+                    let stop = end + text[end..].chars().next().map_or(0, char::len_utf8);
+                    text[..stop].to_string()
+                })
+                .unwrap_or_default(),
+            _ => String::new(),
+        };
+        let said = match (figures_only, lang) {
+            (true, Lang::Zh) => format!("{}的数据尚待报送", titles.join("、")),
+            (true, Lang::En) => format!("the figures of {} are still to be reported", titles.join(", ")),
+            (false, Lang::Zh) => format!("{}尚未完成，待完成后报告", titles.join("、")),
+            (false, Lang::En) => format!("{} not yet done; to be reported when done", titles.join(", ")),
+        };
+        Some(match lang {
+            Lang::Zh => format!("{lead}{said}"),
+            Lang::En if lead.is_empty() => said,
+            Lang::En => format!("{lead} {said}"),
+        })
+    }
+
     /// "2个社区尚未报送" for a template with work outstanding, by level; `None` when all is in.
     fn outstanding(&self, template: &str, lang: Lang) -> Option<String> {
         let facts = self.template(template);
@@ -225,14 +309,16 @@ fn declared_sections(facts: &Facts<'_>, layout: &ReportLayout, lang: Lang) -> Ve
                 .points
                 .iter()
                 .map(|point| {
-                    point
-                        .parts
-                        .iter()
-                        .map(|part| match part {
-                            PointPart::Text(text) => text.clone(),
-                            PointPart::Value(value) => facts.value(value, lang),
-                        })
-                        .collect()
+                    facts.pending_point(&point.parts, lang).unwrap_or_else(|| {
+                        point
+                            .parts
+                            .iter()
+                            .map(|part| match part {
+                                PointPart::Text(text) => text.clone(),
+                                PointPart::Value(value) => facts.value(value, lang),
+                            })
+                            .collect()
+                    })
                 })
                 .collect(),
             templates: section.tasks.clone(),
@@ -449,14 +535,23 @@ mod tests {
     }
 
     #[test]
-    fn a_figure_nobody_reported_is_said_to_be_awaited_never_zero() {
+    fn a_point_nothing_is_known_of_yet_says_so_instead_of_zeros_and_holes() {
         let mut snapshot = fixture::snapshot();
         snapshot.tasks[3].state = plan::TaskState::Open;
         snapshot.tasks[3].figures.clear();
         let doc = work_report_document(&snapshot, "情况报告", Some(&layout()), Lang::Zh);
         let text = documents::text::render(&doc);
-        assert!(text.contains("悬挂宣传横幅（待报送）条，0个社区已报送"), "{text}");
+        assert!(text.contains("二是“宣传发动”尚未完成，待完成后报告。"), "{text}");
+        assert!(!text.contains("0个社区已报送") && !text.contains("（待报送）条"), "{text}");
         assert!(text.contains("“宣传发动”尚有3个社区未完成报送"), "{text}");
+        // A day not there yet: the sentence is not written around a hole.
+        for task in snapshot.tasks.iter_mut().filter(|t| t.template == 0) {
+            task.state = plan::TaskState::Open;
+            task.completed_at = None;
+        }
+        let text = documents::text::render(&work_report_document(&snapshot, "情况报告", Some(&layout()), Lang::Zh));
+        assert!(!text.contains("于（尚未完成）"), "{text}");
+        assert!(text.contains("尚未完成，待完成后报告。"), "{text}");
     }
 
     #[test]

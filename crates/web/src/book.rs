@@ -11,9 +11,10 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
-use store::registry::{BookQuery, Entered, NewPerson, Scope, add_person, contacts_due, list_books};
+use store::registry::{BookQuery, Entered, NewPerson, Scope, Told, add_person, contacts_due, list_books};
 use talent::{
-    BookRole, Category, Education, Field, Gender, PersonDraft, PersonName, ReturnIntent, mask_name, validate,
+    BookRole, Category, Education, Field, Gender, LegalBasis, PersonDraft, PersonName, ReturnIntent, mask_name,
+    validate,
 };
 
 use crate::auth::{Session, csrf_for};
@@ -143,6 +144,11 @@ pub async fn book(
     context.insert("review_due", &review_due);
     context.insert("review_href", &format!("/r/review{q}"));
     context.insert("requests_href", &format!("/r/requests{q}"));
+    let notices: Vec<(String, String)> = crate::notice::notices(&state)
+        .into_iter()
+        .map(|(campaign, name, version)| (format!("/n/{campaign}{q}"), format!("{name}（{version}）")))
+        .collect();
+    context.insert("notices", &notices);
     let html = state.inner.pages.render("book.html", &context, lang)?;
     Ok(html.into_response())
 }
@@ -246,6 +252,23 @@ fn render_form(
     context.insert("role", &form.role);
     context.insert("has_errors", &!errors.is_empty());
     context.insert("held", &held);
+    // The notices (告知书) to show the person first, and the legal basis they are told of.
+    let notices: Vec<HashMap<&str, String>> = crate::notice::notices(state)
+        .into_iter()
+        .map(|(campaign, name, version)| {
+            let words = texts(lang);
+            let given = words.get("notice_given").copied().unwrap_or_default().replace("{version}", &version);
+            HashMap::from([
+                ("campaign", campaign.clone()),
+                ("label", format!("{given}（{name}）")),
+                ("href", format!("/n/{campaign}{q}")),
+            ])
+        })
+        .collect();
+    context.insert("notices", &notices);
+    context.insert("notice", &form.fields.get("notice").cloned().unwrap_or_default());
+    context.insert("legal_bases", &choices::<LegalBasis>(lang));
+    context.insert("legal_basis", &form.fields.get("legal_basis").cloned().unwrap_or_default());
     context.insert("csrf", &csrf_for(state, session));
     context.insert("action", &format!("/r/new{q}"));
     context.insert("book_href", &format!("/r{q}"));
@@ -320,11 +343,27 @@ pub async fn add(
             );
         }
     };
-    let new = NewPerson { row: 0, unit, role, fields };
+    // The notice shown (a campaign with one) and the basis told; a made-up value is a bad request,
+    // since the form offers only real ones.
+    let told = match form.fields.get("notice").map(|n| n.trim()).filter(|n| !n.is_empty()) {
+        None => None,
+        Some(campaign) => {
+            let version = state
+                .config()
+                .definition(campaign)
+                .and_then(|c| c.notice.as_ref().map(|n| n.version.clone()))
+                .ok_or_else(|| WebError::BadRequest(lang, "notice".into()))?;
+            let legal_basis = match form.fields.get("legal_basis").map(|b| b.trim()).unwrap_or_default() {
+                "" => LegalBasis::StatutoryDuty,
+                text => LegalBasis::parse(text).map_err(|_| WebError::BadRequest(lang, "legal_basis".into()))?,
+            };
+            Some(Told { notice_version: version, legal_basis })
+        }
+    };
+    let new = NewPerson { row: 0, unit, role, fields, told, confirmed: form.confirm.is_some() };
     let now = state.now();
-    let entered = add_person(state.store(), &vault, &reader(&session), &new, form.confirm.is_some(), now)
-        .await
-        .map_err(|e| refusal(lang, e))?;
+    let entered =
+        add_person(state.store(), &vault, &reader(&session), &new, false, now).await.map_err(|e| refusal(lang, e))?;
     let q = lang_query(lang, explicit);
     let sep = if q.is_empty() { "?" } else { "&" };
     let (id, outcome) = match &entered {

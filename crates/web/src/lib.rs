@@ -42,6 +42,7 @@ mod error;
 mod guard;
 mod history;
 mod i18n;
+mod notice;
 mod person;
 mod portal;
 mod registry;

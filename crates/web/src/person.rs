@@ -109,7 +109,7 @@ pub(crate) async fn show(
     let mut context = base_context(lang, explicit);
     context.insert("viewer", &session.viewer.name);
     context.insert("name", &shown_name(&detail.record.name, detail.own_book));
-    context.insert("facts", &facts(&detail, lang, &extra));
+    context.insert("facts", &facts(&detail, lang, &extra, zone));
     context.insert(
         "books",
         &detail
@@ -221,7 +221,7 @@ pub(crate) async fn show(
     Ok(response)
 }
 
-fn facts(detail: &PersonDetail, lang: Lang, extra: &Extra) -> Vec<FactView> {
+fn facts(detail: &PersonDetail, lang: Lang, extra: &Extra, zone: chrono_tz::Tz) -> Vec<FactView> {
     let p = &detail.record;
     let mut out = Vec::new();
     let mut plain = |field: Field, value: String| {
@@ -254,10 +254,32 @@ fn facts(detail: &PersonDetail, lang: Lang, extra: &Extra) -> Vec<FactView> {
     plain(Field::ReturnIntent, p.return_intent.label(lang).to_string());
     plain(Field::FamilyNeeds, p.family_needs.iter().map(|n| n.label(lang)).collect::<Vec<_>>().join("、"));
     plain(Field::Note, p.note.clone().unwrap_or_default());
+    let words = texts(lang);
+    let word = |k: &str| words.get(k).copied().unwrap_or_default().to_string();
+    if let Some(version) = &p.notice_version {
+        let day = p
+            .notice_given_at
+            .and_then(|t| Utc.timestamp_opt(t, 0).single())
+            .map(|t| t.with_timezone(&zone).format("%Y-%m-%d").to_string());
+        let value = match (day, lang) {
+            (Some(day), Lang::Zh) => format!("{version}（{day} 告知）"),
+            (Some(day), Lang::En) => format!("{version} (shown {day})"),
+            (None, _) => version.clone(),
+        };
+        out.push(FactView { label: word("notice_record"), value, sealed: None, revealed: false });
+    }
+    if let Some(basis) = p.legal_basis {
+        out.push(FactView {
+            label: word("legal_basis"),
+            value: format!("{}（{}）", basis.label(lang), basis.article(lang)),
+            sealed: None,
+            revealed: false,
+        });
+    }
     if let Some(status) = p.pool_status {
         let route = p.pool_route.map(|r| format!("（{}）", r.label(lang))).unwrap_or_default();
         out.push(FactView {
-            label: texts(lang).get("pool").copied().unwrap_or_default().to_string(),
+            label: word("pool"),
             value: format!("{}{route}", status.label(lang)),
             sealed: None,
             revealed: false,

@@ -30,6 +30,7 @@ const TEMPLATES: &[(&str, &str)] = pages!(
     "requests.html",
     "review.html",
     "unlock.html",
+    "notice.html",
 );
 
 /// The loaded templates.

@@ -10,8 +10,8 @@ use axum::routing::{get, post};
 
 use crate::state::AppState;
 use crate::{
-    api, api_registry, assets, auth, book, dashboard, download, guard, history, person, portal, requests, review,
-    unlock,
+    api, api_registry, assets, auth, book, dashboard, download, guard, history, notice, person, portal, requests,
+    review, unlock,
 };
 
 /// The largest request body accepted: a figure form is a few hundred bytes.
@@ -30,6 +30,7 @@ pub fn router(state: AppState) -> Router {
         .route("/d/report/{campaign}/{run}/{file}", get(download::download))
         .route("/r", get(book::book))
         .route("/r/new", get(book::new_person).post(book::add))
+        .route("/n/{campaign}", get(notice::page))
         .route("/r/p/{id}", get(person::page))
         .route("/r/p/{id}/reveal", post(person::reveal))
         .route("/r/p/{id}/followups", post(person::followup))

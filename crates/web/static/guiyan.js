@@ -20,3 +20,13 @@
   }
   window.setTimeout(refresh, every);
 })();
+
+// A print button (the notice's): shown only where this script runs, since it needs it.
+(function () {
+  "use strict";
+  var buttons = document.querySelectorAll("[data-print]");
+  for (var i = 0; i < buttons.length; i++) {
+    buttons[i].hidden = false;
+    buttons[i].addEventListener("click", function () { window.print(); });
+  }
+})();

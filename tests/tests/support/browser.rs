@@ -668,6 +668,32 @@ impl Browser {
         }
     }
 
+    /// Prints the page on A4 as Chromium does for a user (its print stylesheet applied), saves the
+    /// PDF beside the screenshots and returns its path and how many pages it has.
+    pub fn print_a4(&self, name: &str) -> (PathBuf, usize) {
+        use fantoccini::wd::{PrintConfiguration, PrintSize};
+        let config = PrintConfiguration::builder().size(PrintSize::A4).build().expect("an A4 print configuration");
+        let pdf = match self.run(self.client().print(config)) {
+            Ok(pdf) => pdf,
+            Err(e) => self.fail(&format!("cannot print {name}: {e}")),
+        };
+        let path = next_screenshot_path(&self.test, name, &self.profile.label())
+            .map(|p| p.with_extension("pdf"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(&path, &pdf).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+        eprintln!("printed: {}", path.display());
+        // Each page is one `/Type /Page` object (the page tree is `/Type /Pages`).
+        let text = String::from_utf8_lossy(&pdf);
+        let pages = text
+            .match_indices("/Type")
+            .filter(|(at, _)| {
+                let rest = text[at + 5..].trim_start();
+                rest.starts_with("/Page") && !rest.starts_with("/Pages")
+            })
+            .count();
+        (path, pages)
+    }
+
     fn try_screenshot(&self, name: &str) -> Result<PathBuf, String> {
         let png = self.run(full_page_png(self.client())).map_err(|e| e.to_string())?;
         let path = next_screenshot_path(&self.test, name, &self.profile.label())?;
@@ -851,7 +877,7 @@ fn next_screenshot_path(test: &str, name: &str, label: &str) -> Result<PathBuf, 
         std::fs::create_dir_all(&dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
         let old = std::fs::read_dir(&dir).map_err(|e| format!("read {}: {e}", dir.display()))?;
         for entry in old.flatten() {
-            if entry.path().extension().is_some_and(|ext| ext == "png" || ext == "log") {
+            if entry.path().extension().is_some_and(|ext| ext == "png" || ext == "log" || ext == "pdf") {
                 let _ = std::fs::remove_file(entry.path());
             }
         }

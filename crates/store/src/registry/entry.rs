@@ -7,11 +7,12 @@ use std::collections::HashMap;
 
 use campaign::Lang;
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     TransactionTrait,
 };
-use talent::{ArchiveNumber, BookRole, MatchStrength, PersonFields, ReturnIntent};
+use talent::{ArchiveNumber, BookRole, LegalBasis, MatchStrength, PersonFields, ReturnIntent};
 use vault::Vault;
 
 use crate::connect::Store;
@@ -19,7 +20,7 @@ use crate::entities::{person, person_book, person_merge_book};
 use crate::error::StoreError;
 use crate::operate::begin_options;
 use crate::registry::access_log::{self, AccessAction, AccessOutcome, NewEntry};
-use crate::registry::ladder::{Found, strongest_match};
+use crate::registry::ladder::{Found, match_in_book, strongest_match};
 use crate::registry::retention::review_stamp_for_entry;
 use crate::registry::scope::{StoreOrRegistry, Viewer, Visible, check_unit, visible};
 use crate::registry::sealing::{join_keys, seal};
@@ -32,6 +33,21 @@ pub struct NewPerson {
     pub unit: String,
     pub role: BookRole,
     pub fields: PersonFields,
+    /// What the person was told before entry, when the worker says so: recorded on the person
+    /// (added, linked or already registered), replacing an older notice.
+    pub told: Option<Told>,
+    /// The worker checked that a possible duplicate (the same mobile and name) is another person:
+    /// entered rather than held. (The web's form says so for its one person; an import sheet per
+    /// row, in its 确认为另一人 column.)
+    pub confirmed: bool,
+}
+
+/// The notice (告知书) a person was shown before entry, and the legal basis they were told of.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Told {
+    /// The notice's version (`notice.version` of the campaign).
+    pub notice_version: String,
+    pub legal_basis: LegalBasis,
 }
 
 /// What became of one person entered.
@@ -140,6 +156,7 @@ async fn enter_all(
         let mut earlier: HashMap<i64, usize> = HashMap::new();
         let mut outcomes = Vec::with_capacity(rows.len());
         for row in rows {
+            let confirmed = confirmed || row.confirmed;
             outcomes.push(enter(&txn, vault, &all, row, confirmed, now.timestamp(), &mut earlier).await?);
         }
         let entry = match source {
@@ -213,16 +230,21 @@ async fn enter(
                 Entered::Linked { person_id, archive_no, other_books }
             }
         }
-        Some(Found { person_id, units, .. }) if !confirmed => {
-            if let Some(book) = book_of(db, person_id, &row.unit).await? {
+        Some(Found { units, .. }) => {
+            if let Some(book) = match_in_book(db, vault, &row.fields, &row.unit).await? {
                 // The same mobile and name in this very book: the row typed again (a sheet
-                // imported twice), matched rather than held for every re-import.
-                Entered::AlreadyRegistered { person_id, archive_no: book.archive_no }
-            } else {
+                // imported twice, a confirmed row imported again), matched rather than held or
+                // entered a second time.
+                Entered::AlreadyRegistered { person_id: book.person_id, archive_no: book.archive_no }
+            } else if !confirmed {
                 Entered::Held(Hold::Candidate { other_books: units.iter().map(|u| directory.name(u)).collect() })
+            } else {
+                let person_id = insert_person(db, vault, &row.fields, at).await?;
+                let archive_no = add_book(db, person_id, &row.unit, row.role, at).await?;
+                Entered::Added { person_id, archive_no }
             }
         }
-        _ => {
+        None => {
             let person_id = insert_person(db, vault, &row.fields, at).await?;
             let archive_no = add_book(db, person_id, &row.unit, row.role, at).await?;
             Entered::Added { person_id, archive_no }
@@ -230,6 +252,15 @@ async fn enter(
     };
     if let Some(id) = person_of(&outcome) {
         earlier.insert(id, row.row);
+        if let Some(told) = &row.told {
+            person::Entity::update_many()
+                .col_expr(person::Column::NoticeVersion, Expr::value(told.notice_version.clone()))
+                .col_expr(person::Column::NoticeGivenAt, Expr::value(at))
+                .col_expr(person::Column::LegalBasis, Expr::value(told.legal_basis.key()))
+                .filter(person::Column::Id.eq(id))
+                .exec(db)
+                .await?;
+        }
     }
     Ok(outcome)
 }

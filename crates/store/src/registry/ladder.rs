@@ -58,6 +58,48 @@ async fn standing(db: &impl ConnectionTrait, p: &person::Model) -> Result<Option
     Ok(None)
 }
 
+/// A person already in `unit`'s book who matches `fields` as a candidate or better (an own
+/// record typed again, or a second person with the same mobile and name confirmed earlier): the
+/// row is that person, never a third record. Several match only when a worker confirmed them as
+/// different people; the oldest is taken.
+pub(crate) async fn match_in_book(
+    db: &impl ConnectionTrait,
+    vault: &Vault,
+    fields: &PersonFields,
+    unit: &str,
+) -> Result<Option<person_book::Model>, DbErr> {
+    let new = keys_of_new(vault, fields);
+    let books = person_book::Entity::find().filter(person_book::Column::Unit.eq(unit));
+    let mut hits = Vec::new();
+    for (column, index) in [(person::Column::IdNumberIndex, &new.id_number), (person::Column::MobileIndex, &new.mobile)]
+    {
+        let Some(index) = index else { continue };
+        hits.extend(
+            person::Entity::find()
+                .filter(column.eq(index.as_str()))
+                .filter(person::Column::Erased.eq(false))
+                .all(db)
+                .await?,
+        );
+    }
+    hits.retain(|p| new.strength(&keys_of_row(p)) >= MatchStrength::Candidate);
+    // Each as the record it stands as (a merged one as the person it was merged into), oldest first.
+    let mut ids = Vec::with_capacity(hits.len());
+    for p in &hits {
+        if let Some(id) = standing(db, p).await? {
+            ids.push(id);
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    for id in ids {
+        if let Some(book) = books.clone().filter(person_book::Column::PersonId.eq(id)).one(db).await? {
+            return Ok(Some(book));
+        }
+    }
+    Ok(None)
+}
+
 /// The strongest match at `Candidate` or above (a weak match is a hint for a page, not a reason to
 /// hold a row back), or `None`.
 pub(crate) async fn strongest_match(

@@ -57,7 +57,7 @@ pub use access_log::{
 pub use book::{BookPage, BookQuery, BookRow, export_books, list_books};
 pub use counts::CountWindow;
 pub(crate) use counts::{register_counts, register_total};
-pub use entry::{Entered, Hold, NewPerson, add_person, import_persons};
+pub use entry::{Entered, Hold, NewPerson, Told, add_person, import_persons};
 pub use erase::{ERASED_NAME, erase_person};
 pub use error::RegistryError;
 pub use followup::{ContactDue, FollowUp, add_followup, contacts_due};

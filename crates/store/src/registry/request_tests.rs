@@ -66,6 +66,8 @@ async fn enter(store: &Store, vault: &Vault, unit: &str, cells: &[(Field, &str)]
         unit: unit.into(),
         role: BookRole::Registered,
         fields: validate(&draft, today()).expect("valid"),
+        told: None,
+        confirmed: false,
     };
     match add_person(store, vault, &viewer(Scope::Unit(unit.into())), &new, false, now()).await.expect("entered") {
         Entered::Added { person_id, .. } => person_id,

@@ -4,8 +4,8 @@
 
 use chrono::NaiveDate;
 use talent::{
-    BirthYearMonth, Category, Education, FamilyNeed, Field, Gender, IdNumber, Mobile, PersonFields, PoolRoute,
-    PoolStatus, ReturnIntent, Vocabulary,
+    BirthYearMonth, Category, Education, FamilyNeed, Field, Gender, IdNumber, LegalBasis, Mobile, PersonFields,
+    PoolRoute, PoolStatus, ReturnIntent, Vocabulary,
 };
 use vault::Vault;
 
@@ -104,6 +104,10 @@ pub struct PersonRecord {
     pub family_needs: Vec<FamilyNeed>,
     pub note: Option<String>,
     pub do_not_contact: bool,
+    /// The notice (告知书) version the person was shown, and when (unix seconds).
+    pub notice_version: Option<String>,
+    pub notice_given_at: Option<i64>,
+    pub legal_basis: Option<LegalBasis>,
 }
 
 /// Opens one sealed field of a row.
@@ -167,5 +171,8 @@ pub(crate) fn record(
         family_needs: split_keys(&p.family_needs),
         note: p.note.clone(),
         do_not_contact: p.do_not_contact,
+        notice_version: p.notice_version.clone(),
+        notice_given_at: p.notice_given_at,
+        legal_basis: p.legal_basis.as_deref().and_then(|b| LegalBasis::parse(b).ok()),
     })
 }

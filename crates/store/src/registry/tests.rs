@@ -26,7 +26,14 @@ fn person(row: usize, unit: &str, cells: &[(Field, &str)]) -> NewPerson {
     for (f, t) in cells {
         draft.set(*f, *t);
     }
-    NewPerson { row, unit: unit.into(), role: BookRole::Registered, fields: validate(&draft, today()).expect("valid") }
+    NewPerson {
+        row,
+        unit: unit.into(),
+        role: BookRole::Registered,
+        fields: validate(&draft, today()).expect("valid"),
+        told: None,
+        confirmed: false,
+    }
 }
 
 fn viewer(scope: Scope) -> Viewer {

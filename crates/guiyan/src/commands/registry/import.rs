@@ -10,7 +10,7 @@ use campaign::Lang;
 use store::registry::{Entered, NewPerson};
 use talent::{BookRole, PersonDraft};
 
-use super::sheet::{self, Column, REASON_HEADER, Row};
+use super::sheet::{self, CONFIRM_HEADER, Column, REASON_HEADER, Row};
 use super::{Ctx, keys, viewer};
 use crate::output::{errln, outln};
 
@@ -18,6 +18,8 @@ use crate::output::{errln, outln};
 struct Rejected {
     row: Row,
     reason: String,
+    /// Held as a possible duplicate: the worker may confirm it is someone else.
+    candidate: bool,
 }
 
 /// Imports `file`; exit 0 when every row was entered or already there, 1 when rows came back.
@@ -59,10 +61,12 @@ pub fn import(ctx: &Ctx, file: &Path, unit: Option<&str>, errors: Option<&Path>)
         for row in &sheet.rows {
             let mut draft = PersonDraft::default();
             let mut unit_text = String::new();
+            let mut confirmed = false;
             for (column, cell) in sheet.columns.iter().zip(&row.cells) {
                 match column {
                     Column::Field(field) => draft.set(*field, cell.clone()),
                     Column::Unit => unit_text = cell.trim().to_string(),
+                    Column::Confirm => confirmed = sheet::confirms(cell),
                     Column::Ignored => {}
                 }
             }
@@ -88,13 +92,20 @@ pub fn import(ctx: &Ctx, file: &Path, unit: Option<&str>, errors: Option<&Path>)
                 Err(field_errors) => reasons.extend(field_errors.iter().map(|e| e.render(lang))),
                 Ok(fields) => {
                     if let (Some(unit), true) = (&row_unit, reasons.is_empty()) {
-                        valid.push(NewPerson { row: row.line, unit: unit.clone(), role: BookRole::Registered, fields });
+                        valid.push(NewPerson {
+                            row: row.line,
+                            unit: unit.clone(),
+                            role: BookRole::Registered,
+                            fields,
+                            told: None,
+                            confirmed,
+                        });
                         rows_of.insert(row.line, row.clone());
                     }
                 }
             }
             if !reasons.is_empty() {
-                rejected.push(Rejected { row: row.clone(), reason: reasons.join(separator(lang)) });
+                rejected.push(Rejected { row: row.clone(), reason: reasons.join(separator(lang)), candidate: false });
             }
         }
         let outcomes = store::registry::import_persons(store, &vault, &viewer(), &valid, &source, ctx.now).await?;
@@ -114,7 +125,17 @@ pub fn import(ctx: &Ctx, file: &Path, unit: Option<&str>, errors: Option<&Path>)
                 }
                 Entered::Held(hold) => {
                     if let Some(row) = rows_of.remove(&new.row) {
-                        rejected.push(Rejected { row, reason: hold.message(lang) });
+                        let candidate = matches!(hold, store::registry::Hold::Candidate { .. });
+                        let mut reason = hold.message(lang);
+                        if candidate {
+                            reason.push_str(match lang {
+                                Lang::Zh => "。核对后确是另一人的，请在“确认为另一人”列填“是”后再次导入",
+                                Lang::En => {
+                                    ". If it is someone else, write 是 in the 确认为另一人 column and import again"
+                                }
+                            });
+                        }
+                        rejected.push(Rejected { row, reason, candidate });
                     }
                 }
             }
@@ -144,17 +165,27 @@ fn default_errors_path(file: &Path) -> PathBuf {
     file.with_file_name(format!("{stem}.errors.xlsx"))
 }
 
-/// The errors workbook: the sheet's header (a previous 原因 column dropped) and 原因, then each
-/// rejected row as it was with its reason.
+/// The errors workbook: the sheet's header (a previous 原因 and 确认为另一人 dropped), 确认为另一人
+/// when a row was held as a possible duplicate, and 原因; then each rejected row as it was with
+/// its reason.
 fn write_errors(path: &Path, sheet: &sheet::Sheet, rejected: &[Rejected]) -> anyhow::Result<()> {
-    let keep: Vec<usize> = (0..sheet.header.len()).filter(|i| sheet.header[*i].trim() != REASON_HEADER).collect();
+    let keep: Vec<usize> = (0..sheet.header.len())
+        .filter(|i| sheet.header[*i].trim() != REASON_HEADER && sheet.columns.get(*i) != Some(&Column::Confirm))
+        .collect();
+    let with_confirm = rejected.iter().any(|r| r.candidate);
     let mut header: Vec<String> = keep.iter().map(|i| sheet.header[*i].clone()).collect();
+    if with_confirm {
+        header.push(CONFIRM_HEADER.to_string());
+    }
     header.push(REASON_HEADER.to_string());
     let rows = rejected
         .iter()
         .map(|r| {
             let mut cells: Vec<documents::Cell> =
                 keep.iter().map(|i| documents::Cell::text(r.row.cells.get(*i).cloned().unwrap_or_default())).collect();
+            if with_confirm {
+                cells.push(documents::Cell::Empty);
+            }
             cells.push(documents::Cell::text(r.reason.clone()));
             cells
         })

@@ -15,6 +15,9 @@ pub enum Column {
     Field(Field),
     /// 社区: the unit (its id or name) of the row, when one sheet covers several communities.
     Unit,
+    /// 确认为另一人 (of an errors workbook): 是 when the worker checked that a possible duplicate
+    /// is another person.
+    Confirm,
     /// 序号, 档案编号, 原因 (of an errors workbook) and unknown headers: read past.
     Ignored,
 }
@@ -24,6 +27,14 @@ const UNIT_HEADERS: &[&str] = &["社区", "所属社区", "单位", "社区名�
 const IGNORED_HEADERS: &[&str] = &["序号", "编号", "档案编号", "原因", "错误原因", "户籍/现居"];
 /// The column an errors workbook adds.
 pub const REASON_HEADER: &str = "原因";
+/// The column an errors workbook adds for possible duplicates: 是 enters the row anyway.
+pub const CONFIRM_HEADER: &str = "确认为另一人";
+const CONFIRM_HEADERS: &[&str] = &[CONFIRM_HEADER, "确认不同人员", "确认为不同人员"];
+
+/// Whether a 确认为另一人 cell says yes.
+pub fn confirms(cell: &str) -> bool {
+    matches!(cell.trim(), "是" | "确认" | "√" | "✓" | "Y" | "y" | "yes" | "Yes" | "YES")
+}
 
 /// A sheet read: the header as written, what each column is, and the rows below it.
 #[derive(Clone, Debug)]
@@ -56,6 +67,9 @@ fn column_of(header: &str) -> Column {
     let h = header.trim();
     if UNIT_HEADERS.contains(&h) {
         return Column::Unit;
+    }
+    if CONFIRM_HEADERS.contains(&h) {
+        return Column::Confirm;
     }
     match Field::parse(h) {
         Ok(field) => Column::Field(field),
