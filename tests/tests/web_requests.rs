@@ -116,6 +116,8 @@ fn requests_and_reviews_on_the_portal_keep_to_the_own_community() {
         assert_eq!(tampered.status, 400);
 
         // The unit's list: the overdue on top; another community sees none; the street masked.
+        let book = page(&server, "/r", &j1);
+        assert!(book.body.contains("已逾期：1") && book.body.contains("待答复的申请 3"), "{}", book.body);
         let listed = page(&server, "/r/requests", &j1);
         assert_eq!(listed.status, 200);
         let first = listed.body.find("data-request=").expect("a request");

@@ -144,6 +144,10 @@ pub async fn book(
     context.insert("review_due", &review_due);
     context.insert("review_href", &format!("/r/review{q}"));
     context.insert("requests_href", &format!("/r/requests{q}"));
+    let (open_requests, overdue_requests) =
+        store::registry::request_counts(state.store(), &viewer, now).await.map_err(|e| refusal(lang, e))?;
+    context.insert("open_request_count", &open_requests);
+    context.insert("overdue_request_count", &overdue_requests);
     let notices: Vec<(String, String)> = crate::notice::notices(&state)
         .into_iter()
         .map(|(campaign, name, version)| (format!("/n/{campaign}{q}"), format!("{name}（{version}）")))

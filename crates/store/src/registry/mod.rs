@@ -22,7 +22,7 @@
 //! - [`erase_person`]: anonymised, keeping what the statistics count (`erase.rs`);
 //! - [`merge_persons`], [`unmerge`], [`list_merges`]: two records of one person made one, the
 //!   merge undone, the merges listed (`merge.rs`, `merge_fill.rs`, `unmerge.rs`);
-//! - [`add_request`], [`answer_request`], [`list_requests`]: a person's requests to see, correct
+//! - [`add_request`], [`answer_request`], [`list_requests`], [`request_counts`]: a person's requests to see, correct
 //!   or erase their record, due and answered (`request.rs`; a correction, `correction.rs`);
 //! - [`review_due_persons`], [`review_due_count`], [`keep_until`]: the retention review
 //!   (`retention.rs`).
@@ -72,6 +72,7 @@ pub use reminders::{
 };
 pub use request::{
     Answered, NewRequest, RequestAnswer, RequestQuery, RightsRequest, add_request, answer_request, list_requests,
+    request_counts,
 };
 pub use retention::{ReviewDue, ReviewQuery, keep_until, review_due_count, review_due_persons};
 pub use reveal::reveal_field;

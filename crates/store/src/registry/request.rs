@@ -9,7 +9,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
+};
 use serde::Serialize;
 use talent::{Field, PersonName, RequestChannel, RequestOutcome, RightsRequestKind, request_due};
 use vault::Vault;
@@ -366,6 +368,28 @@ pub async fn list_requests(
         access_log::append(&txn, now.timestamp(), viewer, entry).await?;
         txn.commit().await?;
         Ok::<_, StoreOrRegistry>(out)
+    };
+    work.await.map_err(|e| e.into_store(&store.url))
+}
+
+/// How many requests of the persons in the viewer's scope are open, and how many of them overdue
+/// on the day of `now` (counts: nothing personal is read, nothing logged; the list is the logged
+/// read).
+pub async fn request_counts(store: &Store, viewer: &Viewer, now: DateTime<Utc>) -> Result<(u64, u64), StoreError> {
+    let work = async {
+        let mut select = person_request::Entity::find().filter(person_request::Column::Outcome.is_null());
+        if let Some(units) = subtree_query(&store.db, &viewer.scope).await? {
+            let persons = sea_orm::sea_query::Query::select()
+                .column(person_book::Column::PersonId)
+                .from(person_book::Entity)
+                .and_where(person_book::Column::Unit.in_subquery(units))
+                .to_owned();
+            select = select.filter(person_request::Column::PersonId.in_subquery(persons));
+        }
+        let open = select.clone().count(&store.db).await?;
+        // Due days are `YYYY-MM-DD`, so they compare as text.
+        let overdue = select.filter(person_request::Column::DueOn.lt(ymd(now.date_naive()))).count(&store.db).await?;
+        Ok::<_, StoreOrRegistry>((open, overdue))
     };
     work.await.map_err(|e| e.into_store(&store.url))
 }

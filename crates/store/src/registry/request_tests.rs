@@ -132,6 +132,8 @@ async fn requests_and_reviews(store: &Store) {
         .expect("list");
     assert_eq!(overdue.iter().map(|r| r.id).collect::<Vec<_>>(), vec![correction]);
     assert_eq!(list_requests(store, &all, RequestQuery::default(), later).await.expect("list").len(), 4);
+    assert_eq!(request_counts(store, &c1, later).await.expect("counts"), (3, 1));
+    assert_eq!(request_counts(store, &c2, later).await.expect("counts"), (1, 0));
 
     // Answers are the own community's: the street and c2 are refused (and logged).
     let copy = RequestAnswer::CopyGiven { note: "打印一份交本人".into() };
