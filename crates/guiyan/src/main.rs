@@ -352,6 +352,33 @@ enum RegistryCommand {
         #[arg(long)]
         json: bool,
     },
+    /// A person's request to see, correct or erase their record (查阅 / 更正 / 删除): record one, answer one.
+    Request {
+        #[command(subcommand)]
+        command: RequestCommand,
+    },
+    /// List the persons' requests, the overdue first.
+    Requests {
+        /// Only the requests not yet answered.
+        #[arg(long)]
+        open: bool,
+        /// Only the open requests past their due date.
+        #[arg(long)]
+        overdue: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The persons whose retention review date has passed (masked); `review keep` and `review erase` decide.
+    #[command(args_conflicts_with_subcommands = true)]
+    Review {
+        #[command(subcommand)]
+        command: Option<ReviewCommand>,
+        /// One unit's books (and those below it); default: all.
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Clear a unit's PIN (it sets a new one at its next full record), as the district.
     ResetPin {
         /// The unit's id or name.
@@ -362,6 +389,70 @@ enum RegistryCommand {
         /// aes-256-gcm or sm4-gcm; default: registry_cipher in guiyan.toml, else aes-256-gcm.
         #[arg(long)]
         algorithm: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum RequestCommand {
+    /// Record a person's request; due in 15 days unless --due says otherwise.
+    Add {
+        /// The person's number (the `id` of `export --format json`, the address of their page).
+        person: i64,
+        /// 查阅, 更正 or 删除 (access, correction, erasure).
+        #[arg(long)]
+        kind: String,
+        /// How it came: 当面, 电话, 书面, 网上 or 其他 (in-person, phone, writing, online, other).
+        #[arg(long)]
+        via: String,
+        /// The day it was received (YYYY-MM-DD); default: today.
+        #[arg(long, value_name = "DATE")]
+        received: Option<String>,
+        /// The day it is due (YYYY-MM-DD); default: 15 days after it was received.
+        #[arg(long, value_name = "DATE")]
+        due: Option<String>,
+    },
+    /// Answer a request: a copy given (查阅), fields corrected (更正), the record erased (删除), or refused.
+    #[command(group(clap::ArgGroup::new("how").required(true).args(["copy_given", "set", "erase", "refuse"])))]
+    Answer {
+        /// The request's number (`guiyan registry requests`).
+        id: i64,
+        /// 查阅: a copy of the record was given to the person.
+        #[arg(long)]
+        copy_given: bool,
+        /// 更正: a field's new value, e.g. `--set 联系电话=13900139000` (repeatable); validated as on entry.
+        #[arg(long, value_name = "FIELD=VALUE")]
+        set: Vec<String>,
+        /// 删除: erase (anonymise) the person's record.
+        #[arg(long)]
+        erase: bool,
+        /// Refuse the request; needs --reason.
+        #[arg(long, requires = "reason")]
+        refuse: bool,
+        /// Why it is refused (told to the person; kept with the request and in the access log).
+        #[arg(long)]
+        reason: Option<String>,
+        /// What was done, in a few words (kept with the request).
+        #[arg(long)]
+        note: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ReviewCommand {
+    /// Keep a person's record until a new review date, for a reason.
+    Keep {
+        person: i64,
+        /// The next review date (YYYY-MM-DD), after today.
+        #[arg(long, value_name = "DATE")]
+        until: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Erase a person's record at review (anonymised, as `registry erase`).
+    Erase {
+        person: i64,
+        #[arg(long)]
+        reason: String,
     },
 }
 
@@ -466,6 +557,30 @@ fn registry(
         RegistryCommand::Merge { keep, absorb, reason } => r::merge(&ctx, keep, absorb, &reason),
         RegistryCommand::Unmerge { merge_id, reason } => r::unmerge(&ctx, merge_id, &reason),
         RegistryCommand::Merges { json } => r::merges(&ctx, json),
+        RegistryCommand::Request { command: RequestCommand::Add { person, kind, via, received, due } } => {
+            r::request::add(&ctx, person, &kind, &via, received.as_deref(), due.as_deref())
+        }
+        RegistryCommand::Request {
+            command: RequestCommand::Answer { id, copy_given, set, erase, refuse, reason, note },
+        } => {
+            let args = r::request::AnswerArgs {
+                copy_given,
+                set: &set,
+                erase,
+                refuse,
+                note: note.as_deref(),
+                reason: reason.as_deref(),
+            };
+            r::request::answer(&ctx, id, &args)
+        }
+        RegistryCommand::Requests { open, overdue, json } => r::request::list(&ctx, open, overdue, json),
+        RegistryCommand::Review { command: None, unit, json } => r::review::list(&ctx, unit.as_deref(), json),
+        RegistryCommand::Review { command: Some(ReviewCommand::Keep { person, until, reason }), .. } => {
+            r::review::keep(&ctx, person, &until, &reason)
+        }
+        RegistryCommand::Review { command: Some(ReviewCommand::Erase { person, reason }), .. } => {
+            r::erase(&ctx, person, &reason)
+        }
         RegistryCommand::ResetPin { unit } => r::reset_pin(&ctx, &unit),
         RegistryCommand::RotateKey { algorithm } => r::rotate_key(&ctx, algorithm.as_deref()),
     }

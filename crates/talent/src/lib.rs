@@ -5,8 +5,8 @@
 //! - vocabularies, each one enum with one parse accepting the Chinese label, a stable English key
 //!   (the serde and storage form) and listed aliases, and `label(Lang)` for display: [`Gender`],
 //!   [`Category`], [`Education`], [`ReturnIntent`], [`PoolStatus`], [`PoolRoute`], [`FamilyNeed`],
-//!   [`Channel`], [`BookRole`], [`LegalBasis`], [`RightsRequestKind`], [`SuggestionState`] (with its
-//!   transitions) and [`Field`] (the form's fields and the sheet's headers); the [`Vocabulary`]
+//!   [`Channel`], [`BookRole`], [`LegalBasis`], [`RightsRequestKind`], [`RequestChannel`],
+//!   [`RequestOutcome`], [`ReviewDecision`], [`SuggestionState`] (with its transitions) and [`Field`] (the form's fields and the sheet's headers); the [`Vocabulary`]
 //!   trait treats them alike;
 //! - identity: [`IdNumber`] (GB 11643-1999, MOD 11-2, 15-digit numbers upgraded), [`Mobile`],
 //!   [`BirthYearMonth`], [`PersonName`] and [`normalise_name`];
@@ -18,7 +18,9 @@
 //!   a match in another community's book: its name, nothing of the record;
 //! - [`ArchiveNumber`], a community book's `{unit}-{seq:04}`;
 //! - [`validate_followup`]: a [`FollowUpDraft`] typed on a phone → [`FollowUpFields`], or every
-//!   [`FollowUpError`]; [`Pin`], a unit's six-digit PIN and what makes one too easy to guess.
+//!   [`FollowUpError`]; [`Pin`], a unit's six-digit PIN and what makes one too easy to guess;
+//! - a request's due date ([`request_due`], [`REQUEST_DUE_DAYS`]) and a record's retention review
+//!   date ([`retention_review_date`], [`RETENTION_REVIEW_YEARS`]).
 //!
 //! ```
 //! use campaign::Lang;
@@ -63,6 +65,7 @@ mod mobile;
 mod name;
 mod person_vocab;
 mod pin;
+mod rights_request;
 mod suggestion;
 mod vocabulary;
 mod width;
@@ -86,6 +89,10 @@ pub use mobile::{Mobile, MobileError};
 pub use name::{MAX_NAME_CHARS, NameError, PersonName, normalise_name};
 pub use person_vocab::{Category, Education, Gender};
 pub use pin::{PIN_DIGITS, Pin, PinError};
+pub use rights_request::{
+    REQUEST_DUE_DAYS, RETENTION_REVIEW_YEARS, RequestChannel, RequestOutcome, ReviewDecision, request_due,
+    request_overdue, retention_review_date, review_due,
+};
 pub use suggestion::SuggestionState;
 pub use vocabulary::{UnknownValue, Vocabulary};
 
@@ -126,6 +133,9 @@ mod every_vocabulary {
         check::<LegalBasis>();
         check::<RightsRequestKind>();
         check::<SuggestionState>();
+        check::<RequestChannel>();
+        check::<RequestOutcome>();
+        check::<ReviewDecision>();
         check::<Field>();
     }
 }

@@ -138,6 +138,16 @@ pub async fn book(
     context.insert("may_add", &session.viewer.own_unit.is_some());
     context.insert("shows_unit", &session.viewer.has_units_below);
     context.insert("new_href", &format!("/r/new{q}"));
+    // A count, nothing personal: the list behind it (`/r/review`) is the logged read.
+    let review_due =
+        store::registry::review_due_count(state.store(), &viewer, now).await.map_err(|e| refusal(lang, e))?;
+    context.insert("review_due", &review_due);
+    context.insert("review_href", &format!("/r/review{q}"));
+    context.insert("requests_href", &format!("/r/requests{q}"));
+    let (open_requests, overdue_requests) =
+        store::registry::request_counts(state.store(), &viewer, now).await.map_err(|e| refusal(lang, e))?;
+    context.insert("open_request_count", &open_requests);
+    context.insert("overdue_request_count", &overdue_requests);
     let notices: Vec<(String, String)> = crate::notice::notices(&state)
         .into_iter()
         .map(|(campaign, name, version)| (format!("/n/{campaign}{q}"), format!("{name}（{version}）")))

@@ -47,6 +47,8 @@ mod person;
 mod portal;
 mod registry;
 mod render;
+mod requests;
+mod review;
 mod server;
 mod state;
 mod unlock;

@@ -32,6 +32,9 @@ pub struct PersonQuery {
     pub entered: Option<String>,
     pub followed: Option<u8>,
     pub pooled: Option<u8>,
+    /// Set after a request was recorded (`recorded`) or answered (`answered`), or a review kept.
+    pub request: Option<String>,
+    pub reviewed: Option<u8>,
     pub lang: Option<String>,
 }
 
@@ -58,12 +61,15 @@ struct FollowUpView {
 /// What one render of the page carries besides the person: a revealed field, a follow-up form
 /// with its problems, a reveal form's problem.
 #[derive(Default)]
-struct Extra {
+pub(crate) struct Extra {
     revealed: Option<(Field, Option<String>)>,
     followup: Option<(FollowUpDraft, HashMap<FollowUpField, String>)>,
     reveal_problem: Option<String>,
     reveal_reason: String,
     erase_problem: Option<String>,
+    /// A request form's problem: the request answered (`Some(id)`) or the new one (`None`).
+    pub(crate) request_problem: Option<(Option<i64>, String)>,
+    pub(crate) review_problem: Option<String>,
 }
 
 /// `GET /r/p/{id}`: the person's page.
@@ -78,8 +84,8 @@ pub async fn page(
     show(&state, &session, &headers, lang, query.lang.is_some(), id, &query, Extra::default(), StatusCode::OK).await
 }
 
-#[allow(clippy::too_many_arguments)] // one render behind the page and its two forms
-async fn show(
+#[allow(clippy::too_many_arguments)] // one render behind the page and its forms
+pub(crate) async fn show(
     state: &AppState,
     session: &Session,
     headers: &HeaderMap,
@@ -141,6 +147,9 @@ async fn show(
         Some("linked") => Some(word("entered_linked")),
         _ if query.followed.is_some() => Some(word("followed")),
         _ if query.pooled.is_some() => Some(word("pooled")),
+        _ if query.request.as_deref() == Some("recorded") => Some(word("request_recorded")),
+        _ if query.request.as_deref() == Some("answered") => Some(word("request_answered")),
+        _ if query.reviewed.is_some() => Some(word("review_kept")),
         _ => None,
     };
     context.insert("notice", &notice);
@@ -200,6 +209,7 @@ async fn show(
     context.insert("pool_status", &detail.record.pool_status.map(|s| s.key()));
     let decided = matches!(detail.record.pool_status, Some(PoolStatus::UnderReview | PoolStatus::Admitted));
     context.insert("pool_may_change", &!(detail.own_book && decided));
+    crate::requests::page_context(&mut context, &detail, lang, q, today(state), &extra);
     let html = state.inner.pages.render("person.html", &context, lang)?;
     let mut response = (status, html).into_response();
     // Every personal page seen unlocked keeps the browser unlocked for fifteen more minutes.

@@ -26,6 +26,9 @@ const TEMPLATES: &[(&str, &str)] = pages!(
     "book.html",
     "person_new.html",
     "person.html",
+    "person_print.html",
+    "requests.html",
+    "review.html",
     "unlock.html",
     "notice.html",
 );

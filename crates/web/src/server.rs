@@ -10,7 +10,8 @@ use axum::routing::{get, post};
 
 use crate::state::AppState;
 use crate::{
-    api, api_registry, assets, auth, book, dashboard, download, guard, history, notice, person, portal, unlock,
+    api, api_registry, assets, auth, book, dashboard, download, guard, history, notice, person, portal, requests,
+    review, unlock,
 };
 
 /// The largest request body accepted: a figure form is a few hundred bytes.
@@ -35,6 +36,12 @@ pub fn router(state: AppState) -> Router {
         .route("/r/p/{id}/followups", post(person::followup))
         .route("/r/p/{id}/erase", post(person::erase))
         .route("/r/p/{id}/pool", post(person::pool))
+        .route("/r/p/{id}/requests", post(requests::record))
+        .route("/r/p/{id}/requests/{request}", post(requests::answer))
+        .route("/r/p/{id}/print", get(requests::print))
+        .route("/r/p/{id}/review", post(review::keep))
+        .route("/r/requests", get(requests::list))
+        .route("/r/review", get(review::list))
         .route("/r/unlock", get(unlock::page).post(unlock::submit))
         .route("/r/pin-reset", post(book::reset_pin))
         .route("/api/v1/registry/books", get(api_registry::books))

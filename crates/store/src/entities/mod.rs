@@ -12,6 +12,7 @@ pub mod person_followup;
 pub mod person_merge;
 pub mod person_merge_book;
 pub mod person_merge_followup;
+pub mod person_request;
 pub mod reader;
 pub mod registry_access;
 pub mod report_notice;

@@ -45,10 +45,17 @@ pub enum AccessAction {
     Merge,
     /// A merge undone.
     Unmerge,
+    /// A person's request about their record (查阅 / 更正 / 删除) recorded.
+    Request,
+    /// A person's request answered (done, or refused with a reason); a correction names the
+    /// fields it changed.
+    RequestAnswer,
+    /// A record's retention review: kept until a new date, or its review date set.
+    Review,
 }
 
 impl AccessAction {
-    pub const ALL: [AccessAction; 15] = [
+    pub const ALL: [AccessAction; 18] = [
         AccessAction::List,
         AccessAction::View,
         AccessAction::Reveal,
@@ -64,6 +71,9 @@ impl AccessAction {
         AccessAction::Pool,
         AccessAction::Merge,
         AccessAction::Unmerge,
+        AccessAction::Request,
+        AccessAction::RequestAnswer,
+        AccessAction::Review,
     ];
 
     pub fn name(self) -> &'static str {
@@ -83,6 +93,9 @@ impl AccessAction {
             AccessAction::Pool => "pool",
             AccessAction::Merge => "merge",
             AccessAction::Unmerge => "unmerge",
+            AccessAction::Request => "request",
+            AccessAction::RequestAnswer => "request-answer",
+            AccessAction::Review => "review",
         }
     }
 }

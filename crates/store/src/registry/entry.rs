@@ -21,6 +21,7 @@ use crate::error::StoreError;
 use crate::operate::begin_options;
 use crate::registry::access_log::{self, AccessAction, AccessOutcome, NewEntry};
 use crate::registry::ladder::{Found, Known, keys_of_new, match_in_book, strongest_known};
+use crate::registry::retention::review_stamp_for_entry;
 use crate::registry::scope::{StoreOrRegistry, Viewer, Visible, check_unit, visible};
 use crate::registry::sealing::{join_keys, seal};
 
@@ -376,7 +377,7 @@ async fn insert_person(
         notice_version: Set(None),
         notice_given_at: Set(None),
         do_not_contact: Set(false),
-        retention_review_at: Set(None),
+        retention_review_at: Set(Some(review_stamp_for_entry(at))),
         created_at: Set(at),
         updated_at: Set(at),
         erased: Set(false),

@@ -56,6 +56,34 @@ pub enum RegistryError {
     UnmergeKeptMerged { merge: i64, person: i64, into: i64 },
     #[error("merge {merge} cannot be undone before the later merge {later} into the same person; undo {later} first")]
     UnmergeLaterMerge { merge: i64, later: i64 },
+    #[error("no request {0} in the reader's scope; `guiyan registry requests` lists them")]
+    NoSuchRequest(i64),
+    #[error("request {0} is answered already")]
+    RequestClosed(i64),
+    #[error("the due date (--due) is before the day the request was received; give a later date (YYYY-MM-DD)")]
+    DueBeforeReceived,
+    #[error("the day the request was received is after today; give today or an earlier date (YYYY-MM-DD)")]
+    ReceivedInFuture,
+    #[error("request {request} asks for {}; answer it with that (or refuse it with a reason)", kind.label(Lang::En).to_lowercase())]
+    AnswerKindMismatch { request: i64, kind: talent::RightsRequestKind },
+    #[error("refusing a request needs a reason (--reason), which the person is told")]
+    RefusalReasonRequired,
+    #[error("a correction changes nothing: give at least one field with a new value (--set FIELD=VALUE)")]
+    NothingToCorrect,
+    #[error("the corrected record is not valid: {}", render_field_errors(.0, Lang::En))]
+    InvalidCorrection(Vec<talent::FieldError>),
+    #[error("the corrected ID number is another record's: the two are one person; merge them (guiyan registry merge)")]
+    CorrectedIdNumberTaken,
+    #[error("a retention review needs a reason (--reason), kept in the access log")]
+    ReviewReasonRequired,
+    #[error("the new review date (--until) must be after today (YYYY-MM-DD)")]
+    ReviewDateNotLater,
+}
+
+/// Every field's problem, `field: problem; …`, in `lang`.
+fn render_field_errors(errors: &[talent::FieldError], lang: Lang) -> String {
+    let sep = if lang == Lang::Zh { "；" } else { "; " };
+    errors.iter().map(|e| e.render(lang)).collect::<Vec<_>>().join(sep)
 }
 
 impl RegistryError {
@@ -104,6 +132,27 @@ impl RegistryError {
             RegistryError::UnmergeLaterMerge { merge, later } => {
                 format!("第 {merge} 号合并无法撤销：此后又有第 {later} 号合并并入同一人员；请先撤销第 {later} 号合并")
             }
+            RegistryError::NoSuchRequest(id) => {
+                format!("本用户范围内没有编号为 {id} 的申请；guiyan registry requests 可列出全部申请")
+            }
+            RegistryError::RequestClosed(id) => format!("第 {id} 号申请已经答复"),
+            RegistryError::DueBeforeReceived => {
+                "答复期限（--due）早于收到申请的日期；请填写更晚的日期（YYYY-MM-DD）".into()
+            }
+            RegistryError::ReceivedInFuture => "收到申请的日期晚于今天；请填写今天或更早的日期（YYYY-MM-DD）".into(),
+            RegistryError::AnswerKindMismatch { request, kind } => {
+                format!("第 {request} 号申请是{}申请；请按此办理（或填写理由不予办理）", kind.label(Lang::Zh))
+            }
+            RegistryError::RefusalReasonRequired => "不予办理须填写理由（--reason），理由将告知本人".into(),
+            RegistryError::NothingToCorrect => "更正内容与现有档案相同：请至少填写一项新的内容（--set 字段=值）".into(),
+            RegistryError::InvalidCorrection(errors) => {
+                format!("更正后的档案不符合要求：{}", render_field_errors(errors, Lang::Zh))
+            }
+            RegistryError::CorrectedIdNumberTaken => {
+                "更正后的身份证号已登记在另一份档案中：两份档案是同一人，请合并（guiyan registry merge）".into()
+            }
+            RegistryError::ReviewReasonRequired => "保存期限复核须填写理由（--reason），记入访问日志".into(),
+            RegistryError::ReviewDateNotLater => "新的复核日期（--until）须晚于今天（YYYY-MM-DD）".into(),
         }
     }
 }

@@ -21,10 +21,15 @@
 //! - [`set_pool_status`]: the reserve pool, recommended by the community, decided above (`pool.rs`);
 //! - [`erase_person`]: anonymised, keeping what the statistics count (`erase.rs`);
 //! - [`merge_persons`], [`unmerge`], [`list_merges`]: two records of one person made one, the
-//!   merge undone, the merges listed (`merge.rs`, `merge_fill.rs`, `unmerge.rs`).
+//!   merge undone, the merges listed (`merge.rs`, `merge_fill.rs`, `unmerge.rs`);
+//! - [`add_request`], [`answer_request`], [`list_requests`], [`request_counts`]: a person's requests to see, correct
+//!   or erase their record, due and answered (`request.rs`; a correction, `correction.rs`);
+//! - [`review_due_persons`], [`review_due_count`], [`keep_until`]: the retention review
+//!   (`retention.rs`).
 
 mod access_log;
 mod book;
+mod correction;
 mod counts;
 mod entry;
 mod erase;
@@ -37,6 +42,8 @@ mod person;
 mod pin;
 mod pool;
 mod reminders;
+mod request;
+mod retention;
 mod reveal;
 mod rotate;
 mod scope;
@@ -64,6 +71,11 @@ pub use reminders::{
     ContactMailBody, ContactMailData, ContactMailGroup, DueContact, OverdueCount, compose_contact_mail,
     next_contact_day, pending_contact_mails,
 };
+pub use request::{
+    Answered, NewRequest, RequestAnswer, RequestQuery, RightsRequest, add_request, answer_request, list_requests,
+    request_counts,
+};
+pub use retention::{ReviewDue, ReviewQuery, keep_until, review_due_count, review_due_persons};
 pub use reveal::reveal_field;
 pub use rotate::{Rotated, rotate_key};
 pub use scope::{Scope, Viewer, find_unit};
@@ -71,5 +83,7 @@ pub use sealing::{PersonRecord, Shown};
 pub use stats::{RegistryStats, UnitCount, registry_stats};
 pub use unmerge::{Unmerged, unmerge};
 
+#[cfg(test)]
+mod request_tests;
 #[cfg(test)]
 mod tests;

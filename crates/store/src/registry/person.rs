@@ -2,7 +2,7 @@
 //! web has checked its PIN), the books holding the person and the follow-ups. Logged as `view`,
 //! with the fields shown in the clear; a person outside the scope is refused and logged.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 use serde::Serialize;
 use talent::BookRole;
@@ -16,6 +16,8 @@ use crate::registry::access_log::{self, AccessAction, AccessOutcome, NewEntry};
 use crate::registry::book::{SEALED_FIELDS, log_refusal};
 use crate::registry::error::RegistryError;
 use crate::registry::followup::{FollowUp, followups_of, in_scope};
+use crate::registry::request::{RightsRequest, requests_of};
+use crate::registry::retention::stamp_day;
 use crate::registry::scope::{Scope, StoreOrRegistry, Viewer, visible};
 use crate::registry::sealing::{PersonRecord, record};
 
@@ -38,6 +40,10 @@ pub struct PersonDetail {
     pub own_book: bool,
     /// When the intent to return was last confirmed (a follow-up, or the entry).
     pub intent_confirmed_at: Option<i64>,
+    /// The record's retention review date (listed for review from that day).
+    pub retention_review_on: Option<NaiveDate>,
+    /// The person's requests about their record (查阅 / 更正 / 删除), the overdue first.
+    pub requests: Vec<RightsRequest>,
 }
 
 /// Whether `viewer` reads `person_id` in its own book (the full record may be shown, after the
@@ -74,6 +80,7 @@ pub async fn person_detail(
         let all = visible(&txn, &Scope::All).await?;
         let record = record(vault, &p, full, now.date_naive())?;
         let followups = followups_of(&txn, person_id, &|u| all.name(u)).await?;
+        let requests = requests_of(&txn, person_id, now.date_naive()).await?;
         let books = books
             .into_iter()
             .map(|b| PersonBook {
@@ -99,6 +106,8 @@ pub async fn person_detail(
             followups,
             own_book,
             intent_confirmed_at: p.intent_confirmed_at,
+            retention_review_on: p.retention_review_at.and_then(stamp_day),
+            requests,
         })
     };
     match work.await {

@@ -1,7 +1,8 @@
 //! `guiyan registry`: the talent registry's books from the command line, acting as the district's
 //! administrator (every book in scope; the actor is $USER, source `cli`). Import and export the
 //! 台账, the empty template, counts, the access log and its check, key rotation, erasure, and
-//! merging two records of one person (`merge.rs`). Nothing printed
+//! merging two records of one person (`merge.rs`), a person's requests (`request.rs`) and the
+//! retention review (`review.rs`). Nothing printed
 //! here carries an ID number, mobile or address, except an export revealed with a reason, which
 //! goes to its file.
 
@@ -9,6 +10,8 @@ mod export;
 mod import;
 mod keys;
 mod merge;
+pub mod request;
+pub mod review;
 mod sheet;
 mod template;
 
