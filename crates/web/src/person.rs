@@ -24,7 +24,7 @@ use crate::portal::lang_query;
 use crate::registry::{choices, posted_session, reader, refusal, registry_session, today, today_zone, vault};
 use crate::render::base_context;
 use crate::state::AppState;
-use crate::unlock::{unlock_cookie, unlocked};
+use crate::unlock::{OwnPerson, own_person, unlock_cookie, unlocked};
 
 /// `?entered=` (what the add form came to), `?followed=1`, `?lang=`.
 #[derive(Debug, Default, Deserialize)]
@@ -401,11 +401,7 @@ pub async fn followup(
     let lang = choose(query.lang.as_deref(), None);
     let explicit = query.lang.is_some();
     let session = posted_session(&state, &headers, lang, &form.csrf).await?;
-    let viewer = reader(&session);
-    if !is_own_book(state.store(), &viewer, id).await.map_err(|e| refusal(lang, e))? {
-        // Not its own person: as if there were no such page (the store would refuse too).
-        return Err(WebError::NotFound(lang));
-    }
+    let viewer = own_person(&state, &session, &headers, lang, id, OwnPerson::Book).await?;
     let draft = FollowUpDraft {
         contacted_on: form.contacted_on,
         channel: form.channel,
@@ -460,14 +456,8 @@ pub async fn erase(
     let lang = choose(query.lang.as_deref(), None);
     let explicit = query.lang.is_some();
     let session = posted_session(&state, &headers, lang, &form.csrf).await?;
-    let viewer = reader(&session);
+    let viewer = own_person(&state, &session, &headers, lang, id, OwnPerson::Unlocked).await?;
     let now = state.now();
-    if !is_own_book(state.store(), &viewer, id).await.map_err(|e| refusal(lang, e))? {
-        return Err(WebError::NotFound(lang));
-    }
-    if !unlocked(&state, &session, &headers, now) {
-        return Err(WebError::Forbidden(lang));
-    }
     match store::registry::erase_person(state.store(), &viewer, id, &form.reason, now).await {
         Ok(()) => {}
         Err(StoreError::Registry(RegistryError::ReasonRequired)) => {

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use store::StoreError;
 use store::registry::{
     NewRequest, PersonDetail, RegistryError, RequestAnswer, RequestQuery, RightsRequest, add_request, answer_request,
-    is_own_book, list_requests, person_detail,
+    list_requests, person_detail,
 };
 use talent::{Field, RequestChannel, RightsRequestKind};
 use tera::Context;
@@ -29,7 +29,7 @@ use crate::portal::lang_query;
 use crate::registry::{choices, posted_session, reader, refusal, registry_session, today, vault};
 use crate::render::base_context;
 use crate::state::AppState;
-use crate::unlock::{unlock_cookie, unlocked};
+use crate::unlock::{OwnPerson, own_person, unlock_cookie};
 
 /// A request as a page lists it.
 #[derive(Debug, Serialize)]
@@ -163,10 +163,7 @@ pub async fn record(
     let lang = choose(query.lang.as_deref(), None);
     let explicit = query.lang.is_some();
     let session = posted_session(&state, &headers, lang, &form.csrf).await?;
-    let viewer = reader(&session);
-    if !is_own_book(state.store(), &viewer, id).await.map_err(|e| refusal(lang, e))? {
-        return Err(WebError::NotFound(lang));
-    }
+    let viewer = own_person(&state, &session, &headers, lang, id, OwnPerson::Book).await?;
     // The page offers only valid choices: anything else is a tampered form.
     let kind = RightsRequestKind::parse(&form.kind).map_err(|_| WebError::BadRequest(lang, "kind".into()))?;
     let channel = RequestChannel::parse(&form.via).map_err(|_| WebError::BadRequest(lang, "via".into()))?;
@@ -227,14 +224,8 @@ pub async fn answer(
     let lang = choose(query.lang.as_deref(), None);
     let explicit = query.lang.is_some();
     let session = posted_session(&state, &headers, lang, &form.csrf).await?;
-    let viewer = reader(&session);
+    let viewer = own_person(&state, &session, &headers, lang, id, OwnPerson::Unlocked).await?;
     let now = state.now();
-    if !is_own_book(state.store(), &viewer, id).await.map_err(|e| refusal(lang, e))? {
-        return Err(WebError::NotFound(lang));
-    }
-    if !unlocked(&state, &session, &headers, now) {
-        return Err(WebError::Forbidden(lang));
-    }
     let bad = |what: &str| WebError::BadRequest(lang, what.into());
     let kind = RightsRequestKind::parse(&form.kind).map_err(|_| bad("kind"))?;
     let text = form.text.trim().to_string();
@@ -322,14 +313,8 @@ pub async fn print(
     let lang = choose(query.lang.as_deref(), None);
     let explicit = query.lang.is_some();
     let session = registry_session(&state, &headers, lang).await?;
-    let viewer = reader(&session);
+    let viewer = own_person(&state, &session, &headers, lang, id, OwnPerson::Unlocked).await?;
     let now = state.now();
-    if !is_own_book(state.store(), &viewer, id).await.map_err(|e| refusal(lang, e))? {
-        return Err(WebError::NotFound(lang));
-    }
-    if !unlocked(&state, &session, &headers, now) {
-        return Err(WebError::Forbidden(lang));
-    }
     let vault = vault(&state, lang)?;
     let detail = person_detail(state.store(), &vault, &viewer, id, true, now).await.map_err(|e| refusal(lang, e))?;
     let words = texts(lang);

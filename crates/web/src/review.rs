@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use store::StoreError;
-use store::registry::{RegistryError, ReviewQuery, is_own_book, keep_until, review_due_persons};
+use store::registry::{RegistryError, ReviewQuery, keep_until, review_due_persons};
 
 use crate::error::WebError;
 use crate::i18n::choose;
@@ -21,7 +21,7 @@ use crate::portal::lang_query;
 use crate::registry::{posted_session, reader, refusal, registry_session};
 use crate::render::base_context;
 use crate::state::AppState;
-use crate::unlock::unlocked;
+use crate::unlock::{OwnPerson, own_person};
 
 /// `?unit=` (one unit's books in the scope), `?lang=`.
 #[derive(Debug, Default, Deserialize)]
@@ -86,14 +86,8 @@ pub async fn keep(
     let lang = choose(query.lang.as_deref(), None);
     let explicit = query.lang.is_some();
     let session = posted_session(&state, &headers, lang, &form.csrf).await?;
-    let viewer = reader(&session);
+    let viewer = own_person(&state, &session, &headers, lang, id, OwnPerson::Unlocked).await?;
     let now = state.now();
-    if !is_own_book(state.store(), &viewer, id).await.map_err(|e| refusal(lang, e))? {
-        return Err(WebError::NotFound(lang));
-    }
-    if !unlocked(&state, &session, &headers, now) {
-        return Err(WebError::Forbidden(lang));
-    }
     let until = NaiveDate::parse_from_str(form.until.trim(), "%Y-%m-%d")
         .map_err(|_| WebError::BadRequest(lang, "until".into()))?;
     match keep_until(state.store(), &viewer, id, until, &form.reason, now).await {

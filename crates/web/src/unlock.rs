@@ -52,6 +52,36 @@ pub fn unlocked(state: &AppState, session: &Session, headers: &HeaderMap, now: D
     (0..=IDLE_SECONDS).contains(&age) && links::verify_csrf(&state.secret(), mac, &material(session, at)).is_ok()
 }
 
+/// How far a request about a person of the reader's own book must go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OwnPerson {
+    /// The own book is enough (a follow-up, a request recorded).
+    Book,
+    /// The full record: the PIN entered in this browser (an erasure, an answer, a review).
+    Unlocked,
+}
+
+/// The registry reader of a request about person `id`: refused as not found for a person outside
+/// the reader's own book (a street office, another community: as if there were no such page, and
+/// the store would refuse too), and as forbidden before the PIN when `need` is [`OwnPerson::Unlocked`].
+pub async fn own_person(
+    state: &AppState,
+    session: &Session,
+    headers: &HeaderMap,
+    lang: Lang,
+    id: i64,
+    need: OwnPerson,
+) -> Result<store::registry::Viewer, WebError> {
+    let viewer = reader(session);
+    if !store::registry::is_own_book(state.store(), &viewer, id).await.map_err(|e| refusal(lang, e))? {
+        return Err(WebError::NotFound(lang));
+    }
+    if need == OwnPerson::Unlocked && !unlocked(state, session, headers, state.now()) {
+        return Err(WebError::Forbidden(lang));
+    }
+    Ok(viewer)
+}
+
 /// `?to=` (the person to show once unlocked) and `?lang=`.
 #[derive(Debug, Default, Deserialize)]
 pub struct UnlockQuery {
