@@ -12,6 +12,7 @@ mod m0006_registry;
 mod m0007_registry_pages;
 mod m0008_contact_reminders;
 mod m0009_person_merges;
+mod m0010_person_suggestions;
 
 /// Every migration, oldest first.
 #[derive(Debug)]
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_registry_pages::Migration),
             Box::new(m0008_contact_reminders::Migration),
             Box::new(m0009_person_merges::Migration),
+            Box::new(m0010_person_suggestions::Migration),
         ]
     }
 }

@@ -64,6 +64,7 @@ mod name;
 mod person_vocab;
 mod pin;
 mod suggestion;
+mod suggestion_category;
 mod vocabulary;
 mod width;
 
@@ -87,6 +88,7 @@ pub use name::{MAX_NAME_CHARS, NameError, PersonName, normalise_name};
 pub use person_vocab::{Category, Education, Gender};
 pub use pin::{PIN_DIGITS, Pin, PinError};
 pub use suggestion::SuggestionState;
+pub use suggestion_category::SuggestionCategory;
 pub use vocabulary::{UnknownValue, Vocabulary};
 
 #[cfg(test)]
@@ -126,6 +128,7 @@ mod every_vocabulary {
         check::<LegalBasis>();
         check::<RightsRequestKind>();
         check::<SuggestionState>();
+        check::<SuggestionCategory>();
         check::<Field>();
     }
 }

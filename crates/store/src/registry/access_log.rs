@@ -45,10 +45,14 @@ pub enum AccessAction {
     Merge,
     /// A merge undone.
     Unmerge,
+    /// A person's suggestion (意见建议) recorded and routed.
+    Suggestion,
+    /// A suggestion moved (办理, 已反馈).
+    SuggestionMove,
 }
 
 impl AccessAction {
-    pub const ALL: [AccessAction; 15] = [
+    pub const ALL: [AccessAction; 17] = [
         AccessAction::List,
         AccessAction::View,
         AccessAction::Reveal,
@@ -64,6 +68,8 @@ impl AccessAction {
         AccessAction::Pool,
         AccessAction::Merge,
         AccessAction::Unmerge,
+        AccessAction::Suggestion,
+        AccessAction::SuggestionMove,
     ];
 
     pub fn name(self) -> &'static str {
@@ -83,6 +89,8 @@ impl AccessAction {
             AccessAction::Pool => "pool",
             AccessAction::Merge => "merge",
             AccessAction::Unmerge => "unmerge",
+            AccessAction::Suggestion => "suggestion",
+            AccessAction::SuggestionMove => "suggestion-move",
         }
     }
 }
