@@ -220,6 +220,7 @@ mod tests {
         assert_eq!(at("t/spring/2027/visit/c-01"), "/t/spring/2027/visit/c-01");
         assert_eq!(at("d"), "/d");
         assert_eq!(at("r"), "/r");
+        assert_eq!(at("r/s"), "/r/s");
         for elsewhere in
             ["//evil.example", "https://evil.example", "t/../../x/y", "t/a/b/c", "t/a/b/c/d/e", "t/a b/c/d/e", "x"]
         {

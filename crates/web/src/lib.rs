@@ -48,6 +48,7 @@ mod registry;
 mod render;
 mod server;
 mod state;
+mod suggestion;
 mod unlock;
 mod viewer;
 

@@ -32,6 +32,7 @@ pub struct PersonQuery {
     pub entered: Option<String>,
     pub followed: Option<u8>,
     pub pooled: Option<u8>,
+    pub suggested: Option<u8>,
     pub lang: Option<String>,
 }
 
@@ -64,6 +65,7 @@ struct Extra {
     reveal_problem: Option<String>,
     reveal_reason: String,
     erase_problem: Option<String>,
+    suggestion: Option<crate::suggestion::SuggestionDraft>,
 }
 
 /// `GET /r/p/{id}`: the person's page.
@@ -76,6 +78,21 @@ pub async fn page(
     let lang = choose(query.lang.as_deref(), None);
     let session = registry_session(&state, &headers, lang).await?;
     show(&state, &session, &headers, lang, query.lang.is_some(), id, &query, Extra::default(), StatusCode::OK).await
+}
+
+/// The person's page again with the suggestion form as typed and its problem (422).
+pub(crate) async fn show_with_suggestion(
+    state: &AppState,
+    session: &Session,
+    headers: &HeaderMap,
+    lang: Lang,
+    explicit: bool,
+    id: i64,
+    draft: crate::suggestion::SuggestionDraft,
+) -> Result<Response, WebError> {
+    let extra = Extra { suggestion: Some(draft), ..Extra::default() };
+    show(state, session, headers, lang, explicit, id, &PersonQuery::default(), extra, StatusCode::UNPROCESSABLE_ENTITY)
+        .await
 }
 
 #[allow(clippy::too_many_arguments)] // one render behind the page and its two forms
@@ -141,6 +158,7 @@ async fn show(
         Some("linked") => Some(word("entered_linked")),
         _ if query.followed.is_some() => Some(word("followed")),
         _ if query.pooled.is_some() => Some(word("pooled")),
+        _ if query.suggested.is_some() => Some(word("suggested")),
         _ => None,
     };
     context.insert("notice", &notice);
@@ -200,6 +218,24 @@ async fn show(
     context.insert("pool_status", &detail.record.pool_status.map(|s| s.key()));
     let decided = matches!(detail.record.pool_status, Some(PoolStatus::UnderReview | PoolStatus::Admitted));
     context.insert("pool_may_change", &!(detail.own_book && decided));
+    // The person's suggestions, and the form that records one (units only; a reader reads).
+    let suggestions =
+        store::registry::person_suggestions(state.store(), &viewer, id, now).await.map_err(|e| refusal(lang, e))?;
+    context.insert("suggestions", &crate::suggestion::views(&suggestions, lang, today(state), &q));
+    context.insert("suggestions_href", &format!("/r/s{q}"));
+    let routes = match &session.viewer.own_unit {
+        Some(unit) => store::registry::route_choices(state.store(), unit).await.map_err(|e| refusal(lang, e))?,
+        None => Vec::new(),
+    };
+    context.insert("may_suggest", &!routes.is_empty());
+    context.insert("sg_routes", &routes);
+    context.insert("sg_categories", &crate::suggestion::categories(lang));
+    context.insert("suggestion_action", &format!("/r/p/{id}/suggestions{q}"));
+    let draft = extra.suggestion.clone().unwrap_or_else(|| crate::suggestion::SuggestionDraft {
+        due_on: crate::suggestion::default_due(today(state)).format("%Y-%m-%d").to_string(),
+        ..Default::default()
+    });
+    context.insert("sg", &draft.context());
     let html = state.inner.pages.render("person.html", &context, lang)?;
     let mut response = (status, html).into_response();
     // Every personal page seen unlocked keeps the browser unlocked for fifteen more minutes.

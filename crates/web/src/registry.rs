@@ -75,7 +75,9 @@ pub fn today_zone(state: &AppState) -> chrono_tz::Tz {
 /// A store error of a registry page as the page it ends in.
 pub fn refusal(lang: Lang, e: StoreError) -> WebError {
     match e {
-        StoreError::Registry(RegistryError::NoSuchPerson(_) | RegistryError::NoSuchUnit(_)) => WebError::NotFound(lang),
+        StoreError::Registry(
+            RegistryError::NoSuchPerson(_) | RegistryError::NoSuchUnit(_) | RegistryError::NoSuchSuggestion(_),
+        ) => WebError::NotFound(lang),
         StoreError::Registry(
             RegistryError::OutOfScope { .. } | RegistryError::NotParent(_) | RegistryError::PoolDecidedAbove,
         ) => WebError::Forbidden(lang),

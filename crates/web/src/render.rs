@@ -27,6 +27,7 @@ const TEMPLATES: &[(&str, &str)] = pages!(
     "person_new.html",
     "person.html",
     "unlock.html",
+    "suggestions.html",
 );
 
 /// The loaded templates.

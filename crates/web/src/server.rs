@@ -9,7 +9,9 @@ use axum::middleware;
 use axum::routing::{get, post};
 
 use crate::state::AppState;
-use crate::{api, api_registry, assets, auth, book, dashboard, download, guard, history, person, portal, unlock};
+use crate::{
+    api, api_registry, assets, auth, book, dashboard, download, guard, history, person, portal, suggestion, unlock,
+};
 
 /// The largest request body accepted: a figure form is a few hundred bytes.
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -32,10 +34,14 @@ pub fn router(state: AppState) -> Router {
         .route("/r/p/{id}/followups", post(person::followup))
         .route("/r/p/{id}/erase", post(person::erase))
         .route("/r/p/{id}/pool", post(person::pool))
+        .route("/r/p/{id}/suggestions", post(suggestion::record))
+        .route("/r/s", get(suggestion::list))
+        .route("/r/s/{id}/move", post(suggestion::advance))
         .route("/r/unlock", get(unlock::page).post(unlock::submit))
         .route("/r/pin-reset", post(book::reset_pin))
         .route("/api/v1/registry/books", get(api_registry::books))
         .route("/api/v1/registry/stats", get(api_registry::stats))
+        .route("/api/v1/registry/suggestions", get(api_registry::suggestions))
         .route("/api/v1/runs", get(api::runs))
         .route("/api/v1/runs/{campaign}/{run}/status", get(api::status))
         .route("/api/v1/tasks", get(api::tasks))
