@@ -352,6 +352,17 @@ enum RegistryCommand {
         #[arg(long)]
         json: bool,
     },
+    /// List the persons' suggestions (意见建议) routed to a unit's subtree, unanswered first.
+    Suggestions {
+        /// The unit's id or name (every suggestion without it).
+        #[arg(long)]
+        unit: Option<String>,
+        /// Only those not answered yet.
+        #[arg(long)]
+        open: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// Clear a unit's PIN (it sets a new one at its next full record), as the district.
     ResetPin {
         /// The unit's id or name.
@@ -466,6 +477,7 @@ fn registry(
         RegistryCommand::Merge { keep, absorb, reason } => r::merge(&ctx, keep, absorb, &reason),
         RegistryCommand::Unmerge { merge_id, reason } => r::unmerge(&ctx, merge_id, &reason),
         RegistryCommand::Merges { json } => r::merges(&ctx, json),
+        RegistryCommand::Suggestions { unit, open, json } => r::suggestions(&ctx, unit.as_deref(), open, json),
         RegistryCommand::ResetPin { unit } => r::reset_pin(&ctx, &unit),
         RegistryCommand::RotateKey { algorithm } => r::rotate_key(&ctx, algorithm.as_deref()),
     }

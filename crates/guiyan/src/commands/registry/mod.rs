@@ -1,7 +1,7 @@
 //! `guiyan registry`: the talent registry's books from the command line, acting as the district's
 //! administrator (every book in scope; the actor is $USER, source `cli`). Import and export the
 //! 台账, the empty template, counts, the access log and its check, key rotation, erasure, and
-//! merging two records of one person (`merge.rs`). Nothing printed
+//! merging two records of one person (`merge.rs`), the persons' suggestions (`suggestions.rs`). Nothing printed
 //! here carries an ID number, mobile or address, except an export revealed with a reason, which
 //! goes to its file.
 
@@ -10,6 +10,7 @@ mod import;
 mod keys;
 mod merge;
 mod sheet;
+mod suggestions;
 mod template;
 
 pub use keys::open as open_key_file;
@@ -21,6 +22,7 @@ use store::registry::{Scope, Viewer};
 pub use export::{ExportFormat, export};
 pub use import::import;
 pub use merge::{merge, merges, unmerge};
+pub use suggestions::suggestions;
 pub use template::template;
 
 use crate::commands::store_commands::{actor, local, with_store, with_store_to_read};
