@@ -180,6 +180,15 @@ fn scenario(db: &TestDb) {
         ],
     );
 
+    // The command line lists them: the street's subtree, unanswered first, the overdue marked.
+    let listed = site.ok("2027-02-10T09:00:00+08:00", &["registry", "suggestions", "--unit", "jiefang", "--json"]);
+    let listed: serde_json::Value = serde_json::from_str(&listed).expect("suggestions JSON");
+    let ids: Vec<i64> = listed.as_array().expect("a list").iter().filter_map(|s| s["id"].as_i64()).collect();
+    assert_eq!(ids, [own, to_street, answered]);
+    let text = site.ok("2027-02-10T09:00:00+08:00", &["registry", "suggestions", "--open", "--lang", "zh"]);
+    assert!(text.contains(&format!("#{own}  受理")) && text.contains("已逾期16天"), "{text}");
+    assert!(!text.contains(&format!("#{answered} ")), "an answered one with --open: {text}");
+
     // What the engine read is in the access log, and the chain holds.
     let log = site.ok(NOW, &["registry", "audit", "--json"]);
     let entries: serde_json::Value = serde_json::from_str(&log).expect("audit JSON");

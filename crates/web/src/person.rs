@@ -221,7 +221,7 @@ async fn show(
     // The person's suggestions, and the form that records one (units only; a reader reads).
     let suggestions =
         store::registry::person_suggestions(state.store(), &viewer, id, now).await.map_err(|e| refusal(lang, e))?;
-    context.insert("suggestions", &crate::suggestion::views(&suggestions, lang, today(state), &q));
+    context.insert("suggestions", &crate::suggestion::views(&suggestions, lang, today(state), q));
     context.insert("suggestions_href", &format!("/r/s{q}"));
     let routes = match &session.viewer.own_unit {
         Some(unit) => store::registry::route_choices(state.store(), unit).await.map_err(|e| refusal(lang, e))?,

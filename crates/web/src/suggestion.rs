@@ -261,7 +261,7 @@ async fn render_list(
     let mut context = base_context(lang, explicit);
     context.insert("scope_name", &session.viewer.scope_name);
     context.insert("book_href", &format!("/r{q}"));
-    context.insert("suggestions", &views(&list, lang, today(state), &q));
+    context.insert("suggestions", &views(&list, lang, today(state), q));
     context.insert("open_count", &list.iter().filter(|s| s.state.is_open()).count());
     context.insert("may_move", &session.viewer.own_unit.is_some());
     context.insert("notice", &notice);

@@ -373,7 +373,7 @@ async fn read_back(
             })
         })
         .collect();
-    out.sort_by(|a, b| (!a.state.is_open(), a.due_on, a.id).cmp(&(!b.state.is_open(), b.due_on, b.id)));
+    out.sort_by_key(|s| (!s.state.is_open(), s.due_on, s.id));
     Ok(out)
 }
 
