@@ -1,7 +1,8 @@
 //! One person's page: masked for everyone by default; in the person's own community, the full
 //! record once the unit's PIN unlocked this browser (and every personal page keeps it unlocked
 //! for fifteen more minutes); elsewhere in the scope (a street office), one field revealed at a
-//! time with a written reason. The follow-ups, newest first, and the form that records one.
+//! time with a written reason. The follow-ups, newest first, and the form that records one; the
+//! person's suggestions and the form that records one (`suggestion.rs`).
 
 use std::collections::HashMap;
 

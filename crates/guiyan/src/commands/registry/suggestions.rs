@@ -45,7 +45,9 @@ pub fn suggestions(ctx: &Ctx, unit: Option<&str>, open: bool, json: bool) -> any
                 if lang == Lang::Zh { "反馈期限" } else { "due" },
                 s.due_on
             );
-            outln!("    {}（{}）：{}", s.person_name, s.recorded_by_name, s.text);
+            // Typed on a phone: no control character reaches the terminal.
+            let text: String = s.text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+            outln!("    {}（{}）：{text}", s.person_name, s.recorded_by_name);
         }
         Ok(0)
     })
