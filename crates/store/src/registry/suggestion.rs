@@ -18,7 +18,7 @@ use serde::Serialize;
 use talent::{PersonName, SuggestionCategory, SuggestionState, mask_name};
 
 use crate::connect::Store;
-use crate::entities::{person_book, person_suggestion, person_suggestion_move, unit};
+use crate::entities::{person, person_book, person_suggestion, person_suggestion_move, unit};
 use crate::error::StoreError;
 use crate::operate::begin_options;
 use crate::registry::access_log::{self, AccessAction, AccessOutcome, NewEntry};
@@ -292,7 +292,23 @@ async fn read_back(
     rows: Vec<person_suggestion::Model>,
 ) -> Result<Vec<Suggestion>, DbErr> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let persons: Vec<i64> = rows.iter().map(|r| r.person_id).collect::<HashSet<_>>().into_iter().collect();
+    // A suggestion of a record merged into another is that person's: shown as the kept record.
+    let mut people =
+        crate::registry::book::load_persons(db, &rows.iter().map(|r| r.person_id).collect::<Vec<_>>()).await?;
+    let mut stands_as: HashMap<i64, i64> = HashMap::new();
+    for r in &rows {
+        let mut id = r.person_id;
+        for _ in 0..64 {
+            let Some(into) = people.get(&id).and_then(|p| p.merged_into) else { break };
+            if !people.contains_key(&into) {
+                people.extend(crate::registry::book::load_persons(db, &[into]).await?);
+            }
+            id = into;
+        }
+        stands_as.insert(r.person_id, id);
+    }
+    let kept = |id: i64| stands_as.get(&id).copied().unwrap_or(id);
+    let persons: Vec<i64> = rows.iter().map(|r| kept(r.person_id)).collect::<HashSet<_>>().into_iter().collect();
     let mut moves: HashMap<i64, Vec<person_suggestion_move::Model>> = HashMap::new();
     let mut own: HashSet<i64> = HashSet::new();
     for chunk in ids.chunks(500) {
@@ -315,7 +331,6 @@ async fn read_back(
             own.extend(books.into_iter().map(|b| b.person_id));
         }
     }
-    let people = crate::registry::book::load_persons(db, &persons).await?;
     let mut unit_ids: HashSet<String> = HashSet::new();
     for r in &rows {
         unit_ids.insert(r.unit.clone());
@@ -335,8 +350,9 @@ async fn read_back(
     let mut out: Vec<Suggestion> = rows
         .into_iter()
         .filter_map(|r| {
-            let person = people.get(&r.person_id)?;
-            let person_name = if own.contains(&r.person_id) {
+            let person_id = kept(r.person_id);
+            let person = people.get(&person_id)?;
+            let person_name = if own.contains(&person_id) {
                 person.name.clone()
             } else {
                 PersonName::parse(&person.name).map(|n| mask_name(&n)).unwrap_or_else(|_| "*".into())
@@ -358,7 +374,7 @@ async fn read_back(
                 .collect();
             Some(Suggestion {
                 id: r.id,
-                person_id: r.person_id,
+                person_id,
                 person_name,
                 recorded_by_name: name(&r.recorded_by),
                 recorded_by: r.recorded_by,
@@ -388,10 +404,24 @@ pub async fn person_suggestions(
     let work = async {
         let txn = store.db.begin_with_options(begin_options()).await?;
         in_scope(&txn, viewer, person_id).await?;
-        let rows = person_suggestion::Entity::find()
-            .filter(person_suggestion::Column::PersonId.eq(person_id))
-            .all(&txn)
-            .await?;
+        // The person and the records merged into them, however deep, while the merges stand
+        // (undoing one gives the record its suggestions back, as nothing moved).
+        let mut ids = vec![person_id];
+        let mut frontier = vec![person_id];
+        while !frontier.is_empty() && ids.len() < 10_000 {
+            let merged: Vec<i64> = person::Entity::find()
+                .filter(person::Column::MergedInto.is_in(frontier.clone()))
+                .filter(person::Column::Id.is_not_in(ids.clone()))
+                .all(&txn)
+                .await?
+                .into_iter()
+                .map(|p| p.id)
+                .collect();
+            ids.extend(&merged);
+            frontier = merged;
+        }
+        let rows =
+            person_suggestion::Entity::find().filter(person_suggestion::Column::PersonId.is_in(ids)).all(&txn).await?;
         let out = read_back(&txn, viewer, rows).await?;
         if !out.is_empty() {
             let entry = NewEntry {

@@ -263,6 +263,20 @@ async fn suggestions(store: &Store) {
     assert_eq!(next_suggestion_day(store, 3).await.expect("next"), None);
     assert!(pending_suggestion_mails(store, date("2027-04-01"), 3).await.expect("pending").is_empty());
 
+    // A second record of 李四 with a suggestion of its own, merged into the first: the kept
+    // person's page shows it, as the kept person; undone, it is the other record's again.
+    let li2 = enter(store, &vault, "c1", "李四", "13800138009").await;
+    let of_li2 = record_suggestion(store, &c1, li2, &new("建议", None, "2027-06-01"), now()).await.expect("record");
+    let merged = merge_persons(store, &viewer(Scope::All), li, li2, "同一人", now()).await.expect("merge");
+    let page = person_suggestions(store, &c1, li, now()).await.expect("page");
+    let shown = page.iter().find(|s| s.id == of_li2).expect("the absorbed record's suggestion");
+    assert_eq!((shown.person_id, shown.person_name.as_str()), (li, "李四"));
+    unmerge(store, &viewer(Scope::All), merged.merge_id, "误合并", now()).await.expect("unmerge");
+    assert!(person_suggestions(store, &c1, li, now()).await.expect("page").iter().all(|s| s.id != of_li2));
+    assert_eq!(ids(&person_suggestions(store, &c1, li2, now()).await.expect("page")), [of_li2]);
+    move_suggestion(store, &c1, of_li2, SuggestionState::InProgress, "", now()).await.expect("handled");
+    move_suggestion(store, &c1, of_li2, SuggestionState::Answered, "已答复", now()).await.expect("answered");
+
     // Erasing the person takes their suggestions with them.
     let wang_s = record_suggestion(store, &street2, wang, &new("建议", None, "2027-01-01"), now()).await.expect("x");
     erase_person(store, &unit_viewer("c3"), wang, "本人申请删除", now()).await.expect("erase");
@@ -275,7 +289,7 @@ async fn suggestions(store: &Store) {
     // The access log: every record and move; the engine's reads; nothing personal.
     let log = access_log(store).await.expect("log");
     let count = |action: &str| log.iter().filter(|e| e.action == action).count();
-    assert_eq!((count("suggestion"), count("suggestion-move")), (4, 4));
+    assert_eq!((count("suggestion"), count("suggestion-move")), (5, 6));
     let by_engine: Vec<(&str, &str)> =
         log.iter().filter(|e| e.actor == "engine").map(|e| (e.action.as_str(), e.scope.as_str())).collect();
     assert_eq!(by_engine, [("list", "c1"), ("stats", "street"), ("list", "street"), ("stats", "district")]);
