@@ -12,7 +12,7 @@ mod m0006_registry;
 mod m0007_registry_pages;
 mod m0008_contact_reminders;
 mod m0009_person_merges;
-// m0010 is the suggestions branch's; m0011 does not depend on it.
+mod m0010_person_suggestions;
 mod m0011_person_requests;
 
 /// Every migration, oldest first.
@@ -32,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_registry_pages::Migration),
             Box::new(m0008_contact_reminders::Migration),
             Box::new(m0009_person_merges::Migration),
+            Box::new(m0010_person_suggestions::Migration),
             Box::new(m0011_person_requests::Migration),
         ]
     }

@@ -771,3 +771,140 @@ fn the_notice_is_public_and_printable_and_recorded_with_the_person_shown_it() {
         assert!(shown.body.contains("同意（《个人信息保护法》第十三条第一款第一项）"), "{}", shown.body);
     });
 }
+
+/// The suggestion of the registry tests, with markup that must stay inert.
+const SUGGESTION: &str = "建议<b>修缮</b>村道";
+
+#[test]
+fn suggestions_are_recorded_moved_and_listed_only_within_their_scope() {
+    for_each_db(|db| {
+        let site = site(db);
+        let sheet = site.path().join("台账.csv");
+        std::fs::write(&sheet, format!("姓名,性别,联系电话\n张三,男,{MOBILE}\n")).expect("the sheet");
+        site.ok(NOW, &["registry", "import", &sheet.to_string_lossy(), "--unit", "jiefang-1"]);
+        let server = serve(&site);
+        let j1 = open(&server, &token(&site, &["jiefang-1"]));
+        let j2 = open(&server, &token(&site, &["jiefang-2"]));
+        let r2 = open(&server, &token(&site, &["renmin-2"]));
+        let street = open(&server, &token(&site, &["jiefang"]));
+        let renmin = open(&server, &token(&site, &["renmin"]));
+        let api = |cookie: &str, path: &str| {
+            let r = page(&server, path, cookie);
+            (r.status, serde_json::from_str::<Value>(&r.body).unwrap_or(Value::Null))
+        };
+        let person_id = api(&j1, "/api/v1/registry/books").1["rows"][0]["person"]["id"].as_i64().expect("the person");
+        let person = format!("/r/p/{person_id}");
+        let record = format!("{person}/suggestions");
+        // A session's form token, from a page that carries a form: a community's add form, a
+        // street's book (its PIN reset).
+        let csrf_of = |cookie: &str| {
+            ["/r/new", "/r"]
+                .iter()
+                .find_map(|path| input_value(&page(&server, path, cookie).body, "csrf"))
+                .expect("a form token")
+        };
+
+        // The person's page offers the form, routed to the community or the units above it.
+        let shown = page(&server, &person, &j1);
+        assert!(shown.body.contains(&format!("action=\"{record}\"")), "{}", shown.body);
+        assert!(shown.body.contains("value=\"jiefang\"") && shown.body.contains("value=\"district-org\""));
+        let csrf = input_value(&shown.body, "csrf").expect("csrf");
+        let empty = post(&server, &record, &j1, &[("csrf", &csrf), ("text", " "), ("due_on", "")]);
+        assert_eq!(empty.status, 422, "{}", empty.body);
+        assert!(empty.body.contains("请填写意见建议的内容"), "{}", empty.body);
+        let past = post(&server, &record, &j1, &[("csrf", &csrf), ("text", SUGGESTION), ("due_on", "2027-01-01")]);
+        assert_eq!(past.status, 422);
+        assert!(past.body.contains("建议&lt;b&gt;修缮&lt;/b&gt;村道"), "the text kept, inert: {}", past.body);
+        let sideways = [("csrf", csrf.as_str()), ("text", SUGGESTION), ("route_to", "jiefang-2")];
+        assert_eq!(post(&server, &record, &j1, &sideways).status, 400, "routed to a sibling");
+        let cross = http::post_form(
+            &server.base,
+            &record,
+            &[("Cookie", &j1), ("Sec-Fetch-Site", "cross-site")],
+            &[("csrf", &csrf), ("text", SUGGESTION)],
+        );
+        assert_eq!(cross.status, 400, "from another site");
+        assert_eq!(post(&server, &record, &j1, &[("text", SUGGESTION)]).status, 400, "without the form's token");
+        for (who, cookie) in [("renmin-2", &r2), ("jiefang-2", &j2), ("renmin", &renmin)] {
+            let csrf = csrf_of(cookie);
+            let r = post(&server, &record, cookie, &[("csrf", &csrf), ("text", SUGGESTION)]);
+            assert_eq!(r.status, 404, "{who} records for a person outside its scope");
+        }
+        let own = [("csrf", csrf.as_str()), ("text", SUGGESTION), ("category", "infrastructure")];
+        let recorded = post(&server, &record, &j1, &own);
+        assert_eq!(recorded.status, 303, "{}", recorded.body);
+        assert_eq!(recorded.header("location"), Some(format!("{person}?suggested=1#suggestions").as_str()));
+        let up =
+            [("csrf", csrf.as_str()), ("text", "建议增加人才公寓"), ("route_to", "jiefang"), ("due_on", "2027-02-10")];
+        assert_eq!(post(&server, &record, &j1, &up).status, 303);
+        assert_eq!(api(&j1, "/api/v1/registry/suggestions").1["suggestions"].as_array().map(Vec::len), Some(1));
+
+        // The lists: each unit what is routed into its scope, names masked outside the own book.
+        let (status, listed) = api(&street, "/api/v1/registry/suggestions");
+        assert_eq!(status, 200);
+        let rows = listed["suggestions"].as_array().expect("suggestions").clone();
+        assert_eq!(rows.len(), 2, "{listed}");
+        assert!(rows.iter().all(|s| s["person_name"] == "张*" && s["state"] == "received"), "{listed}");
+        let id_of =
+            |unit: &str| rows.iter().find(|s| s["unit"] == unit).and_then(|s| s["id"].as_i64()).expect("a suggestion");
+        let (at_j1, at_street) = (id_of("jiefang-1"), id_of("jiefang"));
+        for (who, cookie) in [("renmin-2", &r2), ("jiefang-2", &j2), ("renmin", &renmin)] {
+            assert_eq!(api(cookie, "/api/v1/registry/suggestions").1["suggestions"], serde_json::json!([]), "{who}");
+            let list = page(&server, "/r/s", cookie);
+            assert_eq!(list.status, 200);
+            assert!(!list.body.contains("修缮") && !list.body.contains("张"), "{who}: {}", list.body);
+        }
+        assert_eq!(api(&r2, "/api/v1/registry/suggestions?unit=jiefang-1").0, 403);
+        assert_eq!(http::get(&server.base, "/api/v1/registry/suggestions", &[]).status, 403);
+        assert_eq!(page(&server, "/r/s", "gy_session=forged").status, 403);
+        let list = page(&server, "/r/s", &j1);
+        assert_eq!(list.status, 200);
+        assert_eq!(list.header("cache-control"), Some("no-store"));
+        assert!(
+            list.body.contains("建议&lt;b&gt;修缮&lt;/b&gt;村道") && !list.body.contains("<b>修缮"),
+            "{}",
+            list.body
+        );
+        assert!(list.body.contains(&format!("action=\"/r/s/{at_j1}/move\"")), "{}", list.body);
+        assert!(!list.body.contains("人才公寓"), "the street's suggestion on the community's list");
+        assert!(page(&server, "/r", &j1).body.contains("href=\"/r/s\""), "the book links the suggestions");
+
+        // Moves: never by a unit outside the scope or below the unit routed to, never skipped.
+        let mv = |cookie: &str, id: i64, state: &str, note: &str| {
+            let csrf = csrf_of(cookie);
+            post(&server, &format!("/r/s/{id}/move"), cookie, &[("csrf", &csrf), ("state", state), ("note", note)])
+        };
+        assert_eq!(mv(&r2, at_j1, "in-progress", "").status, 404);
+        assert_eq!(mv(&renmin, at_j1, "in-progress", "").status, 404);
+        assert_eq!(mv(&j1, at_street, "in-progress", "").status, 404, "routed above the community");
+        assert_eq!(mv(&j1, at_j1, "crowned", "").status, 400);
+        let skipped = mv(&j1, at_j1, "answered", "已答复");
+        assert_eq!(skipped.status, 422, "{}", skipped.body);
+        assert!(skipped.body.contains("须依次经过受理、办理、已反馈"), "{}", skipped.body);
+        let handled = mv(&j1, at_j1, "in-progress", "已转交街道城建科");
+        assert_eq!(handled.status, 303, "{}", handled.body);
+        assert_eq!(handled.header("location"), Some("/r/s?moved=1"));
+        let no_answer = mv(&j1, at_j1, "answered", " ");
+        assert_eq!(no_answer.status, 422);
+        assert!(no_answer.body.contains("办结反馈须填写答复内容"), "{}", no_answer.body);
+        assert_eq!(mv(&j1, at_j1, "answered", "村道已列入明年修缮计划").status, 303);
+        assert_eq!(mv(&street, at_street, "in-progress", "").status, 303, "the street handles its own");
+        let after = page(&server, &person, &j1);
+        assert!(after.body.contains("已反馈") && after.body.contains("村道已列入明年修缮计划"), "{}", after.body);
+        let (_, open) = api(&street, "/api/v1/registry/suggestions?open=true");
+        assert_eq!(open["suggestions"].as_array().map(Vec::len), Some(1), "{open}");
+
+        // Later, past the due day: the open one is marked overdue in red words.
+        drop(server);
+        let later = Server::start(&site, "2027-02-13T10:00:00+08:00");
+        let list = page(&later, "/r/s", &street);
+        assert!(list.body.contains("<strong class=\"late\">已逾期3天</strong>"), "{}", list.body);
+
+        // Every record and move is in the access log, nothing personal; the chain holds.
+        let log = site.ok(NOW, &["registry", "audit"]);
+        assert!(log.contains("to=jiefang-1") && log.contains("to=jiefang "), "the records: {log}");
+        assert!(log.contains("state=answered") && !log.contains(MOBILE) && !log.contains("修缮"), "{log}");
+        let verified = site.ok(NOW, &["registry", "audit", "--verify"]);
+        assert!(verified.contains("哈希链校验通过") || verified.contains("hash chain verified"), "{verified}");
+    });
+}

@@ -18,14 +18,14 @@ pub const CONTACT_ESCALATION_DAYS: i64 = 3;
 const DEFAULT_ZONE: Tz = Tz::Asia__Shanghai;
 
 /// The first instant of `day` in `tz`.
-fn start_of(day: NaiveDate, tz: Tz) -> DateTime<Utc> {
+pub(crate) fn start_of(day: NaiveDate, tz: Tz) -> DateTime<Utc> {
     calendar::resolve_local(tz, day.and_time(NaiveTime::MIN)).with_timezone(&Utc)
 }
 
 impl Engine {
     /// The zone and language of the registry's mails: the first campaign's, else Asia/Shanghai
     /// and Chinese.
-    fn contact_zone(&self) -> (Tz, campaign::Locale) {
+    pub(crate) fn contact_zone(&self) -> (Tz, campaign::Locale) {
         let workflows = self.workflows();
         match workflows.campaigns.first() {
             Some(c) => (c.timezone, c.locale),

@@ -1,6 +1,6 @@
 //! The engine: one `step` does everything due at the clock's time — open runs whose time came,
 //! tick due tasks (open, remind, overdue, escalate) and close runs, compose pending notices into
-//! digest mails (and the registry's contact reminders, `contacts.rs`), deliver due mails — and `serve` repeats it, sleeping until the next event or a
+//! digest mails (and the registry's contact reminders, `contacts.rs`, and suggestion reminders, `suggestions.rs`), deliver due mails — and `serve` repeats it, sleeping until the next event or a
 //! change made by another process.
 
 use std::collections::{BTreeMap, HashSet};
@@ -363,6 +363,7 @@ impl Engine {
         self.compose_pending(now, &mut report).await?;
         self.compose_reports(now, &mut report).await?;
         self.compose_contact_mails(now, &mut report).await?;
+        self.compose_suggestion_mails(now, &mut report).await?;
         self.deliver_due(&mut report).await?;
         Ok(report)
     }
@@ -571,14 +572,15 @@ impl Engine {
     }
 
     /// The next moment something is due: a task event, a run closing or opening, a mail attempt,
-    /// the day a registry contact falls due or becomes overdue.
+    /// the day a registry contact or a person's suggestion falls due or becomes overdue.
     pub async fn next_wakeup(&self) -> Result<Option<DateTime<Utc>>, EngineError> {
         let now = self.clock.now();
         let stored = store::next_due(&self.store).await?;
         let opening = materialize::next_opening(&self.workflows(), now);
         let blocked = self.opening_blocked.load(Ordering::SeqCst).then(|| now + BLOCKED_RETRY);
         let contact = self.next_contact_wakeup(now).await?;
-        Ok([stored, opening, blocked, contact].into_iter().flatten().min())
+        let suggestion = self.next_suggestion_wakeup(now).await?;
+        Ok([stored, opening, blocked, contact, suggestion].into_iter().flatten().min())
     }
 
     /// Runs until `shutdown` turns true: a step, then sleep until the next event or a change by

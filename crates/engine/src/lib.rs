@@ -11,6 +11,7 @@ mod mailer;
 mod materialize;
 mod reports;
 mod simulate;
+mod suggestions;
 
 pub use clock::{Clock, SystemClock, VirtualClock};
 pub use contacts::CONTACT_ESCALATION_DAYS;
@@ -21,3 +22,4 @@ pub use mailer::{LINK_AFTER_CLOSE, Mailer, Portal};
 pub use materialize::{definitions, next_opening, runs_to_open};
 pub use reports::document as report_document;
 pub use simulate::{Random, SimulationOptions, Timeline, TimelineEntry, TimelineEvent, simulate};
+pub use suggestions::SUGGESTION_ESCALATION_DAYS;

@@ -4,7 +4,7 @@
 use calendar::Tz;
 use campaign::Workflows;
 use chrono::{DateTime, Utc};
-use store::registry::{ContactMailBody, ContactMailData};
+use store::registry::{ContactMailBody, ContactMailData, SuggestionMailBody, SuggestionMailData};
 use store::{ComposedMail, DigestData, ReportMailData};
 
 use crate::error::EngineError;
@@ -189,6 +189,61 @@ impl Mailer {
                     after_days: *after_days,
                     communities: &communities,
                     book_link: link,
+                })
+            }
+        };
+        self.package(rendered, &data.key, &data.recipient, now)
+    }
+
+    /// Renders one mail about persons' suggestions: the reminder to the unit they are routed to
+    /// (numbers, subjects, states, due days; names only for its own book) or the escalation to the
+    /// unit above (counts per unit), in `locale`, with the unit's signed `link` to its suggestions.
+    pub fn compose_suggestions(
+        &self,
+        data: &SuggestionMailData,
+        locale: campaign::Locale,
+        escalate_after_days: i64,
+        now: DateTime<Utc>,
+        link: Option<&str>,
+    ) -> Result<ComposedMail, EngineError> {
+        let lang: campaign::Lang = locale.into();
+        let rendered = match &data.body {
+            SuggestionMailBody::Due(due) => {
+                let lines: Vec<mail::DueSuggestionLine> = due
+                    .iter()
+                    .map(|s| mail::DueSuggestionLine {
+                        id: s.id,
+                        name: s.name.clone(),
+                        category: s.category_label(lang).map(str::to_string),
+                        state: s.state_label(lang).to_string(),
+                        due_on: s.due_on,
+                    })
+                    .collect();
+                mail::render_suggestions_due(&mail::SuggestionsDueMail {
+                    locale,
+                    recipient_name: &data.recipient.name,
+                    day: data.day,
+                    suggestions: &lines,
+                    escalate_after_days,
+                    link,
+                })
+            }
+            SuggestionMailBody::Overdue { after_days, units } => {
+                let units: Vec<mail::OverdueSuggestionCount> = units
+                    .iter()
+                    .map(|u| mail::OverdueSuggestionCount {
+                        name: u.unit.name.clone(),
+                        suggestions: u.suggestions,
+                        oldest: u.oldest,
+                    })
+                    .collect();
+                mail::render_suggestions_overdue(&mail::SuggestionsOverdueMail {
+                    locale,
+                    recipient_name: &data.recipient.name,
+                    day: data.day,
+                    after_days: *after_days,
+                    units: &units,
+                    link,
                 })
             }
         };

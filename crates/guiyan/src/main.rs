@@ -352,6 +352,17 @@ enum RegistryCommand {
         #[arg(long)]
         json: bool,
     },
+    /// List the persons' suggestions (意见建议) routed to a unit's subtree, unanswered first.
+    Suggestions {
+        /// The unit's id or name (every suggestion without it).
+        #[arg(long)]
+        unit: Option<String>,
+        /// Only those not answered yet.
+        #[arg(long)]
+        open: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// A person's request to see, correct or erase their record (查阅 / 更正 / 删除): record one, answer one.
     Request {
         #[command(subcommand)]
@@ -557,6 +568,7 @@ fn registry(
         RegistryCommand::Merge { keep, absorb, reason } => r::merge(&ctx, keep, absorb, &reason),
         RegistryCommand::Unmerge { merge_id, reason } => r::unmerge(&ctx, merge_id, &reason),
         RegistryCommand::Merges { json } => r::merges(&ctx, json),
+        RegistryCommand::Suggestions { unit, open, json } => r::suggestions(&ctx, unit.as_deref(), open, json),
         RegistryCommand::Request { command: RequestCommand::Add { person, kind, via, received, due } } => {
             r::request::add(&ctx, person, &kind, &via, received.as_deref(), due.as_deref())
         }

@@ -56,19 +56,19 @@ fn escape(text: &str) -> String {
 }
 
 /// The letter around a body: greeting, paragraphs, a list, the link and the footer, in text and
-/// HTML alike.
-struct Letter<'a> {
-    zh: bool,
-    subject: String,
-    greeting: String,
-    lead: String,
-    lines: Vec<String>,
-    after: Vec<String>,
-    link: Option<(&'a str, &'static str, &'static str)>,
+/// HTML alike (the registry's suggestion mails are written in it too).
+pub(crate) struct Letter<'a> {
+    pub(crate) zh: bool,
+    pub(crate) subject: String,
+    pub(crate) greeting: String,
+    pub(crate) lead: String,
+    pub(crate) lines: Vec<String>,
+    pub(crate) after: Vec<String>,
+    pub(crate) link: Option<(&'a str, &'static str, &'static str)>,
 }
 
 impl Letter<'_> {
-    fn render(self) -> Rendered {
+    pub(crate) fn render(self) -> Rendered {
         let footer = if self.zh { "本邮件由归雁自动发送。" } else { "Sent by guiyan." };
         let mut text = format!("{}\n\n{}\n\n", self.greeting, self.lead);
         for line in &self.lines {

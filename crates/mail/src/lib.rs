@@ -22,6 +22,7 @@ mod mime;
 mod report_mail;
 mod sample;
 mod smtp;
+mod suggestion_mail;
 mod templates;
 mod transport;
 pub mod view;
@@ -35,6 +36,10 @@ pub use mime::{KEY_HEADER, MailError, Outgoing, build_message, message_id_for};
 /// The kinds of notice a mail's sections are, from the `plan` crate.
 pub use plan::NoticeKind;
 pub use report_mail::{ReportMail, render_report};
+pub use suggestion_mail::{
+    DueSuggestionLine, OverdueSuggestionCount, SuggestionsDueMail, SuggestionsOverdueMail, render_suggestions_due,
+    render_suggestions_overdue,
+};
 pub use templates::{Rendered, TemplateError, Templates, locale_prefix, template_name, template_names};
 pub use transport::{
     CaptureTransport, FileTransport, SendError, SmtpTransport, Transport, install_crypto_provider, redact_url,

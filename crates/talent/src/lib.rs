@@ -67,6 +67,7 @@ mod person_vocab;
 mod pin;
 mod rights_request;
 mod suggestion;
+mod suggestion_category;
 mod vocabulary;
 mod width;
 
@@ -94,6 +95,7 @@ pub use rights_request::{
     request_overdue, retention_review_date, review_due,
 };
 pub use suggestion::SuggestionState;
+pub use suggestion_category::SuggestionCategory;
 pub use vocabulary::{UnknownValue, Vocabulary};
 
 #[cfg(test)]
@@ -136,6 +138,7 @@ mod every_vocabulary {
         check::<RequestChannel>();
         check::<RequestOutcome>();
         check::<ReviewDecision>();
+        check::<SuggestionCategory>();
         check::<Field>();
     }
 }

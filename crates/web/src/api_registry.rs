@@ -1,6 +1,6 @@
 //! The talent registry in the JSON API, for scripts of the units that may read it: a page of the
 //! books of the viewer's scope (masked, names too outside the viewer's own book; no field is
-//! ever revealed through the API) and the counts. Authorized and scoped like the pages; every
+//! ever revealed through the API), the counts, and the suggestions routed to the scope. Authorized and scoped like the pages; every
 //! call is written to the access log by the store.
 
 use axum::Json;
@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use store::StoreError;
-use store::registry::{BookQuery, RegistryError, Scope, list_books, registry_stats};
+use store::registry::{BookQuery, RegistryError, Scope, SuggestionQuery, list_books, list_suggestions, registry_stats};
 
 use crate::auth::session;
 use crate::book::shown_name;
@@ -94,6 +94,29 @@ pub async fn stats(State(state): State<AppState>, Query(query): Query<StatsQuery
     let Ok(Some(session)) = session(&state, &headers).await else { return refuse(StatusCode::FORBIDDEN, "forbidden") };
     match registry_stats(state.store(), &reader(&session), query.unit.as_deref(), state.now()).await {
         Ok(stats) => Json(stats).into_response(),
+        Err(e) => store_error(e),
+    }
+}
+
+/// `?unit=` (a unit's subtree within the viewer's scope), `?open=true` (only those not answered).
+#[derive(Debug, Default, Deserialize)]
+pub struct SuggestionsQuery {
+    pub unit: Option<String>,
+    pub open: Option<bool>,
+}
+
+/// `GET /api/v1/registry/suggestions`: the suggestions routed to the viewer's scope (or to
+/// `unit`'s subtree within it), open first, the earliest due first, with their moves; the
+/// person's name masked outside the viewer's own book.
+pub async fn suggestions(
+    State(state): State<AppState>,
+    Query(query): Query<SuggestionsQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let Ok(Some(session)) = session(&state, &headers).await else { return refuse(StatusCode::FORBIDDEN, "forbidden") };
+    let asked = SuggestionQuery { unit: query.unit, open_only: query.open.unwrap_or(false) };
+    match list_suggestions(state.store(), &reader(&session), &asked, state.now()).await {
+        Ok(list) => Json(json!({ "suggestions": list })).into_response(),
         Err(e) => store_error(e),
     }
 }

@@ -27,7 +27,8 @@ pub struct Session {
 }
 
 /// Where a link sends the browser after the exchange: `?to=t/{task id}` (a task named in the mail)
-/// `?to=d` (the dashboard) or `?to=r` (the registry's book, from a contact reminder); anything else
+/// `?to=d` (the dashboard) `?to=r` (the registry's book, from a contact reminder) or `?to=r/s` (the suggestions, from
+/// a suggestion reminder); anything else
 /// goes home.
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct Onward {
@@ -46,7 +47,7 @@ impl Onward {
             let parts: Vec<&str> = id.split('/').collect();
             parts.len() == 4 && parts.iter().all(|p| plain(p) && *p != "." && *p != "..")
         });
-        if task || to == "d" || to == "r" { format!("/{to}") } else { "/".into() }
+        if task || matches!(to, "d" | "r" | "r/s") { format!("/{to}") } else { "/".into() }
     }
 }
 
@@ -219,6 +220,7 @@ mod tests {
         assert_eq!(at("t/spring/2027/visit/c-01"), "/t/spring/2027/visit/c-01");
         assert_eq!(at("d"), "/d");
         assert_eq!(at("r"), "/r");
+        assert_eq!(at("r/s"), "/r/s");
         for elsewhere in
             ["//evil.example", "https://evil.example", "t/../../x/y", "t/a/b/c", "t/a/b/c/d/e", "t/a b/c/d/e", "x"]
         {

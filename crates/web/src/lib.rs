@@ -51,6 +51,7 @@ mod requests;
 mod review;
 mod server;
 mod state;
+mod suggestion;
 mod unlock;
 mod viewer;
 

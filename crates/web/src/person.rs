@@ -1,7 +1,8 @@
 //! One person's page: masked for everyone by default; in the person's own community, the full
 //! record once the unit's PIN unlocked this browser (and every personal page keeps it unlocked
 //! for fifteen more minutes); elsewhere in the scope (a street office), one field revealed at a
-//! time with a written reason. The follow-ups, newest first, and the form that records one.
+//! time with a written reason. The follow-ups, newest first, and the form that records one; the
+//! person's suggestions and the form that records one (`suggestion.rs`).
 
 use std::collections::HashMap;
 
@@ -35,6 +36,7 @@ pub struct PersonQuery {
     /// Set after a request was recorded (`recorded`) or answered (`answered`), or a review kept.
     pub request: Option<String>,
     pub reviewed: Option<u8>,
+    pub suggested: Option<u8>,
     pub lang: Option<String>,
 }
 
@@ -70,6 +72,7 @@ pub(crate) struct Extra {
     /// A request form's problem: the request answered (`Some(id)`) or the new one (`None`).
     pub(crate) request_problem: Option<(Option<i64>, String)>,
     pub(crate) review_problem: Option<String>,
+    suggestion: Option<crate::suggestion::SuggestionDraft>,
 }
 
 /// `GET /r/p/{id}`: the person's page.
@@ -82,6 +85,21 @@ pub async fn page(
     let lang = choose(query.lang.as_deref(), None);
     let session = registry_session(&state, &headers, lang).await?;
     show(&state, &session, &headers, lang, query.lang.is_some(), id, &query, Extra::default(), StatusCode::OK).await
+}
+
+/// The person's page again with the suggestion form as typed and its problem (422).
+pub(crate) async fn show_with_suggestion(
+    state: &AppState,
+    session: &Session,
+    headers: &HeaderMap,
+    lang: Lang,
+    explicit: bool,
+    id: i64,
+    draft: crate::suggestion::SuggestionDraft,
+) -> Result<Response, WebError> {
+    let extra = Extra { suggestion: Some(draft), ..Extra::default() };
+    show(state, session, headers, lang, explicit, id, &PersonQuery::default(), extra, StatusCode::UNPROCESSABLE_ENTITY)
+        .await
 }
 
 #[allow(clippy::too_many_arguments)] // one render behind the page and its forms
@@ -150,6 +168,7 @@ pub(crate) async fn show(
         _ if query.request.as_deref() == Some("recorded") => Some(word("request_recorded")),
         _ if query.request.as_deref() == Some("answered") => Some(word("request_answered")),
         _ if query.reviewed.is_some() => Some(word("review_kept")),
+        _ if query.suggested.is_some() => Some(word("suggested")),
         _ => None,
     };
     context.insert("notice", &notice);
@@ -210,6 +229,24 @@ pub(crate) async fn show(
     let decided = matches!(detail.record.pool_status, Some(PoolStatus::UnderReview | PoolStatus::Admitted));
     context.insert("pool_may_change", &!(detail.own_book && decided));
     crate::requests::page_context(&mut context, &detail, lang, q, today(state), &extra);
+    // The person's suggestions, and the form that records one (units only; a reader reads).
+    let suggestions =
+        store::registry::person_suggestions(state.store(), &viewer, id, now).await.map_err(|e| refusal(lang, e))?;
+    context.insert("suggestions", &crate::suggestion::views(&suggestions, lang, today(state), q));
+    context.insert("suggestions_href", &format!("/r/s{q}"));
+    let routes = match &session.viewer.own_unit {
+        Some(unit) => store::registry::route_choices(state.store(), unit).await.map_err(|e| refusal(lang, e))?,
+        None => Vec::new(),
+    };
+    context.insert("may_suggest", &!routes.is_empty());
+    context.insert("sg_routes", &routes);
+    context.insert("sg_categories", &crate::suggestion::categories(lang));
+    context.insert("suggestion_action", &format!("/r/p/{id}/suggestions{q}"));
+    let draft = extra.suggestion.clone().unwrap_or_else(|| crate::suggestion::SuggestionDraft {
+        due_on: crate::suggestion::default_due(today(state)).format("%Y-%m-%d").to_string(),
+        ..Default::default()
+    });
+    context.insert("sg", &draft.context());
     let html = state.inner.pages.render("person.html", &context, lang)?;
     let mut response = (status, html).into_response();
     // Every personal page seen unlocked keeps the browser unlocked for fifteen more minutes.

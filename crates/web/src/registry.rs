@@ -76,7 +76,10 @@ pub fn today_zone(state: &AppState) -> chrono_tz::Tz {
 pub fn refusal(lang: Lang, e: StoreError) -> WebError {
     match e {
         StoreError::Registry(
-            RegistryError::NoSuchPerson(_) | RegistryError::NoSuchUnit(_) | RegistryError::NoSuchRequest(_),
+            RegistryError::NoSuchPerson(_)
+            | RegistryError::NoSuchUnit(_)
+            | RegistryError::NoSuchRequest(_)
+            | RegistryError::NoSuchSuggestion(_),
         ) => WebError::NotFound(lang),
         StoreError::Registry(
             RegistryError::OutOfScope { .. }

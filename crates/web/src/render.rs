@@ -31,6 +31,7 @@ const TEMPLATES: &[(&str, &str)] = pages!(
     "review.html",
     "unlock.html",
     "notice.html",
+    "suggestions.html",
 );
 
 /// The loaded templates.

@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use crate::state::AppState;
 use crate::{
     api, api_registry, assets, auth, book, dashboard, download, guard, history, notice, person, portal, requests,
-    review, unlock,
+    review, suggestion, unlock,
 };
 
 /// The largest request body accepted: a figure form is a few hundred bytes.
@@ -42,10 +42,14 @@ pub fn router(state: AppState) -> Router {
         .route("/r/p/{id}/review", post(review::keep))
         .route("/r/requests", get(requests::list))
         .route("/r/review", get(review::list))
+        .route("/r/p/{id}/suggestions", post(suggestion::record))
+        .route("/r/s", get(suggestion::list))
+        .route("/r/s/{id}/move", post(suggestion::advance))
         .route("/r/unlock", get(unlock::page).post(unlock::submit))
         .route("/r/pin-reset", post(book::reset_pin))
         .route("/api/v1/registry/books", get(api_registry::books))
         .route("/api/v1/registry/stats", get(api_registry::stats))
+        .route("/api/v1/registry/suggestions", get(api_registry::suggestions))
         .route("/api/v1/runs", get(api::runs))
         .route("/api/v1/runs/{campaign}/{run}/status", get(api::status))
         .route("/api/v1/tasks", get(api::tasks))

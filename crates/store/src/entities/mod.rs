@@ -13,6 +13,8 @@ pub mod person_merge;
 pub mod person_merge_book;
 pub mod person_merge_followup;
 pub mod person_request;
+pub mod person_suggestion;
+pub mod person_suggestion_move;
 pub mod reader;
 pub mod registry_access;
 pub mod report_notice;

@@ -52,10 +52,14 @@ pub enum AccessAction {
     RequestAnswer,
     /// A record's retention review: kept until a new date, or its review date set.
     Review,
+    /// A person's suggestion (意见建议) recorded and routed.
+    Suggestion,
+    /// A suggestion moved (办理, 已反馈).
+    SuggestionMove,
 }
 
 impl AccessAction {
-    pub const ALL: [AccessAction; 18] = [
+    pub const ALL: [AccessAction; 20] = [
         AccessAction::List,
         AccessAction::View,
         AccessAction::Reveal,
@@ -74,6 +78,8 @@ impl AccessAction {
         AccessAction::Request,
         AccessAction::RequestAnswer,
         AccessAction::Review,
+        AccessAction::Suggestion,
+        AccessAction::SuggestionMove,
     ];
 
     pub fn name(self) -> &'static str {
@@ -96,6 +102,8 @@ impl AccessAction {
             AccessAction::Request => "request",
             AccessAction::RequestAnswer => "request-answer",
             AccessAction::Review => "review",
+            AccessAction::Suggestion => "suggestion",
+            AccessAction::SuggestionMove => "suggestion-move",
         }
     }
 }

@@ -1,5 +1,5 @@
 //! Erasing a person (删除, PIPL art. 47): the record is anonymised, not deleted — its name, every
-//! sealed value and blind index, the free texts and the follow-ups go; its category, intent,
+//! sealed value and blind index, the free texts, the follow-ups and the suggestions go; its category, intent,
 //! pool status, the address's street-level area and its place in the books stay, so the counts
 //! the reports and statistics were made from still add up. An erased person is never listed,
 //! matched, shown or contacted again. Only the person's own community (or the district) erases,
@@ -102,6 +102,7 @@ pub(crate) async fn erase_in(
         .filter(person::Column::Id.is_in(ids.clone()))
         .exec(txn)
         .await?;
+    crate::registry::suggestion::erase_suggestions(txn, &ids).await?;
     person_followup::Entity::delete_many().filter(person_followup::Column::PersonId.is_in(ids)).exec(txn).await?;
     let entry = NewEntry {
         action: AccessAction::Erase,

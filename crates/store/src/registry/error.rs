@@ -56,6 +56,20 @@ pub enum RegistryError {
     UnmergeKeptMerged { merge: i64, person: i64, into: i64 },
     #[error("merge {merge} cannot be undone before the later merge {later} into the same person; undo {later} first")]
     UnmergeLaterMerge { merge: i64, later: i64 },
+    #[error("a suggestion needs its text")]
+    SuggestionEmpty,
+    #[error("a suggestion or its note is at most {0} characters")]
+    SuggestionTooLong(usize),
+    #[error("a suggestion is routed to the recording unit `{recorder}` or a unit above it, not `{unit}`")]
+    SuggestionRoute { unit: String, recorder: String },
+    #[error("no suggestion {0} in the reader's scope")]
+    NoSuchSuggestion(i64),
+    #[error(
+        "suggestion {id} cannot move from {from} to {to}: it goes received → in-progress → answered, one step at a time"
+    )]
+    SuggestionMove { id: i64, from: &'static str, to: &'static str },
+    #[error("answering a suggestion needs the answer given to the person")]
+    AnswerRequired,
     #[error("no request {0} in the reader's scope; `guiyan registry requests` lists them")]
     NoSuchRequest(i64),
     #[error("request {0} is answered already")]
@@ -132,6 +146,19 @@ impl RegistryError {
             RegistryError::UnmergeLaterMerge { merge, later } => {
                 format!("第 {merge} 号合并无法撤销：此后又有第 {later} 号合并并入同一人员；请先撤销第 {later} 号合并")
             }
+            RegistryError::SuggestionEmpty => "请填写意见建议的内容".into(),
+            RegistryError::SuggestionTooLong(n) => format!("意见建议及办理说明不超过{n}字"),
+            RegistryError::SuggestionRoute { unit, recorder } => {
+                format!("意见建议只能交由登记单位 `{recorder}` 或其上级单位办理，不能交由 `{unit}`")
+            }
+            RegistryError::NoSuchSuggestion(id) => format!("本用户范围内没有编号为 {id} 的意见建议"),
+            RegistryError::SuggestionMove { id, from, to } => {
+                let word = |key: &str| {
+                    talent::SuggestionState::parse(key).map_or(key.to_string(), |s| s.label(Lang::Zh).to_string())
+                };
+                format!("第 {id} 号意见建议不能从“{}”转为“{}”：须依次经过受理、办理、已反馈", word(from), word(to))
+            }
+            RegistryError::AnswerRequired => "办结反馈须填写答复内容".into(),
             RegistryError::NoSuchRequest(id) => {
                 format!("本用户范围内没有编号为 {id} 的申请；guiyan registry requests 可列出全部申请")
             }

@@ -19,6 +19,9 @@
 //! - [`set_pin`], [`check_pin`], [`reset_pin`]: a unit's PIN, its lock and reset (`pin.rs`);
 //! - [`register_counts`](counts): what the register counts for figures counted from it (`counts.rs`);
 //! - [`set_pool_status`]: the reserve pool, recommended by the community, decided above (`pool.rs`);
+//! - [`record_suggestion`], [`move_suggestion`], [`list_suggestions`], [`person_suggestions`]: a
+//!   person's suggestions routed to a unit, 受理 → 办理 → 已反馈 (`suggestion.rs`), and the engine's
+//!   reminders of those fallen due and their escalation to the unit above (`suggestion_reminders.rs`);
 //! - [`erase_person`]: anonymised, keeping what the statistics count (`erase.rs`);
 //! - [`merge_persons`], [`unmerge`], [`list_merges`]: two records of one person made one, the
 //!   merge undone, the merges listed (`merge.rs`, `merge_fill.rs`, `unmerge.rs`);
@@ -49,6 +52,8 @@ mod rotate;
 mod scope;
 mod sealing;
 mod stats;
+mod suggestion;
+mod suggestion_reminders;
 mod unmerge;
 
 pub use access_log::{
@@ -81,9 +86,19 @@ pub use rotate::{Rotated, rotate_key};
 pub use scope::{Scope, Viewer, find_unit};
 pub use sealing::{PersonRecord, Shown};
 pub use stats::{RegistryStats, UnitCount, registry_stats};
+pub use suggestion::{
+    NewSuggestion, SUGGESTION_DUE_DAYS, SUGGESTION_MAX_CHARS, Suggestion, SuggestionMove, SuggestionQuery,
+    list_suggestions, move_suggestion, person_suggestions, record_suggestion, route_choices,
+};
+pub use suggestion_reminders::{
+    DueSuggestion, OverdueSuggestions, SuggestionMailBody, SuggestionMailData, SuggestionMailGroup,
+    compose_suggestion_mail, next_suggestion_day, pending_suggestion_mails,
+};
 pub use unmerge::{Unmerged, unmerge};
 
 #[cfg(test)]
 mod request_tests;
+#[cfg(test)]
+mod suggestion_tests;
 #[cfg(test)]
 mod tests;

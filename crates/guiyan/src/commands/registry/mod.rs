@@ -3,6 +3,7 @@
 //! 台账, the empty template, counts, the access log and its check, key rotation, erasure, and
 //! merging two records of one person (`merge.rs`), a person's requests (`request.rs`) and the
 //! retention review (`review.rs`). Nothing printed
+//! merging two records of one person (`merge.rs`), the persons' suggestions (`suggestions.rs`). Nothing printed
 //! here carries an ID number, mobile or address, except an export revealed with a reason, which
 //! goes to its file.
 
@@ -13,6 +14,7 @@ mod merge;
 pub mod request;
 pub mod review;
 mod sheet;
+mod suggestions;
 mod template;
 
 pub use keys::open as open_key_file;
@@ -24,6 +26,7 @@ use store::registry::{Scope, Viewer};
 pub use export::{ExportFormat, export};
 pub use import::import;
 pub use merge::{merge, merges, unmerge};
+pub use suggestions::suggestions;
 pub use template::template;
 
 use crate::commands::store_commands::{actor, local, with_store, with_store_to_read};
