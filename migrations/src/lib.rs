@@ -14,6 +14,7 @@ mod m0008_contact_reminders;
 mod m0009_person_merges;
 mod m0010_person_suggestions;
 mod m0011_person_requests;
+mod m0012_registry_page_indexes;
 
 /// Every migration, oldest first.
 #[derive(Debug)]
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_person_merges::Migration),
             Box::new(m0010_person_suggestions::Migration),
             Box::new(m0011_person_requests::Migration),
+            Box::new(m0012_registry_page_indexes::Migration),
         ]
     }
 }
