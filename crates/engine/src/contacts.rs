@@ -33,6 +33,33 @@ impl Engine {
         }
     }
 
+    /// The link secret, read afresh each time (`guiyan link rotate-secret` may have replaced it
+    /// since); `None` when the web has no public address, and mails then carry no link.
+    pub(crate) async fn link_secret_now(&self, now: DateTime<Utc>) -> Result<Option<links::LinkSecret>, EngineError> {
+        match &self.config.base_url {
+            Some(_) => Ok(Some(links::LinkSecret::new(store::link_secret(&self.store, now).await?))),
+            None => Ok(None),
+        }
+    }
+
+    /// `unit`'s signed link opening the portal at `to` (`r` the book, `r/s` the suggestions), or
+    /// `None` without a public address (or for a unit id a link cannot name).
+    pub(crate) async fn unit_link(
+        &self,
+        secret: Option<&links::LinkSecret>,
+        unit: &str,
+        to: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<String>, EngineError> {
+        let (Some(base), Some(secret), Ok(subject)) = (&self.config.base_url, secret, links::Subject::unit(unit))
+        else {
+            return Ok(None);
+        };
+        let generation = store::link_generation(&self.store, &store::subject_key(&subject)).await?;
+        let portal = crate::mailer::Portal { base_url: base, secret, subject, generation };
+        Ok(Some(format!("{}?to={to}", portal.link(now.timestamp()))))
+    }
+
     /// Composes today's reminders and escalations about contacts that fell due.
     pub(crate) async fn compose_contact_mails(
         &self,
@@ -45,25 +72,14 @@ impl Engine {
         if groups.is_empty() {
             return Ok(());
         }
-        // Read each time: `guiyan link rotate-secret` may have replaced it since.
-        let secret = match &self.config.base_url {
-            Some(_) => Some(links::LinkSecret::new(store::link_secret(&self.store, now).await?)),
-            None => None,
-        };
+        let secret = self.link_secret_now(now).await?;
         for group in &groups {
             if self.stopping() {
                 return Ok(());
             }
             let recipient = group.recipient();
-            let portal = match (&self.config.base_url, &secret, links::Subject::unit(recipient)) {
-                (Some(base), Some(secret), Ok(subject)) => {
-                    let generation = store::link_generation(&self.store, &store::subject_key(&subject)).await?;
-                    Some(crate::mailer::Portal { base_url: base, secret, subject, generation })
-                }
-                _ => None,
-            };
             // The unit's book; the link lives as long as a task mail's after its run closes.
-            let link = portal.map(|p| format!("{}?to=r", p.link(now.timestamp())));
+            let link = self.unit_link(secret.as_ref(), recipient, "r", now).await?;
             let mut info = None;
             let composing = registry::compose_contact_mail(
                 &self.store,

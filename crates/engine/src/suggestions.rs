@@ -27,25 +27,14 @@ impl Engine {
         if groups.is_empty() {
             return Ok(());
         }
-        // Read each time: `guiyan link rotate-secret` may have replaced it since.
-        let secret = match &self.config.base_url {
-            Some(_) => Some(links::LinkSecret::new(store::link_secret(&self.store, now).await?)),
-            None => None,
-        };
+        let secret = self.link_secret_now(now).await?;
         for group in &groups {
             if self.stopping() {
                 return Ok(());
             }
             let recipient = group.recipient();
-            let portal = match (&self.config.base_url, &secret, links::Subject::unit(recipient)) {
-                (Some(base), Some(secret), Ok(subject)) => {
-                    let generation = store::link_generation(&self.store, &store::subject_key(&subject)).await?;
-                    Some(crate::mailer::Portal { base_url: base, secret, subject, generation })
-                }
-                _ => None,
-            };
             // The unit's suggestions page.
-            let link = portal.map(|p| format!("{}?to=r/s", p.link(now.timestamp())));
+            let link = self.unit_link(secret.as_ref(), recipient, "r/s", now).await?;
             let mut info = None;
             let composing = registry::compose_suggestion_mail(
                 &self.store,
