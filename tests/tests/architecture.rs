@@ -73,6 +73,7 @@ fn internal_dependencies_point_inward() {
         "guiyan",
         "talent",
         "vault",
+        "ledger",
         "bench-support",
         "smtp-test-server",
     ];
@@ -86,6 +87,8 @@ fn internal_dependencies_point_inward() {
         ("documents", "crates/documents/Cargo.toml", &[]),
         ("talent", "crates/talent/Cargo.toml", &["campaign"]),
         ("vault", "crates/vault/Cargo.toml", &["campaign"]),
+        // The 台账 for the command line and the portal alike: read, imported through the store, written.
+        ("ledger", "crates/ledger/Cargo.toml", &["campaign", "talent", "store", "vault", "documents"]),
         ("migrations", "migrations/Cargo.toml", &[]),
         // The registry: its rules from `talent`, its sealing and blind indexes from `vault`.
         ("store", "crates/store/Cargo.toml", &["campaign", "plan", "report", "migrations", "links", "talent", "vault"]),
@@ -98,7 +101,7 @@ fn internal_dependencies_point_inward() {
         (
             "web",
             "crates/web/Cargo.toml",
-            &["campaign", "plan", "report", "links", "charts", "store", "documents", "talent", "vault"],
+            &["campaign", "plan", "report", "links", "charts", "store", "documents", "talent", "vault", "ledger"],
         ),
         (
             "guiyan",
@@ -117,6 +120,7 @@ fn internal_dependencies_point_inward() {
                 "documents",
                 "talent",
                 "vault",
+                "ledger",
             ],
         ),
     ];

@@ -284,8 +284,9 @@ enum RegistryCommand {
         /// One unit's books (and those below it); default: all.
         #[arg(long)]
         unit: Option<String>,
-        #[arg(long, value_enum, default_value = "xlsx")]
-        format: commands::registry::ExportFormat,
+        /// xlsx, csv or json.
+        #[arg(long, value_parser = commands::registry::parse_format, default_value = "xlsx")]
+        format: ledger::ExportFormat,
         /// The file (needed for xlsx); default: standard output.
         #[arg(short, long)]
         output: Option<PathBuf>,

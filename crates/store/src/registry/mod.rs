@@ -83,7 +83,7 @@ pub use request::{
 pub use retention::{ReviewDue, ReviewQuery, keep_until, review_due_count, review_due_persons};
 pub use reveal::reveal_field;
 pub use rotate::{Rotated, rotate_key};
-pub use scope::{Scope, Viewer, find_unit};
+pub use scope::{Scope, Viewer, find_unit, unit_in_scope};
 pub use sealing::{PersonRecord, Shown};
 pub use stats::{RegistryStats, UnitCount, registry_stats};
 pub use suggestion::{

@@ -162,3 +162,20 @@ pub async fn find_unit(store: &crate::Store, text: &str) -> Result<Option<(Strin
         _ => None,
     })
 }
+
+/// Whether `unit` is in `scope`: the unit itself or one below it (by the directory's positions).
+/// A unit not in the directory is in no scope.
+pub async fn unit_in_scope(store: &crate::Store, scope: &Scope, unit: &str) -> Result<bool, crate::StoreError> {
+    let err = |e| crate::StoreError::from_db(&store.url, e);
+    let Some(found) = unit::Entity::find_by_id(unit.to_string()).one(&store.db).await.map_err(err)? else {
+        return Ok(false);
+    };
+    let Scope::Unit(root) = scope else { return Ok(true) };
+    if root == unit {
+        return Ok(true);
+    }
+    let Some(root) = unit::Entity::find_by_id(root.clone()).one(&store.db).await.map_err(err)? else {
+        return Ok(false);
+    };
+    Ok(root.position <= found.position && found.position < root.subtree_end)
+}

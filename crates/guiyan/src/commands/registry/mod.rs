@@ -1,11 +1,10 @@
 //! `guiyan registry`: the talent registry's books from the command line, acting as the district's
 //! administrator (every book in scope; the actor is $USER, source `cli`). Import and export the
-//! 台账, the empty template, counts, the access log and its check, key rotation, erasure, and
-//! merging two records of one person (`merge.rs`), a person's requests (`request.rs`) and the
-//! retention review (`review.rs`). Nothing printed
-//! merging two records of one person (`merge.rs`), the persons' suggestions (`suggestions.rs`). Nothing printed
-//! here carries an ID number, mobile or address, except an export revealed with a reason, which
-//! goes to its file.
+//! 台账 (through `ledger`, which the portal shares), the empty template, counts, the access log
+//! and its check, key rotation, erasure, merging two records of one person (`merge.rs`), a
+//! person's requests (`request.rs`), the retention review (`review.rs`) and the persons'
+//! suggestions (`suggestions.rs`). Nothing printed here carries an ID number, mobile or address,
+//! except an export revealed with a reason, which goes to its file.
 
 mod export;
 mod import;
@@ -13,7 +12,6 @@ mod keys;
 mod merge;
 pub mod request;
 pub mod review;
-mod sheet;
 mod suggestions;
 mod template;
 
@@ -23,7 +21,7 @@ use campaign::Lang;
 use chrono::{DateTime, Utc};
 use store::registry::{Scope, Viewer};
 
-pub use export::{ExportFormat, export};
+pub use export::{export, parse_format};
 pub use import::import;
 pub use merge::{merge, merges, unmerge};
 pub use suggestions::suggestions;

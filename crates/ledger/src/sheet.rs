@@ -2,12 +2,11 @@
 //! (with or without a byte-order mark) or GBK; the header row found by its Chinese headers, in any
 //! order, below any title rows; every cell as text, Excel dates and serial numbers as 出生年月.
 
-use std::path::Path;
-
-use anyhow::{Context, bail};
 use calamine::{Data, Reader};
 use chrono::NaiveDate;
 use talent::{BirthYearMonth, Field};
+
+use crate::error::SheetError;
 
 /// What a column of the sheet is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,16 +76,21 @@ fn column_of(header: &str) -> Column {
     }
 }
 
-/// Reads `path`: `.xlsx`/`.xlsm`/`.xls`/`.ods` through calamine, anything else as CSV.
-pub fn read(path: &Path) -> anyhow::Result<Sheet> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
-    let grid = if ["xlsx", "xlsm", "xls", "xlsb", "ods"].contains(&ext.as_str()) {
-        read_workbook(bytes).with_context(|| format!("{} is not a readable workbook", path.display()))?
+/// The workbook formats calamine reads, by the file name's extension.
+const WORKBOOK_EXTENSIONS: [&str; 5] = ["xlsx", "xlsm", "xls", "xlsb", "ods"];
+
+/// Reads a file's `bytes`, named `file_name`: a workbook (`.xlsx`, `.xls`, `.ods` …) through
+/// calamine, anything else as CSV. A workbook is also recognised by its content (a zip or an OLE
+/// file), since an upload's name may have lost its extension.
+pub fn read_sheet(bytes: &[u8], file_name: &str) -> Result<Sheet, SheetError> {
+    let ext = file_name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    let looks_like_workbook = bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"\xD0\xCF\x11\xE0");
+    let grid = if WORKBOOK_EXTENSIONS.contains(&ext.as_str()) || looks_like_workbook {
+        read_workbook(bytes.to_vec())?
     } else {
-        read_csv(&bytes).with_context(|| format!("{} is not a readable CSV file", path.display()))?
+        read_csv(bytes)?
     };
-    into_sheet(grid).with_context(|| format!("{}", path.display()))
+    into_sheet(grid)
 }
 
 /// A cell before its column is known: text, or a date or number Excel typed.
@@ -97,9 +101,11 @@ enum Raw {
     Date(NaiveDate),
 }
 
-fn read_workbook(bytes: Vec<u8>) -> anyhow::Result<Vec<(usize, Vec<Raw>)>> {
-    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))?;
-    let range = book.worksheet_range_at(0).context("the workbook has no sheet")??;
+fn read_workbook(bytes: Vec<u8>) -> Result<Vec<(usize, Vec<Raw>)>, SheetError> {
+    let unreadable = |e: calamine::Error| SheetError::Workbook(e.to_string());
+    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(unreadable)?;
+    let range =
+        book.worksheet_range_at(0).ok_or_else(|| SheetError::Workbook("no sheet".into()))?.map_err(unreadable)?;
     let first_row = range.start().map_or(0, |(r, _)| r as usize);
     let first_col = range.start().map_or(0, |(_, c)| c as usize);
     let mut out = Vec::new();
@@ -134,12 +140,12 @@ pub fn decode_text(bytes: &[u8]) -> String {
     }
 }
 
-fn read_csv(bytes: &[u8]) -> anyhow::Result<Vec<(usize, Vec<Raw>)>> {
+fn read_csv(bytes: &[u8]) -> Result<Vec<(usize, Vec<Raw>)>, SheetError> {
     let text = decode_text(bytes);
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut out = Vec::new();
     for record in reader.records() {
-        let record = record?;
+        let record = record.map_err(|e| SheetError::Csv(e.to_string()))?;
         // The row Excel shows the record on: one per record, whatever lines a quoted cell spans.
         let line = out.len() + 1;
         out.push((line, record.iter().map(|c| Raw::Text(c.to_string())).collect()));
@@ -150,7 +156,7 @@ fn read_csv(bytes: &[u8]) -> anyhow::Result<Vec<(usize, Vec<Raw>)>> {
 /// How many rows from the top the header may be (titles above it).
 const HEADER_SEARCH_ROWS: usize = 10;
 
-fn into_sheet(grid: Vec<(usize, Vec<Raw>)>) -> anyhow::Result<Sheet> {
+fn into_sheet(grid: Vec<(usize, Vec<Raw>)>) -> Result<Sheet, SheetError> {
     let as_text = |r: &Raw| match r {
         Raw::Text(t) => t.clone(),
         Raw::Number(x) => number_text(*x),
@@ -159,19 +165,14 @@ fn into_sheet(grid: Vec<(usize, Vec<Raw>)>) -> anyhow::Result<Sheet> {
     let header_at = grid.iter().take(HEADER_SEARCH_ROWS).position(|(_, cells)| {
         cells.iter().filter(|c| matches!(column_of(&as_text(c)), Column::Field(_))).count() >= 2
     });
-    let Some(header_at) = header_at else {
-        bail!(
-            "no header row found: the sheet needs the headers of the 乡土人才排查统计表 (姓名 身份证号 联系电话 …) in one \
-             row near the top; `guiyan registry template` writes an empty sheet"
-        );
-    };
+    let Some(header_at) = header_at else { return Err(SheetError::NoHeader) };
     let header: Vec<String> = grid[header_at].1.iter().map(|c| as_text(c).trim().to_string()).collect();
     let columns: Vec<Column> = header.iter().map(|h| column_of(h)).collect();
     let mut seen = Vec::new();
     for (h, c) in header.iter().zip(&columns) {
         if let Column::Field(f) = c {
             if seen.contains(f) {
-                bail!("the column {h} appears twice in the header");
+                return Err(SheetError::DuplicateColumn(h.clone()));
             }
             seen.push(*f);
         }
