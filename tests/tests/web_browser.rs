@@ -404,3 +404,48 @@ fn a_community_worker_keeps_its_talent_book_on_a_phone_and_the_street_reveals_on
     let verified = season.site.ok(ENGINE_START, &["registry", "audit", "--verify"]);
     assert!(verified.contains("hash chain verified") || verified.contains("哈希链校验通过"), "{verified}");
 }
+
+/// An office worker uploads the community's 排查统计表 from the book on a desktop: the page says
+/// what was entered and lists the row that came back with its reason, with the errors workbook to
+/// download; the form is also usable on a phone.
+#[test]
+fn a_community_uploads_its_sheet_and_sees_the_row_that_came_back() {
+    let db = TestDb::sqlite();
+    let site = support::portal::site_in_run(&db);
+    let server = support::serve::Server::start(&site, support::portal::NOW);
+    let token = support::serve::link_token(&site, support::portal::NOW, &["jiefang-1"]);
+    let sheet = site.path().join("解放路第一社区台账.csv");
+    std::fs::write(
+        &sheet,
+        "序号,姓名,身份证号,联系电话,人才类别\n1,张三,11010519491231002X,13800138000,外出务工经商人员\n\
+         2,李四,110105194912310021,13900139000,专业技术人员\n",
+    )
+    .expect("write the sheet");
+
+    let phone = Browser::open(Profile::phone());
+    phone.goto(&format!("{}/l/{token}", server.base));
+    phone.wait_for("ul.tasks");
+    phone.goto(&format!("{}/r", server.base));
+    phone.click("a.import-link");
+    phone.wait_for("input[type=file]#sheet");
+    phone.screenshot("upload-form");
+
+    let office = Browser::open(Profile::desktop());
+    office.goto(&format!("{}/l/{token}", server.base));
+    office.wait_for("ul.tasks");
+    office.goto(&format!("{}/r/import", server.base));
+    office.choose_file("#sheet", &sheet);
+    office.submit("#sheet");
+    office.wait_for("section.upload-outcome");
+    assert_eq!(office.text_of("strong.added"), "1");
+    assert_eq!(office.text_of("strong.rejected"), "1");
+    let rejected = office.text_of("li.rejected-row");
+    assert!(rejected.contains("第3行") && rejected.contains("李四") && rejected.contains("校验位"), "{rejected}");
+    let link = office.attr("#errors-workbook", "href").unwrap_or_default();
+    assert!(link.starts_with("data:application/vnd.openxmlformats"), "the errors workbook is the page's: {link:.40}");
+    assert_eq!(office.attr("#errors-workbook", "download").as_deref(), Some("解放路第一社区台账.待修正.xlsx"));
+    office.screenshot("upload-result");
+    office.click(".nav a");
+    office.wait_for("ul.persons");
+    assert!(office.text_of("ul.persons").contains("张三"));
+}

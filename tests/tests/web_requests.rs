@@ -7,41 +7,15 @@
 
 mod support;
 
-use support::http::{self, Response, input_value};
+use support::for_each_db;
+use support::http::input_value;
+use support::portal::{NOW, open, page, post, site_in_run as site};
 use support::serve::{Server, link_token};
-use support::site::*;
-use support::{TestDb, for_each_db};
 
-const NOW: &str = "2027-02-02T10:00:00+08:00";
-const RUN_ID: &str = "spring-festival/2027";
 const ID: &str = "11010519491231002X";
 const MOBILE: &str = "13800138000";
 const NEW_MOBILE: &str = "13900139000";
 const ADDRESS: &str = "解放路街道解放路第一社区3号楼2单元501";
-
-fn site(db: &TestDb) -> Site<'_> {
-    let site = Site::new(db);
-    site.ok("2027-01-16T10:00:00+08:00", &["apply"]);
-    for task in ["kickoff/district-org", "work-plan/district-org", "street-deployment/jiefang"] {
-        site.ok("2027-01-20T10:00:00+08:00", &["task", "done", &format!("{RUN_ID}/{task}")]);
-    }
-    site.ok(NOW, &["apply"]);
-    site
-}
-
-fn open(server: &Server, token: &str) -> String {
-    let r = http::get(&server.base, &format!("/l/{token}"), &[]);
-    assert_eq!(r.status, 303, "{}", r.body);
-    r.set_cookie("gy_session").expect("a session cookie").0
-}
-
-fn page(server: &Server, path: &str, cookie: &str) -> Response {
-    http::get(&server.base, path, &[("Cookie", cookie)])
-}
-
-fn post(server: &Server, path: &str, cookie: &str, fields: &[(&str, &str)]) -> Response {
-    http::post_form(&server.base, path, &[("Cookie", cookie), ("Sec-Fetch-Site", "same-origin")], fields)
-}
 
 fn csrf(server: &Server, cookie: &str) -> String {
     input_value(&page(server, "/r/new", cookie).body, "csrf").expect("csrf")

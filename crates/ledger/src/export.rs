@@ -126,3 +126,17 @@ pub fn render_export(rows: &[BookRow], format: ExportFormat) -> Result<Vec<u8>, 
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_format_is_one_of_three_and_nothing_else() {
+        for format in ExportFormat::ALL {
+            assert_eq!(ExportFormat::parse(format.extension()), Some(format));
+        }
+        assert_eq!(ExportFormat::parse("XLSX"), None);
+        assert_eq!(ExportFormat::parse("pdf"), None);
+    }
+}

@@ -226,6 +226,23 @@ mod tests {
     }
 
     #[test]
+    fn a_workbook_is_known_by_its_content_when_its_name_lost_the_extension() {
+        let book = documents::Workbook {
+            sheets: vec![documents::Sheet {
+                name: "表".into(),
+                title: None,
+                header: vec!["姓名".into(), "联系电话".into()],
+                rows: vec![vec![documents::Cell::text("张三"), documents::Cell::text("13800138000")]],
+            }],
+        };
+        let bytes = documents::xlsx::render(&book).expect("a workbook");
+        let sheet = read_sheet(&bytes, "upload").expect("read as a workbook");
+        assert_eq!(sheet.rows[0].cells, vec!["张三", "13800138000"]);
+        assert!(matches!(read_sheet(b"PK\x03\x04broken", "x.csv"), Err(SheetError::Workbook(_))));
+        assert!(matches!(read_sheet("会议,地点\n周一,会议室\n".as_bytes(), "x.csv"), Err(SheetError::NoHeader)));
+    }
+
+    #[test]
     fn the_header_is_found_below_a_title_and_serial_dates_read() {
         let grid = vec![
             (1, vec![Raw::Text("解放路第一社区乡土人才排查统计表".into())]),

@@ -138,6 +138,7 @@ pub async fn book(
     context.insert("may_add", &session.viewer.own_unit.is_some());
     context.insert("shows_unit", &session.viewer.has_units_below);
     context.insert("new_href", &format!("/r/new{q}"));
+    context.insert("import_href", &format!("/r/import{q}"));
     // A count, nothing personal: the list behind it (`/r/review`) is the logged read.
     let review_due =
         store::registry::review_due_count(state.store(), &viewer, now).await.map_err(|e| refusal(lang, e))?;

@@ -76,20 +76,13 @@ pub async fn download(
         tracing::error!(campaign = %campaign_id, %run, error = %e, "cannot write a download");
         WebError::Page(lang)
     })?;
-    // An ASCII name for old browsers, the Chinese one (RFC 5987) for the rest.
     let stem = match kind {
         Download::WorkReport => "情况报告",
         Download::Ledger => "台账",
     };
     let extension = file.rsplit('.').next().unwrap_or_default();
-    let ascii = format!("{campaign_id}-{run}-{file}");
-    let utf8: String = format!("{}{}{stem}.{extension}", campaign.name, run)
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }
-        })
-        .collect();
-    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{utf8}");
+    let disposition =
+        attachment(&format!("{campaign_id}-{run}-{file}"), &format!("{}{}{stem}.{extension}", campaign.name, run));
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind.content_type()));
@@ -98,4 +91,16 @@ pub async fn download(
     }
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     Ok(response)
+}
+
+/// A `Content-Disposition` that downloads as `name`: an ASCII name for old browsers, the Chinese
+/// one percent-encoded (RFC 5987) for the rest.
+pub(crate) fn attachment(ascii: &str, name: &str) -> String {
+    let utf8: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }
+        })
+        .collect();
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{utf8}")
 }

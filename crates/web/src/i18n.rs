@@ -299,6 +299,32 @@ const ZH: &[(&str, &str)] = &[
     ),
     ("pin_reset_submit", "重置查阅密码"),
     ("pin_reset_done", "的查阅密码已重置，该单位下次查看完整信息时重新设置。"),
+    ("upload_title", "导入排查统计表"),
+    (
+        "upload_hint",
+        "上传本单位的乡土人才排查统计表（.xlsx 或 CSV，UTF-8 或 GBK 编码均可），表头顺序不限。每一行按登记表单的规则检查：有问题的行不导入，连同原因退回；其余各行一次登记。同一张表再次上传不会重复登记。",
+    ),
+    ("upload_hint_units", "一张表含多个社区时请加“社区”列（填社区名称或代码）；未填社区的行登记到本单位名册。"),
+    ("upload_file", "排查统计表文件"),
+    ("upload_submit", "上传并导入"),
+    ("template_download", "下载空白模板"),
+    ("upload_done", "导入结果"),
+    ("upload_added", "新登记"),
+    ("upload_registered", "此前已登记"),
+    ("upload_linked", "已在其他社区登记、现同时列入本册"),
+    ("upload_rejected", "未导入"),
+    ("upload_rows", "行"),
+    ("upload_all_in", "各行均已导入或此前已登记。"),
+    ("upload_rejected_title", "未导入的行"),
+    ("upload_row", "第{}行"),
+    ("upload_errors_download", "下载待修正表（含原因列）"),
+    (
+        "upload_errors_note",
+        "请在待修正表中逐行改正后再次上传。该表只在本页提供，离开本页后无法再下载；表中含完整的个人信息，导入后请删除。",
+    ),
+    ("upload_unknown", "以下列不是排查统计表的列，未导入"),
+    ("upload_again", "再上传一张表"),
+    ("upload_link", "导入排查统计表"),
 ];
 
 const EN: &[(&str, &str)] = &[
@@ -585,6 +611,35 @@ const EN: &[(&str, &str)] = &[
     ),
     ("pin_reset_submit", "Reset the PIN"),
     ("pin_reset_done", ": its PIN was reset; it sets a new one at its next full record."),
+    ("upload_title", "Import the sheet"),
+    (
+        "upload_hint",
+        "Upload your unit's 乡土人才排查统计表 (.xlsx, or CSV in UTF-8 or GBK), its headers in any order. Each row is checked as the entry form checks it: a row with a problem is not imported and comes back with its reason; the other rows are entered at once. Uploading the same sheet again registers nobody twice.",
+    ),
+    (
+        "upload_hint_units",
+        "When one sheet covers several communities, add a 社区 column (a community's name or id); rows without one go into your unit's own book.",
+    ),
+    ("upload_file", "The sheet"),
+    ("upload_submit", "Upload and import"),
+    ("template_download", "Download the empty template"),
+    ("upload_done", "Import result"),
+    ("upload_added", "newly registered"),
+    ("upload_registered", "already registered"),
+    ("upload_linked", "registered in another community, now in this book too"),
+    ("upload_rejected", "not imported"),
+    ("upload_rows", "rows"),
+    ("upload_all_in", "Every row was imported or was already registered."),
+    ("upload_rejected_title", "Rows not imported"),
+    ("upload_row", "row {}"),
+    ("upload_errors_download", "Download the rows to fix (with a reason column)"),
+    (
+        "upload_errors_note",
+        "Fix each row in that workbook and upload it again. It is offered on this page only and cannot be downloaded once you leave; it holds full personal data: delete it after the import.",
+    ),
+    ("upload_unknown", "These columns are not of the sheet and were not imported"),
+    ("upload_again", "Upload another sheet"),
+    ("upload_link", "Import the sheet"),
 ];
 
 #[cfg(test)]

@@ -53,6 +53,7 @@ mod server;
 mod state;
 mod suggestion;
 mod unlock;
+mod upload;
 mod viewer;
 
 pub use config::{CampaignInfo, Now, WebConfig};

@@ -32,6 +32,7 @@ const TEMPLATES: &[(&str, &str)] = pages!(
     "unlock.html",
     "notice.html",
     "suggestions.html",
+    "upload.html",
 );
 
 /// The loaded templates.

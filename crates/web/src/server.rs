@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use crate::state::AppState;
 use crate::{
     api, api_registry, assets, auth, book, dashboard, download, guard, history, notice, person, portal, requests,
-    review, suggestion, unlock,
+    review, suggestion, unlock, upload,
 };
 
 /// The largest request body accepted: a figure form is a few hundred bytes.
@@ -47,6 +47,8 @@ pub fn router(state: AppState) -> Router {
         .route("/r/s/{id}/move", post(suggestion::advance))
         .route("/r/unlock", get(unlock::page).post(unlock::submit))
         .route("/r/pin-reset", post(book::reset_pin))
+        .route("/r/import", get(upload::page).post(upload::submit).layer(DefaultBodyLimit::max(upload::UPLOAD_LIMIT)))
+        .route("/r/template.xlsx", get(upload::template))
         .route("/api/v1/registry/books", get(api_registry::books))
         .route("/api/v1/registry/stats", get(api_registry::stats))
         .route("/api/v1/registry/suggestions", get(api_registry::suggestions))

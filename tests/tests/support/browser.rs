@@ -571,6 +571,14 @@ impl Browser {
         self.find(css).clear();
     }
 
+    /// Chooses the file at `path` in the file input matching `css`, as a user picking it in the
+    /// file dialog (WebDriver types the path into the input).
+    pub fn choose_file(&self, css: &str, path: &std::path::Path) {
+        let element = self.find(css);
+        let result = self.run(element.element.send_keys(&path.to_string_lossy()));
+        element.or_fail("choose a file in", result)
+    }
+
     /// The rendered text of the element matching `css` (what a user reads: hidden parts left out).
     pub fn text_of(&self, css: &str) -> String {
         self.find(css).text()

@@ -14,13 +14,14 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-/// A response, its body as text.
+/// A response, its body as text (and as the bytes it came in, for a download).
 #[derive(Clone, Debug)]
 pub struct Response {
     pub status: u16,
     /// Header names in lowercase, in order.
     pub headers: Vec<(String, String)>,
     pub body: String,
+    pub bytes: Vec<u8>,
 }
 
 impl Response {
@@ -52,6 +53,38 @@ pub fn post_form(base: &str, path: &str, headers: &[(&str, &str)], fields: &[(&s
     let mut all: Vec<(&str, &str)> = headers.to_vec();
     all.push(("Content-Type", "application/x-www-form-urlencoded"));
     request(base, "POST", path, &all, Some(body.as_bytes()))
+}
+
+/// `POST base + path` of a `multipart/form-data` form: its text `fields`, then `file` (the part's
+/// name, the file's name, its bytes), as a browser sends a file input.
+pub fn post_multipart(
+    base: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    fields: &[(&str, &str)],
+    file: (&str, &str, &[u8]),
+) -> Response {
+    let boundary = "----guiyan-test-boundary-7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+        );
+    }
+    let (name, file_name, bytes) = file;
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\n\
+             Content-Type: application/octet-stream\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let content_type = format!("multipart/form-data; boundary={boundary}");
+    let mut all: Vec<(&str, &str)> = headers.to_vec();
+    all.push(("Content-Type", &content_type));
+    request(base, "POST", path, &all, Some(&body))
 }
 
 /// Percent-encodes a form value (UTF-8; space as `+`).
@@ -103,7 +136,7 @@ fn parse(raw: &[u8]) -> Option<Response> {
     if headers.iter().any(|(k, v)| k == "transfer-encoding" && v.eq_ignore_ascii_case("chunked")) {
         body = dechunk(&body)?;
     }
-    Some(Response { status, headers, body: String::from_utf8_lossy(&body).into_owned() })
+    Some(Response { status, headers, body: String::from_utf8_lossy(&body).into_owned(), bytes: body })
 }
 
 fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {

@@ -26,6 +26,7 @@
 
 pub mod browser;
 pub mod http;
+pub mod portal;
 pub mod serve;
 pub mod site;
 pub mod smtp;
