@@ -449,3 +449,59 @@ fn a_community_uploads_its_sheet_and_sees_the_row_that_came_back() {
     office.wait_for("ul.persons");
     assert!(office.text_of("ul.persons").contains("张三"));
 }
+
+/// A person's suggestion on a phone: the community records it from the person's page and routes it
+/// to its street; the street's link lists it, takes it up (办理) with a note, is asked for the
+/// answer before 已反馈, and gives it; the community sees it answered on the person's page.
+#[test]
+fn a_suggestion_goes_from_the_community_to_the_street_and_back_answered() {
+    let db = TestDb::sqlite();
+    let site = support::portal::site_in_run(&db);
+    let sheet = site.path().join("book.csv");
+    std::fs::write(&sheet, "姓名,联系电话,人才类别\n张三,13800138000,外出务工经商人员\n").expect("write the sheet");
+    site.ok(support::portal::NOW, &["registry", "import", &sheet.to_string_lossy(), "--unit", "jiefang-1"]);
+    let server = support::serve::Server::start(&site, support::portal::NOW);
+    let open = |unit: &str| {
+        let token = support::serve::link_token(&site, support::portal::NOW, &[unit]);
+        let phone = Browser::open(Profile::phone());
+        phone.goto(&format!("{}/l/{token}", server.base));
+        phone.wait_for("ul.tasks");
+        phone.goto(&format!("{}/r", server.base));
+        phone.wait_for("ul.persons");
+        phone
+    };
+
+    let community = open("jiefang-1");
+    community.click("li.person a");
+    community.wait_for("#sg-text");
+    community.fill("#sg-text", "建议村里修缮通往老宅的道路，方便返乡创业人员运输农产品");
+    choose(&community, "sg-route", "jiefang");
+    community.submit("#sg-text");
+    community.wait_for("li.suggestion");
+    assert!(community.text_of("li.suggestion").contains("受理"), "{}", community.text_of("li.suggestion"));
+    community.screenshot("person-suggestion-recorded");
+
+    let street = open("jiefang");
+    street.goto(&format!("{}/r/s", server.base));
+    street.wait_for("article.suggestion");
+    assert!(street.text_of("article.suggestion").contains("修缮通往老宅的道路"));
+    street.screenshot("street-suggestions");
+    street.fill("article.suggestion textarea", "已转交街道城建办实地查看");
+    street.submit("article.suggestion textarea");
+    street.wait_until("the suggestion taken up", |b| b.try_find("article.suggestion.state-in-progress").map(|_| ()));
+    // 已反馈 needs the answer given to the person: asked beside the field, nothing moved.
+    street.submit("article.suggestion textarea");
+    street.wait_for("article.suggestion .field.invalid");
+    street.screenshot("street-answer-missing");
+    street.fill("article.suggestion textarea", "道路已列入今年春季维修计划，已电话告知本人");
+    street.submit("article.suggestion textarea");
+    street.wait_until("the suggestion answered", |b| b.try_find("article.suggestion.state-answered").map(|_| ()));
+    street.screenshot("street-suggestion-answered");
+
+    community.goto(&format!("{}/r", server.base));
+    community.click("li.person a");
+    community.wait_for("li.suggestion");
+    let shown = community.text_of("li.suggestion");
+    assert!(shown.contains("已反馈") && shown.contains("春季维修计划"), "{shown}");
+    community.screenshot("person-suggestion-answered");
+}
