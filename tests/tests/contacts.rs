@@ -7,6 +7,8 @@
 
 mod support;
 
+use support::id_number as id;
+
 use std::process::Stdio;
 use std::time::Duration;
 
@@ -19,10 +21,6 @@ use support::{DbKind, TestDb, block_on, for_each_db};
 const NOW: &str = "2027-01-20T10:00:00+08:00";
 const MOBILES: [&str; 2] = ["13800138000", "13900139000"];
 const ADDRESS: &str = "山东省济南市历下区解放路街道解放路第一社区3号楼2单元501";
-
-fn id(body: &str) -> String {
-    format!("{body}{}", talent::check_character(body).expect("17 digits"))
-}
 
 fn day(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("a day")

@@ -6,6 +6,8 @@
 
 mod support;
 
+use support::id_number as id;
+
 use std::io::Read;
 
 use calamine::Reader;
@@ -19,11 +21,6 @@ const RUN: &str = "spring-festival/2027";
 const BEFORE: &str = "2027-01-10T10:00:00+08:00";
 const NOW: &str = "2027-01-20T10:00:00+08:00";
 const LATER: &str = "2027-01-25T10:00:00+08:00";
-
-/// A valid ID number from its first 17 characters.
-fn id(body: &str) -> String {
-    format!("{body}{}", talent::check_character(body).expect("17 digits"))
-}
 
 /// Declares three figures of the bundled spring-festival campaign counted from the register.
 fn count_from_the_register(site: &Site) {

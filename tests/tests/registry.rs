@@ -8,6 +8,8 @@
 
 mod support;
 
+use support::id_number as id;
+
 use std::path::{Path, PathBuf};
 use std::process::{Output, Stdio};
 
@@ -17,11 +19,6 @@ use support::site::{Site, stderr, stdout};
 use support::{DbKind, TestDb, block_on, for_each_db};
 
 const NOW: &str = "2027-01-20T10:00:00+08:00";
-
-/// A valid ID number from its first 17 characters.
-fn id(body: &str) -> String {
-    format!("{body}{}", talent::check_character(body).expect("17 digits"))
-}
 
 /// The people of the test, as their values are normalised (what must never be stored in clear).
 struct People {

@@ -9,6 +9,8 @@
 
 mod support;
 
+use support::id_number as id;
+
 use base64::Engine as _;
 use calamine::Reader;
 use support::for_each_db;
@@ -22,10 +24,6 @@ const ZHANG_ID_WIDE: &str = "１１０１０５１９４９１２３１００２
 const LI_BAD_ID: &str = "110105194912310021";
 const ZHANG_MOBILE: &str = "13800138000";
 const ZHANG_ADDRESS: &str = "解放路街道解放路第一社区3号楼2单元501";
-
-fn id(body: &str) -> String {
-    format!("{body}{}", talent::check_character(body).expect("17 digits"))
-}
 
 /// A workbook of `header` and `rows` as .xlsx bytes, the header on the first line.
 fn xlsx(header: &[&str], rows: &[Vec<String>]) -> Vec<u8> {

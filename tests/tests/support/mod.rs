@@ -343,3 +343,9 @@ pub fn guiyan_bin() -> &'static Path {
         profile_dir.join("guiyan")
     })
 }
+
+/// A valid ID number from its first 17 characters (the check character computed): the registry
+/// tests' people.
+pub fn id_number(first_17: &str) -> String {
+    format!("{first_17}{}", talent::check_character(first_17).expect("17 digits"))
+}
