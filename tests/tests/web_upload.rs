@@ -4,7 +4,7 @@
 //! full-width digits); exactly those rows come back with their reasons, in the page and in the
 //! errors workbook it hands back; that workbook corrected and uploaded completes the book; the
 //! same sheet again changes nothing; a street's sheet with a 社区 column fills its communities'
-//! books; a form without its token, from another site, empty or not a sheet is refused
+//! books; a form without its token, from another site, empty, too large or not a sheet is refused
 //! and enters nobody; a leadership reader uploads nothing; the server printed nothing personal.
 
 mod support;
@@ -151,7 +151,8 @@ fn a_sheet_uploaded_on_the_portal_fills_the_book_and_hands_back_exactly_the_bad_
         assert_eq!(anonymous.status, 403);
         assert!(!page(&server, "/r", &j1).body.contains("张三"), "nothing entered by a refused upload");
 
-        // No file, a file that is not the sheet, a broken workbook: said beside the field.
+        // No file, a file that is not the sheet, a broken workbook, one over the limit: said beside the
+        // field.
         let empty = upload(&server, &j1, "", b"");
         assert_eq!(empty.status, 422, "{}", empty.body);
         assert!(empty.body.contains("请选择要上传的排查统计表"), "{}", empty.body);
@@ -161,6 +162,9 @@ fn a_sheet_uploaded_on_the_portal_fills_the_book_and_hands_back_exactly_the_bad_
         let broken = upload(&server, &j1, "台账.xlsx", b"PK\x03\x04 not really a workbook");
         assert_eq!(broken.status, 422);
         assert!(broken.body.contains("无法读取该 Excel 文件"), "{}", broken.body);
+        let huge = upload(&server, &j1, "台账.csv", &vec![b'x'; 11 * 1024 * 1024]);
+        assert_eq!(huge.status, 413, "{}", huge.body);
+        assert!(huge.body.contains("文件过大"), "{}", huge.body);
 
         // The sheet: 张三 entered; exactly the other four rows back, each with its reason.
         let result = upload(&server, &j1, "解放路第一社区台账.xlsx", &sheet);

@@ -115,13 +115,42 @@ pub fn request(base: &str, method: &str, path: &str, headers: &[(&str, &str)], b
     }
     head.push_str("\r\n");
     stream.write_all(head.as_bytes()).expect("send the request");
-    if let Some(body) = body {
-        stream.write_all(body).expect("send the body");
-    }
     let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).unwrap_or_else(|e| panic!("{method} {path}: read the response: {e}"));
+    match body {
+        Some(body) if body.len() > LARGE_BODY => {
+            // A server may answer a body over its limit before reading all of it (413) and close:
+            // the body is sent from a second thread while this one reads the answer, and a
+            // connection reset after the answer came is the end of it, not a failure.
+            let mut writer = stream.try_clone().expect("clone the connection");
+            let body = body.to_vec();
+            let sender = std::thread::spawn(move || {
+                let _ = writer.write_all(&body);
+            });
+            let mut chunk = [0u8; 8192];
+            loop {
+                match stream.read(&mut chunk) {
+                    Ok(0) => break,
+                    Ok(n) => raw.extend_from_slice(&chunk[..n]),
+                    Err(_) if !raw.is_empty() => break,
+                    Err(e) => panic!("{method} {path}: read the response: {e}"),
+                }
+            }
+            let _ = stream.shutdown(std::net::Shutdown::Both);
+            let _ = sender.join();
+        }
+        Some(body) => {
+            stream.write_all(body).expect("send the body");
+            stream.read_to_end(&mut raw).unwrap_or_else(|e| panic!("{method} {path}: read the response: {e}"));
+        }
+        None => {
+            stream.read_to_end(&mut raw).unwrap_or_else(|e| panic!("{method} {path}: read the response: {e}"));
+        }
+    }
     parse(&raw).unwrap_or_else(|| panic!("{method} {path}: not an HTTP response: {}", String::from_utf8_lossy(&raw)))
 }
+
+/// A body larger than this is sent while the answer is read (see [`request`]).
+const LARGE_BODY: usize = 1024 * 1024;
 
 fn parse(raw: &[u8]) -> Option<Response> {
     let split = raw.windows(4).position(|w| w == b"\r\n\r\n")?;
