@@ -147,9 +147,11 @@ pub async fn submit(
 ) -> Result<Response, WebError> {
     let lang = choose(query.lang.as_deref(), None);
     let explicit = query.lang.is_some();
+    // Nobody without a session gets the server to read 10 MiB: the session first, the form's
+    // token (which is in the body) once it is read.
+    let session = registry_session(&state, &headers, lang).await?;
+    own_unit(&session, lang)?;
     let Some(upload) = read_parts(multipart, lang).await? else {
-        // Too large: the session is still checked before a page that carries its CSRF token.
-        let session = registry_session(&state, &headers, lang).await?;
         let problem = words(lang).too_large.to_string();
         return render(&state, &session, lang, explicit, Some(problem), None, StatusCode::PAYLOAD_TOO_LARGE);
     };
