@@ -34,6 +34,7 @@ mod access_log;
 mod book;
 mod correction;
 mod counts;
+mod day_mail;
 mod entry;
 mod erase;
 mod error;

@@ -16,17 +16,16 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect, Statement,
-    TransactionTrait,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
 };
 
 use crate::connect::Store;
 use crate::entities::{mail, person_followup, unit};
 use crate::error::StoreError;
 use crate::operate::{Actor, begin_options};
-use crate::outbox::{ComposedMail, MailAbout, UnitInfo, queue_mail};
-use crate::registry::access_log::{self, AccessAction, AccessOutcome, NewEntry};
-use crate::registry::scope::{Scope, Viewer};
+use crate::outbox::{ComposedMail, UnitInfo};
+use crate::registry::access_log::AccessAction;
+use crate::registry::day_mail;
 
 /// A mail about contacts that is due to be composed: which kind, to whom.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -150,17 +149,6 @@ async fn open_contacts(db: &impl ConnectionTrait, until: Option<NaiveDate>) -> R
         .collect())
 }
 
-async fn units_by_id(db: &impl ConnectionTrait, ids: &BTreeSet<&str>) -> Result<HashMap<String, unit::Model>, DbErr> {
-    let ids: Vec<&str> = ids.iter().copied().collect();
-    let mut out = HashMap::with_capacity(ids.len());
-    for chunk in ids.chunks(500) {
-        for u in unit::Entity::find().filter(unit::Column::Id.is_in(chunk.iter().copied())).all(db).await? {
-            out.insert(u.id.clone(), u);
-        }
-    }
-    Ok(out)
-}
-
 /// Whether `contact` belongs in `group`'s mail on `today`.
 fn belongs(
     contact: &OpenContact,
@@ -191,7 +179,7 @@ pub async fn pending_contact_mails(
     let err = |e| StoreError::from_db(&store.url, e);
     let open = open_contacts(&store.db, Some(today)).await.map_err(err)?;
     let unit_ids: BTreeSet<&str> = open.iter().map(|c| c.followup.unit.as_str()).collect();
-    let units = units_by_id(&store.db, &unit_ids).await.map_err(err)?;
+    let units = day_mail::units_by_id(&store.db, &unit_ids).await.map_err(err)?;
     let mut groups = BTreeSet::new();
     for c in &open {
         let f = &c.followup;
@@ -256,34 +244,18 @@ pub async fn compose_contact_mail<E>(
     let err = |e| StoreError::from_db(&store.url, e);
     let key = group.key(today);
     let txn = store.db.begin_with_options(begin_options()).await.map_err(err)?;
-    let backend = txn.get_database_backend();
-    if backend == DbBackend::Postgres {
-        let sql = "SELECT pg_try_advisory_xact_lock(hashtext($1))";
-        let row = txn.query_one_raw(Statement::from_sql_and_values(backend, sql, [key.clone().into()])).await;
-        let locked: bool = match row.map_err(err)? {
-            Some(row) => row.try_get_by_index(0).map_err(err)?,
-            None => false,
-        };
-        if !locked {
-            return Ok(None);
-        }
-    }
-    if mail::Entity::find().filter(mail::Column::Key.eq(&key)).one(&txn).await.map_err(err)?.is_some() {
+    if !day_mail::claim(&txn, &key).await.map_err(err)? {
         return Ok(None);
     }
     let open = open_contacts(&txn, Some(today)).await.map_err(err)?;
     let mut unit_ids: BTreeSet<&str> = open.iter().map(|c| c.followup.unit.as_str()).collect();
     unit_ids.insert(group.recipient());
-    let units = units_by_id(&txn, &unit_ids).await.map_err(err)?;
+    let units = day_mail::units_by_id(&txn, &unit_ids).await.map_err(err)?;
     let mut told: Vec<&OpenContact> = open.iter().filter(|c| belongs(c, group, today, after_days, &units)).collect();
     if told.is_empty() {
         return Ok(None);
     }
     told.sort_by_key(|c| (c.due_on, c.followup.person_id));
-    let info = |id: &str| match units.get(id) {
-        Some(u) => UnitInfo { id: u.id.clone(), name: u.name.clone(), email: u.email.clone() },
-        None => UnitInfo { id: id.to_string(), name: id.to_string(), email: String::new() },
-    };
     let (body, action, filter) = match group {
         ContactMailGroup::Due { .. } => {
             let contacts = told
@@ -293,18 +265,11 @@ pub async fn compose_contact_mail<E>(
             (ContactMailBody::Due(contacts), AccessAction::List, format!("contacts-due<={today}"))
         }
         ContactMailGroup::Overdue { .. } => {
-            let mut counts: HashMap<&str, (usize, NaiveDate)> = HashMap::new();
-            for c in &told {
-                let entry = counts.entry(c.followup.unit.as_str()).or_insert((0, c.due_on));
-                entry.0 += 1;
-                entry.1 = entry.1.min(c.due_on);
-            }
-            let mut communities: Vec<OverdueCount> = counts
-                .into_iter()
-                .map(|(unit, (contacts, oldest))| OverdueCount { unit: info(unit), contacts, oldest })
-                .collect();
-            let position = |id: &str| units.get(id).map_or(i32::MAX, |u| u.position);
-            communities.sort_by(|a, b| (position(&a.unit.id), &a.unit.id).cmp(&(position(&b.unit.id), &b.unit.id)));
+            let communities =
+                day_mail::overdue_by_unit(told.iter().map(|c| (c.followup.unit.as_str(), c.due_on)), &units)
+                    .into_iter()
+                    .map(|line| OverdueCount { unit: line.unit, contacts: line.count, oldest: line.oldest })
+                    .collect();
             let overdue_since = today.checked_sub_signed(TimeDelta::days(after_days)).unwrap_or(NaiveDate::MIN);
             (
                 ContactMailBody::Overdue { after_days, communities },
@@ -313,50 +278,30 @@ pub async fn compose_contact_mail<E>(
             )
         }
     };
-    let data = ContactMailData { key: key.clone(), recipient: info(group.recipient()), day: today, body };
+    let recipient = day_mail::unit_info(&units, group.recipient());
+    let data = ContactMailData { key: key.clone(), recipient, day: today, body };
     let composed = match render(&data) {
         Ok(composed) => composed,
         Err(e) => return Ok(Some(Err(e))),
     };
     // What the engine read, logged like any reader's: names for the community, counts for the street.
-    let viewer = Viewer { actor: actor.clone(), scope: Scope::Unit(group.recipient().to_string()) };
-    let entry = NewEntry {
-        action,
-        person_id: None,
-        filter: Some(filter),
-        fields: Vec::new(),
-        reason: None,
-        outcome: AccessOutcome::Ok,
-    };
-    access_log::append(&txn, now.timestamp(), &viewer, entry).await.map_err(err)?;
-    let day_text = today.format("%Y-%m-%d").to_string();
-    let about = MailAbout {
+    let mail = day_mail::DayMail {
         key: &key,
-        campaign: "registry",
-        run_key: &day_text,
         kind: group.kind(),
         recipient: group.recipient(),
-        task_count: told.len(),
+        day: today,
+        count: told.len(),
+        action,
+        filter,
     };
-    let mail_id = queue_mail(&txn, &about, composed, now.timestamp()).await.map_err(err)?;
+    let mail_id = day_mail::log_and_queue(&txn, actor, mail, composed, now).await.map_err(err)?;
     let ids: Vec<i64> = told.iter().map(|c| c.followup.id).collect();
     let column = match group {
         ContactMailGroup::Due { .. } => person_followup::Column::ReminderMailId,
         ContactMailGroup::Overdue { .. } => person_followup::Column::EscalationMailId,
     };
-    let mut marked = 0;
-    for chunk in ids.chunks(500) {
-        // Compare-and-set: a follow-up another process marked meanwhile makes this mail a repeat.
-        marked += person_followup::Entity::update_many()
-            .col_expr(column, Expr::value(mail_id))
-            .filter(person_followup::Column::Id.is_in(chunk.to_vec()))
-            .filter(column.is_null())
-            .exec(&txn)
-            .await
-            .map_err(err)?
-            .rows_affected;
-    }
-    if marked != u64::try_from(ids.len()).unwrap_or(u64::MAX) {
+    let id_column = person_followup::Column::Id;
+    if !day_mail::mark_told::<person_followup::Entity>(&txn, id_column, column, &ids, mail_id).await.map_err(err)? {
         txn.rollback().await.map_err(err)?;
         return Ok(None);
     }

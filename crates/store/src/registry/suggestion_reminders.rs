@@ -13,10 +13,8 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
-use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect, Statement,
-    TransactionTrait,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
 };
 use talent::{SuggestionCategory, SuggestionState};
 
@@ -24,9 +22,9 @@ use crate::connect::Store;
 use crate::entities::{mail, person_book, person_suggestion, unit};
 use crate::error::StoreError;
 use crate::operate::{Actor, begin_options};
-use crate::outbox::{ComposedMail, MailAbout, UnitInfo, queue_mail};
-use crate::registry::access_log::{self, AccessAction, AccessOutcome, NewEntry};
-use crate::registry::scope::{Scope, Viewer};
+use crate::outbox::{ComposedMail, UnitInfo};
+use crate::registry::access_log::AccessAction;
+use crate::registry::day_mail;
 use crate::registry::suggestion::{day_text, parse_day};
 
 /// A mail about suggestions that is due to be composed: which kind, to whom.
@@ -152,17 +150,6 @@ async fn open_suggestions(db: &impl ConnectionTrait, until: Option<NaiveDate>) -
         .collect())
 }
 
-async fn units_by_id(db: &impl ConnectionTrait, ids: &BTreeSet<&str>) -> Result<HashMap<String, unit::Model>, DbErr> {
-    let ids: Vec<&str> = ids.iter().copied().collect();
-    let mut out = HashMap::with_capacity(ids.len());
-    for chunk in ids.chunks(500) {
-        for u in unit::Entity::find().filter(unit::Column::Id.is_in(chunk.iter().copied())).all(db).await? {
-            out.insert(u.id.clone(), u);
-        }
-    }
-    Ok(out)
-}
-
 /// The unit above the one `s` is routed to, when its escalation is still to come.
 fn escalation_to<'a>(s: &OpenSuggestion, units: &'a HashMap<String, unit::Model>) -> Option<&'a String> {
     if s.row.escalation_mail_id.is_some() {
@@ -200,7 +187,7 @@ pub async fn pending_suggestion_mails(
     let err = |e| StoreError::from_db(&store.url, e);
     let open = open_suggestions(&store.db, Some(today)).await.map_err(err)?;
     let unit_ids: BTreeSet<&str> = open.iter().map(|s| s.row.unit.as_str()).collect();
-    let units = units_by_id(&store.db, &unit_ids).await.map_err(err)?;
+    let units = day_mail::units_by_id(&store.db, &unit_ids).await.map_err(err)?;
     let mut groups = BTreeSet::new();
     for s in &open {
         if s.row.reminder_mail_id.is_none() {
@@ -234,7 +221,7 @@ pub async fn next_suggestion_day(store: &Store, after_days: i64) -> Result<Optio
     let err = |e| StoreError::from_db(&store.url, e);
     let open = open_suggestions(&store.db, None).await.map_err(err)?;
     let unit_ids: BTreeSet<&str> = open.iter().map(|s| s.row.unit.as_str()).collect();
-    let units = units_by_id(&store.db, &unit_ids).await.map_err(err)?;
+    let units = day_mail::units_by_id(&store.db, &unit_ids).await.map_err(err)?;
     Ok(open
         .iter()
         .flat_map(|s| {
@@ -264,34 +251,18 @@ pub async fn compose_suggestion_mail<E>(
     let err = |e| StoreError::from_db(&store.url, e);
     let key = group.key(today);
     let txn = store.db.begin_with_options(begin_options()).await.map_err(err)?;
-    let backend = txn.get_database_backend();
-    if backend == DbBackend::Postgres {
-        let sql = "SELECT pg_try_advisory_xact_lock(hashtext($1))";
-        let row = txn.query_one_raw(Statement::from_sql_and_values(backend, sql, [key.clone().into()])).await;
-        let locked: bool = match row.map_err(err)? {
-            Some(row) => row.try_get_by_index(0).map_err(err)?,
-            None => false,
-        };
-        if !locked {
-            return Ok(None);
-        }
-    }
-    if mail::Entity::find().filter(mail::Column::Key.eq(&key)).one(&txn).await.map_err(err)?.is_some() {
+    if !day_mail::claim(&txn, &key).await.map_err(err)? {
         return Ok(None);
     }
     let open = open_suggestions(&txn, Some(today)).await.map_err(err)?;
     let mut unit_ids: BTreeSet<&str> = open.iter().map(|s| s.row.unit.as_str()).collect();
     unit_ids.insert(group.recipient());
-    let units = units_by_id(&txn, &unit_ids).await.map_err(err)?;
+    let units = day_mail::units_by_id(&txn, &unit_ids).await.map_err(err)?;
     let mut told: Vec<&OpenSuggestion> = open.iter().filter(|s| belongs(s, group, today, after_days, &units)).collect();
     if told.is_empty() {
         return Ok(None);
     }
     told.sort_by_key(|s| (s.due_on, s.row.id));
-    let info = |id: &str| match units.get(id) {
-        Some(u) => UnitInfo { id: u.id.clone(), name: u.name.clone(), email: u.email.clone() },
-        None => UnitInfo { id: id.to_string(), name: id.to_string(), email: String::new() },
-    };
     let (body, action, filter) = match group {
         SuggestionMailGroup::Due { unit } => {
             // Names only for the persons in the recipient's own book.
@@ -322,18 +293,10 @@ pub async fn compose_suggestion_mail<E>(
             (SuggestionMailBody::Due(due), AccessAction::List, format!("suggestions-due<={today}"))
         }
         SuggestionMailGroup::Overdue { .. } => {
-            let mut counts: HashMap<&str, (usize, NaiveDate)> = HashMap::new();
-            for s in &told {
-                let entry = counts.entry(s.row.unit.as_str()).or_insert((0, s.due_on));
-                entry.0 += 1;
-                entry.1 = entry.1.min(s.due_on);
-            }
-            let mut listed: Vec<OverdueSuggestions> = counts
+            let listed = day_mail::overdue_by_unit(told.iter().map(|s| (s.row.unit.as_str(), s.due_on)), &units)
                 .into_iter()
-                .map(|(unit, (suggestions, oldest))| OverdueSuggestions { unit: info(unit), suggestions, oldest })
+                .map(|line| OverdueSuggestions { unit: line.unit, suggestions: line.count, oldest: line.oldest })
                 .collect();
-            let position = |id: &str| units.get(id).map_or(i32::MAX, |u| u.position);
-            listed.sort_by(|a, b| (position(&a.unit.id), &a.unit.id).cmp(&(position(&b.unit.id), &b.unit.id)));
             let overdue_since = today.checked_sub_signed(TimeDelta::days(after_days)).unwrap_or(NaiveDate::MIN);
             (
                 SuggestionMailBody::Overdue { after_days, units: listed },
@@ -342,49 +305,29 @@ pub async fn compose_suggestion_mail<E>(
             )
         }
     };
-    let data = SuggestionMailData { key: key.clone(), recipient: info(group.recipient()), day: today, body };
+    let recipient = day_mail::unit_info(&units, group.recipient());
+    let data = SuggestionMailData { key: key.clone(), recipient, day: today, body };
     let composed = match render(&data) {
         Ok(composed) => composed,
         Err(e) => return Ok(Some(Err(e))),
     };
-    let viewer = Viewer { actor: actor.clone(), scope: Scope::Unit(group.recipient().to_string()) };
-    let entry = NewEntry {
-        action,
-        person_id: None,
-        filter: Some(filter),
-        fields: Vec::new(),
-        reason: None,
-        outcome: AccessOutcome::Ok,
-    };
-    access_log::append(&txn, now.timestamp(), &viewer, entry).await.map_err(err)?;
-    let day = day_text(today);
-    let about = MailAbout {
+    let mail = day_mail::DayMail {
         key: &key,
-        campaign: "registry",
-        run_key: &day,
         kind: group.kind(),
         recipient: group.recipient(),
-        task_count: told.len(),
+        day: today,
+        count: told.len(),
+        action,
+        filter,
     };
-    let mail_id = queue_mail(&txn, &about, composed, now.timestamp()).await.map_err(err)?;
+    let mail_id = day_mail::log_and_queue(&txn, actor, mail, composed, now).await.map_err(err)?;
     let ids: Vec<i64> = told.iter().map(|s| s.row.id).collect();
     let column = match group {
         SuggestionMailGroup::Due { .. } => person_suggestion::Column::ReminderMailId,
         SuggestionMailGroup::Overdue { .. } => person_suggestion::Column::EscalationMailId,
     };
-    let mut marked = 0;
-    for chunk in ids.chunks(500) {
-        // Compare-and-set: a suggestion another process marked meanwhile makes this mail a repeat.
-        marked += person_suggestion::Entity::update_many()
-            .col_expr(column, Expr::value(mail_id))
-            .filter(person_suggestion::Column::Id.is_in(chunk.to_vec()))
-            .filter(column.is_null())
-            .exec(&txn)
-            .await
-            .map_err(err)?
-            .rows_affected;
-    }
-    if marked != u64::try_from(ids.len()).unwrap_or(u64::MAX) {
+    let id_column = person_suggestion::Column::Id;
+    if !day_mail::mark_told::<person_suggestion::Entity>(&txn, id_column, column, &ids, mail_id).await.map_err(err)? {
         txn.rollback().await.map_err(err)?;
         return Ok(None);
     }
