@@ -47,7 +47,12 @@ pub async fn books(State(state): State<AppState>, Query(query): Query<BooksQuery
         return refuse(StatusCode::SERVICE_UNAVAILABLE, "unavailable");
     };
     let viewer = reader(&session);
-    let asked = BookQuery { unit: query.unit, offset: query.offset.unwrap_or(0), limit: query.limit.unwrap_or(50) };
+    let asked = BookQuery {
+        unit: query.unit,
+        search: None,
+        offset: query.offset.unwrap_or(0),
+        limit: query.limit.unwrap_or(50),
+    };
     let page = match list_books(state.store(), &vault, &viewer, &asked, state.now()).await {
         Ok(page) => page,
         Err(e) => return store_error(e),

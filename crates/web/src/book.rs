@@ -72,7 +72,7 @@ pub async fn book(
     let viewer = reader(&session);
     let now = state.now();
     let page = query.page.unwrap_or(1).max(1);
-    let asked = BookQuery { unit: query.unit.clone(), offset: (page - 1) * PAGE, limit: PAGE };
+    let asked = BookQuery { unit: query.unit.clone(), search: None, offset: (page - 1) * PAGE, limit: PAGE };
     let listed = list_books(state.store(), &vault, &viewer, &asked, now).await.map_err(|e| refusal(lang, e))?;
     let due = contacts_due(state.store(), &viewer, today(&state), now).await.map_err(|e| refusal(lang, e))?;
     let own = |unit: &str| matches!(&viewer.scope, Scope::Unit(u) if u == unit);
