@@ -299,6 +299,12 @@ const ZH: &[(&str, &str)] = &[
     ),
     ("pin_reset_submit", "重置查阅密码"),
     ("pin_reset_done", "的查阅密码已重置，该单位下次查看完整信息时重新设置。"),
+    ("book_search", "查找人员"),
+    ("book_search_hint", "姓名、手机号、身份证号或档案编号"),
+    ("book_search_submit", "查找"),
+    ("book_search_clear", "显示全部"),
+    ("book_search_none", "没有找到符合条件的人员。手机号和身份证号须输入完整号码。"),
+    ("book_export", "导出名册（已脱敏）"),
 ];
 
 const EN: &[(&str, &str)] = &[
@@ -585,6 +591,12 @@ const EN: &[(&str, &str)] = &[
     ),
     ("pin_reset_submit", "Reset the PIN"),
     ("pin_reset_done", ": its PIN was reset; it sets a new one at its next full record."),
+    ("book_search", "Find a person"),
+    ("book_search_hint", "Name, mobile, ID number or archive number"),
+    ("book_search_submit", "Find"),
+    ("book_search_clear", "Show everyone"),
+    ("book_search_none", "Nobody was found. A mobile or an ID number must be typed in full."),
+    ("book_export", "Export the book (masked)"),
 ];
 
 #[cfg(test)]

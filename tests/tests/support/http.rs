@@ -21,6 +21,8 @@ pub struct Response {
     /// Header names in lowercase, in order.
     pub headers: Vec<(String, String)>,
     pub body: String,
+    /// The body as sent (a download's bytes).
+    pub bytes: Vec<u8>,
 }
 
 impl Response {
@@ -103,7 +105,7 @@ fn parse(raw: &[u8]) -> Option<Response> {
     if headers.iter().any(|(k, v)| k == "transfer-encoding" && v.eq_ignore_ascii_case("chunked")) {
         body = dechunk(&body)?;
     }
-    Some(Response { status, headers, body: String::from_utf8_lossy(&body).into_owned() })
+    Some(Response { status, headers, body: String::from_utf8_lossy(&body).into_owned(), bytes: body })
 }
 
 fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {
