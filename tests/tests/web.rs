@@ -932,6 +932,11 @@ fn the_registry_book_is_searched_and_exported_masked_within_its_scope() {
         };
         import("jiefang-1", &format!("张三,女,{ID},{MOBILE},{ADDRESS}\n李四,女,,13900139000,\n"));
         import("renmin-2", &format!("王五,男,{ID_2},{MOBILE_2},人民路街道人民路第二社区8号楼\n"));
+        // 51 persons named 赵… in jiefang-2: a search of two pages.
+        let given = ["一", "二", "三", "四", "五", "六", "七", "八"];
+        let many: String =
+            (0..51).map(|i| format!("赵{}{},男,,1390000{i:04},\n", given[i / 8], given[i % 8])).collect();
+        import("jiefang-2", &many);
         let server = serve(&site);
         let j1 = open(&server, &token(&site, &["jiefang-1"]));
         let r2 = open(&server, &token(&site, &["renmin-2"]));
@@ -989,6 +994,13 @@ fn the_registry_book_is_searched_and_exported_masked_within_its_scope() {
         assert_eq!(input_value(&within.body, "unit").as_deref(), Some("jiefang-1"));
         assert_eq!(input_value(&within.body, "lang").as_deref(), Some("en"));
         assert_eq!(page(&server, "/r?q=%E5%BC%A0&unit=jiefang-1", &r2).status, 403, "another's unit");
+        let first = page(&server, "/r?q=%E8%B5%B5&unit=jiefang-2", &street);
+        assert!(first.body.contains("51 "), "{}", first.body);
+        let next = "/r?page=2&amp;unit=jiefang-2&amp;q=%E8%B5%B5";
+        assert!(first.body.contains(&format!("href=\"{next}\"")), "the pager keeps the search: {}", first.body);
+        let second = page(&server, &next.replace("&amp;", "&"), &street);
+        assert_eq!(second.body.matches("class=\"person\"").count(), 1, "{}", second.body);
+        assert_eq!(input_value(&second.body, "q").as_deref(), Some("赵"));
 
         // The export: masked, only the scope's persons, as xlsx and CSV.
         let book = page(&server, "/r", &j1);
