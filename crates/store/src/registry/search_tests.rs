@@ -174,6 +174,8 @@ async fn search_the_books(store: &Store) {
     store.db.execute_raw(Statement::from_string(store.backend(), bogus)).await.expect("an update");
     let corrupt = list_books(store, &vault, &viewer("c1"), &BookQuery { limit: 50, ..Default::default() }, now()).await;
     assert!(matches!(&corrupt, Err(StoreError::Corrupt { what }) if what.contains("chief")), "{corrupt:?}");
+    let detail = person_detail(store, &vault, &viewer("c1"), li, false, now()).await;
+    assert!(matches!(&detail, Err(StoreError::Corrupt { what }) if what.contains("chief")), "{detail:?}");
 }
 
 fn block_on<F: std::future::Future>(f: F) -> F::Output {
