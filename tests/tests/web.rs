@@ -16,23 +16,11 @@ use serde_json::Value;
 use support::http::{self, Response, input_value};
 use support::serve::{Server, link_token};
 use support::site::*;
-use support::{TestDb, for_each_db};
+use support::for_each_db;
 
-/// Inside the run: the communities' publicity tasks are open (jiefang's street deployment done),
-/// some of them due soon.
-const NOW: &str = "2027-02-02T10:00:00+08:00";
-const RUN_ID: &str = "spring-festival/2027";
-
-/// A site inside the run, with jiefang's deployment done so its communities have open tasks.
-fn site(db: &TestDb) -> Site<'_> {
-    let site = Site::new(db);
-    site.ok("2027-01-16T10:00:00+08:00", &["apply"]);
-    for task in ["kickoff/district-org", "work-plan/district-org", "street-deployment/jiefang"] {
-        site.ok("2027-01-20T10:00:00+08:00", &["task", "done", &format!("{RUN_ID}/{task}")]);
-    }
-    site.ok(NOW, &["apply"]);
-    site
-}
+// Inside the run: the communities' publicity tasks are open (jiefang's street deployment done),
+// some of them due soon; `site` applies the campaigns and does that deployment.
+use support::portal::{NOW, RUN_ID, site_in_run as site};
 
 /// Starts `guiyan serve` at `NOW` and waits for its address.
 fn serve(site: &Site) -> Server {
@@ -906,5 +894,300 @@ fn suggestions_are_recorded_moved_and_listed_only_within_their_scope() {
         assert!(log.contains("state=answered") && !log.contains(MOBILE) && !log.contains("修缮"), "{log}");
         let verified = site.ok(NOW, &["registry", "audit", "--verify"]);
         assert!(verified.contains("哈希链校验通过") || verified.contains("hash chain verified"), "{verified}");
+    });
+}
+
+/// A second person's valid ID number and mobile (renmin-2's book).
+const ID_2: &str = "110105198001010016";
+const MOBILE_2: &str = "13700137000";
+
+/// The rows of the first sheet of an `.xlsx` download, header first.
+fn xlsx_rows(bytes: &[u8]) -> Vec<Vec<String>> {
+    use calamine::Reader;
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).expect("an xlsx download");
+    let range = book.worksheet_range_at(0).expect("a sheet").expect("readable");
+    range.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect()
+}
+
+#[test]
+fn the_registry_book_is_searched_and_exported_masked_within_its_scope() {
+    for_each_db(|db| {
+        let site = site(db);
+        let import = |unit: &str, rows: &str| {
+            let sheet = site.path().join(format!("{unit}.csv"));
+            std::fs::write(&sheet, format!("姓名,性别,身份证号,联系电话,家庭住址\n{rows}")).expect("the sheet");
+            site.ok(NOW, &["registry", "import", &sheet.to_string_lossy(), "--unit", unit]);
+        };
+        import("jiefang-1", &format!("张三,女,{ID},{MOBILE},{ADDRESS}\n李四,女,,13900139000,\n"));
+        import("renmin-2", &format!("王五,男,{ID_2},{MOBILE_2},人民路街道人民路第二社区8号楼\n"));
+        // 51 persons named 赵… in jiefang-2: a search of two pages.
+        let given = ["一", "二", "三", "四", "五", "六", "七", "八"];
+        let many: String =
+            (0..51).map(|i| format!("赵{}{},男,,1390000{i:04},\n", given[i / 8], given[i % 8])).collect();
+        import("jiefang-2", &many);
+        let server = serve(&site);
+        let j1 = open(&server, &token(&site, &["jiefang-1"]));
+        let r2 = open(&server, &token(&site, &["renmin-2"]));
+        let street = open(&server, &token(&site, &["jiefang"]));
+        let readers = site.ok(NOW, &["link", "readers"]);
+        let email = readers.lines().find_map(|l| l.split_whitespace().find(|w| w.contains('@'))).expect("a reader");
+        let reader = open(&server, &token(&site, &["--reader", email]));
+        let api = |cookie: &str, path: &str| {
+            let r = page(&server, path, cookie);
+            (r.status, serde_json::from_str::<Value>(&r.body).unwrap_or(Value::Null))
+        };
+        let archive =
+            api(&j1, "/api/v1/registry/books").1["rows"][0]["archive_no"].as_str().expect("a number").to_string();
+        let secrets = [MOBILE, ID, "3号楼2单元501", MOBILE_2, ID_2, "8号楼"];
+
+        // The own community finds its person by name, by the whole mobile in another spelling, by
+        // the ID number and by the archive number: masked, the box keeping what was typed.
+        let spelled = "+86 138-0013-8000";
+        for q in ["张三", spelled, "11010519491231002x", archive.as_str()] {
+            let found = page(&server, &format!("/r?q={}", http::encode(q)), &j1);
+            assert_eq!(found.status, 200, "{q}: {}", found.body);
+            assert!(found.body.contains("张三") && found.body.contains("138****8000"), "{q}: {}", found.body);
+            assert!(!found.body.contains("李四"), "{q} finds only 张三");
+            assert_eq!(input_value(&found.body, "q").as_deref(), Some(q), "the box keeps {q}");
+            for secret in secrets {
+                assert!(!found.body.contains(secret), "{q}: {secret} shown");
+            }
+        }
+        // What was typed is shown inert.
+        let typed = page(&server, &format!("/r?q={}", http::encode("<b>张")), &j1);
+        assert!(typed.body.contains("&lt;b&gt;张") && !typed.body.contains("<b>张"), "{}", typed.body);
+        assert!(typed.body.contains("没有找到"), "{}", typed.body);
+        // Part of a phone is not looked up.
+        assert!(page(&server, "/r?q=8000", &j1).body.contains("没有找到"));
+        // From another community's link: nothing found, nothing revealed.
+        for q in ["张三", spelled, ID, archive.as_str(), "张"] {
+            let other = page(&server, &format!("/r?q={}", http::encode(q)), &r2);
+            assert_eq!(other.status, 200);
+            assert!(other.body.contains("没有找到") && !other.body.contains("张*"), "{q}: {}", other.body);
+            assert!(!other.body.contains("138****8000"), "{q}: {}", other.body);
+            let (_, rows) = api(&r2, &format!("/api/v1/registry/books?q={}", http::encode(q)));
+            assert_eq!(rows["total"], 0, "{q} through renmin-2's API: {rows}");
+        }
+        // The street finds its community's person, masked, name too; not renmin's.
+        let found = page(&server, &format!("/r?q={}", http::encode(spelled)), &street);
+        assert!(found.body.contains("张*") && found.body.contains("138****8000"), "{}", found.body);
+        assert!(!found.body.contains("张三"), "{}", found.body);
+        assert!(page(&server, &format!("/r?q={ID_2}"), &street).body.contains("没有找到"));
+        let (status, rows) = api(&street, &format!("/api/v1/registry/books?q={}", http::encode(ID)));
+        assert_eq!((status, rows["total"].as_u64()), (200, Some(1)), "{rows}");
+        assert_eq!(rows["rows"][0]["person"]["name"], "张*");
+        // The search and the unit stay in the form and in the pager.
+        let within = page(&server, "/r?q=%E5%BC%A0&unit=jiefang-1&lang=en", &street);
+        assert_eq!(within.status, 200);
+        assert_eq!(input_value(&within.body, "unit").as_deref(), Some("jiefang-1"));
+        assert_eq!(input_value(&within.body, "lang").as_deref(), Some("en"));
+        assert_eq!(page(&server, "/r?q=%E5%BC%A0&unit=jiefang-1", &r2).status, 403, "another's unit");
+        let first = page(&server, "/r?q=%E8%B5%B5&unit=jiefang-2", &street);
+        assert!(first.body.contains("51 "), "{}", first.body);
+        let next = "/r?page=2&amp;unit=jiefang-2&amp;q=%E8%B5%B5";
+        assert!(first.body.contains(&format!("href=\"{next}\"")), "the pager keeps the search: {}", first.body);
+        let second = page(&server, &next.replace("&amp;", "&"), &street);
+        assert_eq!(second.body.matches("class=\"person\"").count(), 1, "{}", second.body);
+        assert_eq!(input_value(&second.body, "q").as_deref(), Some("赵"));
+
+        // The export: masked, only the scope's persons, as xlsx and CSV.
+        let book = page(&server, "/r", &j1);
+        assert!(book.body.contains("href=\"/r/export?format=xlsx\"") && book.body.contains("导出名册（已脱敏）"));
+        let xlsx = page(&server, "/r/export?format=xlsx", &j1);
+        assert_eq!(xlsx.status, 200, "{}", xlsx.body);
+        assert_eq!(xlsx.header("cache-control"), Some("no-store"));
+        let disposition = xlsx.header("content-disposition").expect("a download").to_string();
+        assert!(disposition.starts_with("attachment;"), "{disposition}");
+        let name = "乡土人才-解放路第一社区-2027-02-02.xlsx";
+        let encoded: String = name
+            .bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b"-.".contains(&b) {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect();
+        assert!(disposition.contains(&format!("filename*=UTF-8''{encoded}")), "{disposition}");
+        let rows = xlsx_rows(&xlsx.bytes);
+        let cells: Vec<String> = rows.iter().flatten().cloned().collect();
+        assert_eq!(rows.len(), 3, "a header and jiefang-1's two persons: {rows:?}");
+        for shown in ["张三", "李四", "138****8000", "1101**********002X", "139****9000"] {
+            assert!(cells.iter().any(|c| c == shown), "{shown} in {cells:?}");
+        }
+        for secret in secrets.iter().chain(&["王五"]) {
+            assert!(!cells.iter().any(|c| c.contains(secret)), "{secret} in the export");
+        }
+        let csv = page(&server, "/r/export?format=csv", &street);
+        assert_eq!(csv.status, 200);
+        assert!(csv.header("content-type").is_some_and(|t| t.starts_with("text/csv")));
+        assert!(
+            csv.body.contains("张*") && csv.body.contains("138****8000") && !csv.body.contains("张三"),
+            "{}",
+            csv.body
+        );
+        for secret in secrets.iter().chain(&["王五", "王*"]) {
+            assert!(!csv.body.contains(secret), "{secret} in the street's CSV");
+        }
+        // A leadership reader exports masked too; through the API's token as well.
+        let whole = page(&server, "/r/export?format=csv", &reader);
+        assert_eq!(whole.status, 200, "{}", whole.body);
+        assert!(whole.body.contains("张*") && whole.body.contains("王*") && !whole.body.contains("王五"));
+        let bearer = token(&site, &["jiefang-1"]);
+        let by_token = http::get(
+            &server.base,
+            "/api/v1/registry/export?format=csv",
+            &[("Authorization", &format!("Bearer {bearer}"))],
+        );
+        assert_eq!(by_token.status, 200, "{}", by_token.body);
+        assert!(
+            by_token.body.contains("张三") && by_token.body.contains("138****8000") && !by_token.body.contains(MOBILE)
+        );
+        // Refused: an unknown format, a unit outside the scope, no session.
+        assert_eq!(page(&server, "/r/export?format=pdf", &j1).status, 400);
+        assert_eq!(api(&j1, "/api/v1/registry/export?format=pdf").0, 400);
+        let outside = page(&server, "/r/export?format=csv&unit=jiefang-1", &r2);
+        assert_eq!(outside.status, 403);
+        assert!(!outside.body.contains("张") && !outside.body.contains("8000"));
+        assert_eq!(api(&r2, "/api/v1/registry/export?format=csv&unit=jiefang-1").0, 403);
+        assert_eq!(http::get(&server.base, "/r/export?format=csv", &[]).status, 403);
+        assert_eq!(http::get(&server.base, "/api/v1/registry/export?format=csv", &[]).status, 403);
+
+        // The access log has the exports and the searches by their kind, never what was searched.
+        let log = site.ok(NOW, &["registry", "audit"]);
+        assert!(log.lines().any(|l| l.contains("export") && l.contains("unit=*")), "{log}");
+        for kind in ["search=name", "search=mobile", "search=id-number"] {
+            assert!(log.contains(kind), "{kind}: {log}");
+        }
+        for searched in [MOBILE, "0013", ID, "002x", "张三", "张", archive.as_str()] {
+            assert!(!log.contains(searched), "{searched} in the access log: {log}");
+        }
+        let verified = site.ok(NOW, &["registry", "audit", "--verify"]);
+        assert!(verified.contains("哈希链校验通过") || verified.contains("hash chain verified"), "{verified}");
+        drop(server);
+        for file in ["serve.stdout", "serve.stderr"] {
+            let text = std::fs::read_to_string(site.path().join(file)).unwrap_or_default();
+            for secret in [MOBILE, "0013", ID, "002x", "张三", "3号楼2单元501"] {
+                assert!(!text.contains(secret), "{secret} in {file}");
+            }
+        }
+    });
+}
+
+/// Every route of the talent registry (`/r…`, `/api/v1/registry/…`) as `crates/web/src/server.rs`
+/// declares it, with the probe another community (renmin-2) makes of jiefang-1's person or book
+/// (`{person}` is its id) and the statuses that keep it out. A route added to the router without
+/// a line here fails `every_registry_route_keeps_another_communitys_persons_out`.
+const REGISTRY_ROUTES: &[(&str, &str, &str, &[u16])] = &[
+    // Lists of the viewer's own scope: another's unit refused.
+    ("/r", "GET", "/r?unit=jiefang-1", &[403]),
+    ("/r/export", "GET", "/r/export?format=csv&unit=jiefang-1", &[403]),
+    ("/api/v1/registry/books", "GET", "/api/v1/registry/books?unit=jiefang-1", &[403]),
+    ("/api/v1/registry/export", "GET", "/api/v1/registry/export?format=csv&unit=jiefang-1", &[403]),
+    ("/api/v1/registry/stats", "GET", "/api/v1/registry/stats?unit=jiefang-1", &[403]),
+    ("/api/v1/registry/suggestions", "GET", "/api/v1/registry/suggestions?unit=jiefang-1", &[403]),
+    // Pages of the viewer's own book only: shown, with nothing of jiefang-1's.
+    ("/r/new", "GET", "/r/new", &[200]),
+    ("/r/requests", "GET", "/r/requests?all=1", &[200]),
+    ("/r/review", "GET", "/r/review", &[200]),
+    ("/r/s", "GET", "/r/s", &[200]),
+    ("/r/unlock", "GET", "/r/unlock", &[200]),
+    ("/r/import", "GET", "/r/import", &[200]),
+    ("/r/template.xlsx", "GET", "/r/template.xlsx", &[200]),
+    // A person of another book: not found (or refused), read or written.
+    ("/r/p/{id}", "GET", "/r/p/{person}", &[404]),
+    ("/r/p/{id}/print", "GET", "/r/p/{person}/print", &[403, 404]),
+    ("/r/p/{id}/reveal", "POST", "/r/p/{person}/reveal", &[404]),
+    ("/r/p/{id}/followups", "POST", "/r/p/{person}/followups", &[404]),
+    ("/r/p/{id}/erase", "POST", "/r/p/{person}/erase", &[403, 404]),
+    ("/r/p/{id}/pool", "POST", "/r/p/{person}/pool", &[404]),
+    ("/r/p/{id}/requests", "POST", "/r/p/{person}/requests", &[403, 404]),
+    ("/r/p/{id}/requests/{request}", "POST", "/r/p/{person}/requests/1", &[403, 404]),
+    ("/r/p/{id}/review", "POST", "/r/p/{person}/review", &[403, 404]),
+    ("/r/p/{id}/suggestions", "POST", "/r/p/{person}/suggestions", &[403, 404]),
+    ("/r/s/{id}/move", "POST", "/r/s/1/move", &[403, 404]),
+    // Writes of the viewer's own: another's unit refused.
+    ("/r/new", "POST", "/r/new", &[422]),
+    ("/r/unlock", "POST", "/r/unlock", &[422]),
+    ("/r/pin-reset", "POST", "/r/pin-reset", &[403]),
+    // Not a file upload: refused (what an upload may enter is tested in web_upload.rs).
+    ("/r/import", "POST", "/r/import", &[400]),
+];
+
+/// The registry's routes and their methods as the router declares them.
+fn declared_registry_routes() -> BTreeSet<(String, String)> {
+    let server = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/web/src/server.rs");
+    let text = std::fs::read_to_string(&server).expect("the router's source");
+    let mut out = BTreeSet::new();
+    // Each `.route(` up to the next, so a route rustfmt spread over lines counts as one.
+    for declared in text.split(".route(").skip(1) {
+        let route = declared.trim_start().trim_start_matches('"').split('"').next().unwrap_or_default();
+        if !(route == "/r" || route.starts_with("/r/") || route.starts_with("/api/v1/registry/")) {
+            continue;
+        }
+        for (call, method) in [("get(", "GET"), ("post(", "POST")] {
+            if declared.contains(call) {
+                out.insert((route.to_string(), method.to_string()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_registry_route_keeps_another_communitys_persons_out() {
+    let listed: BTreeSet<(String, String)> =
+        REGISTRY_ROUTES.iter().map(|(route, method, _, _)| (route.to_string(), method.to_string())).collect();
+    assert_eq!(declared_registry_routes(), listed, "every registry route of the router has its probe here");
+    for_each_db(|db| {
+        let site = site(db);
+        let sheet = site.path().join("台账.csv");
+        std::fs::write(&sheet, format!("姓名,性别,身份证号,联系电话\n张三,女,{ID},{MOBILE}\n")).expect("the sheet");
+        site.ok(NOW, &["registry", "import", &sheet.to_string_lossy(), "--unit", "jiefang-1"]);
+        let server = serve(&site);
+        let j1 = open(&server, &token(&site, &["jiefang-1"]));
+        let bearer = token(&site, &["renmin-2"]);
+        let r2 = open(&server, &bearer);
+        let books = page(&server, "/api/v1/registry/books", &j1);
+        let books: Value = serde_json::from_str(&books.body).expect("JSON");
+        let person = books["rows"][0]["person"]["id"].as_i64().expect("jiefang-1's person").to_string();
+        // A suggestion of jiefang-1's person (the first: number 1), for the move's probe.
+        let own_csrf = input_value(&page(&server, "/r/new", &j1).body, "csrf").expect("csrf");
+        let recorded = post(
+            &server,
+            &format!("/r/p/{person}/suggestions"),
+            &j1,
+            &[("csrf", &own_csrf), ("text", "建议修缮村道"), ("category", "infrastructure")],
+        );
+        assert_eq!(recorded.status, 303, "{}", recorded.body);
+        let csrf = input_value(&page(&server, "/r/new", &r2).body, "csrf").expect("csrf");
+        let fields = [
+            ("csrf", csrf.as_str()),
+            ("field", "mobile"),
+            ("reason", "核实"),
+            ("summary", "x"),
+            ("channel", "phone"),
+            ("status", "recommended"),
+            ("unit", "jiefang-1"),
+            ("pin", "314159"),
+            ("state", "in-progress"),
+            ("text", "x"),
+        ];
+        for (route, method, probe, expected) in REGISTRY_ROUTES {
+            let path = probe.replace("{person}", &person);
+            let responses = if *method == "GET" {
+                let by_bearer = http::get(&server.base, &path, &[("Authorization", &format!("Bearer {bearer}"))]);
+                vec![page(&server, &path, &r2), by_bearer]
+            } else {
+                vec![post(&server, &path, &r2, &fields)]
+            };
+            for response in responses {
+                assert!(expected.contains(&response.status), "{method} {route} ({path}): {}", response.status);
+                for secret in ["张三", "张*", MOBILE, "138****8000", ID] {
+                    assert!(!response.body.contains(secret), "{method} {path} shows {secret}");
+                }
+            }
+        }
     });
 }

@@ -344,6 +344,21 @@ fn a_community_worker_keeps_its_talent_book_on_a_phone_and_the_street_reveals_on
     phone.wait_for("ul.persons");
     assert!(phone.text_of("ul.persons").contains("张三"));
     phone.screenshot("book");
+    // The book's search box: a mobile as a worker types it finds the person, masked; a name
+    // nobody has finds nobody.
+    phone.fill("#book-q", "138 0013 8000");
+    phone.submit("#book-q");
+    phone.wait_for("a.search-clear");
+    let found = phone.text_of("ul.persons");
+    assert!(found.contains("张三") && found.contains("138****8000") && !found.contains(MOBILE), "{found}");
+    assert_eq!(phone.value_of("#book-q"), "138 0013 8000", "the box keeps what was typed");
+    phone.screenshot("book-search");
+    phone.clear("#book-q");
+    phone.fill("#book-q", "李");
+    phone.submit("#book-q");
+    phone.wait_until("the search's empty answer", |b| b.page_text().contains("没有找到").then_some(()));
+    phone.click("a.search-clear");
+    phone.wait_for("ul.persons");
 
     // The street office's link: the book masked, names too; one phone revealed with a reason.
     let street = Browser::open(Profile::phone());

@@ -1,7 +1,9 @@
 //! The talent registry in the JSON API, for scripts of the units that may read it: a page of the
 //! books of the viewer's scope (masked, names too outside the viewer's own book; no field is
-//! ever revealed through the API), the counts, and the suggestions routed to the scope. Authorized and scoped like the pages; every
-//! call is written to the access log by the store.
+//! ever revealed through the API), searched with `?q=` as the book page's box, the same books as
+//! a masked download (`/api/v1/registry/export`), the counts, and the suggestions routed to the
+//! scope. Authorized and scoped like the pages; every call is written to the access log by the
+//! store.
 
 use axum::Json;
 use axum::extract::{Query, State};
@@ -14,7 +16,8 @@ use store::registry::{BookQuery, RegistryError, Scope, SuggestionQuery, list_boo
 
 use crate::auth::session;
 use crate::book::shown_name;
-use crate::registry::reader;
+use crate::export::{ExportQuery, attachment, book_name, format_of, masked_rows};
+use crate::registry::{reader, today};
 use crate::state::AppState;
 
 fn refuse(status: StatusCode, word: &str) -> Response {
@@ -32,10 +35,12 @@ fn store_error(e: StoreError) -> Response {
     }
 }
 
-/// `?unit=` (a unit's subtree within the viewer's scope), `?offset=`, `?limit=` (at most 500).
-#[derive(Debug, Default, Deserialize)]
+/// `?unit=` (a unit's subtree within the viewer's scope), `?q=` (a search: a whole mobile or ID
+/// number, else part of a name or archive number), `?offset=`, `?limit=` (at most 500).
+#[derive(Default, Deserialize)]
 pub struct BooksQuery {
     pub unit: Option<String>,
+    pub q: Option<String>,
     pub offset: Option<u64>,
     pub limit: Option<u64>,
 }
@@ -47,7 +52,12 @@ pub async fn books(State(state): State<AppState>, Query(query): Query<BooksQuery
         return refuse(StatusCode::SERVICE_UNAVAILABLE, "unavailable");
     };
     let viewer = reader(&session);
-    let asked = BookQuery { unit: query.unit, offset: query.offset.unwrap_or(0), limit: query.limit.unwrap_or(50) };
+    let asked = BookQuery {
+        unit: query.unit,
+        search: query.q.filter(|q| !q.trim().is_empty()),
+        offset: query.offset.unwrap_or(0),
+        limit: query.limit.unwrap_or(50),
+    };
     let page = match list_books(state.store(), &vault, &viewer, &asked, state.now()).await {
         Ok(page) => page,
         Err(e) => return store_error(e),
@@ -81,6 +91,33 @@ pub async fn books(State(state): State<AppState>, Query(query): Query<BooksQuery
         })
         .collect();
     Json(json!({ "total": page.total, "offset": page.offset, "limit": page.limit, "rows": rows })).into_response()
+}
+
+/// `GET /api/v1/registry/export?format=xlsx|csv|json&unit=`: the masked download of the book
+/// page's export link, for a script holding the unit's token.
+pub async fn export(State(state): State<AppState>, Query(query): Query<ExportQuery>, headers: HeaderMap) -> Response {
+    let Ok(Some(session)) = session(&state, &headers).await else { return refuse(StatusCode::FORBIDDEN, "forbidden") };
+    let Some(vault) = state.config().registry.clone() else {
+        return refuse(StatusCode::SERVICE_UNAVAILABLE, "unavailable");
+    };
+    let Some(format) = format_of(&query) else { return refuse(StatusCode::BAD_REQUEST, "format") };
+    let unit = query.unit.as_deref().map(str::trim).filter(|u| !u.is_empty());
+    let rows = match masked_rows(&state, &vault, &reader(&session), unit).await {
+        Ok(rows) => rows,
+        Err(e) => return store_error(e),
+    };
+    let bytes = match ledger::render_export(&rows, format) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            tracing::error!(error = %e.render(campaign::Lang::En), "cannot write a registry export");
+            return refuse(StatusCode::INTERNAL_SERVER_ERROR, "internal");
+        }
+    };
+    let book = match book_name(&state, &session, unit).await {
+        Ok(book) => book,
+        Err(e) => return store_error(e),
+    };
+    attachment(bytes, format, &book, unit.unwrap_or(&session.viewer.scope), today(&state))
 }
 
 /// `?unit=`.

@@ -19,22 +19,32 @@ use talent::{
 
 use crate::auth::{Session, csrf_for};
 use crate::error::WebError;
+use crate::export::percent_encode;
 use crate::i18n::{Lang, choose, texts};
 use crate::portal::lang_query;
 use crate::registry::{PAGE, choices, posted_session, reader, refusal, registry_session, today, vault};
 use crate::render::base_context;
 use crate::state::AppState;
 
-/// `?page=`, `?unit=` (one unit's book within the scope), `?reset=` (the unit whose PIN was just
-/// reset) and `?lang=`.
-#[derive(Debug, Default, Deserialize)]
+/// `?page=`, `?unit=` (one unit's book within the scope), `?q=` (the search box's text),
+/// `?reset=` (the unit whose PIN was just reset) and `?lang=`.
+#[derive(Default, Deserialize)]
 pub struct BookPageQuery {
     pub page: Option<u64>,
     pub unit: Option<String>,
+    /// What the worker searched for: a name, a mobile, an ID number or an archive number.
+    pub q: Option<String>,
     pub reset: Option<String>,
     /// Set after a person was erased.
     pub erased: Option<u8>,
     pub lang: Option<String>,
+}
+
+impl std::fmt::Debug for BookPageQuery {
+    /// Without the search text, which may be a phone or an ID number.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BookPageQuery").field("page", &self.page).field("unit", &self.unit).finish_non_exhaustive()
+    }
 }
 
 /// A person as a book's list shows them.
@@ -72,7 +82,13 @@ pub async fn book(
     let viewer = reader(&session);
     let now = state.now();
     let page = query.page.unwrap_or(1).max(1);
-    let asked = BookQuery { unit: query.unit.clone(), offset: (page - 1) * PAGE, limit: PAGE };
+    let typed = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+    let asked = BookQuery {
+        unit: query.unit.clone(),
+        search: typed.map(str::to_string),
+        offset: (page - 1) * PAGE,
+        limit: PAGE,
+    };
     let listed = list_books(state.store(), &vault, &viewer, &asked, now).await.map_err(|e| refusal(lang, e))?;
     let due = contacts_due(state.store(), &viewer, today(&state), now).await.map_err(|e| refusal(lang, e))?;
     let own = |unit: &str| matches!(&viewer.scope, Scope::Unit(u) if u == unit);
@@ -107,10 +123,12 @@ pub async fn book(
         .collect();
     let pages = listed.total.div_ceil(PAGE).max(1);
     let sep = if q.is_empty() { "?" } else { "&" };
-    let page_href = |n: u64| {
-        let unit = query.unit.as_deref().map(|u| format!("&unit={u}")).unwrap_or_default();
-        format!("/r{q}{sep}page={n}{unit}")
-    };
+    // The unit and the search stay on every page's link.
+    let kept: String = [("unit", query.unit.as_deref()), ("q", typed)]
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| format!("&{k}={}", percent_encode(v))))
+        .collect();
+    let page_href = |n: u64| format!("/r{q}{sep}page={n}{kept}");
     // A unit with units below resets their PINs (a reader resets nothing).
     let below = match (&session.viewer.own_unit, session.viewer.has_units_below) {
         (Some(unit), true) => store::children(state.store(), unit).await.map_err(|e| refusal(lang, e))?,
@@ -139,6 +157,16 @@ pub async fn book(
     context.insert("shows_unit", &session.viewer.has_units_below);
     context.insert("new_href", &format!("/r/new{q}"));
     context.insert("import_href", &format!("/r/import{q}"));
+    // The search form (a GET, so it works without script) and the masked export.
+    context.insert("q", &typed.unwrap_or_default());
+    context.insert("searched", &typed.is_some());
+    context.insert("unit", &query.unit);
+    context.insert("lang_param", &explicit.then_some(if lang == Lang::En { "en" } else { "zh" }));
+    let unit_part = query.unit.as_deref().map(|u| format!("&unit={}", percent_encode(u))).unwrap_or_default();
+    let unit_only = query.unit.as_deref().map(|u| format!("{sep}unit={}", percent_encode(u))).unwrap_or_default();
+    context.insert("clear_href", &format!("/r{q}{unit_only}"));
+    context.insert("export_xlsx_href", &format!("/r/export?format=xlsx{unit_part}"));
+    context.insert("export_csv_href", &format!("/r/export?format=csv{unit_part}"));
     // A count, nothing personal: the list behind it (`/r/review`) is the logged read.
     let review_due =
         store::registry::review_due_count(state.store(), &viewer, now).await.map_err(|e| refusal(lang, e))?;

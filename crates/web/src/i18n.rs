@@ -325,6 +325,12 @@ const ZH: &[(&str, &str)] = &[
     ("upload_unknown", "以下列不是排查统计表的列，未导入"),
     ("upload_again", "再上传一张表"),
     ("upload_link", "导入排查统计表"),
+    ("book_search", "查找人员"),
+    ("book_search_hint", "姓名、手机号、身份证号或档案编号"),
+    ("book_search_submit", "查找"),
+    ("book_search_clear", "显示全部"),
+    ("book_search_none", "没有找到符合条件的人员。手机号和身份证号须输入完整号码。"),
+    ("book_export", "导出名册（已脱敏）"),
 ];
 
 const EN: &[(&str, &str)] = &[
@@ -640,6 +646,12 @@ const EN: &[(&str, &str)] = &[
     ("upload_unknown", "These columns are not of the sheet and were not imported"),
     ("upload_again", "Upload another sheet"),
     ("upload_link", "Import the sheet"),
+    ("book_search", "Find a person"),
+    ("book_search_hint", "Name, mobile, ID number or archive number"),
+    ("book_search_submit", "Find"),
+    ("book_search_clear", "Show everyone"),
+    ("book_search_none", "Nobody was found. A mobile or an ID number must be typed in full."),
+    ("book_export", "Export the book (masked)"),
 ];
 
 #[cfg(test)]

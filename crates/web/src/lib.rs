@@ -39,6 +39,7 @@ mod config;
 mod dashboard;
 mod download;
 mod error;
+mod export;
 mod guard;
 mod history;
 mod i18n;

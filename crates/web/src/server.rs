@@ -10,8 +10,8 @@ use axum::routing::{get, post};
 
 use crate::state::AppState;
 use crate::{
-    api, api_registry, assets, auth, book, dashboard, download, guard, history, notice, person, portal, requests,
-    review, suggestion, unlock, upload,
+    api, api_registry, assets, auth, book, dashboard, download, export, guard, history, notice, person, portal,
+    requests, review, suggestion, unlock, upload,
 };
 
 /// The largest request body accepted: a figure form is a few hundred bytes.
@@ -52,6 +52,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/registry/books", get(api_registry::books))
         .route("/api/v1/registry/stats", get(api_registry::stats))
         .route("/api/v1/registry/suggestions", get(api_registry::suggestions))
+        .route("/r/export", get(export::export))
+        .route("/api/v1/registry/export", get(api_registry::export))
         .route("/api/v1/runs", get(api::runs))
         .route("/api/v1/runs/{campaign}/{run}/status", get(api::status))
         .route("/api/v1/tasks", get(api::tasks))

@@ -21,6 +21,7 @@ pub struct Response {
     /// Header names in lowercase, in order.
     pub headers: Vec<(String, String)>,
     pub body: String,
+    /// The body as sent (a download's bytes).
     pub bytes: Vec<u8>,
 }
 

@@ -1,13 +1,17 @@
-//! Reading the books: a page of a scope's books, masked, and the whole of them for an export,
-//! masked unless revealed with a written reason. Each read is logged in its own transaction.
+//! Reading the books: a page of a scope's books, masked (searched by a worker's one text box:
+//! a mobile or an ID number by its blind index, else a name or an archive number), and the whole
+//! of them for an export, masked unless revealed with a written reason. Each read is logged in its
+//! own transaction; a search's log entry says what kind of search it was, never what was searched.
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
 };
-use talent::BookRole;
+use talent::{BookRole, IdNumber, Mobile};
 use vault::Vault;
 
 use crate::connect::Store;
@@ -16,16 +20,80 @@ use crate::error::StoreError;
 use crate::operate::begin_options;
 use crate::registry::access_log::{self, AccessAction, AccessOutcome, NewEntry};
 use crate::registry::error::RegistryError;
+use crate::registry::ladder::standing;
 use crate::registry::scope::{Scope, StoreOrRegistry, Viewer, check_unit, subtree_query, visible};
-use crate::registry::sealing::{PersonRecord, record};
+use crate::registry::sealing::{PersonRecord, id_index, mobile_index, record};
 
 /// Which books to read.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct BookQuery {
     /// One unit's subtree within the viewer's scope; the whole scope when `None`.
     pub unit: Option<String>,
+    /// What a worker typed into the search box, as typed ([`BookSearch::parse`] reads it); a
+    /// blank text searches nothing.
+    pub search: Option<String>,
     pub offset: u64,
     pub limit: u64,
+}
+
+impl std::fmt::Debug for BookQuery {
+    /// Without the search's text, which may be a phone or an ID number.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BookQuery")
+            .field("unit", &self.unit)
+            .field("search", &self.search.as_ref().map(|_| "…"))
+            .field("offset", &self.offset)
+            .field("limit", &self.limit)
+            .finish()
+    }
+}
+
+/// What a search box's text is looked for as. A sealed field is only ever found by the exact
+/// blind index of a whole, valid value: no partial phone or ID number is looked up.
+#[derive(Clone, PartialEq, Eq)]
+pub enum BookSearch {
+    /// A mobile (any spelling `Mobile::parse` takes: `+86 138-0013-8000`), by its blind index.
+    Mobile(Mobile),
+    /// A valid ID number (15 or 18 digits), by its blind index.
+    IdNumber(IdNumber),
+    /// Anything else: part of a name (stored in the clear) or of an archive number.
+    Text(String),
+}
+
+impl std::fmt::Debug for BookSearch {
+    /// The kind only: what was searched must not reach a log through `{:?}`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "BookSearch({})", self.kind())
+    }
+}
+
+impl BookSearch {
+    /// The search `text` asks for: a mobile first, then an ID number (`today` bounds its birth
+    /// date), else the text as a name's or archive number's part, its width folded and spaces
+    /// dropped as a name is stored; `None` for a blank text.
+    pub fn parse(text: &str, today: NaiveDate) -> Option<BookSearch> {
+        let text = text.trim();
+        if text.is_empty() {
+            return None;
+        }
+        if let Ok(mobile) = Mobile::parse(text) {
+            return Some(BookSearch::Mobile(mobile));
+        }
+        if let Ok(id) = IdNumber::parse(text, today) {
+            return Some(BookSearch::IdNumber(id));
+        }
+        let folded: String = talent::normalise_name(text);
+        (!folded.is_empty()).then_some(BookSearch::Text(folded))
+    }
+
+    /// The kind as the access log records it: `mobile`, `id-number` or `name`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            BookSearch::Mobile(_) => "mobile",
+            BookSearch::IdNumber(_) => "id-number",
+            BookSearch::Text(_) => "name",
+        }
+    }
 }
 
 /// One person in one book.
@@ -60,7 +128,12 @@ pub async fn list_books(
     now: DateTime<Utc>,
 ) -> Result<BookPage, StoreError> {
     let limit = query.limit.clamp(1, 500);
-    let filter = format!("unit={} offset={} limit={limit}", query.unit.as_deref().unwrap_or("*"), query.offset);
+    let search = query.search.as_deref().and_then(|text| BookSearch::parse(text, now.date_naive()));
+    let mut filter = format!("unit={} offset={} limit={limit}", query.unit.as_deref().unwrap_or("*"), query.offset);
+    // The kind of search only: the log never carries a name, phone or ID number.
+    if let Some(search) = &search {
+        filter.push_str(&format!(" search={}", search.kind()));
+    }
     let entry = NewEntry {
         action: AccessAction::List,
         person_id: None,
@@ -69,8 +142,8 @@ pub async fn list_books(
         reason: None,
         outcome: AccessOutcome::Ok,
     };
-    let (total, rows) =
-        read(store, vault, viewer, query.unit.as_deref(), Some((query.offset, limit)), false, entry, now).await?;
+    let asked = Asked { unit: query.unit.as_deref(), search: search.as_ref(), page: Some((query.offset, limit)) };
+    let (total, rows) = read(store, vault, viewer, asked, false, entry, now).await?;
     Ok(BookPage { total, offset: query.offset, limit, rows })
 }
 
@@ -107,7 +180,8 @@ pub async fn export_books(
         reason: reason.map(str::to_string),
         outcome: AccessOutcome::Ok,
     };
-    Ok(read(store, vault, viewer, unit, None, reason.is_some(), entry, now).await?.1)
+    let asked = Asked { unit, search: None, page: None };
+    Ok(read(store, vault, viewer, asked, reason.is_some(), entry, now).await?.1)
 }
 
 /// Writes one refused request to the access log, alone in its transaction (the request itself
@@ -128,13 +202,65 @@ pub(crate) async fn log_refusal(
     work.await.map_err(|e| StoreError::from_db(&store.url, e))
 }
 
-#[allow(clippy::too_many_arguments)] // one private reader behind the list and the export
+/// The books a read asks for: a unit's subtree, a search, a page (`(offset, limit)`; all when
+/// `None`).
+struct Asked<'a> {
+    unit: Option<&'a str>,
+    search: Option<&'a BookSearch>,
+    page: Option<(u64, u64)>,
+}
+
+/// `\`, `%` and `_` escaped for a `LIKE … ESCAPE '\'` pattern, the text lowered (both sides are
+/// lowered: SQLite's LIKE ignores ASCII case, PostgreSQL's does not).
+fn contains_pattern(text: &str) -> LikeExpr {
+    let mut pattern = String::with_capacity(text.len() + 2);
+    pattern.push('%');
+    for c in text.to_lowercase().chars() {
+        if matches!(c, '\\' | '%' | '_') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    LikeExpr::new(pattern).escape('\\')
+}
+
+/// The books of `search`: a blind index's persons as the records they stand as (a merged one as
+/// the person it was merged into), or names and archive numbers containing the text.
+async fn search_condition(
+    db: &impl ConnectionTrait,
+    vault: &Vault,
+    search: &BookSearch,
+) -> Result<Condition, sea_orm::DbErr> {
+    let (column, index) = match search {
+        BookSearch::Mobile(m) => (person::Column::MobileIndex, mobile_index(vault, m)),
+        BookSearch::IdNumber(id) => (person::Column::IdNumberIndex, id_index(vault, id)),
+        BookSearch::Text(text) => {
+            let names = Query::select()
+                .column(person::Column::Id)
+                .from(person::Entity)
+                .and_where(Expr::expr(Func::lower(Expr::col(person::Column::Name))).like(contains_pattern(text)))
+                .to_owned();
+            return Ok(Condition::any()
+                .add(Expr::expr(Func::lower(Expr::col(person_book::Column::ArchiveNo))).like(contains_pattern(text)))
+                .add(person_book::Column::PersonId.in_subquery(names)));
+        }
+    };
+    let hits = person::Entity::find().filter(column.eq(index)).filter(person::Column::Erased.eq(false)).all(db).await?;
+    let mut ids = Vec::with_capacity(hits.len());
+    for p in &hits {
+        if let Some(id) = standing(db, p).await? {
+            ids.push(id);
+        }
+    }
+    Ok(Condition::all().add(person_book::Column::PersonId.is_in(ids)))
+}
+
 async fn read(
     store: &Store,
     vault: &Vault,
     viewer: &Viewer,
-    unit: Option<&str>,
-    page: Option<(u64, u64)>,
+    asked: Asked<'_>,
     reveal: bool,
     entry: NewEntry,
     now: DateTime<Utc>,
@@ -148,20 +274,35 @@ async fn read(
         let _turn = store.sqlite_write_turn().await;
         let txn = store.db.begin_with_options(begin_options()).await?;
         let seen = visible(&txn, &viewer.scope).await?;
-        let scope = match unit {
+        let scope = match asked.unit {
             Some(u) => {
                 check_unit(&seen, viewer, u)?;
                 Scope::Unit(u.to_string())
             }
             None => viewer.scope.clone(),
         };
-        let mut select = person_book::Entity::find();
+        // An erased person stays counted (`registry_stats`), never listed; a record merged away
+        // has its books moved to the kept one. Filtered in the query, so the total counts the rows.
+        let listed = Query::select()
+            .expr(Expr::val(1))
+            .from(person::Entity)
+            .and_where(
+                Expr::col((person::Entity, person::Column::Id))
+                    .equals((person_book::Entity, person_book::Column::PersonId)),
+            )
+            .and_where(Expr::col((person::Entity, person::Column::Erased)).eq(false))
+            .and_where(Expr::col((person::Entity, person::Column::MergedInto)).is_null())
+            .to_owned();
+        let mut select = person_book::Entity::find().filter(Expr::exists(listed));
         if let Some(subtree) = subtree_query(&txn, &scope).await? {
             select = select.filter(person_book::Column::Unit.in_subquery(subtree));
         }
+        if let Some(search) = asked.search {
+            select = select.filter(search_condition(&txn, vault, search).await?);
+        }
         let total = select.clone().count(&txn).await?;
         let mut select = select.order_by_asc(person_book::Column::Unit).order_by_asc(person_book::Column::Seq);
-        if let Some((offset, limit)) = page {
+        if let Some((offset, limit)) = asked.page {
             select = select.offset(offset).limit(limit);
         }
         let books = select.all(&txn).await?;
@@ -170,13 +311,18 @@ async fn read(
         let today = now.date_naive();
         let mut rows = Vec::with_capacity(books.len());
         for b in books {
-            // An erased person stays counted (`registry_stats`), never listed.
-            let Some(p) = persons.get(&b.person_id).filter(|p| !p.erased) else { continue };
+            // Read in the same transaction as the books, which the query above kept to persons
+            // neither erased nor merged.
+            let p = persons
+                .get(&b.person_id)
+                .ok_or_else(|| StoreOrRegistry::Corrupt(format!("book entry {} of no person", b.id)))?;
+            let role = BookRole::parse(&b.role)
+                .map_err(|_| StoreOrRegistry::Corrupt(format!("book entry {} in the role `{}`", b.id, b.role)))?;
             rows.push(BookRow {
                 // Every row is of the scope's subtree, whose names `seen` holds: the whole
                 // directory (10,000 communities) need not be read for a page of one community.
                 unit_name: seen.name(&b.unit),
-                role: BookRole::parse(&b.role).unwrap_or(BookRole::Registered),
+                role,
                 archive_no: b.archive_no,
                 unit: b.unit,
                 person: record(vault, p, reveal, today)?,

@@ -46,7 +46,7 @@ fn keys_of_row(p: &person::Model) -> MatchKeys<String> {
 
 /// The record `p` stands as: itself, or the one it was merged into (and that one's, when merged
 /// again); `None` when that one is erased.
-async fn standing(db: &impl ConnectionTrait, p: &person::Model) -> Result<Option<i64>, DbErr> {
+pub(crate) async fn standing(db: &impl ConnectionTrait, p: &person::Model) -> Result<Option<i64>, DbErr> {
     let mut current = p.clone();
     // A chain is as long as the merges made on top of each other; the bound only guards a loop
     // a hand-edited database could hold.

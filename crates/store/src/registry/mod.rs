@@ -60,7 +60,7 @@ mod unmerge;
 pub use access_log::{
     AccessAction, AccessEntry, AccessOutcome, AuditVerdict, GENESIS, access_log, verify_access_log, verify_entries,
 };
-pub use book::{BookPage, BookQuery, BookRow, export_books, list_books};
+pub use book::{BookPage, BookQuery, BookRow, BookSearch, export_books, list_books};
 pub use counts::CountWindow;
 pub(crate) use counts::{register_counts, register_total};
 pub use entry::{Entered, Hold, NewPerson, Told, add_person, import_persons};
@@ -99,6 +99,8 @@ pub use unmerge::{Unmerged, unmerge};
 
 #[cfg(test)]
 mod request_tests;
+#[cfg(test)]
+mod search_tests;
 #[cfg(test)]
 mod suggestion_tests;
 #[cfg(test)]

@@ -83,13 +83,13 @@ pub async fn person_detail(
         let requests = requests_of(&txn, person_id, now.date_naive()).await?;
         let books = books
             .into_iter()
-            .map(|b| PersonBook {
-                unit_name: all.name(&b.unit),
-                role: BookRole::parse(&b.role).unwrap_or(BookRole::Registered),
-                unit: b.unit,
-                archive_no: b.archive_no,
+            .map(|b| {
+                // A role this guiyan does not know is an error, never read as another.
+                let role = BookRole::parse(&b.role)
+                    .map_err(|_| StoreOrRegistry::Corrupt(format!("book entry {} in the role `{}`", b.id, b.role)))?;
+                Ok(PersonBook { unit_name: all.name(&b.unit), role, unit: b.unit, archive_no: b.archive_no })
             })
-            .collect();
+            .collect::<Result<Vec<_>, StoreOrRegistry>>()?;
         let entry = NewEntry {
             action: AccessAction::View,
             person_id: Some(person_id),

@@ -118,6 +118,8 @@ pub(crate) fn check_unit(visible: &Visible, viewer: &Viewer, unit: &str) -> Resu
 pub(crate) enum StoreOrRegistry {
     Db(DbErr),
     Registry(RegistryError),
+    /// A stored value this guiyan does not understand (`StoreError::Corrupt`): what, and where.
+    Corrupt(String),
 }
 
 impl From<DbErr> for StoreOrRegistry {
@@ -143,6 +145,7 @@ impl StoreOrRegistry {
         match self {
             StoreOrRegistry::Db(e) => crate::StoreError::from_db(url, e),
             StoreOrRegistry::Registry(e) => crate::StoreError::Registry(e),
+            StoreOrRegistry::Corrupt(what) => crate::StoreError::Corrupt { what },
         }
     }
 }

@@ -118,8 +118,9 @@ async fn the_ladder_scopes_and_the_log(store: &Store) {
 
     // Scope: c1 sees its one book row, masked; the street sees both communities.
     let c1 = viewer(Scope::Unit("c1".into()));
-    let page =
-        list_books(store, &vault, &c1, &BookQuery { unit: None, offset: 0, limit: 50 }, now()).await.expect("list");
+    let page = list_books(store, &vault, &c1, &BookQuery { unit: None, search: None, offset: 0, limit: 50 }, now())
+        .await
+        .expect("list");
     assert_eq!(page.total, 1);
     let shown = &page.rows[0].person;
     assert_eq!(shown.mobile.as_ref().map(|s| s.text.as_str()), Some("138****8000"));
@@ -570,8 +571,9 @@ async fn merge_and_unmerge(store: &Store) {
     assert_eq!(street_due.iter().map(|d| (d.person_id, d.due_on)).collect::<Vec<_>>(), [(p2, date("2027-02-16"))]);
     // Counted, listed and matched once.
     assert_eq!(counts(street.clone()).await, (3, vec![("c1".into(), 1), ("c2".into(), 3)]));
-    let page =
-        list_books(store, &vault, &c1, &BookQuery { unit: None, offset: 0, limit: 50 }, now()).await.expect("list");
+    let page = list_books(store, &vault, &c1, &BookQuery { unit: None, search: None, offset: 0, limit: 50 }, now())
+        .await
+        .expect("list");
     assert_eq!(page.rows.iter().map(|r| (r.archive_no.as_str(), r.person.id)).collect::<Vec<_>>(), [("c1-0001", p2)]);
     let absorbed = person_detail(store, &vault, &c1, p1, false, now()).await;
     assert!(matches!(absorbed, Err(StoreError::Registry(RegistryError::NoSuchPerson(_)))), "{absorbed:?}");
