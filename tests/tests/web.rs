@@ -13,10 +13,10 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use serde_json::Value;
+use support::for_each_db;
 use support::http::{self, Response, input_value};
 use support::serve::{Server, link_token};
 use support::site::*;
-use support::for_each_db;
 
 // Inside the run: the communities' publicity tasks are open (jiefang's street deployment done),
 // some of them due soon; `site` applies the campaigns and does that deployment.

@@ -7,18 +7,17 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
-use talent::{Category, FamilyNeed, Field, PersonDraft, ReturnIntent, validate};
+use talent::{Field, PersonDraft, ReturnIntent, validate};
 use vault::Vault;
 
 use crate::entities::person;
 use crate::registry::error::RegistryError;
 use crate::registry::merge::hold_person;
 use crate::registry::scope::StoreOrRegistry;
-use crate::registry::sealing::{join_keys, open_field, seal, split_keys};
+use crate::registry::sealing::{join_keys, open_field, seal};
 
 /// The record of `p` as a draft, every field as entry would read it back.
 fn draft_of(vault: &Vault, p: &person::Model) -> Result<PersonDraft, RegistryError> {
-    let keys = |values: Vec<&'static str>| values.join("、");
     let mut draft = PersonDraft::default();
     draft.set(Field::Name, p.name.clone());
     draft.set(Field::Gender, p.gender.clone().unwrap_or_default());
@@ -28,14 +27,13 @@ fn draft_of(vault: &Vault, p: &person::Model) -> Result<PersonDraft, RegistryErr
     draft.set(Field::Address, open_field(vault, p, Field::Address)?.unwrap_or_default());
     draft.set(Field::Employer, p.employer.clone().unwrap_or_default());
     draft.set(Field::WorkPlace, p.work_place.clone().unwrap_or_default());
-    draft.set(Field::Category, keys(split_keys::<Category>(&p.categories).into_iter().map(|c| c.key()).collect()));
+    // The stored keys as typed (a key is a spelling every vocabulary reads): an unknown one fails
+    // validation below, it is not dropped.
+    draft.set(Field::Category, p.categories.replace(',', "、"));
     draft.set(Field::Education, p.education.clone().unwrap_or_default());
     draft.set(Field::Specialty, p.specialty.clone().unwrap_or_default());
     draft.set(Field::ReturnIntent, p.return_intent.clone());
-    draft.set(
-        Field::FamilyNeeds,
-        keys(split_keys::<FamilyNeed>(&p.family_needs).into_iter().map(|c| c.key()).collect()),
-    );
+    draft.set(Field::FamilyNeeds, p.family_needs.replace(',', "、"));
     draft.set(Field::Note, p.note.clone().unwrap_or_default());
     Ok(draft)
 }

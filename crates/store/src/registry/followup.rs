@@ -15,6 +15,7 @@ use crate::registry::access_log::{self, AccessAction, AccessOutcome, NewEntry};
 use crate::registry::error::RegistryError;
 use crate::registry::merge::hold_person;
 use crate::registry::scope::{Scope, StoreOrRegistry, Viewer, subtree_query, visible};
+use crate::registry::stored;
 
 /// A follow-up as read back.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -116,29 +117,33 @@ pub(crate) async fn followups_of(
     db: &impl ConnectionTrait,
     person_id: i64,
     names: &(dyn Fn(&str) -> String + Sync),
-) -> Result<Vec<FollowUp>, sea_orm::DbErr> {
+) -> Result<Vec<FollowUp>, StoreOrRegistry> {
     let rows = person_followup::Entity::find()
         .filter(person_followup::Column::PersonId.eq(person_id))
         .order_by_desc(person_followup::Column::ContactedOn)
         .order_by_desc(person_followup::Column::Id)
         .all(db)
         .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| {
-            Some(FollowUp {
+    rows.into_iter()
+        .map(|r| {
+            let what = |column: &str| format!("follow-up {} with the {column}", r.id);
+            Ok(FollowUp {
                 id: r.id,
                 unit_name: names(&r.unit),
+                contacted_on: stored::day(&r.contacted_on, || what("contact day"))?,
+                channel: stored::vocab(&r.channel, || what("channel"))?,
+                intent: stored::vocab_opt(r.intent.as_deref(), || what("intent"))?,
+                next_contact_on: r
+                    .next_contact_on
+                    .as_deref()
+                    .map(|d| stored::day(d, || what("next contact day")))
+                    .transpose()?,
                 unit: r.unit,
-                contacted_on: date(&r.contacted_on)?,
-                channel: Channel::parse(&r.channel).ok()?,
                 summary: r.summary,
-                intent: r.intent.as_deref().and_then(|i| ReturnIntent::parse(i).ok()),
-                next_contact_on: r.next_contact_on.as_deref().and_then(date),
                 actor: r.actor,
             })
         })
-        .collect())
+        .collect()
 }
 
 /// The persons in the viewer's scope whose latest follow-up asks for a next contact on or before

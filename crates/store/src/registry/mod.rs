@@ -53,6 +53,7 @@ mod rotate;
 mod scope;
 mod sealing;
 mod stats;
+mod stored;
 mod suggestion;
 mod suggestion_reminders;
 mod unmerge;

@@ -19,6 +19,7 @@ use crate::registry::access_log::{self, AccessAction, AccessOutcome, NewEntry};
 use crate::registry::error::RegistryError;
 use crate::registry::followup::in_scope;
 use crate::registry::scope::{Scope, StoreOrRegistry, Viewer};
+use crate::registry::stored;
 
 /// Sets person `person_id`'s pool status (and route, when given; the one recorded stays
 /// otherwise). Refused for a person outside the viewer's scope, and for a community setting
@@ -42,10 +43,9 @@ pub async fn set_pool_status(
             // A community recommends a person not in the pool's process (or withdrawn from it);
             // one under examination or admitted is the units above's to move.
             let current = person::Entity::find_by_id(person_id).one(&txn).await?.and_then(|p| p.pool_status);
-            let decided = current
-                .as_deref()
-                .and_then(|c| PoolStatus::parse(c).ok())
-                .is_some_and(|c| matches!(c, PoolStatus::UnderReview | PoolStatus::Admitted));
+            let current: Option<PoolStatus> =
+                stored::vocab_opt(current.as_deref(), || format!("person {person_id} with the pool status"))?;
+            let decided = current.is_some_and(|c| matches!(c, PoolStatus::UnderReview | PoolStatus::Admitted));
             if status != PoolStatus::Recommended || decided {
                 return Err(RegistryError::PoolDecidedAbove.into());
             }

@@ -28,6 +28,7 @@ use crate::registry::error::RegistryError;
 use crate::registry::followup::in_scope;
 use crate::registry::merge::merge_turn;
 use crate::registry::scope::{Scope, StoreOrRegistry, Viewer, subtree_query, visible};
+use crate::registry::stored;
 
 /// A request to record.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -137,10 +138,6 @@ pub struct Answered {
     pub outcome: RequestOutcome,
     /// The keys of the fields a correction changed (none when the texts were the same).
     pub fields: Vec<&'static str>,
-}
-
-fn day(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
 }
 
 fn ymd(date: NaiveDate) -> String {
@@ -256,7 +253,7 @@ pub async fn answer_request(
         }
         // Held against a merge; an erased (or merged) person is refused as gone.
         in_scope(&txn, viewer, request.person_id).await?;
-        let kind = RightsRequestKind::parse(&request.kind).unwrap_or(RightsRequestKind::Access);
+        let kind: RightsRequestKind = stored::vocab(&request.kind, || format!("request {request_id} with the kind"))?;
         if let Some(answers) = answer.answers()
             && answers != kind
         {
@@ -399,7 +396,7 @@ pub(crate) async fn requests_of(
     db: &impl ConnectionTrait,
     person_id: i64,
     today: NaiveDate,
-) -> Result<Vec<RightsRequest>, sea_orm::DbErr> {
+) -> Result<Vec<RightsRequest>, StoreOrRegistry> {
     let rows = person_request::Entity::find().filter(person_request::Column::PersonId.eq(person_id)).all(db).await?;
     let mut out = read_requests(db, rows, today).await?;
     sort_requests(&mut out);
@@ -432,27 +429,27 @@ async fn read_requests(
     db: &impl ConnectionTrait,
     rows: Vec<person_request::Model>,
     today: NaiveDate,
-) -> Result<Vec<RightsRequest>, sea_orm::DbErr> {
+) -> Result<Vec<RightsRequest>, StoreOrRegistry> {
     let ids: Vec<i64> = rows.iter().map(|r| r.person_id).collect();
     let persons = load_persons(db, &ids).await?;
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .map(|r| {
             let name = match persons.get(&r.person_id) {
                 Some(p) if p.erased => crate::registry::ERASED_NAME.to_string(),
                 Some(p) => PersonName::parse(&p.name).map(|n| talent::mask_name(&n)).unwrap_or_else(|_| "*".into()),
                 None => "*".into(),
             };
-            let due_on = day(&r.due_on).unwrap_or(NaiveDate::MIN);
-            let outcome = r.outcome.as_deref().and_then(|o| RequestOutcome::parse(o).ok());
-            RightsRequest {
+            let what = |column: &str| format!("request {} with the {column}", r.id);
+            let due_on = stored::day(&r.due_on, || what("due day"))?;
+            let outcome: Option<RequestOutcome> = stored::vocab_opt(r.outcome.as_deref(), || what("outcome"))?;
+            Ok(RightsRequest {
                 id: r.id,
                 person_id: r.person_id,
                 name,
+                kind: stored::vocab(&r.kind, || what("kind"))?,
+                channel: stored::vocab(&r.channel, || what("channel"))?,
+                received_on: stored::day(&r.received_on, || what("day received"))?,
                 unit: r.unit,
-                kind: RightsRequestKind::parse(&r.kind).unwrap_or(RightsRequestKind::Access),
-                channel: RequestChannel::parse(&r.channel).unwrap_or(RequestChannel::Other),
-                received_on: day(&r.received_on).unwrap_or(NaiveDate::MIN),
                 due_on,
                 recorded_by: r.recorded_by,
                 overdue: outcome.is_none() && talent::request_overdue(due_on, today),
@@ -461,7 +458,7 @@ async fn read_requests(
                 answered_by: r.answered_by,
                 answer: r.answer,
                 fields: r.fields.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
-            }
+            })
         })
-        .collect())
+        .collect()
 }

@@ -11,6 +11,7 @@ use vault::Vault;
 
 use crate::entities::person;
 use crate::registry::error::RegistryError;
+use crate::registry::scope::StoreOrRegistry;
 
 /// The associated data each sealed column is bound to.
 pub(crate) const ID_NUMBER_COLUMN: &str = "persons.id_number";
@@ -64,8 +65,28 @@ pub(crate) fn join_keys<V: Vocabulary>(values: &[V]) -> String {
     values.iter().map(|v| v.key()).collect::<Vec<_>>().join(",")
 }
 
-pub(crate) fn split_keys<V: Vocabulary>(text: &str) -> Vec<V> {
-    text.split(',').filter(|s| !s.is_empty()).filter_map(|k| V::parse(k).ok()).collect()
+/// A stored vocabulary value of person `p`'s `column`: one this guiyan does not know is corrupt
+/// (written by a newer guiyan, or by hand), never read as a default.
+pub(crate) fn stored<V: Vocabulary>(p: &person::Model, column: &str, text: &str) -> Result<V, StoreOrRegistry> {
+    crate::registry::stored::vocab(text, || format!("person {} with the {column}", p.id))
+}
+
+/// [`stored`] of a column that may be empty.
+pub(crate) fn stored_opt<V: Vocabulary>(
+    p: &person::Model,
+    column: &str,
+    text: Option<&str>,
+) -> Result<Option<V>, StoreOrRegistry> {
+    text.map(|t| stored(p, column, t)).transpose()
+}
+
+/// The values of a column of vocabulary keys joined by `,` ([`join_keys`]), each [`stored`].
+pub(crate) fn split_keys<V: Vocabulary>(
+    p: &person::Model,
+    column: &str,
+    text: &str,
+) -> Result<Vec<V>, StoreOrRegistry> {
+    text.split(',').filter(|s| !s.is_empty()).map(|k| stored(p, column, k)).collect()
 }
 
 /// One sealed field of a person, in the clear or masked.
@@ -127,7 +148,7 @@ pub(crate) fn record(
     p: &person::Model,
     reveal: bool,
     today: NaiveDate,
-) -> Result<PersonRecord, RegistryError> {
+) -> Result<PersonRecord, StoreOrRegistry> {
     let id_number = match open_field(vault, p, Field::IdNumber)? {
         None => None,
         Some(text) if reveal => Some(Shown { text, revealed: true }),
@@ -155,24 +176,29 @@ pub(crate) fn record(
     Ok(PersonRecord {
         id: p.id,
         name: p.name.clone(),
-        gender: p.gender.as_deref().and_then(|g| Gender::parse(g).ok()),
-        birth_year_month: p.birth_ym.as_deref().and_then(|b| b.parse().ok()),
+        gender: stored_opt::<Gender>(p, "gender", p.gender.as_deref())?,
+        birth_year_month: match p.birth_ym.as_deref() {
+            None => None,
+            Some(text) => Some(text.parse::<BirthYearMonth>().map_err(|_| {
+                StoreOrRegistry::Corrupt(format!("person {} with the birth year-month `{text}`", p.id))
+            })?),
+        },
         id_number,
         mobile,
         address,
         employer: p.employer.clone(),
         work_place: p.work_place.clone(),
-        categories: split_keys(&p.categories),
-        education: p.education.as_deref().and_then(|e| Education::parse(e).ok()),
+        categories: split_keys(p, "category", &p.categories)?,
+        education: stored_opt::<Education>(p, "education", p.education.as_deref())?,
         specialty: p.specialty.clone(),
-        return_intent: ReturnIntent::parse(&p.return_intent).unwrap_or(ReturnIntent::Unknown),
-        pool_status: p.pool_status.as_deref().and_then(|s| PoolStatus::parse(s).ok()),
-        pool_route: p.pool_route.as_deref().and_then(|s| PoolRoute::parse(s).ok()),
-        family_needs: split_keys(&p.family_needs),
+        return_intent: stored::<ReturnIntent>(p, "return intent", &p.return_intent)?,
+        pool_status: stored_opt::<PoolStatus>(p, "pool status", p.pool_status.as_deref())?,
+        pool_route: stored_opt::<PoolRoute>(p, "pool route", p.pool_route.as_deref())?,
+        family_needs: split_keys(p, "family need", &p.family_needs)?,
         note: p.note.clone(),
         do_not_contact: p.do_not_contact,
         notice_version: p.notice_version.clone(),
         notice_given_at: p.notice_given_at,
-        legal_basis: p.legal_basis.as_deref().and_then(|b| LegalBasis::parse(b).ok()),
+        legal_basis: stored_opt::<LegalBasis>(p, "legal basis", p.legal_basis.as_deref())?,
     })
 }

@@ -176,6 +176,19 @@ async fn search_the_books(store: &Store) {
     assert!(matches!(&corrupt, Err(StoreError::Corrupt { what }) if what.contains("chief")), "{corrupt:?}");
     let detail = person_detail(store, &vault, &viewer("c1"), li, false, now()).await;
     assert!(matches!(&detail, Err(StoreError::Corrupt { what }) if what.contains("chief")), "{detail:?}");
+
+    // Likewise a person's stored intent (was read as 未知) and a follow-up's channel (the
+    // follow-up was dropped from the person's page without a word).
+    let restore = "UPDATE person_books SET role = 'registered' WHERE archive_no = 'c1-0002'";
+    store.db.execute_raw(Statement::from_string(store.backend(), restore)).await.expect("an update");
+    assert!(person_detail(store, &vault, &viewer("c1"), li, false, now()).await.is_ok(), "readable again");
+    let intent = format!("UPDATE persons SET return_intent = 'emigrate' WHERE id = {li}");
+    store.db.execute_raw(Statement::from_string(store.backend(), intent)).await.expect("an update");
+    let detail = person_detail(store, &vault, &viewer("c1"), li, false, now()).await;
+    assert!(
+        matches!(&detail, Err(StoreError::Corrupt { what }) if what.contains(&format!("person {li}")) && what.contains("emigrate")),
+        "{detail:?}"
+    );
 }
 
 fn block_on<F: std::future::Future>(f: F) -> F::Output {

@@ -15,7 +15,7 @@ use crate::operate::begin_options;
 use crate::registry::access_log::{self, AccessAction, AccessOutcome, NewEntry};
 use crate::registry::book::load_persons;
 use crate::registry::scope::{Scope, StoreOrRegistry, Viewer, check_unit, subtree_query, visible};
-use crate::registry::sealing::split_keys;
+use crate::registry::sealing::{split_keys, stored, stored_opt};
 
 /// One unit's count.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -79,11 +79,11 @@ pub async fn registry_stats(
         let mut not_in_pool = 0;
         // Erased persons are anonymised, not deleted: what they are counted by stays.
         for p in persons.values() {
-            for c in split_keys::<Category>(&p.categories) {
+            for c in split_keys::<Category>(p, "category", &p.categories)? {
                 *categories.entry(c).or_default() += 1;
             }
-            *intents.entry(ReturnIntent::parse(&p.return_intent).unwrap_or(ReturnIntent::Unknown)).or_default() += 1;
-            match p.pool_status.as_deref().and_then(|s| PoolStatus::parse(s).ok()) {
+            *intents.entry(stored::<ReturnIntent>(p, "return intent", &p.return_intent)?).or_default() += 1;
+            match stored_opt::<PoolStatus>(p, "pool status", p.pool_status.as_deref())? {
                 Some(s) => *pool.entry(s).or_default() += 1,
                 None => not_in_pool += 1,
             }

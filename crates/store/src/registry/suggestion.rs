@@ -25,6 +25,7 @@ use crate::registry::access_log::{self, AccessAction, AccessOutcome, NewEntry};
 use crate::registry::error::RegistryError;
 use crate::registry::followup::in_scope;
 use crate::registry::scope::{Scope, StoreOrRegistry, Viewer, check_unit, subtree_query, visible};
+use crate::registry::stored;
 
 /// Days a unit has to answer a suggestion when the recorder names no due day.
 pub const SUGGESTION_DUE_DAYS: i64 = 15;
@@ -290,7 +291,7 @@ async fn read_back(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     rows: Vec<person_suggestion::Model>,
-) -> Result<Vec<Suggestion>, DbErr> {
+) -> Result<Vec<Suggestion>, StoreOrRegistry> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     // A suggestion of a record merged into another is that person's: shown as the kept record.
     let mut people =
@@ -347,48 +348,48 @@ async fn read_back(
         }
     }
     let name = |id: &str| names.get(id).cloned().unwrap_or_else(|| id.to_string());
-    let mut out: Vec<Suggestion> = rows
-        .into_iter()
-        .filter_map(|r| {
-            let person_id = kept(r.person_id);
-            let person = people.get(&person_id)?;
-            let person_name = if own.contains(&person_id) {
-                person.name.clone()
-            } else {
-                PersonName::parse(&person.name).map(|n| mask_name(&n)).unwrap_or_else(|_| "*".into())
-            };
-            let moves = moves
-                .remove(&r.id)
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(|m| {
-                    Some(SuggestionMove {
-                        state: SuggestionState::parse(&m.state).ok()?,
-                        note: m.note,
-                        unit_name: name(&m.unit),
-                        unit: m.unit,
-                        actor: m.actor,
-                        at: m.at,
-                    })
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let person_id = kept(r.person_id);
+        // A suggestion of a person no longer readable (erased and gone) is not listed.
+        let Some(person) = people.get(&person_id) else { continue };
+        let person_name = if own.contains(&person_id) {
+            person.name.clone()
+        } else {
+            PersonName::parse(&person.name).map(|n| mask_name(&n)).unwrap_or_else(|_| "*".into())
+        };
+        let what = |column: &str| format!("suggestion {} with the {column}", r.id);
+        let moves = moves
+            .remove(&r.id)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|m| {
+                Ok(SuggestionMove {
+                    state: stored::vocab(&m.state, || what("move to"))?,
+                    note: m.note,
+                    unit_name: name(&m.unit),
+                    unit: m.unit,
+                    actor: m.actor,
+                    at: m.at,
                 })
-                .collect();
-            Some(Suggestion {
-                id: r.id,
-                person_id,
-                person_name,
-                recorded_by_name: name(&r.recorded_by),
-                recorded_by: r.recorded_by,
-                unit_name: name(&r.unit),
-                unit: r.unit,
-                category: r.category.as_deref().and_then(|c| SuggestionCategory::parse(c).ok()),
-                text: r.text,
-                state: SuggestionState::parse(&r.state).ok()?,
-                due_on: parse_day(&r.due_on)?,
-                created_at: r.created_at,
-                moves,
             })
-        })
-        .collect();
+            .collect::<Result<Vec<_>, StoreOrRegistry>>()?;
+        out.push(Suggestion {
+            id: r.id,
+            person_id,
+            person_name,
+            recorded_by_name: name(&r.recorded_by),
+            recorded_by: r.recorded_by,
+            unit_name: name(&r.unit),
+            category: stored::vocab_opt(r.category.as_deref(), || what("category"))?,
+            state: stored::vocab(&r.state, || what("state"))?,
+            due_on: stored::day(&r.due_on, || what("due day"))?,
+            unit: r.unit,
+            text: r.text,
+            created_at: r.created_at,
+            moves,
+        });
+    }
     out.sort_by_key(|s| (!s.state.is_open(), s.due_on, s.id));
     Ok(out)
 }

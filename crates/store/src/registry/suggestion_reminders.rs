@@ -25,6 +25,7 @@ use crate::operate::{Actor, begin_options};
 use crate::outbox::{ComposedMail, UnitInfo};
 use crate::registry::access_log::AccessAction;
 use crate::registry::day_mail;
+use crate::registry::stored;
 use crate::registry::suggestion::{day_text, parse_day};
 
 /// A mail about suggestions that is due to be composed: which kind, to whom.
@@ -277,19 +278,21 @@ pub async fn compose_suggestion_mail<E>(
                 .map(|b| b.person_id)
                 .collect();
             let people = crate::registry::book::load_persons(&txn, &persons).await.map_err(err)?;
-            let due = told
-                .iter()
-                .map(|s| DueSuggestion {
+            let mut due = Vec::with_capacity(told.len());
+            for s in &told {
+                let what = |column: &str| format!("suggestion {} with the {column}", s.row.id);
+                due.push(DueSuggestion {
                     id: s.row.id,
                     name: own
                         .contains(&s.row.person_id)
                         .then(|| people.get(&s.row.person_id).map(|p| p.name.clone()))
                         .flatten(),
-                    category: s.row.category.as_deref().and_then(|c| SuggestionCategory::parse(c).ok()),
-                    state: SuggestionState::parse(&s.row.state).unwrap_or(SuggestionState::START),
+                    category: stored::vocab_opt(s.row.category.as_deref(), || what("category"))
+                        .map_err(|e| e.into_store(&store.url))?,
+                    state: stored::vocab(&s.row.state, || what("state")).map_err(|e| e.into_store(&store.url))?,
                     due_on: s.due_on,
-                })
-                .collect();
+                });
+            }
             (SuggestionMailBody::Due(due), AccessAction::List, format!("suggestions-due<={today}"))
         }
         SuggestionMailGroup::Overdue { .. } => {
