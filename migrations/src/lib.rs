@@ -15,6 +15,7 @@ mod m0009_person_merges;
 mod m0010_person_suggestions;
 mod m0011_person_requests;
 mod m0012_registry_page_indexes;
+mod m0013_registry_count_indexes;
 
 /// Every migration, oldest first.
 #[derive(Debug)]
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0010_person_suggestions::Migration),
             Box::new(m0011_person_requests::Migration),
             Box::new(m0012_registry_page_indexes::Migration),
+            Box::new(m0013_registry_count_indexes::Migration),
         ]
     }
 }

@@ -8,9 +8,9 @@
 //! full record.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
 };
 use serde::Serialize;
 use talent::{Field, PersonName, RequestChannel, RequestOutcome, RightsRequestKind, request_due};
@@ -27,7 +27,7 @@ use crate::registry::erase::erase_in;
 use crate::registry::error::RegistryError;
 use crate::registry::followup::in_scope;
 use crate::registry::merge::merge_turn;
-use crate::registry::scope::{Scope, StoreOrRegistry, Viewer, subtree_query, visible};
+use crate::registry::scope::{Scope, StoreOrRegistry, Viewer, booked_in, subtree_query, visible};
 use crate::registry::stored;
 
 /// A request to record.
@@ -374,19 +374,21 @@ pub async fn list_requests(
 /// read).
 pub async fn request_counts(store: &Store, viewer: &Viewer, now: DateTime<Utc>) -> Result<(u64, u64), StoreError> {
     let work = async {
-        let mut select = person_request::Entity::find().filter(person_request::Column::Outcome.is_null());
+        // Both counts in one statement: the open requests, and those of them due before today
+        // (due days are `YYYY-MM-DD`, so they compare as text).
+        let overdue = Expr::case(person_request::Column::DueOn.lt(ymd(now.date_naive())), 1);
+        let mut select = person_request::Entity::find()
+            .select_only()
+            .expr(Expr::col((person_request::Entity, person_request::Column::Id)).count())
+            .expr(Expr::expr(overdue).count())
+            .filter(person_request::Column::Outcome.is_null());
         if let Some(units) = subtree_query(&store.db, &viewer.scope).await? {
-            let persons = sea_orm::sea_query::Query::select()
-                .column(person_book::Column::PersonId)
-                .from(person_book::Entity)
-                .and_where(person_book::Column::Unit.in_subquery(units))
-                .to_owned();
-            select = select.filter(person_request::Column::PersonId.in_subquery(persons));
+            // Correlated: the statement starts from the open requests, not the scope's book.
+            select = select.filter(booked_in((person_request::Entity, person_request::Column::PersonId), units));
         }
-        let open = select.clone().count(&store.db).await?;
-        // Due days are `YYYY-MM-DD`, so they compare as text.
-        let overdue = select.filter(person_request::Column::DueOn.lt(ymd(now.date_naive()))).count(&store.db).await?;
-        Ok::<_, StoreOrRegistry>((open, overdue))
+        let (open, overdue) = select.into_tuple::<(i64, i64)>().one(&store.db).await?.unwrap_or((0, 0));
+        let count = |n: i64| u64::try_from(n).unwrap_or(0);
+        Ok::<_, StoreOrRegistry>((count(open), count(overdue)))
     };
     work.await.map_err(|e| e.into_store(&store.url))
 }

@@ -7,7 +7,7 @@
 //! `persons.retention_review_at`.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait};
 use serde::Serialize;
 use talent::PersonName;
@@ -19,7 +19,7 @@ use crate::operate::begin_options;
 use crate::registry::access_log::{self, AccessAction, AccessOutcome, NewEntry};
 use crate::registry::error::RegistryError;
 use crate::registry::followup::in_scope;
-use crate::registry::scope::{Scope, StoreOrRegistry, Viewer, check_unit, subtree_query, visible};
+use crate::registry::scope::{Scope, StoreOrRegistry, Viewer, booked_in, check_unit, subtree_query, visible};
 
 /// A day as stored in `retention_review_at`.
 pub(crate) fn day_stamp(day: NaiveDate) -> i64 {
@@ -130,12 +130,8 @@ async fn due_select(
         .filter(person::Column::MergedInto.is_null())
         .filter(person::Column::RetentionReviewAt.lte(day_stamp(today)));
     if let Some(units) = subtree_query(db, scope).await? {
-        let persons = Query::select()
-            .column(person_book::Column::PersonId)
-            .from(person_book::Entity)
-            .and_where(person_book::Column::Unit.in_subquery(units))
-            .to_owned();
-        select = select.filter(person::Column::Id.in_subquery(persons));
+        // Correlated, so the count starts from the persons due (`persons_live_review`, m0013).
+        select = select.filter(booked_in((person::Entity, person::Column::Id), units));
     }
     Ok(select)
 }

@@ -3,10 +3,10 @@
 
 use std::collections::HashMap;
 
-use sea_orm::sea_query::{Query, SelectStatement};
+use sea_orm::sea_query::{Expr, ExprTrait, IntoColumnRef, Query, SelectStatement};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
-use crate::entities::unit;
+use crate::entities::{person_book, unit};
 use crate::operate::Actor;
 use crate::registry::error::RegistryError;
 
@@ -99,6 +99,24 @@ pub(crate) async fn subtree_query(
             .and_where(unit::Column::Position.lt(root.subtree_end))
             .to_owned(),
     ))
+}
+
+/// Whether the person whose id is the outer statement's column `person_id` has a book entry in
+/// one of `units` (a [`subtree_query`]): `EXISTS (SELECT 1 FROM person_books WHERE person_id = …
+/// AND unit IN (…))`. A count of a scope's persons filters on this rather than on `person_id IN
+/// (SELECT person_id FROM person_books …)`: given that list, SQLite probes the counted table once
+/// per book entry of the scope (5,000 for a community's book, 3 statements per book page: 7 of
+/// its 10 ms), while a correlated test leaves it to start from the counted table's own filter
+/// (the few open requests, the persons due for review).
+pub(crate) fn booked_in(person_id: impl IntoColumnRef, units: SelectStatement) -> Expr {
+    Expr::exists(
+        Query::select()
+            .expr(Expr::val(1))
+            .from(person_book::Entity)
+            .and_where(Expr::col((person_book::Entity, person_book::Column::PersonId)).equals(person_id))
+            .and_where(person_book::Column::Unit.in_subquery(units))
+            .to_owned(),
+    )
 }
 
 /// Checks that `unit` is in the directory and in `visible`.
