@@ -333,12 +333,8 @@ pub async fn list_requests(
         let txn = store.db.begin_with_options(begin_options()).await?;
         let mut select = person_request::Entity::find();
         if let Some(units) = subtree_query(&txn, &viewer.scope).await? {
-            let persons = sea_orm::sea_query::Query::select()
-                .column(person_book::Column::PersonId)
-                .from(person_book::Entity)
-                .and_where(person_book::Column::Unit.in_subquery(units))
-                .to_owned();
-            select = select.filter(person_request::Column::PersonId.in_subquery(persons));
+            // EXISTS, not IN: SQLite would otherwise probe the requests once per book entry.
+            select = select.filter(booked_in((person_request::Entity, person_request::Column::PersonId), units));
         }
         if query.open_only || query.overdue_only {
             select = select.filter(person_request::Column::Outcome.is_null());
