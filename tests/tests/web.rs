@@ -909,6 +909,77 @@ fn xlsx_rows(bytes: &[u8]) -> Vec<Vec<String>> {
     range.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect()
 }
 
+/// The text of a counts table's row on `/r/stats`: `(label, count)` pairs of section `id`.
+fn count_rows(html: &str, id: &str) -> Vec<(String, u64)> {
+    let start = html.find(&format!("id=\"{id}\"")).unwrap_or_else(|| panic!("no section {id}: {html}"));
+    let section = &html[start..start + html[start..].find("</section>").expect("a section's end")];
+    section
+        .split("<tr>")
+        .skip(1)
+        .map(|row| {
+            let th = row.split("<th scope=\"row\">").nth(1).and_then(|t| t.split("</th>").next()).unwrap_or_default();
+            let label = th.rsplit('>').nth(if th.contains("</a>") { 1 } else { 0 }).unwrap_or(th);
+            let label = label.trim_end_matches("</a").to_string();
+            let count = row.split("<td class=\"count\">").nth(1).and_then(|c| c.split('<').next()).unwrap_or_default();
+            (label, count.parse().unwrap_or_else(|_| panic!("a count in {row}")))
+        })
+        .collect()
+}
+
+#[test]
+fn the_registry_counts_roll_up_by_the_units_below_and_show_nothing_personal() {
+    for_each_db(|db| {
+        let site = site(db);
+        let sheet = site.path().join("全区台账.csv");
+        std::fs::write(
+            &sheet,
+            "姓名,联系电话,人才类别,返乡意愿,社区\n张三,13800138000,外出务工经商人员,创业,解放路第一社区\n\
+             李四,13900139000,专业技术人员,暂无,jiefang-1\n王五,13700137000,外出务工经商人员,就业,jiefang-2\n\
+             赵六,13600136000,大中专毕业生,创业,renmin-2\n",
+        )
+        .expect("the sheet");
+        site.ok(NOW, &["registry", "import", &sheet.to_string_lossy()]);
+        let server = serve(&site);
+        let owner = open(&server, &token(&site, &["district-org"]));
+        let street = open(&server, &token(&site, &["jiefang"]));
+        let r2 = open(&server, &token(&site, &["renmin-2"]));
+
+        // The district: its streets, the categories and intents over the whole district.
+        let district = page(&server, "/r/stats", &owner);
+        assert_eq!(district.status, 200, "{}", district.body);
+        let streets = count_rows(&district.body, "by-unit");
+        assert!(streets.contains(&("解放路街道办事处".into(), 3)), "{streets:?}");
+        assert!(streets.contains(&("人民路街道办事处".into(), 1)), "{streets:?}");
+        assert!(streets.contains(&("滨河街道办事处".into(), 0)), "zeros listed: {streets:?}");
+        let categories = count_rows(&district.body, "by-category");
+        assert!(categories.contains(&("外出务工经商人员".into(), 2)), "{categories:?}");
+        let intents = count_rows(&district.body, "by-intent");
+        assert!(intents.contains(&("创业".into(), 2)), "{intents:?}");
+        let pool = count_rows(&district.body, "by-pool");
+        assert!(pool.contains(&("未纳入".into(), 4)), "{pool:?}");
+        assert!(district.body.contains("<strong>4</strong>"), "the total");
+        // A street: its communities, the one with nobody too; a street's own line links its counts.
+        assert!(district.body.contains("href=\"/r/stats?unit=jiefang\""), "{}", district.body);
+        let own = page(&server, "/r/stats", &street);
+        let communities = count_rows(&own.body, "by-unit");
+        assert_eq!(
+            communities,
+            [("解放路第一社区".to_string(), 2), ("解放路第二社区".to_string(), 1), ("解放路第三社区".to_string(), 0)]
+        );
+        assert!(page(&server, "/r", &street).body.contains("href=\"/r/stats\""), "the book links the counts");
+        // Another community's subtree is refused; counts only, never a name or a number.
+        assert_eq!(page(&server, "/r/stats?unit=jiefang-1", &r2).status, 403);
+        for body in [&district.body, &own.body] {
+            for secret in ["张三", "李四", "张*", "13800138000", "138****8000"] {
+                assert!(!body.contains(secret), "{secret} on the counts page");
+            }
+        }
+        assert!(page(&server, "/r/stats?lang=en", &owner).body.contains("By category"));
+        let log = site.ok(NOW, &["registry", "audit"]);
+        assert!(log.lines().filter(|l| l.contains("stats")).count() >= 3, "each view is logged: {log}");
+    });
+}
+
 #[test]
 fn the_registry_book_is_searched_and_exported_masked_within_its_scope() {
     for_each_db(|db| {
@@ -1091,6 +1162,7 @@ const REGISTRY_ROUTES: &[(&str, &str, &str, &[u16])] = &[
     ("/r/new", "GET", "/r/new", &[200]),
     ("/r/requests", "GET", "/r/requests?all=1", &[200]),
     ("/r/review", "GET", "/r/review", &[200]),
+    ("/r/stats", "GET", "/r/stats?unit=jiefang-1", &[403]),
     ("/r/s", "GET", "/r/s", &[200]),
     ("/r/unlock", "GET", "/r/unlock", &[200]),
     ("/r/import", "GET", "/r/import", &[200]),

@@ -331,6 +331,18 @@ const ZH: &[(&str, &str)] = &[
     ("book_search_clear", "显示全部"),
     ("book_search_none", "没有找到符合条件的人员。手机号和身份证号须输入完整号码。"),
     ("book_export", "导出名册（已脱敏）"),
+    ("stats_title", "人才库统计"),
+    ("stats_erased", "其中应本人要求删除"),
+    ("stats_by_unit", "按下级单位"),
+    ("stats_by_category", "按人才类别"),
+    ("stats_by_intent", "按返乡意愿"),
+    ("stats_by_pool", "后备干部库"),
+    ("stats_not_in_pool", "未纳入"),
+    (
+        "stats_note",
+        "按名册统计：一人在两本名册（户籍地、现居地）中的，总数计一次，各单位各计一次。只显示人数，不含个人信息。",
+    ),
+    ("stats_link", "人才库统计"),
 ];
 
 const EN: &[(&str, &str)] = &[
@@ -652,6 +664,18 @@ const EN: &[(&str, &str)] = &[
     ("book_search_clear", "Show everyone"),
     ("book_search_none", "Nobody was found. A mobile or an ID number must be typed in full."),
     ("book_export", "Export the book (masked)"),
+    ("stats_title", "Talent pool in figures"),
+    ("stats_erased", "erased at their request"),
+    ("stats_by_unit", "By unit below"),
+    ("stats_by_category", "By category"),
+    ("stats_by_intent", "By intent to return"),
+    ("stats_by_pool", "Reserve cadre pool"),
+    ("stats_not_in_pool", "not in the pool"),
+    (
+        "stats_note",
+        "Counted from the books: a person in two books (home and residence) counts once in the total and once in each unit. Counts only, nothing personal.",
+    ),
+    ("stats_link", "The pool in figures"),
 ];
 
 #[cfg(test)]

@@ -52,6 +52,7 @@ mod requests;
 mod review;
 mod server;
 mod state;
+mod stats;
 mod suggestion;
 mod unlock;
 mod upload;

@@ -33,6 +33,7 @@ const TEMPLATES: &[(&str, &str)] = pages!(
     "notice.html",
     "suggestions.html",
     "upload.html",
+    "stats.html",
 );
 
 /// The loaded templates.

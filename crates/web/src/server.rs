@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use crate::state::AppState;
 use crate::{
     api, api_registry, assets, auth, book, dashboard, download, export, guard, history, notice, person, portal,
-    requests, review, suggestion, unlock, upload,
+    requests, review, stats, suggestion, unlock, upload,
 };
 
 /// The largest request body accepted: a figure form is a few hundred bytes.
@@ -42,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .route("/r/p/{id}/review", post(review::keep))
         .route("/r/requests", get(requests::list))
         .route("/r/review", get(review::list))
+        .route("/r/stats", get(stats::page))
         .route("/r/p/{id}/suggestions", post(suggestion::record))
         .route("/r/s", get(suggestion::list))
         .route("/r/s/{id}/move", post(suggestion::advance))

@@ -9,7 +9,7 @@ use serde::Serialize;
 use talent::{Category, PoolStatus, ReturnIntent, Vocabulary};
 
 use crate::connect::Store;
-use crate::entities::person_book;
+use crate::entities::{person_book, unit};
 use crate::error::StoreError;
 use crate::operate::begin_options;
 use crate::registry::access_log::{self, AccessAction, AccessOutcome, NewEntry};
@@ -34,12 +34,35 @@ pub struct RegistryStats {
     /// Of which erased at their request.
     pub erased: u64,
     pub by_unit: Vec<UnitCount>,
+    /// The scope's units one level below it (a district's streets, a street's communities), each
+    /// with the book entries of its subtree, in directory order, zeros included: what a leader
+    /// compares. Empty for a unit with none below.
+    pub by_child: Vec<UnitCount>,
     /// Vocabulary key → count, every value listed (zeros included), in the vocabulary's order.
     pub by_category: Vec<(String, u64)>,
     pub by_intent: Vec<(String, u64)>,
     pub by_pool_status: Vec<(String, u64)>,
     /// Persons not in the reserve pool's process at all.
     pub not_in_pool: u64,
+}
+
+/// The entries of each unit one level below the first of `units` (the scope's root, then its
+/// subtree in directory order), summed over the child's subtree.
+fn children_counts(units: &[unit::Model], per_unit: &BTreeMap<&str, u64>) -> Vec<UnitCount> {
+    let Some(root) = units.first() else { return Vec::new() };
+    units
+        .iter()
+        .filter(|u| u.parent.as_deref() == Some(root.id.as_str()))
+        .map(|child| UnitCount {
+            unit: child.id.clone(),
+            name: child.name.clone(),
+            persons: units
+                .iter()
+                .filter(|u| child.position <= u.position && u.position < child.subtree_end)
+                .map(|u| per_unit.get(u.id.as_str()).copied().unwrap_or(0))
+                .sum(),
+        })
+        .collect()
 }
 
 /// Counts the books of the viewer's scope (or one unit's subtree in it). Logged as `stats`.
@@ -104,6 +127,7 @@ pub async fn registry_stats(
                     persons: per_unit.get(u.id.as_str()).copied().unwrap_or(0),
                 })
                 .collect(),
+            by_child: children_counts(&in_scope.units, &per_unit),
             by_category: every(&categories),
             by_intent: every(&intents),
             by_pool_status: every(&pool),
