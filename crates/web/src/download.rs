@@ -96,11 +96,18 @@ pub async fn download(
 /// A `Content-Disposition` that downloads as `name`: an ASCII name for old browsers, the Chinese
 /// one percent-encoded (RFC 5987) for the rest.
 pub(crate) fn attachment(ascii: &str, name: &str) -> String {
-    let utf8: String = name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }
-        })
-        .collect();
-    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{utf8}")
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", crate::export::percent_encode(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_download_is_named_in_ascii_and_in_chinese() {
+        assert_eq!(
+            attachment("template.xlsx", "台账 1.xlsx"),
+            "attachment; filename=\"template.xlsx\"; filename*=UTF-8''%E5%8F%B0%E8%B4%A6%201.xlsx"
+        );
+    }
 }

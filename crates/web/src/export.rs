@@ -83,8 +83,7 @@ pub(crate) fn attachment(bytes: Vec<u8>, format: ExportFormat, book: &str, unit:
     let ascii_unit: String =
         unit.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
     let ascii = format!("registry-{ascii_unit}-{date}.{extension}");
-    let utf8 = percent_encode(&format!("乡土人才-{book}-{date}.{extension}"));
-    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{utf8}");
+    let disposition = crate::download::attachment(&ascii, &format!("乡土人才-{book}-{date}.{extension}"));
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(format.content_type()));
