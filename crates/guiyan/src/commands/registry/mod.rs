@@ -67,7 +67,13 @@ pub fn stats(ctx: &Ctx, unit: Option<&str>, json: bool) -> anyhow::Result<u8> {
             Lang::Zh => outln!("人才库共 {} 人（其中应本人要求删除个人信息 {} 人）", s.persons, s.erased),
             Lang::En => outln!("{} person(s) registered ({} erased at their request)", s.persons, s.erased),
         }
-        outln!("{}", if lang == Lang::Zh { "按单位：" } else { "By unit:" });
+        if !s.by_child.is_empty() {
+            outln!("{}", if lang == Lang::Zh { "按下级单位：" } else { "By unit below:" });
+            for u in &s.by_child {
+                outln!("  {} ({})  {}", u.name, u.unit, u.persons);
+            }
+        }
+        outln!("{}", if lang == Lang::Zh { "按名册：" } else { "By book:" });
         for u in &s.by_unit {
             outln!("  {} ({})  {}", u.name, u.unit, u.persons);
         }
