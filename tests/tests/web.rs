@@ -967,6 +967,9 @@ fn the_registry_counts_roll_up_by_the_units_below_and_show_nothing_personal() {
             [("解放路第一社区".to_string(), 2), ("解放路第二社区".to_string(), 1), ("解放路第三社区".to_string(), 0)]
         );
         assert!(page(&server, "/r", &street).body.contains("href=\"/r/stats\""), "the book links the counts");
+        let nobody = page(&server, "/r/stats?unit=jiefang-3", &street);
+        assert!(nobody.body.contains("人才库统计 · 解放路第三社区"), "a unit with nobody is named: {}", nobody.body);
+        assert!(nobody.body.contains("<strong>0</strong>"), "{}", nobody.body);
         // Another community's subtree is refused; counts only, never a name or a number.
         assert_eq!(page(&server, "/r/stats?unit=jiefang-1", &r2).status, 403);
         for body in [&district.body, &own.body] {

@@ -74,8 +74,12 @@ pub async fn page(
         .map_err(|e| refusal(lang, e))?;
     let q = lang_query(lang, explicit);
     let sep = if q.is_empty() { "?" } else { "&" };
+    // The unit asked for is in the scope (the store refused it otherwise); named from the
+    // directory, since a unit with nobody registered is in none of the counts.
     let scope_name = match &query.unit {
-        Some(unit) => stats.by_unit.iter().find(|u| &u.unit == unit).map(|u| u.name.clone()),
+        Some(unit) => {
+            store::registry::find_unit(state.store(), unit).await.map_err(|e| refusal(lang, e))?.map(|(_, name)| name)
+        }
         None => None,
     }
     .unwrap_or_else(|| session.viewer.scope_name.clone());
