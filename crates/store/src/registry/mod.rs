@@ -105,4 +105,6 @@ mod search_tests;
 #[cfg(test)]
 mod suggestion_tests;
 #[cfg(test)]
+mod test_db;
+#[cfg(test)]
 mod tests;

@@ -1,10 +1,10 @@
-//! A person's requests (查阅 / 更正 / 删除) and the retention review against a real database —
-//! SQLite always, PostgreSQL too when `GUIYAN_TEST_POSTGRES_URL` names a server: due and overdue,
-//! each kind answered (a correction validated as on entry, an erasure with its answer), refusals
-//! out of scope, review dates, and the access log's chain over all of it.
+//! A person's requests (查阅 / 更正 / 删除) and the retention review against a real database — SQLite and
+//! PostgreSQL, a fresh database each (`test_db.rs`): due and overdue, each kind answered (a
+//! correction validated as on entry, an erasure with its answer), refusals out of scope, review
+//! dates, and the access log's chain over all of it.
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, Statement};
+use sea_orm::EntityTrait;
 use talent::{
     BookRole, Field, PersonDraft, RequestChannel, RequestOutcome, RightsRequestKind, retention_review_date, validate,
 };
@@ -12,9 +12,10 @@ use vault::{Algorithm, Vault};
 
 use super::*;
 use crate::connect::Store;
-use crate::entities::{person, unit};
+use crate::entities::person;
 use crate::error::StoreError;
 use crate::operate::{Actor, Source};
+use crate::registry::test_db::{directory, on_postgres, on_sqlite};
 
 fn now() -> DateTime<Utc> {
     DateTime::from_timestamp(1_800_000_000, 0).expect("a time")
@@ -30,30 +31,6 @@ fn days_later(n: u64) -> DateTime<Utc> {
 
 fn viewer(scope: Scope) -> Viewer {
     Viewer { actor: Actor { name: "tester".into(), source: Source::Cli }, scope }
-}
-
-async fn directory(store: &Store) {
-    let units = [
-        ("district", "示例区", None, 0, 4),
-        ("street", "解放路街道", Some("district"), 1, 4),
-        ("c1", "解放路第一社区", Some("street"), 2, 3),
-        ("c2", "解放路第二社区", Some("street"), 3, 4),
-    ];
-    for (id, name, parent, position, end) in units {
-        unit::Entity::insert(unit::ActiveModel {
-            id: Set(id.into()),
-            name: Set(name.into()),
-            level: Set("x".into()),
-            depth: Set(0),
-            email: Set(format!("{id}@example.gov.cn")),
-            parent: Set(parent.map(str::to_string)),
-            position: Set(position),
-            subtree_end: Set(end),
-        })
-        .exec_without_returning(&store.db)
-        .await
-        .expect("a unit");
-    }
 }
 
 async fn enter(store: &Store, vault: &Vault, unit: &str, cells: &[(Field, &str)]) -> i64 {
@@ -238,39 +215,12 @@ async fn requests_and_reviews(store: &Store) {
     assert_eq!(verify_access_log(store).await.expect("verify").first_tampered, None);
 }
 
-fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime").block_on(f)
-}
-
 #[test]
 fn requests_on_sqlite() {
-    block_on(async {
-        let dir = tempfile::tempdir().expect("a temporary folder");
-        let store = Store::open(&format!("sqlite://{}", dir.path().join("q.db").display())).await.expect("open");
-        requests_and_reviews(&store).await;
-        store.close().await;
-    });
+    on_sqlite(async |store: &Store| requests_and_reviews(store).await);
 }
 
 #[test]
 fn requests_on_postgres() {
-    let Ok(admin) = std::env::var("GUIYAN_TEST_POSTGRES_URL") else {
-        eprintln!("GUIYAN_TEST_POSTGRES_URL is not set: the PostgreSQL half of the requests test did not run");
-        return;
-    };
-    block_on(async {
-        let name = format!("guiyan_t_requests_{}", std::process::id());
-        let server = Store::connect(&admin).await.expect("connect to PostgreSQL");
-        let create = format!("CREATE DATABASE \"{name}\"");
-        server.db.execute_raw(Statement::from_string(server.backend(), create)).await.expect("create a database");
-        let url = match admin.rsplit_once('/') {
-            Some((base, _)) => format!("{base}/{name}"),
-            None => panic!("GUIYAN_TEST_POSTGRES_URL has no database part: {admin}"),
-        };
-        let store = Store::open(&url).await.expect("open");
-        requests_and_reviews(&store).await;
-        store.close().await;
-        let drop = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
-        server.db.execute_raw(Statement::from_string(server.backend(), drop)).await.expect("drop the database");
-    });
+    on_postgres("requests", async |store: &Store| requests_and_reviews(store).await);
 }

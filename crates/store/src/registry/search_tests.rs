@@ -1,20 +1,20 @@
-//! Searching the books against a real database — SQLite always, PostgreSQL too when
-//! `GUIYAN_TEST_POSTGRES_URL` names a server: a mobile in any spelling and an ID number by their
-//! blind index, a name or archive number by its part, each within the viewer's scope; a partial
-//! phone finds nothing; the total counts what is listed (no erased person); a merged-away record's
-//! mobile finds the kept person; the log says the kind of search, never what was searched; a
-//! stored role this guiyan does not know is an error, not a default.
+//! Searching the books against a real database — SQLite and PostgreSQL, a fresh database each
+//! (`test_db.rs`): a mobile in any spelling and an ID number by their blind index, a name or
+//! archive number by its part, each within the viewer's scope; a partial phone finds nothing; the
+//! total counts what is listed (no erased person); a merged-away record's mobile finds the kept
+//! person; the log says the kind of search, never what was searched; a stored role this guiyan does
+//! not know is an error, not a default.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, Statement};
+use sea_orm::{ConnectionTrait, Statement};
 use talent::{BookRole, Field, PersonDraft, validate};
 use vault::{Algorithm, Vault};
 
 use super::*;
 use crate::connect::Store;
-use crate::entities::unit;
 use crate::error::StoreError;
 use crate::operate::{Actor, Source};
+use crate::registry::test_db::{directory, on_postgres, on_sqlite};
 
 fn now() -> DateTime<Utc> {
     DateTime::from_timestamp(1_800_000_000, 0).expect("a time")
@@ -27,31 +27,6 @@ fn today() -> NaiveDate {
 fn viewer(scope: &str) -> Viewer {
     let scope = if scope == "all" { Scope::All } else { Scope::Unit(scope.into()) };
     Viewer { actor: Actor { name: "tester".into(), source: Source::Cli }, scope }
-}
-
-async fn directory(store: &Store) {
-    // district [0, 4): street [1, 4): two communities.
-    let units = [
-        ("district", "示例区", None, 0, 4),
-        ("street", "解放路街道", Some("district"), 1, 4),
-        ("c1", "解放路第一社区", Some("street"), 2, 3),
-        ("c2", "解放路第二社区", Some("street"), 3, 4),
-    ];
-    for (id, name, parent, position, end) in units {
-        unit::Entity::insert(unit::ActiveModel {
-            id: Set(id.into()),
-            name: Set(name.into()),
-            level: Set("x".into()),
-            depth: Set(0),
-            email: Set(format!("{id}@example.gov.cn")),
-            parent: Set(parent.map(str::to_string)),
-            position: Set(position),
-            subtree_end: Set(end),
-        })
-        .exec_without_returning(&store.db)
-        .await
-        .expect("a unit");
-    }
 }
 
 const ID: &str = "11010519491231002X";
@@ -191,39 +166,12 @@ async fn search_the_books(store: &Store) {
     );
 }
 
-fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime").block_on(f)
-}
-
 #[test]
 fn search_on_sqlite() {
-    block_on(async {
-        let dir = tempfile::tempdir().expect("a temporary folder");
-        let store = Store::open(&format!("sqlite://{}", dir.path().join("s.db").display())).await.expect("open");
-        search_the_books(&store).await;
-        store.close().await;
-    });
+    on_sqlite(async |store: &Store| search_the_books(store).await);
 }
 
 #[test]
 fn search_on_postgres() {
-    let Ok(admin) = std::env::var("GUIYAN_TEST_POSTGRES_URL") else {
-        eprintln!("GUIYAN_TEST_POSTGRES_URL is not set: the PostgreSQL half of the search test did not run");
-        return;
-    };
-    block_on(async {
-        let name = format!("guiyan_t_search_{}", std::process::id());
-        let server = Store::connect(&admin).await.expect("connect to PostgreSQL");
-        let create = format!("CREATE DATABASE \"{name}\"");
-        server.db.execute_raw(Statement::from_string(server.backend(), create)).await.expect("create a database");
-        let url = match admin.rsplit_once('/') {
-            Some((base, _)) => format!("{base}/{name}"),
-            None => panic!("GUIYAN_TEST_POSTGRES_URL has no database part: {admin}"),
-        };
-        let store = Store::open(&url).await.expect("open");
-        search_the_books(&store).await;
-        store.close().await;
-        let drop = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
-        server.db.execute_raw(Statement::from_string(server.backend(), drop)).await.expect("drop the database");
-    });
+    on_postgres("search", async |store: &Store| search_the_books(store).await);
 }

@@ -1,17 +1,16 @@
-//! Suggestions (意见建议) against a real database — SQLite always, PostgreSQL too when
-//! `GUIYAN_TEST_POSTGRES_URL` names a server: routing, the moves and their refusals, scopes, the
-//! reminders and escalations once each, erasure, and the access log.
+//! Suggestions (意见建议) against a real database — SQLite and PostgreSQL, a fresh database each
+//! (`test_db.rs`): routing, the moves and their refusals, scopes, the reminders and escalations
+//! once each, erasure, and the access log.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, Statement};
 use talent::{BookRole, Field, PersonDraft, SuggestionCategory, SuggestionState, validate};
 use vault::{Algorithm, Vault};
 
 use super::*;
 use crate::connect::Store;
-use crate::entities::unit;
 use crate::error::StoreError;
 use crate::operate::{Actor, Source};
+use crate::registry::test_db::{TestUnit, insert_units, on_postgres, on_sqlite};
 
 fn now() -> DateTime<Utc> {
     DateTime::from_timestamp(1_800_000_000, 0).expect("a time")
@@ -31,7 +30,8 @@ fn unit_viewer(unit: &str) -> Viewer {
 
 /// district ▸ street ▸ c1, c2; and a second street ▸ c3.
 async fn directory(store: &Store) {
-    let units = [
+    // district [0, 6): two streets, three communities.
+    let units: [TestUnit; 6] = [
         ("district", "示例区", None, 0, 6),
         ("street", "解放路街道", Some("district"), 1, 4),
         ("c1", "解放路第一社区", Some("street"), 2, 3),
@@ -39,21 +39,7 @@ async fn directory(store: &Store) {
         ("street2", "文化路街道", Some("district"), 4, 6),
         ("c3", "文化路第一社区", Some("street2"), 5, 6),
     ];
-    for (id, name, parent, position, end) in units {
-        unit::Entity::insert(unit::ActiveModel {
-            id: Set(id.into()),
-            name: Set(name.into()),
-            level: Set("x".into()),
-            depth: Set(0),
-            email: Set(format!("{id}@example.gov.cn")),
-            parent: Set(parent.map(str::to_string)),
-            position: Set(position),
-            subtree_end: Set(end),
-        })
-        .exec_without_returning(&store.db)
-        .await
-        .expect("a unit");
-    }
+    insert_units(store, &units).await;
 }
 
 async fn enter(store: &Store, vault: &Vault, unit: &str, name: &str, mobile: &str) -> i64 {
@@ -297,39 +283,12 @@ async fn suggestions(store: &Store) {
     assert_eq!(verify_access_log(store).await.expect("verify").first_tampered, None);
 }
 
-fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime").block_on(f)
-}
-
 #[test]
 fn suggestions_on_sqlite() {
-    block_on(async {
-        let dir = tempfile::tempdir().expect("a temporary folder");
-        let store = Store::open(&format!("sqlite://{}", dir.path().join("s.db").display())).await.expect("open");
-        suggestions(&store).await;
-        store.close().await;
-    });
+    on_sqlite(async |store: &Store| suggestions(store).await);
 }
 
 #[test]
 fn suggestions_on_postgres() {
-    let Ok(admin) = std::env::var("GUIYAN_TEST_POSTGRES_URL") else {
-        eprintln!("GUIYAN_TEST_POSTGRES_URL is not set: the PostgreSQL half of the suggestions test did not run");
-        return;
-    };
-    block_on(async {
-        let name = format!("guiyan_t_suggestions_{}", std::process::id());
-        let server = Store::connect(&admin).await.expect("connect to PostgreSQL");
-        let create = format!("CREATE DATABASE \"{name}\"");
-        server.db.execute_raw(Statement::from_string(server.backend(), create)).await.expect("create a database");
-        let url = match admin.rsplit_once('/') {
-            Some((base, _)) => format!("{base}/{name}"),
-            None => panic!("GUIYAN_TEST_POSTGRES_URL has no database part: {admin}"),
-        };
-        let store = Store::open(&url).await.expect("open");
-        suggestions(&store).await;
-        store.close().await;
-        let drop = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
-        server.db.execute_raw(Statement::from_string(server.backend(), drop)).await.expect("drop the database");
-    });
+    on_postgres("suggestions", async |store: &Store| suggestions(store).await);
 }

@@ -1,17 +1,17 @@
-//! The registry against a real database — SQLite always, PostgreSQL too when
-//! `GUIYAN_TEST_POSTGRES_URL` names a server (a fresh database per run): the matching ladder,
-//! scopes, masking, reveals and the access log's chain.
+//! The registry against a real database — SQLite and PostgreSQL, a fresh database each
+//! (`test_db.rs`): the matching ladder, scopes, masking, reveals and the access log's chain.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, Statement};
+use sea_orm::{ConnectionTrait, EntityTrait, Statement};
 use talent::{BookRole, Field, PersonDraft, validate};
 use vault::{Algorithm, Vault};
 
 use super::*;
 use crate::connect::Store;
-use crate::entities::{person, unit};
+use crate::entities::person;
 use crate::error::StoreError;
 use crate::operate::{Actor, Source};
+use crate::registry::test_db::{directory, on_postgres, on_sqlite};
 
 fn now() -> DateTime<Utc> {
     DateTime::from_timestamp(1_800_000_000, 0).expect("a time")
@@ -38,31 +38,6 @@ fn person(row: usize, unit: &str, cells: &[(Field, &str)]) -> NewPerson {
 
 fn viewer(scope: Scope) -> Viewer {
     Viewer { actor: Actor { name: "tester".into(), source: Source::Cli }, scope }
-}
-
-async fn directory(store: &Store) {
-    // district [0, 4): street [1, 4): two communities.
-    let units = [
-        ("district", "示例区", None, 0, 4),
-        ("street", "解放路街道", Some("district"), 1, 4),
-        ("c1", "解放路第一社区", Some("street"), 2, 3),
-        ("c2", "解放路第二社区", Some("street"), 3, 4),
-    ];
-    for (id, name, parent, position, end) in units {
-        unit::Entity::insert(unit::ActiveModel {
-            id: Set(id.into()),
-            name: Set(name.into()),
-            level: Set("x".into()),
-            depth: Set(0),
-            email: Set(format!("{id}@example.gov.cn")),
-            parent: Set(parent.map(str::to_string)),
-            position: Set(position),
-            subtree_end: Set(end),
-        })
-        .exec_without_returning(&store.db)
-        .await
-        .expect("a unit");
-    }
 }
 
 const ID: &str = "11010519491231002X";
@@ -701,81 +676,37 @@ async fn a_merge_waits_for_a_writer_holding_the_person(store: &Store) {
     merge.await.expect("the merge, once the holder committed");
 }
 
-fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime").block_on(f)
-}
-
 #[test]
 fn the_ladder_on_sqlite() {
-    block_on(async {
-        let dir = tempfile::tempdir().expect("a temporary folder");
-        let store = Store::open(&format!("sqlite://{}", dir.path().join("r.db").display())).await.expect("open");
-        the_ladder_scopes_and_the_log(&store).await;
-        pins_and_followups(&store).await;
-        contact_reminders(&store).await;
-        erase_keeps_the_counts(&store).await;
-        pool_and_counts(&store).await;
-        store.close().await;
+    on_sqlite(async |store: &Store| {
+        the_ladder_scopes_and_the_log(store).await;
+        pins_and_followups(store).await;
+        contact_reminders(store).await;
+        erase_keeps_the_counts(store).await;
+        pool_and_counts(store).await;
     });
 }
 
 #[test]
 fn the_ladder_on_postgres() {
-    let Ok(admin) = std::env::var("GUIYAN_TEST_POSTGRES_URL") else {
-        eprintln!("GUIYAN_TEST_POSTGRES_URL is not set: the PostgreSQL half of the registry test did not run");
-        return;
-    };
-    block_on(async {
-        let name = format!("guiyan_t_registry_{}", std::process::id());
-        let server = Store::connect(&admin).await.expect("connect to PostgreSQL");
-        let create = format!("CREATE DATABASE \"{name}\"");
-        server.db.execute_raw(Statement::from_string(server.backend(), create)).await.expect("create a database");
-        let url = match admin.rsplit_once('/') {
-            Some((base, _)) => format!("{base}/{name}"),
-            None => panic!("GUIYAN_TEST_POSTGRES_URL has no database part: {admin}"),
-        };
-        let store = Store::open(&url).await.expect("open");
-        the_ladder_scopes_and_the_log(&store).await;
-        pins_and_followups(&store).await;
-        contact_reminders(&store).await;
-        erase_keeps_the_counts(&store).await;
-        pool_and_counts(&store).await;
-        store.close().await;
-        let drop = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
-        server.db.execute_raw(Statement::from_string(server.backend(), drop)).await.expect("drop the database");
+    on_postgres("registry", async |store: &Store| {
+        the_ladder_scopes_and_the_log(store).await;
+        pins_and_followups(store).await;
+        contact_reminders(store).await;
+        erase_keeps_the_counts(store).await;
+        pool_and_counts(store).await;
     });
 }
 
 #[test]
 fn merges_on_sqlite() {
-    block_on(async {
-        let dir = tempfile::tempdir().expect("a temporary folder");
-        let store = Store::open(&format!("sqlite://{}", dir.path().join("m.db").display())).await.expect("open");
-        merge_and_unmerge(&store).await;
-        store.close().await;
-    });
+    on_sqlite(async |store: &Store| merge_and_unmerge(store).await);
 }
 
 #[test]
 fn merges_on_postgres() {
-    let Ok(admin) = std::env::var("GUIYAN_TEST_POSTGRES_URL") else {
-        eprintln!("GUIYAN_TEST_POSTGRES_URL is not set: the PostgreSQL half of the merge test did not run");
-        return;
-    };
-    block_on(async {
-        let name = format!("guiyan_t_merge_{}", std::process::id());
-        let server = Store::connect(&admin).await.expect("connect to PostgreSQL");
-        let create = format!("CREATE DATABASE \"{name}\"");
-        server.db.execute_raw(Statement::from_string(server.backend(), create)).await.expect("create a database");
-        let url = match admin.rsplit_once('/') {
-            Some((base, _)) => format!("{base}/{name}"),
-            None => panic!("GUIYAN_TEST_POSTGRES_URL has no database part: {admin}"),
-        };
-        let store = Store::open(&url).await.expect("open");
-        merge_and_unmerge(&store).await;
-        a_merge_waits_for_a_writer_holding_the_person(&store).await;
-        store.close().await;
-        let drop = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
-        server.db.execute_raw(Statement::from_string(server.backend(), drop)).await.expect("drop the database");
+    on_postgres("merge", async |store: &Store| {
+        merge_and_unmerge(store).await;
+        a_merge_waits_for_a_writer_holding_the_person(store).await;
     });
 }
