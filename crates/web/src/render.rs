@@ -1,6 +1,8 @@
 //! The pages' templates (Tera, HTML-escaped: every user text is inert) and the context every page
 //! gets: the words of its language, the viewer, the paths of guiyan's own style and script.
 
+use std::sync::OnceLock;
+
 use axum::response::Html;
 use tera::{Context, Tera};
 
@@ -65,11 +67,22 @@ impl Pages {
     }
 }
 
+/// The words of `lang` as a template value, converted once per process: a clone shares the map.
+fn words_value(lang: Lang) -> tera::Value {
+    static ZH_WORDS: OnceLock<tera::Value> = OnceLock::new();
+    static EN_WORDS: OnceLock<tera::Value> = OnceLock::new();
+    let words = match lang {
+        Lang::Zh => &ZH_WORDS,
+        Lang::En => &EN_WORDS,
+    };
+    words.get_or_init(|| tera::Value::from_serializable(texts(lang))).clone()
+}
+
 /// The context every page starts from: the language's words (`t`), its tag, and `query` — what to
 /// append to a link to keep the language (`?lang=en` or empty).
 pub fn base_context(lang: Lang, explicit_lang: bool) -> Context {
     let mut context = Context::new();
-    context.insert("t", &texts(lang));
+    context.insert_value("t", words_value(lang));
     context.insert("lang", html_lang(lang));
     context
         .insert("lang_query", if explicit_lang { if lang == Lang::En { "?lang=en" } else { "?lang=zh" } } else { "" });
