@@ -42,6 +42,7 @@ mod error;
 mod export;
 mod guard;
 mod history;
+mod home;
 mod i18n;
 mod notice;
 mod person;

@@ -210,38 +210,6 @@ pub(crate) fn lang_query(lang: Lang, explicit: bool) -> &'static str {
     }
 }
 
-/// `GET /`: a unit's portal; a reader's dashboard; a page saying to use the mailed link otherwise.
-pub async fn home(
-    State(state): State<AppState>,
-    Query(query): Query<PageQuery>,
-    headers: HeaderMap,
-) -> Result<Response, WebError> {
-    let Some(session) = session(&state, &headers).await? else {
-        let (lang, explicit) = lang_of(&query, None, &state);
-        let mut context = base_context(lang, explicit);
-        context.insert("title", texts(lang).get("landing_title").copied().unwrap_or_default());
-        return Ok(state.inner.pages.render("landing.html", &context, lang)?.into_response());
-    };
-    let Some(unit) = session.viewer.own_unit.clone() else {
-        return Ok(Redirect::to(&format!(
-            "/d{}",
-            lang_query(choose(query.lang.as_deref(), None), query.lang.is_some())
-        ))
-        .into_response());
-    };
-    let now = state.now();
-    let tasks = store::unit_tasks(state.store(), &unit, now).await.map_err(|e| WebError::Store(Lang::Zh, e))?;
-    let (lang, explicit) = lang_of(&query, tasks.first().map(|t| t.task.campaign.as_str()), &state);
-    let q = lang_query(lang, explicit);
-    let mut context = base_context(lang, explicit);
-    context.insert("viewer", &session.viewer.name);
-    context.insert("has_dashboard", &session.viewer.has_units_below);
-    context.insert("has_registry", &state.config().registry.is_some());
-    context.insert("runs", &runs_of(&state, &tasks, lang, now, q));
-    context.insert("lang_query", q);
-    Ok(state.inner.pages.render("portal.html", &context, lang)?.into_response())
-}
-
 /// The task id of a path's four segments, if it is one.
 pub(crate) fn task_id(campaign: &str, run: &str, template: &str, unit: &str) -> String {
     plan::task_id(campaign, run, template, unit)

@@ -10,7 +10,7 @@ use axum::routing::{get, post};
 
 use crate::state::AppState;
 use crate::{
-    api, api_registry, assets, auth, book, dashboard, download, export, guard, history, notice, person, portal,
+    api, api_registry, assets, auth, book, dashboard, download, export, guard, history, home, notice, person, portal,
     requests, review, stats, suggestion, unlock, upload,
 };
 
@@ -22,7 +22,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/l/{token}", get(auth::exchange))
-        .route("/", get(portal::home))
+        .route("/", get(home::home))
         .route("/t/{campaign}/{run}/{template}/{unit}", get(portal::task_page).post(portal::report))
         .route("/t/{campaign}/{run}/{template}/{unit}/history", get(history::history))
         .route("/d", get(dashboard::page))

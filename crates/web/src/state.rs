@@ -3,6 +3,7 @@
 
 use std::sync::{Arc, RwLock};
 
+use axum::body::Bytes;
 use chrono::{DateTime, Utc};
 use links::LinkSecret;
 use store::Store;
@@ -11,6 +12,7 @@ use crate::cache::StampedCache;
 use crate::config::WebConfig;
 use crate::dashboard::{DashData, DashKey, DashStamp};
 use crate::guard::Limiter;
+use crate::home::{HomeKey, HomeStamp, KEPT_HOME_PAGES};
 use crate::render::Pages;
 
 /// The state of the web, cheap to clone (one per request).
@@ -31,6 +33,10 @@ pub(crate) struct Inner {
     /// The dashboards' data by run and scope, while nothing changed (`dashboard::data`). At most
     /// `DASHBOARDS` of them: a district's whole dashboard is about a megabyte of rows.
     pub dashboards: StampedCache<DashKey, DashStamp, Option<DashData>>,
+    /// Whether anything was committed since a page was rendered (SQLite; never known on
+    /// PostgreSQL), and the units' home pages kept while nothing was (`home.rs`).
+    pub changes: store::ChangeWatch,
+    pub home_pages: StampedCache<HomeKey, HomeStamp, Bytes>,
 }
 
 /// How many dashboards' data (run and scope) the cache keeps.
@@ -47,6 +53,7 @@ impl AppState {
     pub async fn new(store: Store, config: WebConfig) -> Result<AppState, store::StoreError> {
         let now = (config.now)();
         let bytes = store::link_secret(&store, now).await?;
+        let changes = store::ChangeWatch::open(&store);
         Ok(AppState {
             inner: Arc::new(Inner {
                 store,
@@ -55,6 +62,8 @@ impl AppState {
                 secret: RwLock::new((bytes, LinkSecret::new(bytes))),
                 limiter: Limiter::default(),
                 dashboards: StampedCache::new(DASHBOARDS),
+                changes,
+                home_pages: StampedCache::new(KEPT_HOME_PAGES),
             }),
         })
     }
