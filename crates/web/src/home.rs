@@ -34,6 +34,12 @@ enum Home {
     Other(Response),
 }
 
+/// Why a view's answer was not kept: it was not a unit's page, or it failed.
+enum NotKept {
+    Other(Response),
+    Failed(WebError),
+}
+
 /// `GET /`: a unit's portal; a reader's dashboard; a page saying to use the mailed link otherwise.
 pub async fn home(
     State(state): State<AppState>,
@@ -56,15 +62,15 @@ pub async fn home(
         .get_or_compute(&key, &stamp, || async {
             match render(&state, &query, &headers, now).await {
                 Ok(Home::Page(page)) => Ok(page),
-                Ok(Home::Other(response)) => Err(Ok(response)),
-                Err(e) => Err(Err(e)),
+                Ok(Home::Other(response)) => Err(NotKept::Other(response)),
+                Err(e) => Err(NotKept::Failed(e)),
             }
         })
         .await;
     match kept {
         Ok(page) => Ok(Html(Bytes::clone(&page)).into_response()),
-        Err(Ok(response)) => Ok(response),
-        Err(Err(e)) => Err(e),
+        Err(NotKept::Other(response)) => Ok(response),
+        Err(NotKept::Failed(e)) => Err(e),
     }
 }
 
