@@ -4,7 +4,9 @@
 use calendar::Tz;
 use campaign::Workflows;
 use chrono::{DateTime, Utc};
-use store::registry::{ContactMailBody, ContactMailData, SuggestionMailBody, SuggestionMailData};
+use store::registry::{
+    ContactMailBody, ContactMailData, RequestMailBody, RequestMailData, SuggestionMailBody, SuggestionMailData,
+};
 use store::{ComposedMail, DigestData, ReportMailData};
 
 use crate::error::EngineError;
@@ -238,6 +240,61 @@ impl Mailer {
                     })
                     .collect();
                 mail::render_suggestions_overdue(&mail::SuggestionsOverdueMail {
+                    locale,
+                    recipient_name: &data.recipient.name,
+                    day: data.day,
+                    after_days: *after_days,
+                    units: &units,
+                    link,
+                })
+            }
+        };
+        self.package(rendered, &data.key, &data.recipient, now)
+    }
+
+    /// Renders one mail about persons' requests: the reminder to the community answering them
+    /// (numbers, names, kinds, received and due days) or the escalation to the unit above (counts
+    /// per unit), in `locale`, with the unit's signed `link` to its requests.
+    pub fn compose_requests(
+        &self,
+        data: &RequestMailData,
+        locale: campaign::Locale,
+        escalate_after_days: i64,
+        now: DateTime<Utc>,
+        link: Option<&str>,
+    ) -> Result<ComposedMail, EngineError> {
+        let lang: campaign::Lang = locale.into();
+        let rendered = match &data.body {
+            RequestMailBody::Due(due) => {
+                let lines: Vec<mail::DueRequestLine> = due
+                    .iter()
+                    .map(|r| mail::DueRequestLine {
+                        id: r.id,
+                        name: r.name.clone(),
+                        kind: r.kind_label(lang).to_string(),
+                        received_on: r.received_on,
+                        due_on: r.due_on,
+                    })
+                    .collect();
+                mail::render_requests_due(&mail::RequestsDueMail {
+                    locale,
+                    recipient_name: &data.recipient.name,
+                    day: data.day,
+                    requests: &lines,
+                    escalate_after_days,
+                    link,
+                })
+            }
+            RequestMailBody::Overdue { after_days, units } => {
+                let units: Vec<mail::OverdueRequestCount> = units
+                    .iter()
+                    .map(|u| mail::OverdueRequestCount {
+                        name: u.unit.name.clone(),
+                        requests: u.count,
+                        oldest: u.oldest,
+                    })
+                    .collect();
+                mail::render_requests_overdue(&mail::RequestsOverdueMail {
                     locale,
                     recipient_name: &data.recipient.name,
                     day: data.day,

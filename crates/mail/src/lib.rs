@@ -20,6 +20,7 @@ mod contact_mail;
 mod digest;
 mod mime;
 mod report_mail;
+mod request_mail;
 mod sample;
 mod smtp;
 mod suggestion_mail;
@@ -36,6 +37,10 @@ pub use mime::{KEY_HEADER, MailError, Outgoing, build_message, message_id_for};
 /// The kinds of notice a mail's sections are, from the `plan` crate.
 pub use plan::NoticeKind;
 pub use report_mail::{ReportMail, render_report};
+pub use request_mail::{
+    DueRequestLine, OverdueRequestCount, RequestsDueMail, RequestsOverdueMail, render_requests_due,
+    render_requests_overdue,
+};
 pub use suggestion_mail::{
     DueSuggestionLine, OverdueSuggestionCount, SuggestionsDueMail, SuggestionsOverdueMail, render_suggestions_due,
     render_suggestions_overdue,
