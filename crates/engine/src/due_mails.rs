@@ -49,45 +49,47 @@ impl ComposedInfo {
 }
 
 impl Engine {
-    /// Composes today's reminders and escalations of `mails.topic` with `compose`, which composes
-    /// one group's mail on a day with the unit's link and says what it composed (`None`: nothing,
-    /// or already composed; an inner error: rendering failed, tried again at the next step).
-    pub(crate) async fn compose_due_mails(
+    /// Today's day in the zone and the mails of `mails.topic` due to be composed today, each with
+    /// the recipient's signed link to its page (`None` without a public address).
+    pub(crate) async fn due_groups(
         &self,
         now: DateTime<Utc>,
-        report: &mut StepReport,
         mails: &DueMails,
-        compose: impl AsyncFn(
-            &DueMailGroup,
-            NaiveDate,
-            Option<&str>,
-        ) -> Result<Option<Result<ComposedInfo, EngineError>>, EngineError>,
-    ) -> Result<(), EngineError> {
+    ) -> Result<(NaiveDate, Vec<(DueMailGroup, Option<String>)>), EngineError> {
         let (tz, _) = self.contact_zone();
         let today = now.with_timezone(&tz).date_naive();
         let groups = registry::pending_due_mails(&self.store, mails.topic, today, mails.after_days).await?;
         if groups.is_empty() {
-            return Ok(());
+            return Ok((today, Vec::new()));
         }
         let secret = self.link_secret_now(now).await?;
-        for group in &groups {
-            if self.stopping() {
-                return Ok(());
-            }
-            let recipient = group.recipient();
-            let link = self.unit_link(secret.as_ref(), recipient, mails.page, now).await?;
-            match compose(group, today, link.as_deref()).await? {
-                Some(Ok(info)) => {
-                    tracing::info!(kind = group.kind(), unit = recipient, "registry mail composed");
-                    report.mails_composed.push(info);
-                }
-                Some(Err(e)) => {
-                    tracing::error!(kind = group.kind(), unit = recipient, error = %e, "cannot compose a registry mail; it is tried again at the next step");
-                }
-                None => {}
-            }
+        let mut linked = Vec::with_capacity(groups.len());
+        for group in groups {
+            let link = self.unit_link(secret.as_ref(), group.recipient(), mails.page, now).await?;
+            linked.push((group, link));
         }
-        Ok(())
+        Ok((today, linked))
+    }
+
+    /// Reports and logs what composing `group`'s mail came to (see [`composed`]): a render error
+    /// is logged and tried again at the next step.
+    pub(crate) fn report_due_mail(
+        &self,
+        report: &mut StepReport,
+        group: &DueMailGroup,
+        outcome: Option<Result<ComposedInfo, EngineError>>,
+    ) {
+        let unit = group.recipient();
+        match outcome {
+            Some(Ok(info)) => {
+                tracing::info!(kind = group.kind(), unit, "registry mail composed");
+                report.mails_composed.push(info);
+            }
+            Some(Err(e)) => {
+                tracing::error!(kind = group.kind(), unit, error = %e, "cannot compose a registry mail; it is tried again at the next step");
+            }
+            None => {}
+        }
     }
 
     /// When a row of `mails.topic` next falls due or becomes overdue: the start of that day in the

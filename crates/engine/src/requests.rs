@@ -30,17 +30,21 @@ impl Engine {
     ) -> Result<(), EngineError> {
         let (_, locale) = self.contact_zone();
         let after_days = REQUEST_ESCALATION_DAYS;
-        let compose = async |group: &_, today, link: Option<&str>| {
+        let (today, groups) = self.due_groups(now, &REQUEST_MAILS).await?;
+        for (group, link) in &groups {
+            if self.stopping() {
+                return Ok(());
+            }
             let mut info = None;
             let composing =
                 registry::compose_request_mail(&self.store, group, today, after_days, now, &self.actor, |data| {
-                    let composed = self.mailer().compose_requests(data, locale, after_days, now, link)?;
+                    let composed = self.mailer().compose_requests(data, locale, after_days, now, link.as_deref())?;
                     info = Some(ComposedInfo::day_mail(group, &data.key, &data.recipient.id, &composed));
                     Ok::<_, EngineError>(composed)
                 })
                 .await?;
-            Ok(composed(composing, info))
-        };
-        self.compose_due_mails(now, report, &REQUEST_MAILS, compose).await
+            self.report_due_mail(report, group, composed(composing, info));
+        }
+        Ok(())
     }
 }
