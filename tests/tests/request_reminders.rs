@@ -71,7 +71,7 @@ fn scenario(db: &TestDb) {
     engine.terminate();
     assert_eq!(due.key, "requests-due/jiefang-1/2027-01-25");
     assert_eq!(due.to, "jf1@shili.example.gov.cn");
-    assert!(due.subject.contains("个人信息请求答复提醒") && due.subject.contains("1件"), "{}", due.subject);
+    assert!(due.subject.contains("个人信息请求办理提醒") && due.subject.contains("1件"), "{}", due.subject);
     assert!(due.text.contains("第1号　张三　更正　2027-01-20收到，应于2027-01-25前答复"), "{}", due.text);
     assert!(due.text.contains("?to=r/requests"), "the requests' link: {}", due.text);
     for secret in [MOBILE, "李四", NOTE] {

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use store::registry::{
     ContactMailBody, ContactMailData, RequestMailBody, RequestMailData, SuggestionMailBody, SuggestionMailData,
 };
+use store::registry::{DayMailData, OverdueLine};
 use store::{ComposedMail, DigestData, ReportMailData};
 
 use crate::error::EngineError;
@@ -231,22 +232,7 @@ impl Mailer {
                 })
             }
             SuggestionMailBody::Overdue { after_days, units } => {
-                let units: Vec<mail::OverdueSuggestionCount> = units
-                    .iter()
-                    .map(|u| mail::OverdueSuggestionCount {
-                        name: u.unit.name.clone(),
-                        suggestions: u.suggestions,
-                        oldest: u.oldest,
-                    })
-                    .collect();
-                mail::render_suggestions_overdue(&mail::SuggestionsOverdueMail {
-                    locale,
-                    recipient_name: &data.recipient.name,
-                    day: data.day,
-                    after_days: *after_days,
-                    units: &units,
-                    link,
-                })
+                render_overdue(mail::render_suggestions_overdue, data, locale, *after_days, units, link)
             }
         };
         self.package(rendered, &data.key, &data.recipient, now)
@@ -286,22 +272,7 @@ impl Mailer {
                 })
             }
             RequestMailBody::Overdue { after_days, units } => {
-                let units: Vec<mail::OverdueRequestCount> = units
-                    .iter()
-                    .map(|u| mail::OverdueRequestCount {
-                        name: u.unit.name.clone(),
-                        requests: u.count,
-                        oldest: u.oldest,
-                    })
-                    .collect();
-                mail::render_requests_overdue(&mail::RequestsOverdueMail {
-                    locale,
-                    recipient_name: &data.recipient.name,
-                    day: data.day,
-                    after_days: *after_days,
-                    units: &units,
-                    link,
-                })
+                render_overdue(mail::render_requests_overdue, data, locale, *after_days, units, link)
             }
         };
         self.package(rendered, &data.key, &data.recipient, now)
@@ -327,4 +298,27 @@ impl Mailer {
             raw: outgoing.raw,
         })
     }
+}
+
+/// An escalation of `data` (suggestions or requests) rendered by `render`: `units` counted by name.
+fn render_overdue<B>(
+    render: fn(&mail::OverdueUnitsMail<'_>) -> mail::Rendered,
+    data: &DayMailData<B>,
+    locale: campaign::Locale,
+    after_days: i64,
+    units: &[OverdueLine],
+    link: Option<&str>,
+) -> mail::Rendered {
+    let units: Vec<mail::OverdueUnitCount> = units
+        .iter()
+        .map(|u| mail::OverdueUnitCount { name: u.unit.name.clone(), count: u.count, oldest: u.oldest })
+        .collect();
+    render(&mail::OverdueUnitsMail {
+        locale,
+        recipient_name: &data.recipient.name,
+        day: data.day,
+        after_days,
+        units: &units,
+        link,
+    })
 }

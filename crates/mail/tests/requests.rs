@@ -4,7 +4,7 @@
 
 use campaign::Locale;
 use chrono::NaiveDate;
-use mail::{DueRequestLine, OverdueRequestCount, Rendered, RequestsDueMail, RequestsOverdueMail};
+use mail::{DueRequestLine, OverdueUnitCount, OverdueUnitsMail, Rendered, RequestsDueMail};
 
 fn day(d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2027, 1, d).expect("a day")
@@ -36,10 +36,10 @@ fn due(locale: Locale, link: Option<&str>) -> Rendered {
 
 fn overdue(locale: Locale) -> Rendered {
     let units = [
-        OverdueRequestCount { name: "解放路第一社区".into(), requests: 2, oldest: day(19) },
-        OverdueRequestCount { name: "解放路第三社区".into(), requests: 1, oldest: day(20) },
+        OverdueUnitCount { name: "解放路第一社区".into(), count: 2, oldest: day(19) },
+        OverdueUnitCount { name: "解放路第三社区".into(), count: 1, oldest: day(20) },
     ];
-    mail::render_requests_overdue(&RequestsOverdueMail {
+    mail::render_requests_overdue(&OverdueUnitsMail {
         locale,
         recipient_name: "解放路街道办事处",
         day: day(23),

@@ -98,9 +98,7 @@ pub use suggestion::{
     NewSuggestion, SUGGESTION_DUE_DAYS, SUGGESTION_MAX_CHARS, Suggestion, SuggestionMove, SuggestionQuery,
     list_suggestions, move_suggestion, person_suggestions, record_suggestion, route_choices,
 };
-pub use suggestion_reminders::{
-    DueSuggestion, OverdueSuggestions, SuggestionMailBody, SuggestionMailData, compose_suggestion_mail,
-};
+pub use suggestion_reminders::{DueSuggestion, SuggestionMailBody, SuggestionMailData, compose_suggestion_mail};
 pub use unmerge::{Unmerged, unmerge};
 
 #[cfg(test)]

@@ -20,8 +20,8 @@ use crate::connect::Store;
 use crate::entities::{person_book, person_suggestion};
 use crate::error::StoreError;
 use crate::operate::Actor;
-use crate::outbox::{ComposedMail, UnitInfo};
-use crate::registry::day_mail::{self, DayMailData, DueMailGroup, DueStep, OpenRow};
+use crate::outbox::ComposedMail;
+use crate::registry::day_mail::{self, DayMailData, DueMailGroup, DueStep, OpenRow, OverdueLine};
 use crate::registry::stored;
 use crate::registry::suggestion::{day_text, parse_day};
 
@@ -48,22 +48,13 @@ impl DueSuggestion {
     }
 }
 
-/// One unit's overdue suggestions, as the escalation counts them.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OverdueSuggestions {
-    pub unit: UnitInfo,
-    pub suggestions: usize,
-    /// The earliest day one of them fell due.
-    pub oldest: NaiveDate,
-}
-
 /// What a suggestions mail says.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SuggestionMailBody {
     /// To the unit routed to: its suggestions due, the most overdue first.
     Due(Vec<DueSuggestion>),
     /// To the unit above: counts per unit, in directory order.
-    Overdue { after_days: i64, units: Vec<OverdueSuggestions> },
+    Overdue { after_days: i64, units: Vec<OverdueLine> },
 }
 
 /// Everything needed to write one suggestions mail.
@@ -163,13 +154,7 @@ pub async fn compose_suggestion_mail<E>(
             }
             SuggestionMailBody::Due(due)
         }
-        DueStep::Overdue => {
-            let listed = day_mail::overdue_lines(&told, &units)
-                .into_iter()
-                .map(|line| OverdueSuggestions { unit: line.unit, suggestions: line.count, oldest: line.oldest })
-                .collect();
-            SuggestionMailBody::Overdue { after_days, units: listed }
-        }
+        DueStep::Overdue => SuggestionMailBody::Overdue { after_days, units: day_mail::overdue_lines(&told, &units) },
     };
     let recipient = day_mail::unit_info(&units, group.recipient());
     let data = SuggestionMailData { key: key.clone(), recipient, day: today, body };

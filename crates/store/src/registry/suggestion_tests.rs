@@ -218,7 +218,7 @@ async fn suggestions(store: &Store) {
     .await
     .expect("compose");
     let Some(SuggestionMailBody::Overdue { units, .. }) = body else { panic!("{body:?}") };
-    assert_eq!(units.iter().map(|u| (u.unit.id.as_str(), u.suggestions)).collect::<Vec<_>>(), [("c1", 1)]);
+    assert_eq!(units.iter().map(|u| (u.unit.id.as_str(), u.count)).collect::<Vec<_>>(), [("c1", 1)]);
     // Answering it ends nothing already sent, and nothing is sent again; the street's own one
     // is reminded to the street on its day and escalated to the district, with no name (not the
     // street's own book).
