@@ -8,22 +8,15 @@
 
 mod support;
 
-use std::process::Stdio;
 use std::time::Duration;
 
-use support::site::{Site, stderr, stdout, wait_for};
-use support::smtp::{Received, SmtpServer};
+use support::site::{Site, wait_for};
+use support::smtp::SmtpServer;
 use support::{TestDb, for_each_db};
 
 const NOW: &str = "2027-01-20T10:00:00+08:00";
 const MOBILE: &str = "13800138000";
 const NOTE: &str = "打印交本人";
-
-fn request_mails(smtp: &SmtpServer) -> Vec<Received> {
-    let mut mails: Vec<Received> = smtp.messages().into_iter().filter(|m| m.key.starts_with("requests-")).collect();
-    mails.sort_by(|a, b| a.key.cmp(&b.key));
-    mails
-}
 
 #[test]
 fn a_request_reminds_its_community_once_and_escalates_to_the_street() {
@@ -34,14 +27,7 @@ fn scenario(db: &TestDb) {
     let smtp = SmtpServer::start();
     let site = Site::new(db).with_smtp(&smtp);
     site.ok(NOW, &["apply"]);
-    let sheet = site.path().join("台账.csv");
-    std::fs::write(&sheet, format!("姓名,性别,联系电话\n张三,男,{MOBILE}\n李四,女,13900139000\n")).expect("the sheet");
-    let out = site
-        .command(NOW, &["registry", "import", &sheet.to_string_lossy(), "--unit", "jiefang-1"])
-        .stdin(Stdio::null())
-        .output()
-        .expect("import");
-    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    site.import_sheet(NOW, "jiefang-1", &format!("姓名,性别,联系电话\n张三,男,{MOBILE}\n李四,女,13900139000\n"));
     let books: serde_json::Value =
         serde_json::from_str(&site.ok(NOW, &["registry", "export", "--format", "json"])).expect("export JSON");
     let ids: Vec<String> =
@@ -60,11 +46,11 @@ fn scenario(db: &TestDb) {
 
     // The day before: nothing.
     site.run_once("2027-01-24T23:00:00+08:00");
-    assert!(request_mails(&smtp).is_empty(), "a reminder before the day");
+    assert!(smtp.keyed("requests-").is_empty(), "a reminder before the day");
 
     // A running engine wakes when the day begins in Beijing and sends one reminder.
     let mut engine = site.spawn_engine("2027-01-24T23:59:57+08:00");
-    let due = wait_for("the reminder", Duration::from_secs(40), || match request_mails(&smtp).as_slice() {
+    let due = wait_for("the reminder", Duration::from_secs(40), || match smtp.keyed("requests-").as_slice() {
         [one] => Ok(one.clone()),
         other => Err(format!("{} request mails; engine: {}", other.len(), engine.stderr())),
     });
@@ -81,13 +67,13 @@ fn scenario(db: &TestDb) {
     // Restarts that day and the next: never again.
     site.run_once("2027-01-25T09:00:00+08:00");
     site.run_once("2027-01-26T09:00:00+08:00");
-    assert_eq!(request_mails(&smtp).len(), 1, "the reminder again after a restart");
+    assert_eq!(smtp.keyed("requests-").len(), 1, "the reminder again after a restart");
 
     // The 28th: the street is told of one overdue request of 解放路第一社区, by count only.
     site.run_once("2027-01-27T23:00:00+08:00");
-    assert_eq!(request_mails(&smtp).len(), 1, "escalated early");
+    assert_eq!(smtp.keyed("requests-").len(), 1, "escalated early");
     site.run_once("2027-01-28T08:00:00+08:00");
-    let mails = request_mails(&smtp);
+    let mails = smtp.keyed("requests-");
     assert_eq!(mails.len(), 2, "{:?}", mails.iter().map(|m| &m.key).collect::<Vec<_>>());
     let overdue = mails.iter().find(|m| m.key.starts_with("requests-overdue/")).expect("the escalation");
     assert_eq!(overdue.key, "requests-overdue/jiefang/2027-01-28");
@@ -101,7 +87,7 @@ fn scenario(db: &TestDb) {
     // Nothing more: the street's escalation is the last (the district is not told), and the
     // answered request was never mailed.
     site.run_once("2027-02-10T08:00:00+08:00");
-    let keys: Vec<String> = request_mails(&smtp).into_iter().map(|m| m.key).collect();
+    let keys: Vec<String> = smtp.keyed("requests-").into_iter().map(|m| m.key).collect();
     assert_eq!(keys, ["requests-due/jiefang-1/2027-01-25", "requests-overdue/jiefang/2027-01-28"]);
 
     // What the engine read is in the access log, and the chain holds.
