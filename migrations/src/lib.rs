@@ -16,6 +16,7 @@ mod m0010_person_suggestions;
 mod m0011_person_requests;
 mod m0012_registry_page_indexes;
 mod m0013_registry_count_indexes;
+mod m0014_request_reminders;
 
 /// Every migration, oldest first.
 #[derive(Debug)]
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0011_person_requests::Migration),
             Box::new(m0012_registry_page_indexes::Migration),
             Box::new(m0013_registry_count_indexes::Migration),
+            Box::new(m0014_request_reminders::Migration),
         ]
     }
 }

@@ -9,13 +9,12 @@ mod support;
 
 use support::id_number as id;
 
-use std::process::Stdio;
 use std::time::Duration;
 
 use chrono::NaiveDate;
 use sqlx::{Connection, Row};
-use support::site::{Site, stderr, stdout, wait_for};
-use support::smtp::{Received, SmtpServer};
+use support::site::{Site, wait_for};
+use support::smtp::SmtpServer;
 use support::{DbKind, TestDb, block_on, for_each_db};
 
 const NOW: &str = "2027-01-20T10:00:00+08:00";
@@ -67,12 +66,6 @@ fn follow_up(db: &TestDb, person: i64, contacted_on: &str, next: Option<&str>) {
     });
 }
 
-fn contact_mails(smtp: &SmtpServer) -> Vec<Received> {
-    let mut mails: Vec<Received> = smtp.messages().into_iter().filter(|m| m.key.starts_with("contacts-")).collect();
-    mails.sort_by(|a, b| a.key.cmp(&b.key));
-    mails
-}
-
 #[test]
 fn a_next_contact_reminds_its_community_once_and_escalates_to_its_street() {
     for_each_db(scenario);
@@ -83,29 +76,22 @@ fn scenario(db: &TestDb) {
     let site = Site::new(db).with_smtp(&smtp);
     site.ok(NOW, &["apply"]);
     let ids = [id("37080219800101123"), id("37080219750505234")];
-    let sheet = site.path().join("台账.csv");
     let csv = format!(
         "姓名,性别,身份证号,联系电话,家庭住址\n张三,男,{},{},{ADDRESS}\n李四,女,{},{},{ADDRESS}\n",
         ids[0], MOBILES[0], ids[1], MOBILES[1]
     );
-    std::fs::write(&sheet, csv).expect("write the sheet");
-    let out = site
-        .command(NOW, &["registry", "import", &sheet.to_string_lossy(), "--unit", "jiefang-1"])
-        .stdin(Stdio::null())
-        .output()
-        .expect("import");
-    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    site.import_sheet(NOW, "jiefang-1", &csv);
     let (zhang, li) = (person_id(db, "张三"), person_id(db, "李四"));
     follow_up(db, zhang, "2027-01-20", Some("2027-01-25"));
     follow_up(db, li, "2027-01-20", Some("2027-01-25"));
 
     // The day before: nothing.
     site.run_once("2027-01-24T23:00:00+08:00");
-    assert!(contact_mails(&smtp).is_empty(), "a reminder before the day");
+    assert!(smtp.keyed("contacts-").is_empty(), "a reminder before the day");
 
     // A running engine wakes when the day begins in Beijing and sends one reminder.
     let mut engine = site.spawn_engine("2027-01-24T23:59:57+08:00");
-    let due = wait_for("the reminder", Duration::from_secs(40), || match contact_mails(&smtp).as_slice() {
+    let due = wait_for("the reminder", Duration::from_secs(40), || match smtp.keyed("contacts-").as_slice() {
         [one] => Ok(one.clone()),
         other => Err(format!("{} contact mails; engine: {}", other.len(), engine.stderr())),
     });
@@ -130,16 +116,16 @@ fn scenario(db: &TestDb) {
     // Restarts that day and the next: never again.
     site.run_once("2027-01-25T09:00:00+08:00");
     site.run_once("2027-01-26T09:00:00+08:00");
-    assert_eq!(contact_mails(&smtp).len(), 1, "the reminder again after a restart");
+    assert_eq!(smtp.keyed("contacts-").len(), 1, "the reminder again after a restart");
 
     // 李四 is followed up on the 26th; 张三 is not. The 27th: not yet three days.
     follow_up(db, li, "2027-01-26", None);
     site.run_once("2027-01-27T23:00:00+08:00");
-    assert_eq!(contact_mails(&smtp).len(), 1, "escalated early");
+    assert_eq!(smtp.keyed("contacts-").len(), 1, "escalated early");
 
     // The 28th: the street is told of one overdue contact in 解放路第一社区, by count only.
     site.run_once("2027-01-28T08:00:00+08:00");
-    let mails = contact_mails(&smtp);
+    let mails = smtp.keyed("contacts-");
     assert_eq!(mails.len(), 2, "{:?}", mails.iter().map(|m| &m.key).collect::<Vec<_>>());
     let overdue = mails.iter().find(|m| m.key.starts_with("contacts-overdue/")).expect("the escalation");
     assert_eq!(overdue.key, "contacts-overdue/jiefang/2027-01-28");
@@ -156,7 +142,7 @@ fn scenario(db: &TestDb) {
     // And never again, though 张三 stays overdue.
     site.run_once("2027-01-29T08:00:00+08:00");
     site.run_once("2027-02-05T08:00:00+08:00");
-    assert_eq!(contact_mails(&smtp).len(), 2, "a contact reminded or escalated twice");
+    assert_eq!(smtp.keyed("contacts-").len(), 2, "a contact reminded or escalated twice");
 
     // What the engine read is in the access log, and the chain holds.
     let log = site.ok(NOW, &["registry", "audit", "--json"]);

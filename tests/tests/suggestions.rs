@@ -7,13 +7,12 @@
 
 mod support;
 
-use std::process::Stdio;
 use std::time::Duration;
 
 use chrono::NaiveDate;
 use sqlx::{Connection, Row};
-use support::site::{Site, stderr, stdout, wait_for};
-use support::smtp::{Received, SmtpServer};
+use support::site::{Site, wait_for};
+use support::smtp::SmtpServer;
 use support::{DbKind, TestDb, block_on, for_each_db};
 
 const NOW: &str = "2027-01-20T10:00:00+08:00";
@@ -82,12 +81,6 @@ fn answer(db: &TestDb, unit: &str, id: i64) {
     });
 }
 
-fn suggestion_mails(smtp: &SmtpServer) -> Vec<Received> {
-    let mut mails: Vec<Received> = smtp.messages().into_iter().filter(|m| m.key.starts_with("suggestions-")).collect();
-    mails.sort_by(|a, b| a.key.cmp(&b.key));
-    mails
-}
-
 #[test]
 fn a_suggestion_reminds_its_unit_once_and_escalates_to_the_unit_above() {
     for_each_db(scenario);
@@ -97,14 +90,7 @@ fn scenario(db: &TestDb) {
     let smtp = SmtpServer::start();
     let site = Site::new(db).with_smtp(&smtp);
     site.ok(NOW, &["apply"]);
-    let sheet = site.path().join("台账.csv");
-    std::fs::write(&sheet, format!("姓名,性别,联系电话\n张三,男,{MOBILE}\n李四,女,13900139000\n")).expect("the sheet");
-    let out = site
-        .command(NOW, &["registry", "import", &sheet.to_string_lossy(), "--unit", "jiefang-1"])
-        .stdin(Stdio::null())
-        .output()
-        .expect("import");
-    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    site.import_sheet(NOW, "jiefang-1", &format!("姓名,性别,联系电话\n张三,男,{MOBILE}\n李四,女,13900139000\n"));
     let (zhang, li) = (person_id(db, "张三"), person_id(db, "李四"));
     let own = suggest(db, zhang, None, "2027-01-25");
     let answered = suggest(db, li, None, "2027-01-25");
@@ -113,11 +99,11 @@ fn scenario(db: &TestDb) {
 
     // The day before: nothing.
     site.run_once("2027-01-24T23:00:00+08:00");
-    assert!(suggestion_mails(&smtp).is_empty(), "a reminder before the day");
+    assert!(smtp.keyed("suggestions-").is_empty(), "a reminder before the day");
 
     // A running engine wakes when the day begins in Beijing and sends one reminder.
     let mut engine = site.spawn_engine("2027-01-24T23:59:57+08:00");
-    let due = wait_for("the reminder", Duration::from_secs(40), || match suggestion_mails(&smtp).as_slice() {
+    let due = wait_for("the reminder", Duration::from_secs(40), || match smtp.keyed("suggestions-").as_slice() {
         [one] => Ok(one.clone()),
         other => Err(format!("{} suggestion mails; engine: {}", other.len(), engine.stderr())),
     });
@@ -138,13 +124,13 @@ fn scenario(db: &TestDb) {
     // Restarts that day and the next: never again.
     site.run_once("2027-01-25T09:00:00+08:00");
     site.run_once("2027-01-26T09:00:00+08:00");
-    assert_eq!(suggestion_mails(&smtp).len(), 1, "the reminder again after a restart");
+    assert_eq!(smtp.keyed("suggestions-").len(), 1, "the reminder again after a restart");
 
     // The 28th: the street is told of one overdue suggestion of 解放路第一社区, by count only.
     site.run_once("2027-01-27T23:00:00+08:00");
-    assert_eq!(suggestion_mails(&smtp).len(), 1, "escalated early");
+    assert_eq!(smtp.keyed("suggestions-").len(), 1, "escalated early");
     site.run_once("2027-01-28T08:00:00+08:00");
-    let mails = suggestion_mails(&smtp);
+    let mails = smtp.keyed("suggestions-");
     assert_eq!(mails.len(), 2, "{:?}", mails.iter().map(|m| &m.key).collect::<Vec<_>>());
     let overdue = mails.iter().find(|m| m.key.starts_with("suggestions-overdue/")).expect("the escalation");
     assert_eq!(overdue.key, "suggestions-overdue/jiefang/2027-01-28");
@@ -158,7 +144,8 @@ fn scenario(db: &TestDb) {
     // The one routed to the street: reminded to the street on its day, with no name (not the
     // street's own book).
     site.run_once("2027-02-01T08:00:00+08:00");
-    let street = suggestion_mails(&smtp)
+    let street = smtp
+        .keyed("suggestions-")
         .into_iter()
         .find(|m| m.key == "suggestions-due/jiefang/2027-02-01")
         .expect("the street's reminder");
@@ -168,7 +155,7 @@ fn scenario(db: &TestDb) {
     // And nothing twice, the answered one never.
     site.run_once("2027-02-02T08:00:00+08:00");
     site.run_once("2027-02-10T08:00:00+08:00");
-    let keys: Vec<String> = suggestion_mails(&smtp).into_iter().map(|m| m.key).collect();
+    let keys: Vec<String> = smtp.keyed("suggestions-").into_iter().map(|m| m.key).collect();
     assert_eq!(
         keys,
         [

@@ -364,6 +364,7 @@ impl Engine {
         self.compose_reports(now, &mut report).await?;
         self.compose_contact_mails(now, &mut report).await?;
         self.compose_suggestion_mails(now, &mut report).await?;
+        self.compose_request_mails(now, &mut report).await?;
         self.deliver_due(&mut report).await?;
         Ok(report)
     }
@@ -572,15 +573,16 @@ impl Engine {
     }
 
     /// The next moment something is due: a task event, a run closing or opening, a mail attempt,
-    /// the day a registry contact or a person's suggestion falls due or becomes overdue.
+    /// the day a registry contact or a person's suggestion or request falls due or becomes overdue.
     pub async fn next_wakeup(&self) -> Result<Option<DateTime<Utc>>, EngineError> {
         let now = self.clock.now();
         let stored = store::next_due(&self.store).await?;
         let opening = materialize::next_opening(&self.workflows(), now);
         let blocked = self.opening_blocked.load(Ordering::SeqCst).then(|| now + BLOCKED_RETRY);
         let contact = self.next_contact_wakeup(now).await?;
-        let suggestion = self.next_suggestion_wakeup(now).await?;
-        Ok([stored, opening, blocked, contact, suggestion].into_iter().flatten().min())
+        let suggestion = self.next_due_wakeup(now, &crate::suggestions::SUGGESTION_MAILS).await?;
+        let request = self.next_due_wakeup(now, &crate::requests::REQUEST_MAILS).await?;
+        Ok([stored, opening, blocked, contact, suggestion, request].into_iter().flatten().min())
     }
 
     /// Runs until `shutdown` turns true: a step, then sleep until the next event or a change by

@@ -4,12 +4,14 @@
 mod clock;
 mod contacts;
 mod deliver;
+mod due_mails;
 mod engine;
 mod error;
 mod lock;
 mod mailer;
 mod materialize;
 mod reports;
+mod requests;
 mod simulate;
 mod suggestions;
 
@@ -21,5 +23,6 @@ pub use lock::{EngineLock, lock_sqlite};
 pub use mailer::{LINK_AFTER_CLOSE, Mailer, Portal};
 pub use materialize::{definitions, next_opening, runs_to_open};
 pub use reports::document as report_document;
+pub use requests::REQUEST_ESCALATION_DAYS;
 pub use simulate::{Random, SimulationOptions, Timeline, TimelineEntry, TimelineEvent, simulate};
 pub use suggestions::SUGGESTION_ESCALATION_DAYS;

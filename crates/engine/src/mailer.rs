@@ -4,7 +4,10 @@
 use calendar::Tz;
 use campaign::Workflows;
 use chrono::{DateTime, Utc};
-use store::registry::{ContactMailBody, ContactMailData, SuggestionMailBody, SuggestionMailData};
+use store::registry::{
+    ContactMailBody, ContactMailData, RequestMailBody, RequestMailData, SuggestionMailBody, SuggestionMailData,
+};
+use store::registry::{DayMailData, OverdueLine};
 use store::{ComposedMail, DigestData, ReportMailData};
 
 use crate::error::EngineError;
@@ -229,22 +232,47 @@ impl Mailer {
                 })
             }
             SuggestionMailBody::Overdue { after_days, units } => {
-                let units: Vec<mail::OverdueSuggestionCount> = units
+                render_overdue(mail::render_suggestions_overdue, data, locale, *after_days, units, link)
+            }
+        };
+        self.package(rendered, &data.key, &data.recipient, now)
+    }
+
+    /// Renders one mail about persons' requests: the reminder to the community answering them
+    /// (numbers, names, kinds, received and due days) or the escalation to the unit above (counts
+    /// per unit), in `locale`, with the unit's signed `link` to its requests.
+    pub fn compose_requests(
+        &self,
+        data: &RequestMailData,
+        locale: campaign::Locale,
+        escalate_after_days: i64,
+        now: DateTime<Utc>,
+        link: Option<&str>,
+    ) -> Result<ComposedMail, EngineError> {
+        let lang: campaign::Lang = locale.into();
+        let rendered = match &data.body {
+            RequestMailBody::Due(due) => {
+                let lines: Vec<mail::DueRequestLine> = due
                     .iter()
-                    .map(|u| mail::OverdueSuggestionCount {
-                        name: u.unit.name.clone(),
-                        suggestions: u.suggestions,
-                        oldest: u.oldest,
+                    .map(|r| mail::DueRequestLine {
+                        id: r.id,
+                        name: r.name.clone(),
+                        kind: r.kind_label(lang).to_string(),
+                        received_on: r.received_on,
+                        due_on: r.due_on,
                     })
                     .collect();
-                mail::render_suggestions_overdue(&mail::SuggestionsOverdueMail {
+                mail::render_requests_due(&mail::RequestsDueMail {
                     locale,
                     recipient_name: &data.recipient.name,
                     day: data.day,
-                    after_days: *after_days,
-                    units: &units,
+                    requests: &lines,
+                    escalate_after_days,
                     link,
                 })
+            }
+            RequestMailBody::Overdue { after_days, units } => {
+                render_overdue(mail::render_requests_overdue, data, locale, *after_days, units, link)
             }
         };
         self.package(rendered, &data.key, &data.recipient, now)
@@ -270,4 +298,27 @@ impl Mailer {
             raw: outgoing.raw,
         })
     }
+}
+
+/// An escalation of `data` (suggestions or requests) rendered by `render`: `units` counted by name.
+fn render_overdue<B>(
+    render: fn(&mail::OverdueUnitsMail<'_>) -> mail::Rendered,
+    data: &DayMailData<B>,
+    locale: campaign::Locale,
+    after_days: i64,
+    units: &[OverdueLine],
+    link: Option<&str>,
+) -> mail::Rendered {
+    let units: Vec<mail::OverdueUnitCount> = units
+        .iter()
+        .map(|u| mail::OverdueUnitCount { name: u.unit.name.clone(), count: u.count, oldest: u.oldest })
+        .collect();
+    render(&mail::OverdueUnitsMail {
+        locale,
+        recipient_name: &data.recipient.name,
+        day: data.day,
+        after_days,
+        units: &units,
+        link,
+    })
 }

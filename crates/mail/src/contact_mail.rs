@@ -56,7 +56,7 @@ fn escape(text: &str) -> String {
 }
 
 /// The letter around a body: greeting, paragraphs, a list, the link and the footer, in text and
-/// HTML alike (the registry's suggestion mails are written in it too).
+/// HTML alike (the registry's suggestion and request mails are written in it too, `due_mail.rs`).
 pub(crate) struct Letter<'a> {
     pub(crate) zh: bool,
     pub(crate) subject: String,

@@ -18,8 +18,10 @@
 
 mod contact_mail;
 mod digest;
+mod due_mail;
 mod mime;
 mod report_mail;
+mod request_mail;
 mod sample;
 mod smtp;
 mod suggestion_mail;
@@ -31,15 +33,14 @@ pub use contact_mail::{
     ContactsDueMail, ContactsOverdueMail, DueContact, OverdueCommunity, render_contacts_due, render_contacts_overdue,
 };
 pub use digest::{Digest, DigestTask, FigureLine, Recipient, Section};
+pub use due_mail::{OverdueUnitCount, OverdueUnitsMail};
 pub use lettre::message::Mailbox;
 pub use mime::{KEY_HEADER, MailError, Outgoing, build_message, message_id_for};
 /// The kinds of notice a mail's sections are, from the `plan` crate.
 pub use plan::NoticeKind;
 pub use report_mail::{ReportMail, render_report};
-pub use suggestion_mail::{
-    DueSuggestionLine, OverdueSuggestionCount, SuggestionsDueMail, SuggestionsOverdueMail, render_suggestions_due,
-    render_suggestions_overdue,
-};
+pub use request_mail::{DueRequestLine, RequestsDueMail, render_requests_due, render_requests_overdue};
+pub use suggestion_mail::{DueSuggestionLine, SuggestionsDueMail, render_suggestions_due, render_suggestions_overdue};
 pub use templates::{Rendered, TemplateError, Templates, locale_prefix, template_name, template_names};
 pub use transport::{
     CaptureTransport, FileTransport, SendError, SmtpTransport, Transport, install_crypto_provider, redact_url,

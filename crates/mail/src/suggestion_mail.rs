@@ -7,7 +7,7 @@
 use campaign::Locale;
 use chrono::NaiveDate;
 
-use crate::contact_mail::Letter;
+use crate::due_mail::{OverdueUnitsMail, Topic, due_letter, overdue_letter};
 use crate::templates::Rendered;
 
 /// A suggestion as the unit's reminder lists it; the caller gives the words in the mail's language.
@@ -36,32 +36,26 @@ pub struct SuggestionsDueMail<'a> {
     pub link: Option<&'a str>,
 }
 
-/// One unit's count in the escalation.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OverdueSuggestionCount {
-    pub name: String,
-    pub suggestions: usize,
-    pub oldest: NaiveDate,
-}
-
-/// The escalation (督办) to the unit above.
-#[derive(Clone, Debug)]
-pub struct SuggestionsOverdueMail<'a> {
-    pub locale: Locale,
-    pub recipient_name: &'a str,
-    pub day: NaiveDate,
-    pub after_days: i64,
-    pub units: &'a [OverdueSuggestionCount],
-    /// The unit's signed link to the suggestions of its subtree, when the web is configured.
-    pub link: Option<&'a str>,
-}
+const SUGGESTIONS: Topic = Topic {
+    zh_noun: "意见建议",
+    zh_long: "乡土人才意见建议",
+    zh_measure: "条",
+    zh_answer: "反馈",
+    zh_pending: "尚未办结反馈",
+    zh_open: ("打开意见建议", "打开意见建议办理反馈（个人链接，请勿转发）"),
+    zh_see: ("查看意见建议", "查看意见建议办理情况（个人链接，请勿转发）"),
+    en_title: "Suggestions",
+    en_one: "suggestion",
+    en_some: "suggestion(s)",
+    en_some_long: "suggestion(s) from local talent",
+    en_many: "suggestions from local talent",
+    en_open: ("Open the suggestions", "Open your suggestions to answer them (your personal link; do not forward)"),
+    en_see: ("See the suggestions", "See the suggestions (your personal link; do not forward)"),
+};
 
 /// The reminder of suggestions fallen due unanswered.
 pub fn render_suggestions_due(mail: &SuggestionsDueMail<'_>) -> Rendered {
     let zh = mail.locale == Locale::ZhCn;
-    let n = mail.suggestions.len();
-    let day = mail.day;
-    let after_days = mail.escalate_after_days;
     let lines = mail
         .suggestions
         .iter()
@@ -76,82 +70,12 @@ pub fn render_suggestions_due(mail: &SuggestionsDueMail<'_>) -> Rendered {
             }
         })
         .collect();
-    let letter = if zh {
-        Letter {
-            zh,
-            subject: format!("意见建议办理提醒：{n}条已到反馈期限（{day}）"),
-            greeting: format!("{}：", mail.recipient_name),
-            lead: format!("以下{n}条乡土人才意见建议已到反馈期限，尚未办结反馈，请及时办理并答复本人："),
-            lines,
-            after: vec![format!("到期{after_days}天后仍未反馈的，将报上级单位督办。")],
-            link: mail.link.map(|l| (l, "打开意见建议", "打开意见建议办理反馈（个人链接，请勿转发）")),
-        }
-    } else {
-        Letter {
-            zh,
-            subject: format!("Suggestions: {n} answer(s) due ({day})"),
-            greeting: format!("Dear {},", mail.recipient_name),
-            lead: format!(
-                "These {n} suggestion(s) from local talent have reached their due day and are not answered yet. Please handle them and answer the person:"
-            ),
-            lines,
-            after: vec![format!(
-                "A suggestion still not answered {after_days} days after its due day is reported to the unit above."
-            )],
-            link: mail.link.map(|l| {
-                (l, "Open the suggestions", "Open your suggestions to answer them (your personal link; do not forward)")
-            }),
-        }
-    };
-    letter.render()
+    due_letter(&SUGGESTIONS, mail.locale, mail.recipient_name, mail.day, mail.escalate_after_days, lines, mail.link)
 }
 
 /// The escalation of suggestions still unanswered: counts per unit, no names.
-pub fn render_suggestions_overdue(mail: &SuggestionsOverdueMail<'_>) -> Rendered {
-    let zh = mail.locale == Locale::ZhCn;
-    let total: usize = mail.units.iter().map(|u| u.suggestions).sum();
-    let places = mail.units.len();
-    let day = mail.day;
-    let after_days = mail.after_days;
-    let lines = mail
-        .units
-        .iter()
-        .map(|u| {
-            if zh {
-                format!("{}　{}条（最早反馈期限 {}）", u.name, u.suggestions, u.oldest)
-            } else {
-                format!("{}: {} (the earliest due {})", u.name, u.suggestions, u.oldest)
-            }
-        })
-        .collect();
-    let letter = if zh {
-        Letter {
-            zh,
-            subject: format!("督办：{places}个单位{total}条意见建议逾期未反馈（{day}）"),
-            greeting: format!("{}：", mail.recipient_name),
-            lead: format!("下列单位有乡土人才意见建议超过反馈期限{after_days}天以上仍未反馈，请督促办理："),
-            lines,
-            after: vec![format!("共{total}条。为保护个人信息，本邮件不列姓名和内容，请在归雁中查看。")],
-            link: mail.link.map(|l| (l, "查看意见建议", "查看意见建议办理情况（个人链接，请勿转发）")),
-        }
-    } else {
-        Letter {
-            zh,
-            subject: format!("Escalation: {total} suggestion(s) overdue in {places} unit(s) ({day})"),
-            greeting: format!("Dear {},", mail.recipient_name),
-            lead: format!(
-                "These units have suggestions from local talent still not answered {after_days} or more days after their due day. Please see that they are:"
-            ),
-            lines,
-            after: vec![format!(
-                "{total} in all. To protect personal data this mail names no one and quotes nothing; see them in guiyan."
-            )],
-            link: mail
-                .link
-                .map(|l| (l, "See the suggestions", "See the suggestions (your personal link; do not forward)")),
-        }
-    };
-    letter.render()
+pub fn render_suggestions_overdue(mail: &OverdueUnitsMail<'_>) -> Rendered {
+    overdue_letter(&SUGGESTIONS, mail)
 }
 
 #[cfg(test)]
@@ -194,10 +118,8 @@ mod tests {
     #[test]
     fn the_escalation_counts_without_names() {
         let units =
-            [OverdueSuggestionCount {
-                name: "解放路第一社区".into(), suggestions: 2, oldest: day("2027-02-15")
-            }];
-        let mail = SuggestionsOverdueMail {
+            [crate::OverdueUnitCount { name: "解放路第一社区".into(), count: 2, oldest: day("2027-02-15") }];
+        let mail = OverdueUnitsMail {
             locale: Locale::ZhCn,
             recipient_name: "解放路街道",
             day: day("2027-02-18"),

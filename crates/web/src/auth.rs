@@ -36,8 +36,9 @@ pub struct Onward {
 }
 
 impl Onward {
-    /// The local address to go on to. Only the portal's own task pages and the dashboard, spelled
-    /// with plain id characters: never another host (`//evil`), never a scheme.
+    /// The local address to go on to. Only the portal's own task pages, the dashboard and the
+    /// registry's book, suggestions and requests (the mails' links), spelled with plain id
+    /// characters: never another host (`//evil`), never a scheme.
     fn location(&self) -> String {
         let Some(to) = self.to.as_deref() else { return "/".into() };
         let plain = |part: &str| {
@@ -47,7 +48,7 @@ impl Onward {
             let parts: Vec<&str> = id.split('/').collect();
             parts.len() == 4 && parts.iter().all(|p| plain(p) && *p != "." && *p != "..")
         });
-        if task || matches!(to, "d" | "r" | "r/s") { format!("/{to}") } else { "/".into() }
+        if task || matches!(to, "d" | "r" | "r/s" | "r/requests") { format!("/{to}") } else { "/".into() }
     }
 }
 
@@ -221,6 +222,7 @@ mod tests {
         assert_eq!(at("d"), "/d");
         assert_eq!(at("r"), "/r");
         assert_eq!(at("r/s"), "/r/s");
+        assert_eq!(at("r/requests"), "/r/requests");
         for elsewhere in
             ["//evil.example", "https://evil.example", "t/../../x/y", "t/a/b/c", "t/a/b/c/d/e", "t/a b/c/d/e", "x"]
         {

@@ -164,6 +164,18 @@ impl<'a> Site<'a> {
         self.dir.path()
     }
 
+    /// `guiyan registry import` of the sheet `csv` into `unit`'s book at `now`; asserts exit 0.
+    pub fn import_sheet(&self, now: &str, unit: &str, csv: &str) {
+        let sheet = self.path().join("台账.csv");
+        std::fs::write(&sheet, csv).expect("write the sheet");
+        let out = self
+            .command(now, &["registry", "import", &sheet.to_string_lossy(), "--unit", unit])
+            .stdin(Stdio::null())
+            .output()
+            .expect("import");
+        assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    }
+
     /// `guiyan [--lang LANG] --now NOW ARGS` in this folder against this database, with this
     /// site's settings and nothing from the caller's environment (no GUIYAN_*, locale, RUST_LOG).
     pub fn command_lang(&self, lang: Option<&str>, now: &str, args: &[&str]) -> Command {

@@ -111,6 +111,13 @@ impl SmtpServer {
     pub fn messages(&self) -> Vec<Received> {
         self.server.files().iter().map(|f| parse_file(f)).collect()
     }
+
+    /// The delivered messages whose key starts with `prefix` (`contacts-`, `requests-`), by key.
+    pub fn keyed(&self, prefix: &str) -> Vec<Received> {
+        let mut mails: Vec<Received> = self.messages().into_iter().filter(|m| m.key.starts_with(prefix)).collect();
+        mails.sort_by(|a, b| a.key.cmp(&b.key));
+        mails
+    }
 }
 
 /// Parses a Maildir file or an `.eml` file.

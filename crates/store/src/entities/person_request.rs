@@ -8,7 +8,8 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub person_id: i64,
-    /// The unit that recorded the request (and answers it).
+    /// The scope that recorded the request: a unit id, or `all` (the command line). The person's
+    /// own community answers it (`request.rs`), which the engine's reminder goes to.
     pub unit: String,
     pub kind: String,
     pub channel: String,
@@ -24,6 +25,10 @@ pub struct Model {
     pub answer: Option<String>,
     /// The keys of the fields a correction changed, joined by `,`; never a value.
     pub fields: String,
+    /// The mail that reminded the answering unit on the due day, once queued.
+    pub reminder_mail_id: Option<i64>,
+    /// The mail that escalated it to the unit above, once queued.
+    pub escalation_mail_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

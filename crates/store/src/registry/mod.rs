@@ -21,12 +21,15 @@
 //! - [`set_pool_status`]: the reserve pool, recommended by the community, decided above (`pool.rs`);
 //! - [`record_suggestion`], [`move_suggestion`], [`list_suggestions`], [`person_suggestions`]: a
 //!   person's suggestions routed to a unit, 受理 → 办理 → 已反馈 (`suggestion.rs`), and the engine's
-//!   reminders of those fallen due and their escalation to the unit above (`suggestion_reminders.rs`);
+//!   reminders of those fallen due and their escalation to the unit above (`suggestion_reminders.rs`; what is due and when, [`pending_due_mails`] and [`next_due_day`] in `day_mail.rs`);
 //! - [`erase_person`]: anonymised, keeping what the statistics count (`erase.rs`);
 //! - [`merge_persons`], [`unmerge`], [`list_merges`]: two records of one person made one, the
 //!   merge undone, the merges listed (`merge.rs`, `merge_fill.rs`, `unmerge.rs`);
 //! - [`add_request`], [`answer_request`], [`list_requests`], [`request_counts`]: a person's requests to see, correct
 //!   or erase their record, due and answered (`request.rs`; a correction, `correction.rs`);
+//! - [`pending_due_mails`], [`compose_request_mail`], [`next_due_day`]: the engine's
+//!   reminders of requests fallen due to the unit answering them and their escalation to the unit
+//!   above (`request_reminders.rs`, sharing `day_mail.rs` with the suggestions');
 //! - [`review_due_persons`], [`review_due_count`], [`keep_until`]: the retention review
 //!   (`retention.rs`).
 
@@ -47,6 +50,7 @@ mod pin;
 mod pool;
 mod reminders;
 mod request;
+mod request_reminders;
 mod retention;
 mod reveal;
 mod rotate;
@@ -64,6 +68,7 @@ pub use access_log::{
 pub use book::{BookPage, BookQuery, BookRow, BookSearch, export_books, list_books};
 pub use counts::CountWindow;
 pub(crate) use counts::{register_counts, register_total};
+pub use day_mail::{DayMailData, DueMailGroup, DueStep, DueTopic, OverdueLine, next_due_day, pending_due_mails};
 pub use entry::{Entered, Hold, NewPerson, Told, add_person, import_persons};
 pub use erase::{ERASED_NAME, erase_person};
 pub use error::RegistryError;
@@ -82,6 +87,7 @@ pub use request::{
     Answered, NewRequest, RequestAnswer, RequestQuery, RightsRequest, add_request, answer_request, list_requests,
     request_counts,
 };
+pub use request_reminders::{DueRequest, RequestMailBody, RequestMailData, compose_request_mail};
 pub use retention::{ReviewDue, ReviewQuery, keep_until, review_due_count, review_due_persons};
 pub use reveal::reveal_field;
 pub use rotate::{Rotated, rotate_key};
@@ -92,12 +98,11 @@ pub use suggestion::{
     NewSuggestion, SUGGESTION_DUE_DAYS, SUGGESTION_MAX_CHARS, Suggestion, SuggestionMove, SuggestionQuery,
     list_suggestions, move_suggestion, person_suggestions, record_suggestion, route_choices,
 };
-pub use suggestion_reminders::{
-    DueSuggestion, OverdueSuggestions, SuggestionMailBody, SuggestionMailData, SuggestionMailGroup,
-    compose_suggestion_mail, next_suggestion_day, pending_suggestion_mails,
-};
+pub use suggestion_reminders::{DueSuggestion, SuggestionMailBody, SuggestionMailData, compose_suggestion_mail};
 pub use unmerge::{Unmerged, unmerge};
 
+#[cfg(test)]
+mod request_reminder_tests;
 #[cfg(test)]
 mod request_tests;
 #[cfg(test)]

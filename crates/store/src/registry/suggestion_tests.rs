@@ -190,10 +190,10 @@ async fn suggestions(store: &Store) {
             raw: format!("{:?}", data.body).into_bytes(),
         })
     };
-    assert_eq!(next_suggestion_day(store, 3).await.expect("next"), Some(date("2027-02-15")));
-    assert!(pending_suggestion_mails(store, date("2027-02-14"), 3).await.expect("pending").is_empty());
-    let due = pending_suggestion_mails(store, date("2027-02-15"), 3).await.expect("pending");
-    assert_eq!(due, [SuggestionMailGroup::Due { unit: "c1".into() }]);
+    assert_eq!(next_due_day(store, DueTopic::Suggestions, 3).await.expect("next"), Some(date("2027-02-15")));
+    assert!(pending_due_mails(store, DueTopic::Suggestions, date("2027-02-14"), 3).await.expect("pending").is_empty());
+    let due = pending_due_mails(store, DueTopic::Suggestions, date("2027-02-15"), 3).await.expect("pending");
+    assert_eq!(due, [DueMailGroup::due(DueTopic::Suggestions, "c1")]);
     let mut body = None;
     let composed = compose_suggestion_mail(store, &due[0], date("2027-02-15"), 3, now(), &engine, |data| {
         body = Some(data.body.clone());
@@ -206,10 +206,10 @@ async fn suggestions(store: &Store) {
     assert_eq!(told.iter().map(|s| (s.id, s.name.as_deref())).collect::<Vec<_>>(), [(own, Some("李四"))]);
     let again = compose_suggestion_mail(store, &due[0], date("2027-02-15"), 3, now(), &engine, render).await;
     assert!(matches!(again, Ok(None)), "{again:?}");
-    assert!(pending_suggestion_mails(store, date("2027-02-16"), 3).await.expect("pending").is_empty());
-    assert_eq!(next_suggestion_day(store, 3).await.expect("next"), Some(date("2027-02-18")));
-    let overdue = pending_suggestion_mails(store, date("2027-02-18"), 3).await.expect("pending");
-    assert_eq!(overdue, [SuggestionMailGroup::Overdue { parent: "street".into() }]);
+    assert!(pending_due_mails(store, DueTopic::Suggestions, date("2027-02-16"), 3).await.expect("pending").is_empty());
+    assert_eq!(next_due_day(store, DueTopic::Suggestions, 3).await.expect("next"), Some(date("2027-02-18")));
+    let overdue = pending_due_mails(store, DueTopic::Suggestions, date("2027-02-18"), 3).await.expect("pending");
+    assert_eq!(overdue, [DueMailGroup::overdue(DueTopic::Suggestions, "street")]);
     let mut body = None;
     compose_suggestion_mail(store, &overdue[0], date("2027-02-18"), 3, now(), &engine, |data| {
         body = Some(data.body.clone());
@@ -218,19 +218,16 @@ async fn suggestions(store: &Store) {
     .await
     .expect("compose");
     let Some(SuggestionMailBody::Overdue { units, .. }) = body else { panic!("{body:?}") };
-    assert_eq!(units.iter().map(|u| (u.unit.id.as_str(), u.suggestions)).collect::<Vec<_>>(), [("c1", 1)]);
+    assert_eq!(units.iter().map(|u| (u.unit.id.as_str(), u.count)).collect::<Vec<_>>(), [("c1", 1)]);
     // Answering it ends nothing already sent, and nothing is sent again; the street's own one
     // is reminded to the street on its day and escalated to the district, with no name (not the
     // street's own book).
     move_suggestion(store, &c1, own, SuggestionState::Answered, "已协调办理", now()).await.expect("answer");
-    assert_eq!(next_suggestion_day(store, 3).await.expect("next"), Some(date("2027-03-01")));
-    let later = pending_suggestion_mails(store, date("2027-03-04"), 3).await.expect("pending");
+    assert_eq!(next_due_day(store, DueTopic::Suggestions, 3).await.expect("next"), Some(date("2027-03-01")));
+    let later = pending_due_mails(store, DueTopic::Suggestions, date("2027-03-04"), 3).await.expect("pending");
     assert_eq!(
         later,
-        [
-            SuggestionMailGroup::Due { unit: "street".into() },
-            SuggestionMailGroup::Overdue { parent: "district".into() }
-        ]
+        [DueMailGroup::due(DueTopic::Suggestions, "street"), DueMailGroup::overdue(DueTopic::Suggestions, "district")]
     );
     let mut body = None;
     compose_suggestion_mail(store, &later[0], date("2027-03-04"), 3, now(), &engine, |data| {
@@ -246,8 +243,8 @@ async fn suggestions(store: &Store) {
         .expect("compose")
         .expect("composed")
         .expect("rendered");
-    assert_eq!(next_suggestion_day(store, 3).await.expect("next"), None);
-    assert!(pending_suggestion_mails(store, date("2027-04-01"), 3).await.expect("pending").is_empty());
+    assert_eq!(next_due_day(store, DueTopic::Suggestions, 3).await.expect("next"), None);
+    assert!(pending_due_mails(store, DueTopic::Suggestions, date("2027-04-01"), 3).await.expect("pending").is_empty());
 
     // A second record of 李四 with a suggestion of its own, merged into the first: the kept
     // person's page shows it, as the kept person; undone, it is the other record's again.
@@ -270,7 +267,7 @@ async fn suggestions(store: &Store) {
         refused(move_suggestion(store, &street2, wang_s, SuggestionState::InProgress, "", now()).await),
         RegistryError::NoSuchSuggestion(_)
     ));
-    assert!(pending_suggestion_mails(store, date("2027-04-01"), 3).await.expect("pending").is_empty());
+    assert!(pending_due_mails(store, DueTopic::Suggestions, date("2027-04-01"), 3).await.expect("pending").is_empty());
 
     // The access log: every record and move; the engine's reads; nothing personal.
     let log = access_log(store).await.expect("log");
