@@ -328,6 +328,12 @@ async fn pending_groups<R>(
         }
     }
     let keys: Vec<String> = groups.iter().map(|g| g.key(today)).collect();
+    let sent = composed_keys(db, &keys).await?;
+    Ok(groups.into_iter().filter(|g| !sent.contains(&g.key(today))).collect())
+}
+
+/// Which of the mail `keys` are composed already (a mail of that key exists), a chunk at a time.
+pub(crate) async fn composed_keys(db: &impl ConnectionTrait, keys: &[String]) -> Result<BTreeSet<String>, DbErr> {
     let mut sent = BTreeSet::new();
     for chunk in keys.chunks(500) {
         let rows: Vec<String> = mail::Entity::find()
@@ -339,7 +345,7 @@ async fn pending_groups<R>(
             .await?;
         sent.extend(rows);
     }
-    Ok(groups.into_iter().filter(|g| !sent.contains(&g.key(today))).collect())
+    Ok(sent)
 }
 
 /// The mails about `topic` due to be composed on `today`: a reminder for each unit with rows

@@ -15,12 +15,10 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, TransactionTrait};
 
 use crate::connect::Store;
-use crate::entities::{mail, person_followup, unit};
+use crate::entities::{person_followup, unit};
 use crate::error::StoreError;
 use crate::operate::{Actor, begin_options};
 use crate::outbox::{ComposedMail, UnitInfo};
@@ -194,18 +192,7 @@ pub async fn pending_contact_mails(
         }
     }
     let keys: Vec<String> = groups.iter().map(|g| g.key(today)).collect();
-    let mut sent = BTreeSet::new();
-    for chunk in keys.chunks(500) {
-        let rows: Vec<String> = mail::Entity::find()
-            .select_only()
-            .column(mail::Column::Key)
-            .filter(mail::Column::Key.is_in(chunk.to_vec()))
-            .into_tuple()
-            .all(&store.db)
-            .await
-            .map_err(err)?;
-        sent.extend(rows);
-    }
+    let sent = day_mail::composed_keys(&store.db, &keys).await.map_err(err)?;
     Ok(groups.into_iter().filter(|g| !sent.contains(&g.key(today))).collect())
 }
 
